@@ -1,0 +1,164 @@
+"""The ``kit`` command: a thin layer over the modules that do the work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+STORE_HELP = "store path or URL (default: $KIT_STORE, else a SQLite file in your data folder)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kit", description="Customer Value Workbooks: workbooks for customer-centred teams."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the workbooks as a web app (Voilà)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 lets a team join"
+    )
+    serve.add_argument(
+        "--port", type=int, default=None, help="port (default 8866, or the next free one)"
+    )
+    serve.add_argument("--store", help=STORE_HELP)
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument("--workbooks", type=Path, help="serve notebooks from this folder instead")
+    serve.add_argument("--cull-idle", type=int, default=None, help=argparse.SUPPRESS)
+
+    export = sub.add_parser("export", help="write answers as tidy CSV or JSON")
+    export.add_argument("--session", help="only this team session")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--store", help=STORE_HELP)
+
+    imp = sub.add_parser("import", help="import an answers file (all of it or nothing)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--store", help=STORE_HELP)
+
+    demo = sub.add_parser("demo", help="write simulated answers, marked as demo data")
+    demo.add_argument("--participants", type=int, required=True)
+    demo.add_argument("--session", help="team session code for the demo people")
+    demo.add_argument("--seed", type=int, help="repeatable answers")
+    demo.add_argument("--store", help=STORE_HELP)
+
+    check = sub.add_parser("check", help="validate content files (exit 1 when any is wrong)")
+    check.add_argument(
+        "dir", nargs="?", type=Path, help="content folder (default: the kit's data/)"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``kit`` command; return its exit code."""
+    args = _parser().parse_args(argv)
+    from kit.content import ContentError
+    from kit.serve import ServeError
+    from kit.store import ImportFileError, StoreError
+
+    try:
+        return _COMMANDS[args.command](args)
+    except (StoreError, ImportFileError, ContentError, ServeError, ValueError) as err:
+        print(f"kit {args.command}: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kit.serve import ServeOptions, choose_port, serve
+    from kit.store import open_store
+
+    store = open_store(args.store)  # fail here, clearly, before the server starts
+    location = store.location
+    store.close()
+    if args.workbooks and not args.workbooks.is_dir():
+        raise ValueError(f"--workbooks {args.workbooks} is not a folder")
+    port = choose_port(args.host, args.port or 8866, explicit=args.port is not None)
+    options = ServeOptions(
+        host=args.host,
+        port=port,
+        store=location,
+        open_browser=not args.no_browser,
+        root=args.workbooks.resolve() if args.workbooks else None,
+    )
+    if args.cull_idle:
+        options = ServeOptions(
+            **{
+                **options.__dict__,
+                "cull_idle_seconds": args.cull_idle,
+                "cull_interval_seconds": max(1, args.cull_idle // 3),
+            }
+        )
+    serve(options, location)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kit.store import open_store, records
+
+    store = open_store(args.store)
+    rows = store.rows(session=args.session)
+    text = records.to_csv(rows) if args.format == "csv" else records.to_json(rows) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(rows)} answers to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kit.store import import_answers, open_store
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as err:
+        raise ValueError(f"cannot read {args.file}: {err.strerror}") from None
+    store = open_store(args.store)
+    summary = import_answers(store, data, args.file.name)
+    print(
+        f"Imported {summary.answers} answers: {summary.new_participants} new and "
+        f"{summary.updated_participants} existing participants, into {store.location}"
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kit.demo import simulate
+    from kit.store import open_store
+
+    store = open_store(args.store)
+    count = simulate(store, args.participants, session=args.session, seed=args.seed)
+    where = f" in session {args.session}" if args.session else ""
+    print(
+        f"Wrote {count} demo answers for {args.participants} participants{where} to {store.location}"
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kit.content import check_dir
+    from kit.paths import data_dir
+
+    directory = args.dir or data_dir()
+    found, problems = check_dir(directory)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found in {directory}", file=sys.stderr)
+        return 1
+    print(
+        f"{len(found)} content file(s) in {directory} are valid: {', '.join(i.id for i in found)}"
+    )
+    return 0
+
+
+_COMMANDS = {
+    "serve": _serve,
+    "export": _export,
+    "import": _import,
+    "demo": _demo,
+    "check": _check,
+}

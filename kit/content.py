@@ -1,0 +1,315 @@
+"""Load and validate the content files in ``data/`` into model objects.
+
+Content is written by coaches, not programmers, so every problem is reported
+with the file, the entry and what to change, and all problems of a file are
+reported at once rather than one per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from kit.model import Instrument, Item, Reflection, Scale, Trait
+from kit.paths import data_dir
+
+SCALE_POINTS = 5
+ITEMS_PER_TRAIT = (3, 5)
+MIN_TIPS = 3
+
+_TOP_KEYS = {"id", "title", "intro", "scale", "traits", "reflections", "commitments"}
+_SCALE_KEYS = {"labels"}
+_TRAIT_KEYS = {"id", "name", "definition", "items", "tips"}
+_ITEM_KEYS = {"id", "text"}
+_REFLECTION_KEYS = {"id", "title", "prompt"}
+_COMMITMENT_KEYS = {"max", "suggestions"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a content file."""
+
+    file: str
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.entry}" if self.entry else self.file
+        return f"{where}: {self.message}"
+
+
+class ContentError(ValueError):
+    """Raised when a content file cannot be used; ``problems`` lists every fault."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Checker:
+    """Collects problems while walking one parsed file."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, entry: str, message: str) -> None:
+        self.problems.append(Problem(self.file, entry, message))
+
+    def keys(self, entry: str, table: dict, allowed: set[str]) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.add(
+                    entry, f"unknown key '{key}'{hint} (allowed: {', '.join(sorted(allowed))})"
+                )
+
+    def text(self, entry: str, table: dict, key: str) -> str:
+        value = table.get(key)
+        if value is None:
+            self.add(entry, f"missing '{key}': add {key} = \"...\"")
+            return ""
+        if not isinstance(value, str):
+            self.add(entry, f"'{key}' must be text in quotes, not {type(value).__name__}")
+            return ""
+        if not value.strip():
+            self.add(entry, f"'{key}' is empty: write the {key}")
+            return ""
+        return value.strip()
+
+    def tables(self, entry: str, table: dict, key: str) -> list[dict]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.add(entry, f"'{key}' must be a list of [[{key}]] tables")
+            return []
+        return value
+
+
+def parse_instrument(text: str, file: str = "<text>") -> Instrument:
+    """Parse and validate an instrument from TOML text.
+
+    Parameters
+    ----------
+    text : str
+        The file's contents.
+    file : str
+        The name used in error messages.
+
+    Returns
+    -------
+    Instrument
+
+    Raises
+    ------
+    ContentError
+        Listing every problem found, each naming the file and the entry.
+
+    Examples
+    --------
+    >>> parse_instrument('id = "x"', "x.toml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kit.content.ContentError: x.toml: missing 'title'...
+    """
+    check = _Checker(file)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        check.add("", f"not valid TOML ({err}); check quotes and brackets on that line")
+        raise ContentError(check.problems) from None
+
+    check.keys("", raw, _TOP_KEYS)
+    instrument_id = check.text("", raw, "id")
+    title = check.text("", raw, "title")
+    intro = check.text("", raw, "intro")
+
+    scale_raw = raw.get("scale")
+    labels: tuple[str, ...] = ()
+    if not isinstance(scale_raw, dict):
+        check.add("[scale]", f"missing: add a [scale] table with {SCALE_POINTS} labels")
+    else:
+        check.keys("[scale]", scale_raw, _SCALE_KEYS)
+        raw_labels = scale_raw.get("labels")
+        if not isinstance(raw_labels, list) or not all(
+            isinstance(x, str) and x.strip() for x in raw_labels
+        ):
+            check.add("[scale]", "'labels' must be a list of non-empty texts, lowest first")
+        elif len(raw_labels) != SCALE_POINTS:
+            check.add(
+                "[scale]",
+                f"'labels' has {len(raw_labels)} labels; the kit uses a {SCALE_POINTS}-point scale",
+            )
+        else:
+            labels = tuple(x.strip() for x in raw_labels)
+
+    traits: list[Trait] = []
+    seen_ids: set[str] = set()
+    raw_traits = check.tables("", raw, "traits")
+    if not raw_traits:
+        check.add("", "no [[traits]]: add at least one trait")
+    for t_index, t_raw in enumerate(raw_traits, start=1):
+        entry = f"traits[{t_index}]"
+        check.keys(entry, t_raw, _TRAIT_KEYS)
+        t_id = check.text(entry, t_raw, "id")
+        if t_id:
+            entry = f"traits[{t_index}] '{t_id}'"
+            if t_id in seen_ids:
+                check.add(entry, f"id '{t_id}' is used twice: ids must be unique")
+            seen_ids.add(t_id)
+        name = check.text(entry, t_raw, "name")
+        definition = check.text(entry, t_raw, "definition")
+        items: list[Item] = []
+        raw_items = check.tables(entry, t_raw, "items")
+        low, high = ITEMS_PER_TRAIT
+        if not low <= len(raw_items) <= high:
+            check.add(entry, f"has {len(raw_items)} items; give each trait {low} to {high} items")
+        for i_index, i_raw in enumerate(raw_items, start=1):
+            i_entry = f"{entry} items[{i_index}]"
+            check.keys(i_entry, i_raw, _ITEM_KEYS)
+            i_id = check.text(i_entry, i_raw, "id")
+            i_text = check.text(i_entry, i_raw, "text")
+            if i_id:
+                if i_id in seen_ids:
+                    check.add(i_entry, f"id '{i_id}' is used twice: ids must be unique")
+                seen_ids.add(i_id)
+            items.append(Item(i_id, i_text))
+        raw_tips = t_raw.get("tips", [])
+        if not isinstance(raw_tips, list) or not all(
+            isinstance(x, str) and x.strip() for x in raw_tips
+        ):
+            check.add(entry, "'tips' must be a list of non-empty texts")
+            raw_tips = []
+        elif len(raw_tips) < MIN_TIPS:
+            check.add(entry, f"has {len(raw_tips)} tips; give at least {MIN_TIPS} per trait")
+        traits.append(
+            Trait(t_id, name, definition, tuple(items), tuple(x.strip() for x in raw_tips))
+        )
+
+    reflections: list[Reflection] = []
+    for r_index, r_raw in enumerate(check.tables("", raw, "reflections"), start=1):
+        entry = f"reflections[{r_index}]"
+        check.keys(entry, r_raw, _REFLECTION_KEYS)
+        r_id = check.text(entry, r_raw, "id")
+        reflections.append(
+            Reflection(r_id, check.text(entry, r_raw, "title"), check.text(entry, r_raw, "prompt"))
+        )
+
+    commitments_raw = raw.get("commitments", {})
+    suggestions: tuple[str, ...] = ()
+    max_commitments = 3
+    if not isinstance(commitments_raw, dict):
+        check.add("[commitments]", "must be a table with 'max' and 'suggestions'")
+    else:
+        check.keys("[commitments]", commitments_raw, _COMMITMENT_KEYS)
+        max_commitments = commitments_raw.get("max", 3)
+        if not isinstance(max_commitments, int) or not 1 <= max_commitments <= 5:
+            check.add("[commitments]", "'max' must be a whole number from 1 to 5")
+            max_commitments = 3
+        raw_suggestions = commitments_raw.get("suggestions", [])
+        if not isinstance(raw_suggestions, list) or not all(
+            isinstance(x, str) for x in raw_suggestions
+        ):
+            check.add("[commitments]", "'suggestions' must be a list of texts")
+        else:
+            suggestions = tuple(x.strip() for x in raw_suggestions if x.strip())
+
+    if check.problems:
+        raise ContentError(check.problems)
+    return Instrument(
+        id=instrument_id,
+        title=title,
+        intro=intro,
+        scale=Scale(labels),
+        traits=tuple(traits),
+        reflections=tuple(reflections),
+        commitment_suggestions=suggestions,
+        max_commitments=max_commitments,
+        source=file,
+    )
+
+
+def load_instrument_file(path: Path) -> Instrument:
+    """Load and validate one instrument file.
+
+    Raises
+    ------
+    ContentError
+        When the file is unreadable or invalid.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ContentError([Problem(str(path), "", f"cannot be read ({err})")]) from None
+    return parse_instrument(text, str(path))
+
+
+def check_dir(directory: Path) -> tuple[list[Instrument], list[Problem]]:
+    """Validate every ``*.toml`` content file in ``directory``.
+
+    Returns
+    -------
+    instruments : list of Instrument
+        The files that are valid.
+    problems : list of Problem
+        Everything wrong, across all files (empty when all is well).
+    """
+    if not directory.is_dir():
+        return [], [Problem(str(directory), "", "is not a folder of content files")]
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        return [], [Problem(str(directory), "", "holds no *.toml content files")]
+    instruments: list[Instrument] = []
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    for path in files:
+        try:
+            instrument = load_instrument_file(path)
+        except ContentError as err:
+            problems.extend(err.problems)
+            continue
+        if instrument.id in ids:
+            problems.append(
+                Problem(
+                    str(path), "id", f"'{instrument.id}' is also the id of {ids[instrument.id]}"
+                )
+            )
+            continue
+        ids[instrument.id] = str(path)
+        instruments.append(instrument)
+    return instruments, problems
+
+
+def instruments() -> dict[str, Instrument]:
+    """Return the registry of instruments in the content folder, by id.
+
+    Raises
+    ------
+    ContentError
+        When any content file is invalid (run ``kit check`` to see why).
+    """
+    return _instruments_in(str(data_dir()))
+
+
+@cache
+def _instruments_in(directory: str) -> dict[str, Instrument]:
+    # Read once per folder and process: each Voila page is a new kernel, so an
+    # edited file shows on the next page load.
+    found, problems = check_dir(Path(directory))
+    if problems:
+        raise ContentError(problems)
+    return {i.id: i for i in found}
+
+
+def get_instrument(instrument_id: str) -> Instrument:
+    """Return one instrument by id; the error names the valid choices."""
+    registry = instruments()
+    try:
+        return registry[instrument_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown instrument '{instrument_id}' (known: {', '.join(sorted(registry))})"
+        ) from None

@@ -1,0 +1,81 @@
+"""Reports: a workbook run headless with papermill, then turned into HTML with no code.
+
+Running the real notebook (rather than a separate template) keeps the report
+and the app showing the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from kit.paths import workbooks_dir
+
+HIDDEN_LEADER = "01_hidden_leader_traits.ipynb"
+_REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=[\"']https?://[^>]*>(\s*</script>)?", re.I)
+
+
+def run_workbook(name: str, parameters: dict[str, object], out_dir: Path) -> Path:
+    """Execute a workbook with papermill and return the executed notebook's path.
+
+    Parameters
+    ----------
+    name : str
+        File name in the workbooks folder.
+    parameters : dict
+        Values for the cell tagged ``parameters``.
+    out_dir : Path
+        Where to write the executed notebook.
+    """
+    import papermill
+
+    out = out_dir / name
+    papermill.execute_notebook(
+        str(workbooks_dir() / name),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(out_dir),
+    )
+    return out
+
+
+def notebook_to_html(path: Path, title: str) -> str:
+    """Convert an executed notebook to self-contained HTML without inputs or prompts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(notebook)
+    # A report is opened anywhere, often offline: it loads nothing from elsewhere.
+    return _REMOTE.sub("", body)
+
+
+def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = "") -> str:
+    """Return the hidden-leader report for one person as an HTML page.
+
+    Parameters
+    ----------
+    resume : str
+        The person's resume code (read from ``store``).
+    store : str
+        The store's path or URL; empty for ``KIT_STORE`` or the default.
+    answers_file : str
+        A kit answer file to report on instead of the store.
+    """
+    with tempfile.TemporaryDirectory(prefix="kit-report-") as tmp:
+        executed = run_workbook(
+            HIDDEN_LEADER,
+            {"resume": resume, "store": store, "answers_file": answers_file, "report": True},
+            Path(tmp),
+        )
+        return notebook_to_html(executed, "Hidden-leader traits: my results")

@@ -1,0 +1,137 @@
+"""``kit serve``: Voilà over the workbooks, with the kit's template and settings.
+
+The settings live here, in one place, so every way of starting the app (the
+command, the tests, the benchmarks) serves the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.paths import jupyter_share_dir, workbooks_dir
+
+START_PAGE = "00_start_here.ipynb"
+# A closed page's kernel goes after 10 idle minutes; a page still open is never
+# culled (cull_connected stays False), however long its reader thinks.
+CULL_IDLE_SECONDS = 600
+CULL_INTERVAL_SECONDS = 60
+# What the browser may load: only this server. Widgets need inline styles,
+# eval (the widget manager) and data: images and links.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'self'"
+)
+
+
+class ServeError(RuntimeError):
+    """The server cannot start; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to run the server."""
+
+    host: str = "127.0.0.1"
+    port: int = 8866
+    store: str = ""
+    open_browser: bool = True
+    root: Path | None = None
+    cull_idle_seconds: int = CULL_IDLE_SECONDS
+    cull_interval_seconds: int = CULL_INTERVAL_SECONDS
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """True when ``port`` can be bound on ``host``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host if host not in ("", "0.0.0.0") else "0.0.0.0", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(host: str, port: int, explicit: bool) -> int:
+    """Return ``port`` if free; else, unless it was asked for, the next free one."""
+    if port_is_free(host, port):
+        return port
+    if explicit:
+        raise ServeError(f"port {port} is already in use: choose another with --port")
+    for candidate in range(port + 1, port + 50):
+        if port_is_free(host, candidate):
+            return candidate
+    raise ServeError(f"no free port between {port} and {port + 49}: choose one with --port")
+
+
+def voila_argv(options: ServeOptions) -> list[str]:
+    """Return Voilà's command-line arguments for ``options``."""
+    root = options.root or workbooks_dir()
+    return [
+        str(root),
+        f"--port={options.port}",
+        f"--Voila.ip={options.host}",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        "--template=kit",
+        "--theme=light",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
+        f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+    ]
+
+
+def voila_config():
+    """Return the settings that cannot be said on a command line (nested values)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.Voila.tornado_settings = {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY}}
+    return config
+
+
+def voila_env(store_location: str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for the server and, through it, every page's kernel."""
+    env = dict(os.environ if base is None else base)
+    env["KIT_STORE"] = store_location
+    share = str(jupyter_share_dir())
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)
+    return env
+
+
+def page_urls(host: str, port: int, page: str = START_PAGE) -> list[str]:
+    """Return the URLs people can open, the local one first."""
+    local = "localhost" if host in ("127.0.0.1", "localhost", "0.0.0.0", "") else host
+    urls = [f"http://{local}:{port}/voila/render/{page}"]
+    if host in ("0.0.0.0", ""):
+        try:
+            lan = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            lan = ""
+        if lan and not lan.startswith("127."):
+            urls.append(f"http://{lan}:{port}/voila/render/{page}")
+    return urls
+
+
+def serve(options: ServeOptions, store_location: str) -> None:
+    """Run Voilà in this process until it is stopped (Ctrl+C)."""
+    from voila.app import Voila
+
+    os.environ.update(voila_env(store_location))
+    urls = page_urls(options.host, options.port)
+    print("Customer Value Workbooks is running.")
+    for url in urls:
+        print(f"  Open: {url}")
+    print(f"  Answers are stored in: {store_location}")
+    print("  Stop with Ctrl+C.", flush=True)
+    if options.open_browser:
+        threading.Timer(2.0, webbrowser.open, args=(urls[0],)).start()
+    Voila.launch_instance(argv=voila_argv(options), config=voila_config())

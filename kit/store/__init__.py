@@ -1,0 +1,109 @@
+"""Persistence: choose and open the store, and move answer files in and out of it.
+
+The store is chosen by ``--store PATH_OR_URL``, else ``KIT_STORE``, else a
+SQLite file in the user's data folder. A URL names its engine so a larger
+deployment can point at another database later; today only SQLite is built.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kit.content import get_instrument, instruments
+from kit.model import Participant
+from kit.paths import default_store_path
+from kit.store import records
+from kit.store.records import ImportFileError
+from kit.store.sqlite import ImportSummary, SQLiteStore, StoreError
+
+__all__ = [
+    "ImportFileError",
+    "ImportSummary",
+    "SQLiteStore",
+    "StoreError",
+    "import_answers",
+    "my_answers_file",
+    "open_store",
+    "store_location",
+]
+
+
+def store_location(store: str | None = None) -> str:
+    """Return the store to use: ``store`` if given, else ``KIT_STORE``, else the default file."""
+    return store or os.environ.get("KIT_STORE") or str(default_store_path())
+
+
+def open_store(store: str | None = None) -> SQLiteStore:
+    """Open the store named by a path or URL (see :func:`store_location`).
+
+    Parameters
+    ----------
+    store : str, optional
+        A file path, ``sqlite:///relative.db`` or ``sqlite:////absolute.db``.
+
+    Raises
+    ------
+    StoreError
+        For an engine the kit does not support yet, or a file it cannot use.
+    """
+    location = store_location(store)
+    if "://" in location:
+        scheme, _, rest = location.partition("://")
+        if scheme != "sqlite":
+            raise StoreError(
+                f"the store '{location}' uses '{scheme}', which this kit does not support yet; "
+                "give a file path or a sqlite:/// URL"
+            )
+        location = rest[1:] if rest.startswith("/") else rest
+        if not location:
+            raise StoreError("a sqlite:/// URL needs a file path after it")
+    return SQLiteStore(Path(location))
+
+
+def _check_answer(instrument_id: str, item: str, value: str) -> str | None:
+    if instrument_id not in instruments():
+        return f"unknown instrument '{instrument_id}' (known: {', '.join(sorted(instruments()))})"
+    return get_instrument(instrument_id).check_answer(item, value)
+
+
+def import_answers(
+    store: SQLiteStore, data: bytes | str, name: str = "file", require_codes: bool = False
+) -> ImportSummary:
+    """Validate a whole answer file, then import all of it or nothing.
+
+    Parameters
+    ----------
+    store : SQLiteStore
+    data : bytes or str
+        The file's contents (the kit's CSV or JSON).
+    name : str
+        The file's name, for messages.
+    require_codes : bool
+        Demand the owner's resume code for participants already in the store
+        (used for uploads from a page anyone can open).
+
+    Raises
+    ------
+    ImportFileError
+        Listing the rows that are wrong; nothing was imported.
+    StoreError
+        When the file belongs to someone else in the store; nothing was imported.
+    """
+    answer_file = records.parse(data, name)
+    errors = records.validate(answer_file, _check_answer, name)
+    if errors:
+        raise ImportFileError(errors)
+    return store.import_rows(answer_file, require_codes=require_codes)
+
+
+def my_answers_file(store: SQLiteStore, participant: Participant) -> str:
+    """Return a participant's own answer file (JSON, with their resume code)."""
+    rows = store.rows(participant_id=participant.id)
+    return records.to_json(
+        rows,
+        resume_codes={participant.public_id: participant.resume_code},
+        display_names={participant.public_id: participant.display_name}
+        if participant.display_name
+        else None,
+    )

@@ -1,0 +1,38 @@
+"""Access codes: resume codes people can read aloud and type without mistakes."""
+
+from __future__ import annotations
+
+import secrets
+
+# No 0/O, 1/I/L or U/V look-alikes: codes get read off screens and typed on phones.
+ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
+GROUPS, GROUP_LEN = 3, 4  # 29**12 is about 3.5e17 codes, far beyond guessing by hand or script
+
+
+def new_resume_code() -> str:
+    """Return a fresh resume code such as ``'K7QM-3XTA-9PWD'``, from ``secrets``."""
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LEN))
+    return "-".join(chars[i : i + GROUP_LEN] for i in range(0, len(chars), GROUP_LEN))
+
+
+def normalise_code(text: str) -> str | None:
+    """Return ``text`` as a well-formed resume code, or None if it cannot be one.
+
+    Case, spaces and dashes are forgiven, since people copy codes by hand.
+
+    Examples
+    --------
+    >>> normalise_code(" k7qm 3xta-9pwd ")
+    'K7QM-3XTA-9PWD'
+    >>> normalise_code("hello") is None
+    True
+    """
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    if len(chars) != GROUPS * GROUP_LEN or any(c not in ALPHABET for c in chars):
+        return None
+    return "-".join(chars[i : i + GROUP_LEN] for i in range(0, len(chars), GROUP_LEN))
+
+
+def new_public_id() -> str:
+    """Return an anonymous participant id for exports, such as ``'p-3f9a1c0b7d2e'``."""
+    return "p-" + secrets.token_hex(6)

@@ -1,0 +1,220 @@
+"""The tidy answer file: one row per answer, as CSV or JSON, and its validation.
+
+``kit export``, ``kit import``, "Download my answers" and the start page's
+upload all speak this one format, so any file the kit writes it can read back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+COLUMNS = ("session", "participant", "instrument", "item", "value", "answered_at", "demo")
+REQUIRED = COLUMNS[:6]
+FORMAT = "customer-value-kit/answers"
+VERSION = 1
+MAX_ERRORS_SHOWN = 10
+# Spreadsheet programs run cells that start with these as formulas.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class AnswerFile:
+    """A parsed answer file: rows plus any resume codes it carries, by participant."""
+
+    rows: tuple[dict[str, str], ...]
+    resume_codes: dict[str, str] = field(default_factory=dict)
+    display_names: dict[str, str] = field(default_factory=dict)
+
+
+class ImportFileError(ValueError):
+    """The file cannot be imported; ``errors`` says which rows and why."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        shown = errors[:MAX_ERRORS_SHOWN]
+        more = len(errors) - len(shown)
+        lines = shown + ([f"... and {more} more problems"] if more > 0 else [])
+        super().__init__(
+            "nothing was imported; fix these and try again:\n" + "\n".join(f"  {x}" for x in lines)
+        )
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(1)"), neutralise("plain")
+    ("'=HYPERLINK(1)", 'plain')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def to_csv(rows: Iterable[dict[str, str]]) -> str:
+    """Write rows as CSV text with the tidy columns, formulas neutralised."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(str(row.get(k, ""))) for k in COLUMNS})
+    return out.getvalue()
+
+
+def to_json(
+    rows: Iterable[dict[str, str]],
+    resume_codes: dict[str, str] | None = None,
+    display_names: dict[str, str] | None = None,
+) -> str:
+    """Write rows as the kit's JSON answer file.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        Tidy rows.
+    resume_codes : dict, optional
+        Participant id to resume code; only in a person's own download, never in
+        a coach's export.
+    display_names : dict, optional
+        Participant id to display name.
+    """
+    document: dict[str, object] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "columns": list(COLUMNS),
+        "rows": [{k: str(row.get(k, "")) for k in COLUMNS} for row in rows],
+    }
+    if resume_codes:
+        document["resume_codes"] = resume_codes
+    if display_names:
+        document["display_names"] = display_names
+    return json.dumps(document, indent=1, ensure_ascii=False)
+
+
+def parse(data: bytes | str, name: str = "file") -> AnswerFile:
+    """Read an answer file (the kit's CSV or JSON) without validating its answers.
+
+    Raises
+    ------
+    ImportFileError
+        When the file is not a readable answer file at all.
+    """
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                [f"{name} is not a text file: export answers as CSV or JSON from the kit"]
+            ) from None
+    stripped = data.lstrip()
+    if not stripped:
+        raise ImportFileError([f"{name} is empty"])
+    if stripped[0] in "[{":
+        return _parse_json(stripped, name)
+    return _parse_csv(data, name)
+
+
+def _parse_json(text: str, name: str) -> AnswerFile:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ImportFileError(
+            [f"{name} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"]
+        ) from None
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    if isinstance(document, dict):
+        if document.get("format") != FORMAT:
+            raise ImportFileError(
+                [f'{name} is JSON but not a kit answer file (expected "format": "{FORMAT}")']
+            )
+        if document.get("version") != VERSION:
+            raise ImportFileError(
+                [
+                    f"{name} has version {document.get('version')!r}; this kit reads version {VERSION}"
+                ]
+            )
+        raw_rows = document.get("rows")
+        codes = document.get("resume_codes") or {}
+        names = document.get("display_names") or {}
+        if not isinstance(codes, dict) or not isinstance(names, dict):
+            raise ImportFileError([f"{name}: 'resume_codes' and 'display_names' must be objects"])
+    else:
+        raw_rows = document
+    if not isinstance(raw_rows, list) or not all(isinstance(r, dict) for r in raw_rows):
+        raise ImportFileError([f"{name}: 'rows' must be a list of objects, one per answer"])
+    rows = tuple({k: "" if v is None else str(v) for k, v in r.items()} for r in raw_rows)
+    return AnswerFile(rows, {str(k): str(v) for k, v in codes.items()}, names)
+
+
+def _parse_csv(text: str, name: str) -> AnswerFile:
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            [
+                f"{name} lacks the column(s) {', '.join(missing)}; the first line must name "
+                f"{', '.join(REQUIRED)}"
+            ]
+        )
+    rows = []
+    for row in reader:
+        clean = {k: _unneutralise(v or "") for k, v in row.items() if k is not None}
+        rows.append(clean)
+    return AnswerFile(tuple(rows))
+
+
+def _unneutralise(cell: str) -> str:
+    # Undo neutralise() so a value written by the kit reads back unchanged.
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
+def validate(
+    answer_file: AnswerFile,
+    check_answer: Callable[[str, str, str], str | None],
+    name: str = "file",
+) -> list[str]:
+    """Return every problem in the file's rows (an empty list when it can be imported).
+
+    Parameters
+    ----------
+    answer_file : AnswerFile
+    check_answer : callable
+        ``check_answer(instrument, item, value)`` returns a problem or None.
+    name : str
+        Used in messages.
+    """
+    errors: list[str] = []
+    if not answer_file.rows:
+        return [f"{name} has no answers in it"]
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, row in enumerate(answer_file.rows, start=1):
+        where = f"row {number}"
+        missing = [c for c in REQUIRED if c != "session" and not row.get(c, "").strip()]
+        if missing:
+            errors.append(f"{where}: empty {', '.join(missing)}")
+            continue
+        problem = check_answer(row["instrument"], row["item"], row["value"])
+        if problem:
+            errors.append(f"{where}: {problem}")
+        try:
+            datetime.fromisoformat(row["answered_at"])
+        except ValueError:
+            errors.append(
+                f"{where}: answered_at {row['answered_at']!r} is not a date and time "
+                "(use ISO 8601, e.g. 2026-11-23T10:15:00+00:00)"
+            )
+        if row.get("demo", "") not in ("", "0", "1", "true", "false", "True", "False"):
+            errors.append(f"{where}: demo must be 0 or 1, not {row['demo']!r}")
+        key = (row["participant"], row["instrument"], row["item"])
+        if key in seen:
+            errors.append(
+                f"{where}: repeats the answer of row {seen[key]} for the same person and item"
+            )
+        seen[key] = number
+    return errors

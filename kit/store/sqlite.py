@@ -1,0 +1,320 @@
+"""The SQLite store: one file, WAL mode, one transaction per save.
+
+Voilà gives every page its own kernel, so everything shared between pages
+(a person's answers, a team session) goes through this file, never through
+Python globals.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kit.model import Participant
+from kit.store.codes import new_public_id, new_resume_code, normalise_code
+from kit.store.records import AnswerFile
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    code TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    demo INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS participants (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    resume_code TEXT NOT NULL UNIQUE,
+    session TEXT REFERENCES sessions(code),
+    display_name TEXT NOT NULL DEFAULT '',
+    demo INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    item TEXT NOT NULL,
+    value TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    PRIMARY KEY (participant_id, instrument, item)
+);
+CREATE INDEX IF NOT EXISTS participants_by_session ON participants(session);
+"""
+
+
+def now() -> str:
+    """Return the current UTC time as ISO 8601 text, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did."""
+
+    answers: int
+    new_participants: int
+    updated_participants: int
+    resume_codes: dict[str, str]
+
+
+class SQLiteStore:
+    """Answers, participants and sessions in one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; its folder is created when missing.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path).expanduser()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer kit (schema {version}); upgrade the kit"
+                )
+            # executescript commits on its own, so the script carries its transaction.
+            self._db.executescript(
+                f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
+            )
+        except sqlite3.DatabaseError as err:
+            raise StoreError(
+                f"cannot use {self.path} as the kit's store ({err}); "
+                "choose another file with --store or KIT_STORE"
+            ) from None
+        except OSError as err:
+            raise StoreError(f"cannot create the store at {self.path} ({err.strerror})") from None
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    @property
+    def location(self) -> str:
+        """Where the data is kept, for people to read."""
+        return str(self.path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock up front, so two kernels saving
+        # at once wait for each other instead of failing half-way.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    # -- participants ---------------------------------------------------------
+
+    def create_participant(
+        self, session: str | None = None, display_name: str = "", demo: bool = False
+    ) -> Participant:
+        """Create a participant with a fresh resume code and anonymous public id."""
+        with self._write() as db:
+            if session:
+                self._ensure_session(db, session, demo)
+            cursor = db.execute(
+                "INSERT INTO participants (public_id, resume_code, session, display_name, demo,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (new_public_id(), new_resume_code(), session, display_name, int(demo), now()),
+            )
+            row = db.execute(
+                "SELECT * FROM participants WHERE id = ?", (cursor.lastrowid,)
+            ).fetchone()
+        return _participant(row)
+
+    def participant_by_code(self, code: str) -> Participant | None:
+        """Return the participant with resume code ``code`` (typed loosely), or None."""
+        normal = normalise_code(code)
+        if normal is None:
+            return None
+        row = self._db.execute(
+            "SELECT * FROM participants WHERE resume_code = ?", (normal,)
+        ).fetchone()
+        return _participant(row) if row else None
+
+    def ensure_session(self, code: str, demo: bool = False) -> None:
+        """Create team session ``code`` when it does not exist yet."""
+        with self._write() as db:
+            self._ensure_session(db, code, demo)
+
+    @staticmethod
+    def _ensure_session(db: sqlite3.Connection, code: str, demo: bool) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO sessions (code, demo, created_at) VALUES (?, ?, ?)",
+            (code, int(demo), now()),
+        )
+
+    # -- answers --------------------------------------------------------------
+
+    def save_answer(
+        self, participant_id: int, instrument: str, item: str, value: str | None
+    ) -> str:
+        """Save one answer at once (``None`` or empty text removes it).
+
+        Returns
+        -------
+        str
+            The time stamp stored with the answer.
+        """
+        stamp = now()
+        with self._write() as db:
+            if value is None or value == "":
+                db.execute(
+                    "DELETE FROM answers WHERE participant_id = ? AND instrument = ? AND item = ?",
+                    (participant_id, instrument, item),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO answers (participant_id, instrument, item, value, answered_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (participant_id, instrument, item)"
+                    " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+                    (participant_id, instrument, item, str(value), stamp),
+                )
+        return stamp
+
+    def answers(self, participant_id: int, instrument: str) -> dict[str, str]:
+        """Return a participant's answers to one instrument, by item."""
+        rows = self._db.execute(
+            "SELECT item, value FROM answers WHERE participant_id = ? AND instrument = ?",
+            (participant_id, instrument),
+        )
+        return {r["item"]: r["value"] for r in rows}
+
+    # -- export and import ----------------------------------------------------
+
+    def rows(self, session: str | None = None, participant_id: int | None = None) -> list[dict]:
+        """Return tidy export rows, optionally for one session or one participant."""
+        query = (
+            "SELECT coalesce(p.session, '') AS session, p.public_id AS participant,"
+            " a.instrument, a.item, a.value, a.answered_at, p.demo"
+            " FROM answers a JOIN participants p ON p.id = a.participant_id"
+        )
+        where, args = [], []
+        if session is not None:
+            where.append("p.session = ?")
+            args.append(session)
+        if participant_id is not None:
+            where.append("p.id = ?")
+            args.append(participant_id)
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY p.id, a.instrument, a.item"
+        return [dict(r) for r in self._db.execute(query, args)]
+
+    def session_exists(self, code: str) -> bool:
+        """True when team session ``code`` exists."""
+        row = self._db.execute("SELECT 1 FROM sessions WHERE code = ?", (code,)).fetchone()
+        return row is not None
+
+    def import_rows(self, answer_file: AnswerFile, require_codes: bool = False) -> ImportSummary:
+        """Import validated rows in one transaction: all of them or none.
+
+        A participant already in the store is matched by its public id. With
+        ``require_codes`` (uploads from a web page) the file must also carry that
+        participant's resume code, so nobody can overwrite someone else's answers.
+
+        Raises
+        ------
+        StoreError
+            When a participant's resume code does not match; nothing is imported.
+        """
+        by_participant: dict[str, list[dict[str, str]]] = {}
+        for row in answer_file.rows:
+            by_participant.setdefault(row["participant"], []).append(row)
+        codes_out: dict[str, str] = {}
+        new = updated = count = 0
+        with self._write() as db:
+            for public_id, rows in by_participant.items():
+                file_code = normalise_code(answer_file.resume_codes.get(public_id, "")) or None
+                existing = db.execute(
+                    "SELECT * FROM participants WHERE public_id = ?", (public_id,)
+                ).fetchone()
+                demo = rows[0].get("demo", "") in ("1", "true", "True")
+                session = rows[0].get("session") or None
+                if session:
+                    self._ensure_session(db, session, demo)
+                if existing is not None:
+                    if (require_codes or file_code) and existing["resume_code"] != file_code:
+                        raise StoreError(
+                            f"participant {public_id} is already in the store with another "
+                            "resume code: open the workbook with your own code instead"
+                        )
+                    pid = existing["id"]
+                    updated += 1
+                    codes_out[public_id] = existing["resume_code"]
+                else:
+                    if require_codes and not file_code:
+                        raise StoreError(
+                            "this file has no resume code in it: use the file from "
+                            "'Download my answers'"
+                        )
+                    code = file_code
+                    taken = (
+                        code
+                        and db.execute(
+                            "SELECT 1 FROM participants WHERE resume_code = ?", (code,)
+                        ).fetchone()
+                    )
+                    if not code or taken:
+                        code = new_resume_code()
+                    cursor = db.execute(
+                        "INSERT INTO participants (public_id, resume_code, session, display_name,"
+                        " demo, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            public_id,
+                            code,
+                            session,
+                            str(answer_file.display_names.get(public_id, "")),
+                            int(demo),
+                            now(),
+                        ),
+                    )
+                    pid = cursor.lastrowid
+                    new += 1
+                    codes_out[public_id] = code
+                for row in rows:
+                    # The newer answer wins, so importing an older file never
+                    # undoes what a person changed since.
+                    db.execute(
+                        "INSERT INTO answers (participant_id, instrument, item, value, answered_at)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (participant_id, instrument, item)"
+                        " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at"
+                        " WHERE excluded.answered_at >= answers.answered_at",
+                        (pid, row["instrument"], row["item"], row["value"], row["answered_at"]),
+                    )
+                    count += 1
+        return ImportSummary(count, new, updated, codes_out)
+
+
+def _participant(row: sqlite3.Row) -> Participant:
+    return Participant(
+        id=row["id"],
+        public_id=row["public_id"],
+        resume_code=row["resume_code"],
+        session=row["session"],
+        display_name=row["display_name"],
+        demo=bool(row["demo"]),
+    )

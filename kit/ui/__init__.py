@@ -1,0 +1,1 @@
+"""ipywidgets user interfaces: shared components and one module per workbook."""

@@ -1,0 +1,62 @@
+"""Small widgets every workbook uses: messages, download links, the resume banner."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import ipywidgets as widgets
+
+from kit.views import STYLE
+
+
+def style() -> widgets.HTML:
+    """Return the kit's stylesheet as a widget to show once per page."""
+    return widgets.HTML(STYLE, layout=widgets.Layout(height="0px", overflow="hidden"))
+
+
+class Notice(widgets.HTML):
+    """A one-line message box; ``show(kind, text)`` escapes the text.
+
+    ``kind`` is one of ``note``, ``ok``, ``warn``, ``error``.
+    """
+
+    def show(self, kind: str, text: str, html_tail: str = "") -> None:
+        """Show ``text`` (escaped) followed by trusted ``html_tail``."""
+        self.value = f"<div class='kit-{kind}' role='status'>{escape(text)}{html_tail}</div>"
+
+    def clear(self) -> None:
+        """Hide the message."""
+        self.value = ""
+
+
+def download_link(data: str | bytes, filename: str, mime: str, label: str) -> str:
+    """Return an ``<a download>`` link carrying ``data`` inline.
+
+    A data link needs no server route and works the same in Voilà, JupyterLab
+    and Binder, and offline.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    payload = base64.b64encode(raw).decode("ascii")
+    return (
+        f"<a class='kit-download' download='{escape(filename)}' "
+        f"href='data:{mime};base64,{payload}'>{escape(label)}</a>"
+    )
+
+
+def resume_banner(code: str) -> str:
+    """Return the HTML that shows a person their resume code and link."""
+    safe = escape(code)
+    return (
+        "<div class='kit-ok' role='status'>Your answers are saved as you go. "
+        f"Your resume code is <span class='kit-code' data-testid='resume-code'>{safe}</span>. "
+        f"Keep it, or bookmark <a href='?resume={safe}'>this link</a>, to come back later.</div>"
+    )
+
+
+EPHEMERAL_NOTICE = (
+    "<div class='kit-warn' role='status'><b>Nothing is kept on this server.</b> "
+    "This copy (for example on Binder) forgets everything when you close it. "
+    "Before you leave, use <b>Download my answers</b>; next time, upload that file "
+    "on the start page to carry on.</div>"
+)

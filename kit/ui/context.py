@@ -1,0 +1,25 @@
+"""What a workbook page knows about where it runs: its link's query and the host."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+QUERY_KEYS = ("session", "resume", "key")
+
+
+def query_params() -> dict[str, str]:
+    """Return the page link's ``session``, ``resume`` and ``key`` parameters.
+
+    Voilà hands each page's query string to its kernel as ``QUERY_STRING``;
+    in JupyterLab or papermill there is none and this returns ``{}``.
+    """
+    parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
+    return {k: parsed[k][0].strip() for k in QUERY_KEYS if k in parsed and parsed[k][0].strip()}
+
+
+def ephemeral() -> bool:
+    """True on a host that keeps nothing after the visit, such as Binder."""
+    if os.environ.get("KIT_EPHEMERAL", "").lower() in ("1", "true", "yes"):
+        return True
+    return any(k in os.environ for k in ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL"))

@@ -1,0 +1,150 @@
+"""HTML fragments for results and answers, shared by the app and the report.
+
+Every piece of text a person typed, and every piece of content a coach wrote,
+goes through :func:`html.escape` here, so no page or report ever runs it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from html import escape
+
+from kit.model import Instrument, Results, TraitScore
+from kit.scoring import rating
+
+
+def _para(text: str) -> str:
+    return "".join(f"<p>{escape(p.strip())}</p>" for p in text.strip().split("\n\n") if p.strip())
+
+
+def score_table(results: Results) -> str:
+    """Return the trait scores as an accessible table, highest first."""
+    rows = "".join(
+        f"<tr><td>{escape(s.trait.name)}</td>"
+        f"<td class='kit-num'>{'—' if s.mean is None else f'{s.mean:.2f}'}</td>"
+        f"<td class='kit-num'>{s.answered} of {len(s.trait.items)}</td></tr>"
+        for s in results.scores
+    )
+    return (
+        "<table class='kit-table'><caption>Score per trait (mean, 1–5)</caption>"
+        "<thead><tr><th>Trait</th><th>Score</th><th>Answered</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _trait_card(score: TraitScore, heading: str, with_tips: bool) -> str:
+    tips = ""
+    if with_tips:
+        tips = (
+            "<ul class='kit-tips'>"
+            + "".join(f"<li>{escape(t)}</li>" for t in score.trait.tips)
+            + "</ul>"
+        )
+    mean = "—" if score.mean is None else f"{score.mean:.1f}"
+    return (
+        f"<div class='kit-card'><div class='kit-card-kicker'>{escape(heading)}</div>"
+        f"<h4>{escape(score.trait.name)} <span class='kit-score'>{mean}</span></h4>"
+        f"<p>{escape(score.trait.definition)}</p>{tips}</div>"
+    )
+
+
+def highlights(results: Results) -> str:
+    """Return the strongest trait and the traits to grow, with their tips."""
+    if not results.complete or results.strongest is None:
+        left = results.total - results.answered
+        return (
+            f"<div class='kit-note'>Answer the {left} remaining statement"
+            f"{'' if left == 1 else 's'} to see your strongest trait and the two to grow "
+            f"({results.answered} of {results.total} answered so far).</div>"
+        )
+    cards = [_trait_card(results.strongest, "Your strongest trait", with_tips=False)]
+    cards += [
+        _trait_card(s, "A trait to grow: try one of these", with_tips=True) for s in results.to_grow
+    ]
+    return "<div class='kit-cards'>" + "".join(cards) + "</div>"
+
+
+def answers_table(instrument: Instrument, answers: Mapping[str, object]) -> str:
+    """Return every statement with the answer given, grouped by trait."""
+    parts = []
+    for trait in instrument.traits:
+        rows = []
+        for item in trait.items:
+            value = rating(answers.get(item.id), instrument.scale.points)
+            shown = (
+                "not answered" if value is None else f"{value} · {instrument.scale.label(value)}"
+            )
+            rows.append(f"<tr><td>{escape(item.text)}</td><td>{escape(shown)}</td></tr>")
+        parts.append(
+            f"<h4>{escape(trait.name)}</h4><table class='kit-table'>"
+            f"<thead><tr><th>Statement</th><th>Answer</th></tr></thead><tbody>{''.join(rows)}"
+            "</tbody></table>"
+        )
+    return "".join(parts)
+
+
+def reflections(instrument: Instrument, answers: Mapping[str, object]) -> str:
+    """Return the person's reflections and commitments as text, escaped."""
+    parts = []
+    for reflection in instrument.reflections:
+        text = str(answers.get(instrument.reflection_key(reflection), "")).strip()
+        parts.append(
+            f"<h4>{escape(reflection.title)}</h4>"
+            + (_para(text) if text else "<p class='kit-muted'>Not written yet.</p>")
+        )
+    commitments = [
+        str(answers.get(key, "")).strip()
+        for key in instrument.commitment_keys()
+        if str(answers.get(key, "")).strip()
+    ]
+    parts.append("<h4>My commitments</h4>")
+    if commitments:
+        parts.append("<ol>" + "".join(f"<li>{escape(c)}</li>" for c in commitments) + "</ol>")
+    else:
+        parts.append("<p class='kit-muted'>None chosen yet.</p>")
+    return "".join(parts)
+
+
+def png_img(png: bytes, alt: str) -> str:
+    """Return an ``<img>`` with the PNG inlined, so a report is one self-contained file."""
+    data = base64.b64encode(png).decode("ascii")
+    return f"<img src='data:image/png;base64,{data}' alt='{escape(alt)}' style='max-width:100%'>"
+
+
+def intro(instrument: Instrument) -> str:
+    """Return the instrument's introduction."""
+    return _para(instrument.intro)
+
+
+STYLE = """
+<style>
+.kit-table {border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.95em}
+.kit-table caption {text-align: left; font-weight: 600; margin-bottom: 0.3em}
+.kit-table th, .kit-table td {border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left;
+  vertical-align: top}
+.kit-num {text-align: right !important; font-variant-numeric: tabular-nums}
+.kit-cards {display: flex; flex-wrap: wrap; gap: 12px; margin: 0.5em 0}
+.kit-card {flex: 1 1 260px; border: 1px solid #d7dde3; border-radius: 8px; padding: 10px 14px;
+  background: #fafcfd}
+.kit-card h4 {margin: 0.2em 0}
+.kit-card-kicker {font-size: 0.8em; text-transform: uppercase; letter-spacing: .04em; color: #56606b}
+.kit-score {font-weight: 400; color: #2a6f97}
+.kit-tips li {margin: 0.25em 0}
+.kit-note {background: #f3f6f9; border-left: 4px solid #2a6f97; padding: 8px 12px; margin: 6px 0}
+.kit-warn {background: #fff6e5; border-left: 4px solid #e07a1f; padding: 8px 12px; margin: 6px 0}
+.kit-error {background: #fdecec; border-left: 4px solid #c0392b; padding: 8px 12px; margin: 6px 0}
+.kit-ok {background: #eaf6ee; border-left: 4px solid #2e8b57; padding: 8px 12px; margin: 6px 0}
+.kit-muted {color: #6b7580}
+.kit-code {font-family: ui-monospace, monospace; font-size: 1.15em; letter-spacing: .08em;
+  font-weight: 600}
+.kit-item {border: 1px solid transparent; border-radius: 6px; padding: 6px 8px; margin: 4px 0}
+.kit-item .kit-item-text {font-weight: 500; margin-bottom: 2px}
+.kit-item.kit-missing {border-color: #c0392b; background: #fff7f6}
+.kit-missing-flag {color: #c0392b; font-size: 0.9em}
+.kit-scale .widget-radio-box {flex-direction: row !important; flex-wrap: wrap; gap: 4px 16px}
+.kit-scale .widget-radio-box label {white-space: nowrap}
+.kit-progress {font-weight: 600; color: #2a6f97}
+.kit-wide {width: 100%}
+</style>
+"""

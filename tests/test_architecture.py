@@ -1,0 +1,28 @@
+"""Layers point one way: the model, scoring, content and store never pull in UI or plotting."""
+
+import subprocess
+import sys
+
+import pytest
+
+LOWER_LAYERS = ["kit.model", "kit.scoring", "kit.content", "kit.store", "kit.views", "kit.cli"]
+FORBIDDEN = ["ipywidgets", "IPython", "matplotlib", "pandas", "voila"]
+
+
+@pytest.mark.parametrize("module", LOWER_LAYERS)
+def test_lower_layer_imports_no_ui_or_plotting(module):
+    code = f"import sys, {module}\nprint(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "", f"{module} imports {done.stdout.strip()}"
+
+
+def test_opening_a_workbook_page_does_not_load_matplotlib_or_pandas():
+    # The kernel behind every page pays for what the page imports, at every load.
+    code = (
+        "import sys\n"
+        "from kit.ui.hidden_leader import HiddenLeaderApp\n"
+        "from kit.ui.start import StartPage\n"
+        "print(','.join(m for m in ('matplotlib', 'pandas', 'papermill') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

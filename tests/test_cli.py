@@ -1,0 +1,89 @@
+"""The kit command as a coach uses it: demo, export, import, and its error messages."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from kit.cli import main
+from kit.store import open_store
+
+
+def test_demo_then_export_csv_is_tidy_and_marked_demo(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    assert (
+        main(["demo", "--participants", "4", "--session", "WS1", "--seed", "7", "--store", db]) == 0
+    )
+    assert "for 4 participants in session WS1" in capsys.readouterr().out
+    assert main(["export", "--session", "WS1", "--store", db]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0])[:6] == [
+        "session",
+        "participant",
+        "instrument",
+        "item",
+        "value",
+        "answered_at",
+    ]
+    assert len({r["participant"] for r in rows}) == 4
+    assert {r["demo"] for r in rows} == {"1"}
+    assert {r["session"] for r in rows} == {"WS1"}
+
+
+def test_demo_with_a_seed_is_repeatable(tmp_path, capsys):
+    values = []
+    for name in ("a", "b"):
+        db = str(tmp_path / f"{name}.sqlite3")
+        main(["demo", "--participants", "2", "--seed", "3", "--store", db])
+        values.append([r["value"] for r in open_store(db).rows()])
+    assert values[0] == values[1]
+
+
+def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):
+    db, other, out = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3", tmp_path / "out.json"
+    main(["demo", "--participants", "2", "--seed", "1", "--store", str(db)])
+    assert main(["export", "--format", "json", "--out", str(out), "--store", str(db)]) == 0
+    document = json.loads(out.read_text())
+    assert "resume_codes" not in document  # a coach's export never carries access codes
+    assert main(["import", str(out), "--store", str(other)]) == 0
+    assert "Imported 44 answers: 2 new" in capsys.readouterr().out
+    assert open_store(str(other)).rows() == open_store(str(db)).rows()
+
+
+def test_bad_import_exits_1_with_the_rows_and_imports_nothing(tmp_path, capsys):
+    db = tmp_path / "kit.sqlite3"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "session,participant,instrument,item,value,answered_at\n"
+        ",p-1,hidden_leader,urgency.1,4,2026-11-01T10:00:00+00:00\n"
+        ",p-1,hidden_leader,urgency.2,six,2026-11-01T10:00:00+00:00\n"
+    )
+    assert main(["import", str(bad), "--store", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was imported" in err and "row 2: item 'urgency.2' needs a whole number" in err
+    assert open_store(str(db)).rows() == []
+
+
+def test_missing_import_file_is_a_message_not_a_traceback(tmp_path, capsys):
+    assert main(["import", str(tmp_path / "nope.json"), "--store", str(tmp_path / "k.db")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_kit_store_environment_variable_is_honoured(tmp_path):
+    db = tmp_path / "env.sqlite3"
+    env = {"KIT_STORE": str(db), "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "demo", "--participants", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(db) in done.stdout
+    assert len(open_store(str(db)).rows()) == 22
+
+
+def test_unknown_store_engine_exits_1(tmp_path, capsys):
+    assert main(["export", "--store", "mysql://x/y"]) == 1
+    assert "does not support yet" in capsys.readouterr().err

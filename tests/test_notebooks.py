@@ -1,0 +1,135 @@
+"""Workbooks as files: committed clean, thin, and runnable headless with papermill."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kit.report import hidden_leader_report, run_workbook
+from kit.store import my_answers_file, open_store
+from tests.conftest import ROOT, answer_all
+
+WORKBOOKS = sorted((ROOT / "workbooks").glob("*.ipynb"))
+HL = "hidden_leader"
+
+
+def test_the_workbooks_of_this_slice_exist():
+    assert {p.name for p in WORKBOOKS} >= {"00_start_here.ipynb", "01_hidden_leader_traits.ipynb"}
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean(path: Path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"{path.name}: a cell has outputs; clear them"
+            assert cell["execution_count"] is None, f"{path.name}: a cell has an execution count"
+
+
+@pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)
+def test_notebook_holds_no_logic(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        defined = [
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda)
+            and hasattr(node, "name")
+        ]
+        assert not defined, f"{path.name} defines {defined}: move it into kit/"
+        assert not any(isinstance(n, ast.Lambda) for n in ast.walk(tree)), (
+            f"{path.name} has a lambda"
+        )
+        assert len(cell.source.splitlines()) <= 6, f"{path.name}: keep code cells to a few lines"
+
+
+def test_workbook_01_has_exactly_one_parameters_cell_with_literals():
+    notebook = nbformat.read(ROOT / "workbooks" / "01_hidden_leader_traits.ipynb", as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    tree = ast.parse(tagged[0].source)
+    names = {t.id for node in tree.body for t in node.targets}
+    assert names == {"resume", "answers_file", "store", "report"}
+    assert all(isinstance(node.value, ast.Constant) for node in tree.body)
+
+
+def _outputs_text(path: Path) -> str:
+    notebook = nbformat.read(path, as_version=4)
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(str(output.get("data", {}).get("text/html", "")))
+            assert output.get("output_type") != "error"
+    return "\n".join(parts)
+
+
+def test_papermill_run_for_one_participant_from_the_store(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    from kit.content import get_instrument
+
+    answers = answer_all(get_instrument(HL), {"urgency": 5, "ownership": 1, "enthusiasm": 2})
+    for item, value in answers.items():
+        store.save_answer(person.id, HL, item, value)
+    store.save_answer(person.id, HL, "commitment.1", "Call three customers <b>myself</b>")
+    executed = run_workbook(
+        "01_hidden_leader_traits.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert re.search(r"Your strongest trait</div><h4>Sense of urgency for the customer", html)
+    assert "An owner&#x27;s mind-set" in html and html.count("A trait to grow") == 2
+    assert "data:image/png;base64," in html
+    assert "Call three customers &lt;b&gt;myself&lt;/b&gt;" in html
+    assert "application/vnd.jupyter.widget-view+json" not in executed.read_text()
+
+
+def test_papermill_run_from_an_answers_file_needs_no_store(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "urgency.1", "4")
+    answers_file = tmp_path / "mine.json"
+    answers_file.write_text(my_answers_file(store, person))
+    executed = run_workbook(
+        "01_hidden_leader_traits.ipynb",
+        {"answers_file": str(answers_file), "report": True, "store": str(tmp_path / "unused.db")},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert "Answer the 19 remaining statements" in html
+    assert "4 · Most of the time" in html
+    assert not (tmp_path / "unused.db").exists()
+
+
+def test_papermill_run_with_a_wrong_code_reports_it(tmp_path):
+    executed = run_workbook(
+        "01_hidden_leader_traits.ipynb",
+        {"resume": "AAAA-BBBB-CCCC", "store": str(tmp_path / "k.db"), "report": True},
+        tmp_path,
+    )
+    assert "No answers were found for the resume code" in _outputs_text(executed)
+
+
+def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    from kit.content import get_instrument
+
+    for item, value in answer_all(get_instrument(HL)).items():
+        store.save_answer(person.id, HL, item, value)
+    page = hidden_leader_report(resume=person.resume_code, store=db)
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "Your strongest trait" in page
+    for code in ("HiddenLeaderApp", "import ", "app.results()", "resume = "):
+        assert code not in page, f"report shows code: {code}"
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)

@@ -1,0 +1,187 @@
+"""The SQLite store: answers kept the moment they are given, found again, moved in and out."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kit.store import ImportFileError, StoreError, import_answers, my_answers_file, open_store
+from kit.store.records import to_csv
+from tests.conftest import answer_all
+
+HL = "hidden_leader"
+
+
+def test_store_file_is_sqlite_in_wal_mode_with_the_tidy_schema(tmp_path: Path):
+    store = open_store(str(tmp_path / "sub" / "kit.sqlite3"))
+    assert Path(store.location).is_file()
+    db = sqlite3.connect(store.location)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"sessions", "participants", "answers"} <= tables
+
+
+def test_each_answer_is_on_disk_as_soon_as_it_is_saved(store):
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "urgency.1", "4")
+    # A second connection, as another kernel would have, sees it at once.
+    other = sqlite3.connect(store.location)
+    assert other.execute("SELECT value FROM answers").fetchall() == [("4",)]
+    store.save_answer(person.id, HL, "urgency.1", "2")
+    store.save_answer(person.id, HL, "urgency.2", None)
+    assert store.answers(person.id, HL) == {"urgency.1": "2"}
+
+
+def test_resume_code_finds_the_person_however_it_is_typed(store):
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "ownership.1", "5")
+    typed = person.resume_code.lower().replace("-", " ")
+    found = store.participant_by_code(f"  {typed} ")
+    assert found == person
+    assert store.answers(found.id, HL) == {"ownership.1": "5"}
+
+
+def test_wrong_or_malformed_codes_find_nobody(store):
+    store.create_participant()
+    assert store.participant_by_code("AAAA-BBBB-CCCC") is None
+    assert store.participant_by_code("'; DROP TABLE answers; --") is None
+    assert store.participant_by_code("") is None
+
+
+def test_codes_are_long_random_and_distinct(store):
+    codes = {store.create_participant().resume_code for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c.replace("-", "")) == 12 for c in codes)
+
+
+def test_export_then_import_into_another_store_round_trips(store, tmp_path, hidden_leader):
+    person = store.create_participant(session="TEAM1")
+    for item, value in answer_all(hidden_leader, {"urgency": 5}).items():
+        store.save_answer(person.id, HL, item, value)
+    store.save_answer(person.id, HL, "reflection.paying_customer", "=SUM(A1) the hospital")
+    rows = store.rows()
+    other = open_store(str(tmp_path / "other.sqlite3"))
+    summary = import_answers(other, to_csv(rows), "export.csv")
+    assert (summary.answers, summary.new_participants) == (21, 1)
+    assert other.rows() == rows
+    assert other.session_exists("TEAM1")
+
+
+def test_my_answers_file_restores_the_person_with_the_same_code(store, tmp_path):
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "urgency.3", "3")
+    document = my_answers_file(store, person)
+    assert json.loads(document)["resume_codes"] == {person.public_id: person.resume_code}
+    laptop = open_store(str(tmp_path / "laptop.sqlite3"))
+    import_answers(laptop, document, "mine.json", require_codes=True)
+    restored = laptop.participant_by_code(person.resume_code)
+    assert laptop.answers(restored.id, HL) == {"urgency.3": "3"}
+
+
+def test_import_with_one_bad_row_imports_nothing_and_names_the_row(store, hidden_leader):
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "urgency.1", "4")
+    rows = store.rows()
+    rows += [
+        dict(rows[0], participant="p-new", item=i.id, value="3") for i in hidden_leader.items[:5]
+    ]
+    rows[3]["value"] = "7"
+    before = store.rows()
+    with pytest.raises(ImportFileError) as caught:
+        import_answers(store, to_csv(rows), "team.csv")
+    assert "row 4: item 'enthusiasm.3' needs a value from 1 to 5, not 7" in str(caught.value)
+    assert str(caught.value).startswith("nothing was imported")
+    assert store.rows() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "is empty"),
+        ("not,a,kit,file\n1,2,3,4\n", "lacks the column(s) session, participant"),
+        ('{"rows": []}', "not a kit answer file"),
+        ("{broken", "not valid JSON (line 1"),
+        (b"\xff\xfe\x00", "not a text file"),
+    ],
+)
+def test_unreadable_files_get_a_plain_message(store, content, expected):
+    with pytest.raises(ImportFileError) as caught:
+        import_answers(store, content, "upload")
+    assert expected in str(caught.value)
+
+
+def test_unknown_instrument_and_item_and_bad_date_are_each_named(store):
+    rows = [
+        {
+            "session": "",
+            "participant": "p-1",
+            "instrument": "nope",
+            "item": "x",
+            "value": "1",
+            "answered_at": "2026-01-01T00:00:00+00:00",
+        },
+        {
+            "session": "",
+            "participant": "p-1",
+            "instrument": HL,
+            "item": "urgency.9",
+            "value": "1",
+            "answered_at": "2026-01-01T00:00:00+00:00",
+        },
+        {
+            "session": "",
+            "participant": "p-1",
+            "instrument": HL,
+            "item": "urgency.1",
+            "value": "1",
+            "answered_at": "yesterday",
+        },
+    ]
+    with pytest.raises(ImportFileError) as caught:
+        import_answers(store, to_csv(rows), "f.csv")
+    text = str(caught.value)
+    assert "row 1: unknown instrument 'nope' (known: hidden_leader)" in text
+    assert "row 2: 'urgency.9' is not an item of instrument 'hidden_leader'" in text
+    assert "row 3: answered_at 'yesterday' is not a date and time" in text
+
+
+def test_upload_cannot_overwrite_someone_elses_answers(store):
+    victim = store.create_participant()
+    store.save_answer(victim.id, HL, "urgency.1", "5")
+    forged = [dict(r, value="1") for r in store.rows()]
+    with pytest.raises(StoreError, match="another resume code"):
+        import_answers(store, to_csv(forged), "forged.csv", require_codes=True)
+    assert store.answers(victim.id, HL) == {"urgency.1": "5"}
+
+
+def test_an_older_file_never_undoes_a_newer_answer(store):
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "urgency.1", "5")
+    old = [dict(r, value="1", answered_at="2020-01-01T00:00:00+00:00") for r in store.rows()]
+    import_answers(store, to_csv(old), "old.csv")
+    assert store.answers(person.id, HL) == {"urgency.1": "5"}
+
+
+def test_csv_export_neutralises_formulas_and_reads_back_unchanged(store):
+    person = store.create_participant()
+    for text in ("=cmd|' /C calc'!A0", "+1", "-2", "@SUM(1)"):
+        store.save_answer(person.id, HL, "reflection.value_promise", text)
+        csv_text = to_csv(store.rows())
+        assert f"'{text}" in csv_text.replace('""', '"')
+        import_answers(store, csv_text, "x.csv")
+        assert store.answers(person.id, HL)["reflection.value_promise"] == text
+
+
+def test_unsupported_engine_and_unusable_file_get_clear_messages(tmp_path):
+    with pytest.raises(StoreError, match="'postgresql', which this kit does not support yet"):
+        open_store("postgresql://db/kit")
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot use .* choose another file"):
+        open_store(str(junk))
+
+
+def test_sqlite_url_is_accepted(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path}/url.sqlite3")
+    assert store.location == f"{tmp_path}/url.sqlite3"

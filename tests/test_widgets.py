@@ -1,0 +1,244 @@
+"""Headless widget tests: build the workbook's UI, answer, click, and check what is stored and shown."""
+
+import base64
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from kit.store import import_answers, open_store
+from kit.ui.hidden_leader import HiddenLeaderApp
+from kit.ui.start import StartPage
+
+HL = "hidden_leader"
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "kit.sqlite3")
+
+
+def build(db, resume="", monkeypatch=None):
+    app = HiddenLeaderApp.open(resume=resume, store=db)
+    sections = [app.intro(), app.questions(), app.results(), app.downloads()]
+    return app, sections
+
+
+def answer_everything(app, value_for=lambda trait_index: trait_index + 1):
+    for index, trait in enumerate(app.instrument.traits):
+        for item in trait.items:
+            app._questionnaire.radios[item.id].value = value_for(index)
+
+
+def test_first_answer_creates_a_participant_saves_and_shows_the_resume_code(db):
+    app, _ = build(db)
+    assert app.participant is None and app.banner.value == ""
+    app._questionnaire.radios["enthusiasm.1"].value = 4
+    store = open_store(db)
+    person = store.participant_by_code(app.participant.resume_code)
+    assert store.answers(person.id, HL) == {"enthusiasm.1": "4"}
+    assert person.resume_code in app.banner.value
+
+
+def test_progress_and_paging(db):
+    app, _ = build(db)
+    q = app._questionnaire
+    assert "Trait 1 of 5 · 0 of 20 answered" in q.progress.value
+    assert q.back.disabled and not q.next.disabled
+    q.radios["enthusiasm.2"].value = 3
+    q.next.click()
+    assert "Trait 2 of 5 · 1 of 20 answered" in q.progress.value
+    for _ in range(5):
+        q.next.click()
+    assert q.page == 4 and q.next.disabled
+    q.back.click()
+    assert q.page == 3
+
+
+def test_finishing_with_gaps_marks_them_and_jumps_to_the_first(db):
+    app, _ = build(db)
+    q = app._questionnaire
+    answer_everything(app)
+    q.radios["urgency.2"].value = None
+    q.radios["leading_change.4"].value = None
+    assert q.try_finish() is False
+    assert q.page == 2
+    assert "2 statements still need an answer" in q.notice.value
+    assert "kit-missing" in q._boxes["urgency.2"]._dom_classes
+    assert "kit-missing" not in q._boxes["urgency.1"]._dom_classes
+    q.radios["urgency.2"].value = 5
+    assert "kit-missing" not in q._boxes["urgency.2"]._dom_classes
+
+
+def test_results_show_scores_strongest_and_two_to_grow_with_tips(db):
+    app, _ = build(db)
+    answer_everything(app)  # trait n gets n: leading change strongest
+    app._questionnaire.finish.click()
+    summary = app._results_parts["summary"].value
+    assert "Your strongest trait" in summary and "Ability to lead change" in summary
+    assert summary.count("A trait to grow") == 2
+    assert "Enthusiasm for the work" in summary and "Technical skill balanced" in summary
+    tip = app.instrument.trait("enthusiasm").tips[0]
+    assert tip.replace("'", "&#x27;") in summary
+    chart = app._results_parts["chart"]
+    assert chart.value[:8] == b"\x89PNG\r\n\x1a\n" and chart.layout.display is None
+
+
+def test_results_follow_a_changed_answer(db):
+    app, _ = build(db)
+    answer_everything(app)
+    before = app._results_parts["summary"].value
+    for item in app.instrument.trait("enthusiasm").items:
+        app._questionnaire.radios[item.id].value = 5
+    after = app._results_parts["summary"].value
+    assert before != after
+    strongest = re.search(r"Your strongest trait</div><h4>([^<]+)", after).group(1).strip()
+    assert strongest == "Enthusiasm for the work"
+
+
+def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):
+    app, _ = build(db)
+    answer_everything(app, lambda i: 5 - i)
+    writing = app._writing_widgets()
+    writing.children[2].value = "The families who book with us"
+    code = app.participant.resume_code
+    again, _ = build(db, resume=code.lower())
+    assert {k: r.value for k, r in again._questionnaire.radios.items()} == {
+        item.id: 5 - i for i, t in enumerate(again.instrument.traits) for item in t.items
+    }
+    assert again.answers["reflection.paying_customer"] == "The families who book with us"
+    assert "Trait 1 of 5 · 20 of 20 answered" in again._questionnaire.progress.value
+
+
+def test_resume_code_in_the_page_link_wins(db, monkeypatch):
+    app, _ = build(db)
+    app._questionnaire.radios["ownership.1"].value = 2
+    monkeypatch.setenv("QUERY_STRING", f"resume={app.participant.resume_code}&x=1")
+    again = HiddenLeaderApp.open(store=db)
+    assert again.participant == app.participant
+
+
+def test_wrong_resume_code_is_a_plain_message_and_nothing_is_lost(db):
+    app, _ = build(db)
+    app._questionnaire.radios["ownership.1"].value = 2
+    wrong, sections = build(db, resume="ZZZZ-ZZZZ-ZZZZ")
+    intro = sections[0]
+    text = " ".join(getattr(c, "value", "") for c in intro.children)
+    assert "No answers were found for the resume code &#x27;ZZZZ-ZZZZ-ZZZZ&#x27;" in text
+    assert wrong.participant is None
+    store = open_store(db)
+    assert store.answers(app.participant.id, HL) == {"ownership.1": "2"}
+
+
+def test_free_text_is_escaped_when_shown(db):
+    app, _ = build(db)
+    answer_everything(app)
+    app.save("reflection.paying_customer", "<script>alert(1)</script>")
+    app.save("commitment.1", "<img src=x onerror=alert(1)>")
+    from kit import views
+
+    html = views.reflections(app.instrument, app.answers)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_download_my_answers_link_carries_a_file_kit_import_reads(db, tmp_path):
+    app, sections = build(db)
+    link = app._download_parts["answers"]
+    assert "after your first answer" in link.value
+    answer_everything(app)
+    href = re.search(r"href='data:application/json;base64,([^']+)'", link.value).group(1)
+    document = base64.b64decode(href).decode()
+    assert len(json.loads(document)["rows"]) == 20
+    other = open_store(str(tmp_path / "binder-next-time.sqlite3"))
+    import_answers(other, document, "mine.json", require_codes=True)
+    assert len(other.answers(other.participant_by_code(app.participant.resume_code).id, HL)) == 20
+
+
+def test_report_button_offers_the_report_and_failures_are_messages(db):
+    made = []
+    app, _ = build(db)
+    app._make_report = lambda code, store: made.append(code) or "<html>report</html>"
+    app.prepare_report()
+    assert "Answer at least one statement first" in app._download_parts["notice"].value
+    app._questionnaire.radios["urgency.1"].value = 3
+    app._download_parts["report_button"].click()
+    assert made == [app.participant.resume_code]
+    assert "download='hidden-leader-report-" in app._download_parts["report_link"].value
+
+    def broken(code, store):
+        raise RuntimeError("kernel died")
+
+    app._make_report = broken
+    app._download_parts["report_button"].click()
+    assert "could not be made (RuntimeError: kernel died)" in app._download_parts["notice"].value
+    assert not app._download_parts["report_button"].disabled
+
+
+def test_broken_content_is_a_message_on_the_page(tmp_path, monkeypatch, db):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "hidden_leader.toml").write_text("id = 'hidden_leader'\n[scale]\n")
+    monkeypatch.setenv("KIT_DATA", str(tmp_path / "content"))
+    app, sections = build(db)
+    text = " ".join(getattr(c, "value", "") for c in sections[0].children)
+    assert "The questionnaire cannot be shown" in text and "kit check" in text
+
+
+def test_unusable_store_is_a_message_and_answers_stay_on_screen(tmp_path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"x" * 4096)
+    app, sections = build(str(junk))
+    text = " ".join(getattr(c, "value", "") for c in sections[0].children)
+    assert "Answers cannot be saved" in text
+    app._questionnaire.radios["urgency.1"].value = 4
+    assert app._questionnaire.radios["urgency.1"].value == 4
+    assert "could not be saved" not in app.save_notice.value  # no store: one clear message
+    assert "cannot save answers" in app.save_notice.value
+
+
+def test_start_page_finds_a_code_and_links_into_workbook_01(db):
+    app, _ = build(db)
+    app._questionnaire.radios["urgency.1"].value = 4
+    page = StartPage.open(db)
+    page.widget()
+    page.code.value = app.participant.resume_code.lower()
+    assert (
+        f"01_hidden_leader_traits.ipynb?resume={app.participant.resume_code}"
+        in page.code_notice.value
+    )
+    page.code.value = "nope"
+    page.go.click()
+    assert "No answers were found for &#x27;nope&#x27;" in page.code_notice.value
+
+
+def test_start_page_upload_restores_a_downloaded_file(db, tmp_path):
+    source = str(tmp_path / "binder.sqlite3")
+    app, _ = build(source)
+    answer_everything(app)
+    from kit.store import my_answers_file
+
+    document = my_answers_file(app.store, app.participant).encode()
+    page = StartPage.open(db)
+    page.widget()
+    page.upload.value = (
+        {
+            "name": "mine.json",
+            "type": "application/json",
+            "size": len(document),
+            "content": memoryview(document),
+            "last_modified": datetime.now(UTC),
+        },
+    )
+    assert "Restored 20 answers from mine.json" in page.upload_notice.value
+    assert f"resume={app.participant.resume_code}" in page.upload_notice.value
+    page.upload.value = (
+        {
+            "name": "bad.json",
+            "type": "",
+            "size": 3,
+            "content": memoryview(b"{x"),
+            "last_modified": datetime.now(UTC),
+        },
+    )
+    assert "bad.json" in page.upload_notice.value and "not valid JSON" in page.upload_notice.value
