@@ -94,7 +94,9 @@ def voila_config():
     from traitlets.config import Config
 
     config = Config()
-    config.Voila.tornado_settings = {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY}}
+    config.Voila.tornado_settings = {
+        "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+    }
     return config
 
 

@@ -28,13 +28,13 @@ def build(db, resume="", monkeypatch=None):
 def answer_everything(app, value_for=lambda trait_index: trait_index + 1):
     for index, trait in enumerate(app.instrument.traits):
         for item in trait.items:
-            app._questionnaire.radios[item.id].value = value_for(index)
+            app._questionnaire.radio(item.id).value = value_for(index)
 
 
 def test_first_answer_creates_a_participant_saves_and_shows_the_resume_code(db):
     app, _ = build(db)
     assert app.participant is None and app.banner.value == ""
-    app._questionnaire.radios["enthusiasm.1"].value = 4
+    app._questionnaire.radio("enthusiasm.1").value = 4
     store = open_store(db)
     person = store.participant_by_code(app.participant.resume_code)
     assert store.answers(person.id, HL) == {"enthusiasm.1": "4"}
@@ -46,7 +46,7 @@ def test_progress_and_paging(db):
     q = app._questionnaire
     assert "Trait 1 of 5 · 0 of 20 answered" in q.progress.value
     assert q.back.disabled and not q.next.disabled
-    q.radios["enthusiasm.2"].value = 3
+    q.radio("enthusiasm.2").value = 3
     q.next.click()
     assert "Trait 2 of 5 · 1 of 20 answered" in q.progress.value
     for _ in range(5):
@@ -60,14 +60,14 @@ def test_finishing_with_gaps_marks_them_and_jumps_to_the_first(db):
     app, _ = build(db)
     q = app._questionnaire
     answer_everything(app)
-    q.radios["urgency.2"].value = None
-    q.radios["leading_change.4"].value = None
+    q.radio("urgency.2").value = None
+    q.radio("leading_change.4").value = None
     assert q.try_finish() is False
     assert q.page == 2
     assert "2 statements still need an answer" in q.notice.value
     assert "kit-missing" in q._boxes["urgency.2"]._dom_classes
     assert "kit-missing" not in q._boxes["urgency.1"]._dom_classes
-    q.radios["urgency.2"].value = 5
+    q.radio("urgency.2").value = 5
     assert "kit-missing" not in q._boxes["urgency.2"]._dom_classes
 
 
@@ -90,7 +90,7 @@ def test_results_follow_a_changed_answer(db):
     answer_everything(app)
     before = app._results_parts["summary"].value
     for item in app.instrument.trait("enthusiasm").items:
-        app._questionnaire.radios[item.id].value = 5
+        app._questionnaire.radio(item.id).value = 5
     after = app._results_parts["summary"].value
     assert before != after
     strongest = re.search(r"Your strongest trait</div><h4>([^<]+)", after).group(1).strip()
@@ -104,7 +104,7 @@ def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):
     writing.children[2].value = "The families who book with us"
     code = app.participant.resume_code
     again, _ = build(db, resume=code.lower())
-    assert {k: r.value for k, r in again._questionnaire.radios.items()} == {
+    assert {i.id: again._questionnaire.radio(i.id).value for i in again.instrument.items} == {
         item.id: 5 - i for i, t in enumerate(again.instrument.traits) for item in t.items
     }
     assert again.answers["reflection.paying_customer"] == "The families who book with us"
@@ -113,7 +113,7 @@ def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):
 
 def test_resume_code_in_the_page_link_wins(db, monkeypatch):
     app, _ = build(db)
-    app._questionnaire.radios["ownership.1"].value = 2
+    app._questionnaire.radio("ownership.1").value = 2
     monkeypatch.setenv("QUERY_STRING", f"resume={app.participant.resume_code}&x=1")
     again = HiddenLeaderApp.open(store=db)
     assert again.participant == app.participant
@@ -121,7 +121,7 @@ def test_resume_code_in_the_page_link_wins(db, monkeypatch):
 
 def test_wrong_resume_code_is_a_plain_message_and_nothing_is_lost(db):
     app, _ = build(db)
-    app._questionnaire.radios["ownership.1"].value = 2
+    app._questionnaire.radio("ownership.1").value = 2
     wrong, sections = build(db, resume="ZZZZ-ZZZZ-ZZZZ")
     intro = sections[0]
     text = " ".join(getattr(c, "value", "") for c in intro.children)
@@ -162,7 +162,7 @@ def test_report_button_offers_the_report_and_failures_are_messages(db):
     app._make_report = lambda code, store: made.append(code) or "<html>report</html>"
     app.prepare_report()
     assert "Answer at least one statement first" in app._download_parts["notice"].value
-    app._questionnaire.radios["urgency.1"].value = 3
+    app._questionnaire.radio("urgency.1").value = 3
     app._download_parts["report_button"].click()
     assert made == [app.participant.resume_code]
     assert "download='hidden-leader-report-" in app._download_parts["report_link"].value
@@ -191,15 +191,15 @@ def test_unusable_store_is_a_message_and_answers_stay_on_screen(tmp_path):
     app, sections = build(str(junk))
     text = " ".join(getattr(c, "value", "") for c in sections[0].children)
     assert "Answers cannot be saved" in text
-    app._questionnaire.radios["urgency.1"].value = 4
-    assert app._questionnaire.radios["urgency.1"].value == 4
+    app._questionnaire.radio("urgency.1").value = 4
+    assert app._questionnaire.radio("urgency.1").value == 4
     assert "could not be saved" not in app.save_notice.value  # no store: one clear message
     assert "cannot save answers" in app.save_notice.value
 
 
 def test_start_page_finds_a_code_and_links_into_workbook_01(db):
     app, _ = build(db)
-    app._questionnaire.radios["urgency.1"].value = 4
+    app._questionnaire.radio("urgency.1").value = 4
     page = StartPage.open(db)
     page.widget()
     page.code.value = app.participant.resume_code.lower()

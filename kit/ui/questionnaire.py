@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from html import escape
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from kit.model import Instrument, Item
 from kit.scoring import progress, rating, unanswered
@@ -47,21 +49,25 @@ class Questionnaire:
         self._on_answer = on_answer
         self._on_finish = on_finish
         self._restoring = False
+        self._answers: dict[str, int] = {}
+        self._missing: set[str] = set()
         self.radios: dict[str, widgets.RadioButtons] = {}
         self._boxes: dict[str, widgets.VBox] = {}
-        self._flags: dict[str, widgets.HTML] = {}
-        self._page_of: dict[str, int] = {}
+        self._texts: dict[str, widgets.HTML] = {}
+        self._page_of = {
+            item.id: number
+            for number, trait in enumerate(instrument.traits)
+            for item in trait.items
+        }
+        self._built: dict[int, widgets.VBox] = {}
+        # One layout and style shared by all items: every widget model costs the
+        # browser time at page load, and these never differ between items.
+        self._radio_layout = widgets.Layout(width="auto")
+        self._radio_style = DescriptionStyle(description_width="0px")
+        self._html_style = HTMLStyle()
+        self._box_layout = widgets.Layout()
 
-        pages = []
-        for number, trait in enumerate(instrument.traits):
-            rows = [
-                widgets.HTML(
-                    f"<h3>{escape(trait.name)}</h3><p class='kit-muted'>{escape(trait.definition)}</p>"
-                )
-            ]
-            rows += [self._item_row(item, number) for item in trait.items]
-            pages.append(widgets.VBox(rows))
-        self.pages = widgets.Stack(pages, selected_index=0)
+        self.page_box = widgets.VBox()
         self.progress = widgets.HTML()
         self.back = widgets.Button(description="Back", tooltip="Previous trait")
         self.next = widgets.Button(description="Next", button_style="primary", tooltip="Next trait")
@@ -74,30 +80,46 @@ class Questionnaire:
         ):
             button.on_click(handler)
         nav = widgets.HBox([self.back, self.next, self.finish])
-        self.widget = widgets.VBox([self.progress, self.pages, nav, self.notice])
+        self.widget = widgets.VBox([self.progress, self.page_box, nav, self.notice])
         self.widget.add_class("kit-questionnaire")
+        self._page = 0
         self.restore(answers)
         self.go(0)
 
-    def _item_row(self, item: Item, page: int) -> widgets.VBox:
+    def _build_page(self, number: int) -> widgets.VBox:
+        # Pages are built when first shown, so the page loads with one trait's
+        # widgets rather than all of them.
+        if number not in self._built:
+            trait = self.instrument.traits[number]
+            rows = [
+                widgets.HTML(
+                    f"<h3>{escape(trait.name)}</h3><p class='kit-muted'>{escape(trait.definition)}</p>",
+                    style=self._html_style,
+                )
+            ]
+            rows += [self._item_row(item) for item in trait.items]
+            self._built[number] = widgets.VBox(rows, layout=self._box_layout)
+        return self._built[number]
+
+    def _item_row(self, item: Item) -> widgets.VBox:
         scale = self.instrument.scale
         radio = widgets.RadioButtons(
             options=[(label, value) for value, label in enumerate(scale.labels, start=1)],
-            value=None,
-            layout=widgets.Layout(width="auto"),
+            value=self._answers.get(item.id),
+            layout=self._radio_layout,
+            style=self._radio_style,
         )
         radio.add_class("kit-scale")
         radio.observe(
             lambda change, item_id=item.id: self._changed(item_id, change["new"]), "value"
         )
-        flag = widgets.HTML("")
-        text = widgets.HTML(f"<div class='kit-item-text'>{escape(item.text)}</div>")
-        box = widgets.VBox([text, radio, flag])
+        text = widgets.HTML(style=self._html_style)
+        box = widgets.VBox([text, radio], layout=self._box_layout)
         box.add_class("kit-item")
         self.radios[item.id] = radio
         self._boxes[item.id] = box
-        self._flags[item.id] = flag
-        self._page_of[item.id] = page
+        self._texts[item.id] = text
+        self._mark(item.id, item.id in self._missing)
         return box
 
     # -- state -----------------------------------------------------------------
@@ -105,25 +127,39 @@ class Questionnaire:
     @property
     def page(self) -> int:
         """The index of the trait page shown."""
-        return self.pages.selected_index or 0
+        return self._page
 
     @property
     def answers(self) -> dict[str, int]:
         """The ratings given so far, by item id."""
-        return {k: r.value for k, r in self.radios.items() if r.value is not None}
+        return dict(self._answers)
+
+    def radio(self, item_id: str) -> widgets.RadioButtons:
+        """Return an item's radio buttons, building its page if need be."""
+        self._build_page(self._page_of[item_id])
+        return self.radios[item_id]
 
     def restore(self, answers: Mapping[str, object]) -> None:
         """Show stored answers without reporting them back as new ones."""
+        points = self.instrument.scale.points
+        self._answers = {
+            item.id: value
+            for item in self.instrument.items
+            if (value := rating(answers.get(item.id), points)) is not None
+        }
         self._restoring = True
         try:
             for item_id, radio in self.radios.items():
-                radio.value = rating(answers.get(item_id), self.instrument.scale.points)
+                radio.value = self._answers.get(item_id)
         finally:
             self._restoring = False
         self._refresh()
 
     def _changed(self, item_id: str, value: int | None) -> None:
-        if value is not None:
+        if value is None:
+            self._answers.pop(item_id, None)
+        else:
+            self._answers[item_id] = value
             self._mark(item_id, missing=False)
         self._refresh()
         if not self._restoring:
@@ -134,7 +170,8 @@ class Questionnaire:
     def go(self, page: int) -> None:
         """Show trait page ``page`` (clamped to the valid range)."""
         last = len(self.instrument.traits) - 1
-        self.pages.selected_index = max(0, min(page, last))
+        self._page = max(0, min(page, last))
+        self.page_box.children = (self._build_page(self._page),)
         self.back.disabled = self.page == 0
         self.next.disabled = self.page == last
         self._refresh()
@@ -148,8 +185,8 @@ class Questionnaire:
             True when everything was answered and ``on_finish`` ran.
         """
         missing = unanswered(self.instrument, self.answers)
-        for item_id in self.radios:
-            self._mark(item_id, missing=item_id in missing)
+        for item in self.instrument.items:
+            self._mark(item.id, missing=item.id in missing)
         if missing:
             self.go(self._page_of[missing[0]])
             n = len(missing)
@@ -165,13 +202,20 @@ class Questionnaire:
         return True
 
     def _mark(self, item_id: str, missing: bool) -> None:
+        if missing:
+            self._missing.add(item_id)
+        else:
+            self._missing.discard(item_id)
+        if item_id not in self._boxes:
+            return  # its page is not built yet; the mark is applied when it is
         box = self._boxes[item_id]
+        flag = "<div class='kit-missing-flag'>Not answered yet</div>" if missing else ""
+        text = next(i.text for i in self.instrument.items if i.id == item_id)
+        self._texts[item_id].value = f"<div class='kit-item-text'>{escape(text)}</div>{flag}"
         if missing:
             box.add_class("kit-missing")
-            self._flags[item_id].value = "<span class='kit-missing-flag'>Not answered yet</span>"
         else:
             box.remove_class("kit-missing")
-            self._flags[item_id].value = ""
 
     def _refresh(self) -> None:
         if not hasattr(self, "progress"):

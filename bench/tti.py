@@ -1,0 +1,51 @@
+"""Time to interactive: navigation to the first visible widget, per workbook.
+
+Median of N fresh pages each, beside a one-button ipywidgets notebook served by
+the same server in the same run, with rounds interleaved so machine noise hits
+every page alike. Prints each median and its ratio to the baseline (target <= 1.1).
+
+    python bench/tti.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _common import BASELINE, chromium, median, pages, served
+
+
+def measure(browser, url: str) -> float:
+    context = browser.new_context()
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(".jupyter-widgets", state="visible", timeout=120_000)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    names = pages()
+    times: dict[str, list[float]] = {n: [] for n in names}
+    with served() as (url, _), chromium() as browser:
+        for name in names:  # warm-up: first loads fill disk caches
+            measure(browser, f"{url}/voila/render/{name}")
+        for _ in range(args.runs):
+            for name in names:
+                times[name].append(measure(browser, f"{url}/voila/render/{name}"))
+    base = median(times[BASELINE])
+    print(f"time to first visible widget, median of {args.runs} fresh pages")
+    print(f"{'page':38} {'median s':>9} {'ratio':>6}   all runs (s)")
+    for name in names:
+        m = median(times[name])
+        runs = " ".join(f"{t:.2f}" for t in times[name])
+        print(f"{name:38} {m:9.2f} {m / base:6.2f}   {runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Kernels of closed pages are culled; the kernel of a page still open never is."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.conftest import start_server, stop_server
+from tests.browser.test_hidden_leader_app import (
+    HL,
+    WORKBOOK,
+    choose,
+    open_workbook,
+    resume_code,
+    stored_answers,
+    wait_for,
+)
+
+pytestmark = pytest.mark.browser
+IDLE = 3  # seconds; the real default is 10 minutes
+
+
+@pytest.fixture
+def quick_culling_server(tmp_path):
+    running = start_server(tmp_path, "--cull-idle", str(IDLE))
+    yield running
+    stop_server(running)
+
+
+def test_open_page_survives_a_long_think_and_closed_page_is_culled(browser, quick_culling_server):
+    server = quick_culling_server
+    context = browser.new_context()
+    page = context.new_page()
+    open_workbook(page, server.page(WORKBOOK))
+    kernels = wait_for(server.kernel_pids)
+    assert len(kernels) == 1
+
+    time.sleep(IDLE * 4)  # the reader thinks for four idle timeouts
+    assert server.kernel_pids() == kernels
+    choose(page, HL.items[0].text, "Most of the time")
+    code = resume_code(page)
+    wait_for(lambda: stored_answers(server.store, code) == {HL.items[0].id: "4"})
+
+    context.close()
+    wait_for(lambda: server.kernel_pids() == [], timeout=IDLE * 10)
