@@ -13,6 +13,7 @@ from pathlib import Path
 from kit.paths import workbooks_dir
 
 HIDDEN_LEADER = "01_hidden_leader_traits.ipynb"
+APP_ONLY = "app-only"
 _REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=[\"']https?://[^>]*>(\s*</script>)?", re.I)
 
 
@@ -47,11 +48,17 @@ def notebook_to_html(path: Path, title: str) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+    )
+    # Cells tagged app-only (such as the downloads section) mean nothing on paper.
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={APP_ONLY}, enabled=True), enabled=True
     )
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata["title"] = title

@@ -130,6 +130,7 @@ def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
     page = hidden_leader_report(resume=person.resume_code, store=db)
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert "Your strongest trait" in page
+    assert "Take it with you" not in page and "Download my answers" not in page
     for code in ("HiddenLeaderApp", "import ", "app.results()", "resume = "):
         assert code not in page, f"report shows code: {code}"
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)

@@ -1,0 +1,173 @@
+"""The kit installed from a wheel serves the same app as a checkout; Binder's set-up holds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import free_port
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("customer_value_kit-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "kit/_bundled/workbooks/01_hidden_leader_traits.ipynb" in names
+    assert "kit/_bundled/data/hidden_leader.toml" in names
+    assert "kit/share/jupyter/voila/templates/kit/index.html.j2" in names
+    site = out / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return site
+
+
+def _env(site: Path, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KIT_STORE", "KIT_DATA")}
+    env["PYTHONPATH"] = str(site)
+    env["KIT_STORE"] = str(tmp / "wheel.sqlite3")
+    return env
+
+
+def test_installed_wheel_finds_its_own_workbooks_and_content(wheel_site, tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import kit.paths as p; print(p.workbooks_dir()); print(p.data_dir())",
+        ],
+        cwd=tmp_path,
+        env=_env(wheel_site, tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    workbooks, data = done.stdout.split()
+    assert workbooks.startswith(str(wheel_site)) and data.startswith(str(wheel_site))
+    check = subprocess.run(
+        [sys.executable, "-m", "kit", "check"],
+        cwd=tmp_path,
+        env=_env(wheel_site, tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_kit_serve_from_the_wheel_serves_workbook_01(wheel_site, tmp_path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit", "serve", "--no-browser", "--port", str(port)],
+        cwd=tmp_path,
+        env=_env(wheel_site, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/voila/render/01_hidden_leader_traits.ipynb"
+        html = ""
+        for _ in range(150):
+            try:
+                html = urllib.request.urlopen(url, timeout=60).read().decode()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert "Hidden-leader traits" in html
+        assert "cdn.jsdelivr" not in html
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"http://localhost:{port}/voila/render/00_start_here.ipynb" in out
+    assert f"Answers are stored in: {tmp_path / 'wheel.sqlite3'}" in out
+
+
+def test_busy_port_asked_for_is_a_clear_message(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kit",
+                "serve",
+                "--no-browser",
+                "--port",
+                str(port),
+                "--store",
+                str(tmp_path / "k.db"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"port {port} is already in use: choose another with --port" in done.stderr
+
+
+def test_binder_start_marks_the_app_ephemeral_and_finds_the_template():
+    done = subprocess.run(
+        [
+            "bash",
+            str(ROOT / "binder" / "start"),
+            sys.executable,
+            "-c",
+            "import os; print(os.environ['KIT_EPHEMERAL'], os.environ['KIT_STORE'], os.environ['JUPYTER_PATH'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ephemeral, store, jupyter_path = done.stdout.split()
+    assert ephemeral == "1" and store.endswith("kit-binder.sqlite3")
+    assert (Path(jupyter_path.split(os.pathsep)[0]) / "voila/templates/kit/index.html.j2").is_file()
+
+
+def test_ephemeral_host_shows_that_nothing_is_kept(monkeypatch, tmp_path):
+    from kit.ui.hidden_leader import HiddenLeaderApp
+
+    monkeypatch.setenv("KIT_EPHEMERAL", "1")
+    intro = HiddenLeaderApp.open(store=str(tmp_path / "k.db")).intro()
+    text = " ".join(getattr(c, "value", "") for c in intro.children)
+    assert "Nothing is kept on this server" in text and "Download my answers" in text
