@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+
 BASELINE = "baseline_one_button.ipynb"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # The smallest ipywidgets page: what any widget page costs on this server.
 BASELINE_NOTEBOOK = {
     "cells": [
@@ -52,45 +43,16 @@ def pages() -> list[str]:
 
 @contextmanager
 def served():
-    """Yield (base_url, server_pid) for `kit serve` over the workbooks and the baseline."""
+    """Yield (base_url, server) for `kit serve` over the workbooks and the baseline."""
     tmp = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     root = tmp / "workbooks"
     shutil.copytree(ROOT / "workbooks", root)
     (root / BASELINE).write_text(json.dumps(BASELINE_NOTEBOOK))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = (tmp / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kit",
-            "serve",
-            "--no-browser",
-            "--port",
-            str(port),
-            "--store",
-            str(tmp / "bench.sqlite3"),
-            "--workbooks",
-            str(root),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=dict(os.environ),
-    )
-    url = f"http://127.0.0.1:{port}"
+    server = start_server(tmp, "--workbooks", str(root))
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/voila/", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.3)
-        yield url, proc.pid
+        yield server.url, server
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -99,24 +61,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def kernel_pids(server_pid: int) -> set[int]:
-    """Page kernels the server started."""
-    found = set()
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                stat = (proc / "stat").read_text()
-                cmd = (proc / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == server_pid and b"ipykernel" in cmd:
-                found.add(int(proc.name))
-    return found
 
 
 def rss_mib(pid: int) -> float:

@@ -12,17 +12,17 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import BASELINE, chromium, kernel_pids, median, pages, rss_mib, served
+from _common import BASELINE, chromium, median, pages, rss_mib, served
 
 
-def measure(browser, url: str, server_pid: int) -> float:
-    before = kernel_pids(server_pid)
+def measure(browser, url: str, server) -> float:
+    before = set(server.kernel_pids())
     context = browser.new_context()
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector(".jupyter-widgets", state="visible", timeout=120_000)
     time.sleep(1.0)  # let the kernel settle after the last cell
-    (pid,) = kernel_pids(server_pid) - before
+    (pid,) = set(server.kernel_pids()) - before
     rss = rss_mib(pid)
     context.close()
     return rss
@@ -34,10 +34,10 @@ def main() -> None:
     args = parser.parse_args()
     names = pages()
     rss: dict[str, list[float]] = {n: [] for n in names}
-    with served() as (url, server_pid), chromium() as browser:
+    with served() as (url, server), chromium() as browser:
         for _ in range(args.runs):
             for name in names:
-                rss[name].append(measure(browser, f"{url}/voila/render/{name}", server_pid))
+                rss[name].append(measure(browser, f"{url}/voila/render/{name}", server))
     base = median(rss[BASELINE])
     print(f"kernel RSS after the page loaded, median of {args.runs} loads")
     print(f"{'page':38} {'MiB':>7} {'ratio':>6}")

@@ -47,7 +47,6 @@ def notebook_to_html(path: Path, title: str) -> str:
     """Convert an executed notebook to self-contained HTML without inputs or prompts."""
     import nbformat
     from nbconvert import HTMLExporter
-
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(

@@ -124,7 +124,7 @@ STYLE = """
 .kit-table caption {text-align: left; font-weight: 600; margin-bottom: 0.3em}
 .kit-table th, .kit-table td {border-bottom: 1px solid #ddd; padding: 4px 10px;
   text-align: left !important; vertical-align: top}
-.kit-num {text-align: right !important; font-variant-numeric: tabular-nums}
+.kit-table .kit-num {text-align: right !important; font-variant-numeric: tabular-nums}
 .kit-cards {display: flex; flex-wrap: wrap; gap: 12px; margin: 0.5em 0}
 .kit-card {flex: 1 1 260px; border: 1px solid #d7dde3; border-radius: 8px; padding: 10px 14px;
   background: #fafcfd}

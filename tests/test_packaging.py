@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import free_port
 from tests.conftest import ROOT
+from tests.serving import start_server, stop_server
 
 
 @pytest.fixture(scope="module")
@@ -92,29 +91,17 @@ def test_installed_wheel_finds_its_own_workbooks_and_content(wheel_site, tmp_pat
 
 
 def test_kit_serve_from_the_wheel_serves_workbook_01(wheel_site, tmp_path):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kit", "serve", "--no-browser", "--port", str(port)],
-        cwd=tmp_path,
-        env=_env(wheel_site, tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = _env(wheel_site, tmp_path)
+    server = start_server(tmp_path, env=env, store=Path(env["KIT_STORE"]))
     try:
-        url = f"http://127.0.0.1:{port}/voila/render/01_hidden_leader_traits.ipynb"
-        html = ""
-        for _ in range(150):
-            try:
-                html = urllib.request.urlopen(url, timeout=60).read().decode()
-                break
-            except OSError:
-                time.sleep(0.3)
-        assert "Hidden-leader traits" in html
-        assert "cdn.jsdelivr" not in html
+        url = server.page("01_hidden_leader_traits.ipynb")
+        html = urllib.request.urlopen(url, timeout=60).read().decode()
     finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=20)
+        stop_server(server)
+    assert "Hidden-leader traits" in html
+    assert "cdn.jsdelivr" not in html
+    out = server.log.read_text()
+    port = server.url.rsplit(":", 1)[1]
     assert f"http://localhost:{port}/voila/render/00_start_here.ipynb" in out
     assert f"Answers are stored in: {tmp_path / 'wheel.sqlite3'}" in out
 

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,95 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium")
-# Without these, Chromium phones home at start-up; this machine has no internet.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running `kit serve`."""
-
-    url: str
-    store: Path
-    process: subprocess.Popen
-    log: Path
-
-    def page(self, name: str, query: str = "") -> str:
-        return f"{self.url}/voila/render/{name}" + (f"?{query}" if query else "")
-
-    def kernel_pids(self) -> list[int]:
-        """Process ids of the page kernels this server started."""
-        pids = []
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                stat = (proc / "stat").read_text()
-                cmdline = (proc / "cmdline").read_bytes()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid and b"ipykernel" in cmdline:
-                pids.append(int(proc.name))
-        return pids
-
-
-def start_server(tmp: Path, *extra: str) -> Server:
-    port = free_port()
-    store = tmp / "kit.sqlite3"
-    log = tmp / "serve.log"
-    env = {k: v for k, v in os.environ.items() if k != "KIT_STORE"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kit",
-            "serve",
-            "--no-browser",
-            "--port",
-            str(port),
-            "--store",
-            str(store),
-            *extra,
-        ],
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"kit serve exited early:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(url + "/voila/render/00_start_here.ipynb", timeout=30).read()
-            return Server(url, store, process, log)
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"kit serve did not answer within 60 s:\n{log.read_text()}")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, Server, start_server, stop_server
 
 
 @pytest.fixture(scope="session")

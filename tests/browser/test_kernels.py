@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from tests.browser.conftest import start_server, stop_server
 from tests.browser.test_hidden_leader_app import (
     HL,
     WORKBOOK,
@@ -16,6 +15,7 @@ from tests.browser.test_hidden_leader_app import (
     stored_answers,
     wait_for,
 )
+from tests.serving import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 IDLE = 3  # seconds; the real default is 10 minutes
