@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 STORE_HELP = "store path or URL (default: $KIT_STORE, else a SQLite file in your data folder)"
@@ -79,17 +80,14 @@ def _serve(args: argparse.Namespace) -> int:
     options = ServeOptions(
         host=args.host,
         port=port,
-        store=location,
         open_browser=not args.no_browser,
         root=args.workbooks.resolve() if args.workbooks else None,
     )
-    if args.cull_idle:
-        options = ServeOptions(
-            **{
-                **options.__dict__,
-                "cull_idle_seconds": args.cull_idle,
-                "cull_interval_seconds": max(1, args.cull_idle // 3),
-            }
+    if args.cull_idle:  # hidden: lets a test watch culling in seconds, not minutes
+        options = replace(
+            options,
+            cull_idle_seconds=args.cull_idle,
+            cull_interval_seconds=max(1, args.cull_idle // 3),
         )
     serve(options, location)
     return 0
@@ -102,7 +100,10 @@ def _export(args: argparse.Namespace) -> int:
     rows = store.rows(session=args.session)
     text = records.to_csv(rows) if args.format == "csv" else records.to_json(rows) + "\n"
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise ValueError(f"cannot write {args.out}: {err.strerror}") from None
         print(f"Wrote {len(rows)} answers to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -39,7 +39,6 @@ class ServeOptions:
 
     host: str = "127.0.0.1"
     port: int = 8866
-    store: str = ""
     open_browser: bool = True
     root: Path | None = None
     cull_idle_seconds: int = CULL_IDLE_SECONDS

@@ -18,9 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     # Kernels started by nbval and papermill inherit this, so no test ever
     # writes to the real default store in the user's data folder.
-    if "KIT_STORE" not in os.environ or not os.environ.get("KIT_TEST_KEEP_STORE"):
-        folder = tempfile.mkdtemp(prefix="kit-tests-")
-        os.environ["KIT_STORE"] = str(Path(folder) / "session.sqlite3")
+    folder = tempfile.mkdtemp(prefix="kit-tests-")
+    os.environ["KIT_STORE"] = str(Path(folder) / "session.sqlite3")
     os.environ.pop("QUERY_STRING", None)
 
 

@@ -53,9 +53,14 @@ def test_scale_must_have_five_labels():
 
 
 def test_trait_with_too_few_items_and_tips():
-    text = GOOD.replace('[[traits.items]]\nid = "urgency.4"', '[[traits.itemz]]\nid = "urgency.4"')
+    text = GOOD
+    for item in ("urgency.3", "urgency.4"):
+        text = text.replace(f'[[traits.items]]\nid = "{item}"', f'[[traits.itemz]]\nid = "{item}"')
     messages = problems_for(text)
     assert any("unknown key 'itemz'" in m for m in messages)
+    assert any(
+        "traits[3] 'urgency': has 2 items; give each trait 3 to 5 items" in m for m in messages
+    )
     tips_cut = GOOD.replace(
         '    "Try a change small and reversible first (one team, two weeks) and share what you learned.",\n'
         '    "Invite the person most likely to resist a change to help design it.",\n',

@@ -74,7 +74,7 @@ def test_my_answers_file_restores_the_person_with_the_same_code(store, tmp_path)
     document = my_answers_file(store, person)
     assert json.loads(document)["resume_codes"] == {person.public_id: person.resume_code}
     laptop = open_store(str(tmp_path / "laptop.sqlite3"))
-    import_answers(laptop, document, "mine.json", require_codes=True)
+    import_answers(laptop, document, "mine.json", from_page=True)
     restored = laptop.participant_by_code(person.resume_code)
     assert laptop.answers(restored.id, HL) == {"urgency.3": "3"}
 
@@ -151,7 +151,7 @@ def test_upload_cannot_overwrite_someone_elses_answers(store):
     store.save_answer(victim.id, HL, "urgency.1", "5")
     forged = [dict(r, value="1") for r in store.rows()]
     with pytest.raises(StoreError, match="another resume code"):
-        import_answers(store, to_csv(forged), "forged.csv", require_codes=True)
+        import_answers(store, to_csv(forged), "forged.csv", from_page=True)
     assert store.answers(victim.id, HL) == {"urgency.1": "5"}
 
 
@@ -185,3 +185,84 @@ def test_unsupported_engine_and_unusable_file_get_clear_messages(tmp_path):
 def test_sqlite_url_is_accepted(tmp_path):
     store = open_store(f"sqlite:///{tmp_path}/url.sqlite3")
     assert store.location == f"{tmp_path}/url.sqlite3"
+
+
+def test_a_relative_store_path_means_the_same_file_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    store = open_store("team.sqlite3")
+    assert store.location == str(tmp_path / "team.sqlite3")
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "urgency.1", "4")
+    (tmp_path / "workbooks").mkdir()
+    monkeypatch.chdir(tmp_path / "workbooks")  # where a page's kernel runs
+    assert open_store(store.location).answers(person.id, HL) == {"urgency.1": "4"}
+
+
+def test_several_kernels_saving_at_once_lose_nothing(store):
+    # Each Voila page is its own process with its own connection to the file.
+    import subprocess
+    import sys
+
+    people = [store.create_participant() for _ in range(4)]
+    script = (
+        "import sys\n"
+        "from kit.store import open_store\n"
+        "store = open_store(sys.argv[1])\n"
+        "for round in range(10):\n"
+        "    for n in range(1, 5):\n"
+        "        store.save_answer(int(sys.argv[2]), 'hidden_leader', f'urgency.{n}', str(round % 5 + 1))\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, store.location, str(p.id)]) for p in people
+    ]
+    assert [proc.wait(timeout=60) for proc in procs] == [0, 0, 0, 0]
+    assert len(store.rows()) == 16
+    assert {r["value"] for r in store.rows()} == {"5"}
+
+
+def test_upload_joins_only_a_session_that_exists(store, tmp_path):
+    elsewhere = open_store(str(tmp_path / "elsewhere.sqlite3"))
+    person = elsewhere.create_participant(session="INVENTED")
+    elsewhere.save_answer(person.id, HL, "urgency.1", "4")
+    import_answers(store, my_answers_file(elsewhere, person), "mine.json", from_page=True)
+    assert not store.session_exists("INVENTED")
+    assert store.participant_by_code(person.resume_code).session is None
+
+
+def test_times_and_ratings_are_stored_in_one_form(store):
+    rows = [
+        {
+            "session": "",
+            "participant": "p-a",
+            "instrument": HL,
+            "item": "urgency.1",
+            "value": "+4",
+            "answered_at": "2026-11-23T12:00:00+02:00",
+        },
+        {
+            "session": "",
+            "participant": "p-a",
+            "instrument": HL,
+            "item": "urgency.2",
+            "value": " 2",
+            "answered_at": "2026-11-23T09:30:00",
+        },
+    ]
+    summary = import_answers(store, to_csv(rows), "f.csv")
+    assert summary.answers == 2
+    stored = store.rows()
+    assert [r["value"] for r in stored] == ["4", "2"]
+    assert [r["answered_at"] for r in stored] == [
+        "2026-11-23T10:00:00+00:00",
+        "2026-11-23T09:30:00+00:00",
+    ]
+    older = [dict(rows[0], value="1", answered_at="2026-11-23T11:00:00+02:00")]
+    assert import_answers(store, to_csv(older), "old.csv").answers == 0
+    assert store.rows()[0]["value"] == "4"
+
+
+def test_text_starting_with_an_apostrophe_survives_csv(store):
+    person = store.create_participant()
+    store.save_answer(person.id, HL, "commitment.1", "'=x' is what they type")
+    import_answers(store, to_csv(store.rows()), "x.csv")
+    assert store.answers(person.id, HL)["commitment.1"] == "'=x' is what they type"

@@ -5,6 +5,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+import ipywidgets as widgets
 import pytest
 
 from kit.store import import_answers, open_store
@@ -19,7 +20,7 @@ def db(tmp_path):
     return str(tmp_path / "kit.sqlite3")
 
 
-def build(db, resume="", monkeypatch=None):
+def build(db, resume=""):
     app = HiddenLeaderApp.open(resume=resume, store=db)
     sections = [app.intro(), app.questions(), app.results(), app.downloads()]
     return app, sections
@@ -114,9 +115,12 @@ def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):
 def test_resume_code_in_the_page_link_wins(db, monkeypatch):
     app, _ = build(db)
     app._questionnaire.radio("ownership.1").value = 2
+    other, _ = build(db)
+    other._questionnaire.radio("ownership.1").value = 5
     monkeypatch.setenv("QUERY_STRING", f"resume={app.participant.resume_code}&x=1")
-    again = HiddenLeaderApp.open(store=db)
+    again = HiddenLeaderApp.open(resume=other.participant.resume_code, store=db)
     assert again.participant == app.participant
+    assert again.answers == {"ownership.1": "2"}
 
 
 def test_wrong_resume_code_is_a_plain_message_and_nothing_is_lost(db):
@@ -131,14 +135,20 @@ def test_wrong_resume_code_is_a_plain_message_and_nothing_is_lost(db):
     assert store.answers(app.participant.id, HL) == {"ownership.1": "2"}
 
 
-def test_free_text_is_escaped_when_shown(db):
+def test_free_text_typed_in_the_boxes_is_saved_and_escaped_in_the_report_view(db):
     app, _ = build(db)
     answer_everything(app)
-    app.save("reflection.paying_customer", "<script>alert(1)</script>")
-    app.save("commitment.1", "<img src=x onerror=alert(1)>")
+    writing = app._writing_widgets()
+    areas = [w for w in writing.children if isinstance(w, widgets.Textarea)]
+    boxes = [w for w in writing.children if isinstance(w, widgets.Combobox)]
+    areas[0].value = "<script>alert(1)</script>"
+    boxes[0].value = "<img src=x onerror=alert(1)>"
+    stored = open_store(db).answers(app.participant.id, HL)
+    assert stored["reflection.paying_customer"] == "<script>alert(1)</script>"
+    assert stored["commitment.1"] == "<img src=x onerror=alert(1)>"
     from kit import views
 
-    html = views.reflections(app.instrument, app.answers)
+    html = views.reflections(app.instrument, stored)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
@@ -152,7 +162,7 @@ def test_download_my_answers_link_carries_a_file_kit_import_reads(db, tmp_path):
     document = base64.b64decode(href).decode()
     assert len(json.loads(document)["rows"]) == 20
     other = open_store(str(tmp_path / "binder-next-time.sqlite3"))
-    import_answers(other, document, "mine.json", require_codes=True)
+    import_answers(other, document, "mine.json", from_page=True)
     assert len(other.answers(other.participant_by_code(app.participant.resume_code).id, HL)) == 20
 
 
@@ -192,9 +202,9 @@ def test_unusable_store_is_a_message_and_answers_stay_on_screen(tmp_path):
     text = " ".join(getattr(c, "value", "") for c in sections[0].children)
     assert "Answers cannot be saved" in text
     app._questionnaire.radio("urgency.1").value = 4
-    assert app._questionnaire.radio("urgency.1").value == 4
-    assert "could not be saved" not in app.save_notice.value  # no store: one clear message
-    assert "cannot save answers" in app.save_notice.value
+    assert app.answers == {"urgency.1": "4"}  # kept on the page for Download my answers
+    assert "This page cannot save answers" in app.save_notice.value
+    assert "Traceback" not in app.save_notice.value
 
 
 def test_start_page_finds_a_code_and_links_into_workbook_01(db):
@@ -242,3 +252,25 @@ def test_start_page_upload_restores_a_downloaded_file(db, tmp_path):
         },
     )
     assert "bad.json" in page.upload_notice.value and "not valid JSON" in page.upload_notice.value
+
+
+def test_start_page_upload_refuses_a_file_of_several_people(db, tmp_path, capsys):
+    from kit.cli import main
+
+    team = tmp_path / "team.json"
+    main(["demo", "--participants", "3", "--session", "WS", "--store", str(tmp_path / "t.db")])
+    main(["export", "--format", "json", "--out", str(team), "--store", str(tmp_path / "t.db")])
+    page = StartPage.open(db)
+    page.widget()
+    data = team.read_bytes()
+    page.upload.value = (
+        {
+            "name": "team.json",
+            "type": "",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": datetime.now(UTC),
+        },
+    )
+    assert "this file holds 3 people" in page.upload_notice.value
+    assert open_store(db).rows() == []

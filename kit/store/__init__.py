@@ -68,7 +68,7 @@ def _check_answer(instrument_id: str, item: str, value: str) -> str | None:
 
 
 def import_answers(
-    store: SQLiteStore, data: bytes | str, name: str = "file", require_codes: bool = False
+    store: SQLiteStore, data: bytes | str, name: str = "file", from_page: bool = False
 ) -> ImportSummary:
     """Validate a whole answer file, then import all of it or nothing.
 
@@ -79,9 +79,10 @@ def import_answers(
         The file's contents (the kit's CSV or JSON).
     name : str
         The file's name, for messages.
-    require_codes : bool
-        Demand the owner's resume code for participants already in the store
-        (used for uploads from a page anyone can open).
+    from_page : bool
+        The file was uploaded on a page anyone can open: one person, with their
+        resume code, joining only a session that exists (see
+        :meth:`SQLiteStore.import_rows`).
 
     Raises
     ------
@@ -94,7 +95,8 @@ def import_answers(
     errors = records.validate(answer_file, _check_answer, name)
     if errors:
         raise ImportFileError(errors)
-    return store.import_rows(answer_file, require_codes=require_codes)
+    rated = {(i.id, item.id) for i in instruments().values() for item in i.items}
+    return store.import_rows(records.normalised(answer_file, rated), from_page=from_page)
 
 
 def my_answers_file(store: SQLiteStore, participant: Participant) -> str:

@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 COLUMNS = ("session", "participant", "instrument", "item", "value", "answered_at", "demo")
 REQUIRED = COLUMNS[:6]
@@ -20,6 +20,9 @@ VERSION = 1
 MAX_ERRORS_SHOWN = 10
 # Spreadsheet programs run cells that start with these as formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# An apostrophe is how neutralise() marks a cell, so one typed by a person is
+# marked too, and every cell reads back as it was written.
+_MARKED_START = (*_FORMULA_START, "'")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def neutralise(cell: str) -> str:
     >>> neutralise("=HYPERLINK(1)"), neutralise("plain")
     ("'=HYPERLINK(1)", 'plain')
     """
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if cell.startswith(_MARKED_START) else cell
 
 
 def to_csv(rows: Iterable[dict[str, str]]) -> str:
@@ -171,7 +174,32 @@ def _parse_csv(text: str, name: str) -> AnswerFile:
 
 def _unneutralise(cell: str) -> str:
     # Undo neutralise() so a value written by the kit reads back unchanged.
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_MARKED_START) else cell
+
+
+def normalised(answer_file: AnswerFile, rated: set[tuple[str, str]]) -> AnswerFile:
+    """Return the file with times in UTC and ratings as plain numbers.
+
+    Stored times are compared as text to keep the newer answer, so they must
+    share one form; a rating typed as ``+4`` or `` 4`` is stored as ``4``.
+
+    Parameters
+    ----------
+    answer_file : AnswerFile
+        A file that :func:`validate` passed.
+    rated : set of (instrument, item)
+        The items whose values are ratings.
+    """
+    rows = []
+    for row in answer_file.rows:
+        when = datetime.fromisoformat(row["answered_at"])
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        clean = dict(row, answered_at=when.astimezone(UTC).replace(microsecond=0).isoformat())
+        if (row["instrument"], row["item"]) in rated:
+            clean["value"] = str(int(row["value"]))
+        rows.append(clean)
+    return AnswerFile(tuple(rows), answer_file.resume_codes, answer_file.display_names)
 
 
 def validate(

@@ -7,17 +7,21 @@ Python globals.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from kit.model import Participant
 from kit.store.codes import new_public_id, new_resume_code, normalise_code
 from kit.store.records import AnswerFile
 
+P = ParamSpec("P")
+R = TypeVar("R")
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -56,6 +60,19 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says what to do."""
 
 
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    # Callers (pages, commands) handle one error type with one plain message;
+    # a locked or damaged file must not surface as a sqlite3 traceback.
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as err:
+            raise StoreError(f"the store could not be read or written ({err}); try again") from err
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class ImportSummary:
     """What an import did."""
@@ -76,7 +93,9 @@ class SQLiteStore:
     """
 
     def __init__(self, path: str | Path):
-        self.path = Path(path).expanduser()
+        # Absolute, because every page's kernel runs in its notebook's folder:
+        # a relative path would name a different file there.
+        self.path = Path(path).expanduser().resolve()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
@@ -89,10 +108,13 @@ class SQLiteStore:
                 raise StoreError(
                     f"{self.path} was written by a newer kit (schema {version}); upgrade the kit"
                 )
-            # executescript commits on its own, so the script carries its transaction.
-            self._db.executescript(
-                f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-            )
+            if version < SCHEMA_VERSION:
+                # Only a new (or older) file takes the write lock here: every
+                # page load opens the store, and most find it ready.
+                # executescript commits on its own, so the script carries its transaction.
+                self._db.executescript(
+                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
+                )
         except sqlite3.DatabaseError as err:
             raise StoreError(
                 f"cannot use {self.path} as the kit's store ({err}); "
@@ -128,6 +150,7 @@ class SQLiteStore:
 
     # -- participants ---------------------------------------------------------
 
+    @_guarded
     def create_participant(
         self, session: str | None = None, display_name: str = "", demo: bool = False
     ) -> Participant:
@@ -145,6 +168,7 @@ class SQLiteStore:
             ).fetchone()
         return _participant(row)
 
+    @_guarded
     def participant_by_code(self, code: str) -> Participant | None:
         """Return the participant with resume code ``code`` (typed loosely), or None."""
         normal = normalise_code(code)
@@ -155,6 +179,7 @@ class SQLiteStore:
         ).fetchone()
         return _participant(row) if row else None
 
+    @_guarded
     def ensure_session(self, code: str, demo: bool = False) -> None:
         """Create team session ``code`` when it does not exist yet."""
         with self._write() as db:
@@ -169,6 +194,7 @@ class SQLiteStore:
 
     # -- answers --------------------------------------------------------------
 
+    @_guarded
     def save_answer(
         self, participant_id: int, instrument: str, item: str, value: str | None
     ) -> str:
@@ -195,6 +221,7 @@ class SQLiteStore:
                 )
         return stamp
 
+    @_guarded
     def answers(self, participant_id: int, instrument: str) -> dict[str, str]:
         """Return a participant's answers to one instrument, by item."""
         rows = self._db.execute(
@@ -205,6 +232,7 @@ class SQLiteStore:
 
     # -- export and import ----------------------------------------------------
 
+    @_guarded
     def rows(self, session: str | None = None, participant_id: int | None = None) -> list[dict]:
         """Return tidy export rows, optionally for one session or one participant."""
         query = (
@@ -224,26 +252,41 @@ class SQLiteStore:
         query += " ORDER BY p.id, a.instrument, a.item"
         return [dict(r) for r in self._db.execute(query, args)]
 
+    @_guarded
     def session_exists(self, code: str) -> bool:
         """True when team session ``code`` exists."""
         row = self._db.execute("SELECT 1 FROM sessions WHERE code = ?", (code,)).fetchone()
         return row is not None
 
-    def import_rows(self, answer_file: AnswerFile, require_codes: bool = False) -> ImportSummary:
+    @_guarded
+    def import_rows(self, answer_file: AnswerFile, from_page: bool = False) -> ImportSummary:
         """Import validated rows in one transaction: all of them or none.
 
-        A participant already in the store is matched by its public id. With
-        ``require_codes`` (uploads from a web page) the file must also carry that
-        participant's resume code, so nobody can overwrite someone else's answers.
+        A participant already in the store is matched by its public id; a file
+        that carries a resume code for them must carry their own.
+
+        Parameters
+        ----------
+        answer_file : AnswerFile
+        from_page : bool
+            The file was uploaded on a page anyone can open. It must then hold
+            one person with their resume code, and it may join only a team
+            session that exists, so nobody can overwrite someone else's answers
+            or pad a team with invented people.
 
         Raises
         ------
         StoreError
-            When a participant's resume code does not match; nothing is imported.
+            When the file breaks those rules; nothing is imported.
         """
         by_participant: dict[str, list[dict[str, str]]] = {}
         for row in answer_file.rows:
             by_participant.setdefault(row["participant"], []).append(row)
+        if from_page and len(by_participant) != 1:
+            raise StoreError(
+                f"this file holds {len(by_participant)} people; upload your own file from "
+                "'Download my answers' (a coach imports team files with kit import)"
+            )
         codes_out: dict[str, str] = {}
         new = updated = count = 0
         with self._write() as db:
@@ -254,10 +297,13 @@ class SQLiteStore:
                 ).fetchone()
                 demo = rows[0].get("demo", "") in ("1", "true", "True")
                 session = rows[0].get("session") or None
-                if session:
+                if session and from_page:
+                    known = db.execute("SELECT 1 FROM sessions WHERE code = ?", (session,))
+                    session = session if known.fetchone() else None
+                elif session:
                     self._ensure_session(db, session, demo)
                 if existing is not None:
-                    if (require_codes or file_code) and existing["resume_code"] != file_code:
+                    if (from_page or file_code) and existing["resume_code"] != file_code:
                         raise StoreError(
                             f"participant {public_id} is already in the store with another "
                             "resume code: open the workbook with your own code instead"
@@ -266,7 +312,7 @@ class SQLiteStore:
                     updated += 1
                     codes_out[public_id] = existing["resume_code"]
                 else:
-                    if require_codes and not file_code:
+                    if from_page and not file_code:
                         raise StoreError(
                             "this file has no resume code in it: use the file from "
                             "'Download my answers'"
@@ -298,14 +344,14 @@ class SQLiteStore:
                 for row in rows:
                     # The newer answer wins, so importing an older file never
                     # undoes what a person changed since.
-                    db.execute(
+                    cursor = db.execute(
                         "INSERT INTO answers (participant_id, instrument, item, value, answered_at)"
                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (participant_id, instrument, item)"
                         " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at"
                         " WHERE excluded.answered_at >= answers.answered_at",
                         (pid, row["instrument"], row["item"], row["value"], row["answered_at"]),
                     )
-                    count += 1
+                    count += cursor.rowcount  # rows older than the stored answer are skipped
         return ImportSummary(count, new, updated, codes_out)
 
 

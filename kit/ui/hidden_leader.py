@@ -54,7 +54,10 @@ class HiddenLeaderApp:
         self.problems = list(problems)
         self._make_report = make_report
         if answers is None and participant is not None and store is not None:
-            answers = store.answers(participant.id, INSTRUMENT)
+            try:
+                answers = store.answers(participant.id, INSTRUMENT)
+            except StoreError as err:
+                self.problems.append(("error", f"Your answers could not be read: {err}."))
         self.answers: dict[str, str] = dict(answers or {})
         self.banner = widgets.HTML(resume_banner(participant.resume_code) if participant else "")
         self.save_notice = Notice()
@@ -119,26 +122,16 @@ class HiddenLeaderApp:
             )
 
         participant = None
-        if resume:
-            participant = the_store.participant_by_code(resume)
-            if participant is None:
-                problems.append(
-                    (
-                        "error",
-                        f"No answers were found for the resume code '{resume}'. Check it against "
-                        "the code you noted (it looks like K7QM-3XTA-9PWD; dashes and case do not "
-                        "matter). Anything you answer now is saved under a new code.",
-                    )
-                )
-        if session and not the_store.session_exists(session):
-            problems.append(
-                (
-                    "warn",
-                    f"There is no team session '{session}' on this server, so your answers are "
-                    "saved for you alone. Ask your coach for the join link.",
-                )
-            )
-            session = None
+        try:
+            if resume:
+                participant = the_store.participant_by_code(resume)
+                if participant is None:
+                    problems.append(("error", _wrong_code(resume)))
+            if session and not the_store.session_exists(session):
+                problems.append(("warn", _unknown_session(session)))
+                session = None
+        except StoreError as err:
+            problems.append(("error", f"Your answers could not be looked up: {err}."))
         if participant is not None:
             session = participant.session
         return cls(
@@ -175,7 +168,7 @@ class HiddenLeaderApp:
                 self.participant = self.store.create_participant(session=self.session)
                 self.banner.value = resume_banner(self.participant.resume_code)
             self.store.save_answer(self.participant.id, INSTRUMENT, key, text)
-        except (StoreError, OSError, Exception) as err:  # noqa: BLE001 - the page must not show a traceback
+        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
             self.save_notice.show(
                 "error",
                 f"Your last answer could not be saved ({type(err).__name__}: {err}). It is still "
@@ -243,7 +236,7 @@ class HiddenLeaderApp:
         if self.report or self.instrument is None:
             return HTML("") if self.report else widgets.HTML("")
         answers_link = widgets.HTML()
-        report_button = widgets.Button(description="Download report", icon="")
+        report_button = widgets.Button(description="Download report")
         report_button.on_click(lambda _: self.prepare_report())
         self._download_parts = {
             "answers": answers_link,
@@ -255,9 +248,14 @@ class HiddenLeaderApp:
         return widgets.VBox(
             [
                 widgets.HTML(
-                    "<p>Your answers stay on this server. Take a copy with you: the answers file "
-                    "can be uploaded on the start page of any copy of the kit (or with "
-                    "<code>kit import</code>); the report is a web page you can keep or print.</p>"
+                    (
+                        "<p><b>Nothing is kept here after you leave:</b> "
+                        if ephemeral()
+                        else "<p>Your answers stay on this server. "
+                    )
+                    + "Take a copy with you: the answers file can be uploaded on the start page "
+                    "of any copy of the kit (or with <code>kit import</code>); the report is a "
+                    "web page you can keep or print.</p>"
                 ),
                 answers_link,
                 widgets.HBox([report_button, self._download_parts["report_link"]]),
@@ -272,7 +270,6 @@ class HiddenLeaderApp:
         self._refresh_results()
 
     def _finished(self) -> None:
-        self._refresh_results()
         if "summary" in self._results_parts:
             self._results_parts["summary"].value = (
                 "<div class='kit-ok' role='status'>All statements answered: your results are "
@@ -401,6 +398,21 @@ class HiddenLeaderApp:
         )
         notice.show("ok", "Your report is ready: use the link beside the button.")
         return True
+
+
+def _wrong_code(code: str) -> str:
+    return (
+        f"No answers were found for the resume code '{code}'. Check it against the code you "
+        "noted (it looks like K7QM-3XTA-9PWD; dashes and case do not matter). Anything you "
+        "answer now is saved under a new code."
+    )
+
+
+def _unknown_session(code: str) -> str:
+    return (
+        f"There is no team session '{code}' on this server, so your answers are saved for "
+        "you alone. Ask your coach for the join link."
+    )
 
 
 def _default_report(resume: str, store: str) -> str:

@@ -54,6 +54,7 @@ class Questionnaire:
         self.radios: dict[str, widgets.RadioButtons] = {}
         self._boxes: dict[str, widgets.VBox] = {}
         self._texts: dict[str, widgets.HTML] = {}
+        self._item_text = {item.id: item.text for item in instrument.items}
         self._page_of = {
             item.id: number
             for number, trait in enumerate(instrument.traits)
@@ -210,7 +211,7 @@ class Questionnaire:
             return  # its page is not built yet; the mark is applied when it is
         box = self._boxes[item_id]
         flag = "<div class='kit-missing-flag'>Not answered yet</div>" if missing else ""
-        text = next(i.text for i in self.instrument.items if i.id == item_id)
+        text = self._item_text[item_id]
         self._texts[item_id].value = f"<div class='kit-item-text'>{escape(text)}</div>{flag}"
         if missing:
             box.add_class("kit-missing")
@@ -218,8 +219,6 @@ class Questionnaire:
             box.remove_class("kit-missing")
 
     def _refresh(self) -> None:
-        if not hasattr(self, "progress"):
-            return
         done, total = progress(self.instrument, self.answers)
         self.progress.value = (
             f"<div class='kit-progress' aria-live='polite'>Trait {self.page + 1} of "

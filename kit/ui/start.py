@@ -69,7 +69,11 @@ class StartPage:
                 "warn", "Type the resume code you were given, then press Find my answers."
             )
             return False
-        participant = self.store.participant_by_code(typed) if self.store else None
+        try:
+            participant = self.store.participant_by_code(typed) if self.store else None
+        except StoreError as err:
+            self.code_notice.show("error", f"Your answers could not be looked up: {err}.")
+            return False
         if participant is None:
             self.code_notice.show(
                 "error",
@@ -88,7 +92,7 @@ class StartPage:
         upload = files[-1]
         name = upload["name"]
         try:
-            summary = import_answers(self.store, bytes(upload["content"]), name, require_codes=True)
+            summary = import_answers(self.store, bytes(upload["content"]), name, from_page=True)
         except (ImportFileError, StoreError) as err:
             self.upload_notice.show("error", f"{name}: {err}")
             return False
@@ -128,9 +132,5 @@ class StartPage:
             ),
             self.upload,
             self.upload_notice,
-            widgets.HTML(
-                f"<p class='kit-muted'>Answers on this server are kept in "
-                f"<code>{escape(self.store.location if self.store else '')}</code>.</p>"
-            ),
         ]
         return widgets.VBox(parts)
