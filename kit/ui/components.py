@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
+from functools import cache
 from html import escape
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from kit.views import STYLE
+
+
+@cache
+def shared_layout() -> widgets.Layout:
+    """One default layout for every widget that never changes its own.
+
+    Each widget model costs the browser time at page load; sharing the
+    default layout and style removes most of them.
+    """
+    return widgets.Layout()
+
+
+@cache
+def shared_html_style() -> HTMLStyle:
+    """One default style for every HTML widget."""
+    return HTMLStyle()
+
+
+def html(value: str = "") -> widgets.HTML:
+    """Return an HTML widget with the shared layout and style."""
+    return widgets.HTML(value, layout=shared_layout(), style=shared_html_style())
+
+
+def vbox(children: Sequence[widgets.Widget] = ()) -> widgets.VBox:
+    """Return a VBox with the shared layout."""
+    return widgets.VBox(list(children), layout=shared_layout())
+
+
+def hbox(children: Sequence[widgets.Widget] = ()) -> widgets.HBox:
+    """Return an HBox with the shared layout."""
+    return widgets.HBox(list(children), layout=shared_layout())
 
 
 def style() -> widgets.HTML:
@@ -20,6 +54,11 @@ class Notice(widgets.HTML):
 
     ``kind`` is one of ``note``, ``ok``, ``warn``, ``error``.
     """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("layout", shared_layout())
+        kwargs.setdefault("style", shared_html_style())
+        super().__init__(**kwargs)
 
     def show(self, kind: str, text: str, html_tail: str = "") -> None:
         """Show ``text`` (escaped) followed by trusted ``html_tail``."""

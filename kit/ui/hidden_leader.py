@@ -20,7 +20,16 @@ from kit.content import ContentError, get_instrument
 from kit.model import Instrument, Participant
 from kit.store import SQLiteStore, StoreError, my_answers_file, open_store
 from kit.store.records import ImportFileError, parse, validate
-from kit.ui.components import EPHEMERAL_NOTICE, Notice, download_link, resume_banner, style
+from kit.ui.components import (
+    EPHEMERAL_NOTICE,
+    Notice,
+    download_link,
+    hbox,
+    html,
+    resume_banner,
+    style,
+    vbox,
+)
 from kit.ui.context import ephemeral, query_params
 from kit.ui.questionnaire import Questionnaire
 
@@ -59,7 +68,7 @@ class HiddenLeaderApp:
             except StoreError as err:
                 self.problems.append(("error", f"Your answers could not be read: {err}."))
         self.answers: dict[str, str] = dict(answers or {})
-        self.banner = widgets.HTML(resume_banner(participant.resume_code) if participant else "")
+        self.banner = html(resume_banner(participant.resume_code) if participant else "")
         self.save_notice = Notice()
         self._questionnaire: Questionnaire | None = None
         self._results_parts: dict[str, widgets.Widget] = {}
@@ -193,16 +202,16 @@ class HiddenLeaderApp:
             return HTML(views.STYLE + messages + heading + intro_text)
         parts = [style()]
         if ephemeral():
-            parts.append(widgets.HTML(EPHEMERAL_NOTICE))
+            parts.append(html(EPHEMERAL_NOTICE))
         if messages:
-            parts.append(widgets.HTML(messages))
-        parts += [self.banner, widgets.HTML(intro_text), self.save_notice]
-        return widgets.VBox(parts)
+            parts.append(html(messages))
+        parts += [self.banner, html(intro_text), self.save_notice]
+        return vbox(parts)
 
     def questions(self) -> widgets.Widget | HTML:
         """The questionnaire (the answers table in a report)."""
         if self.instrument is None:
-            return HTML("") if self.report else widgets.HTML("")
+            return HTML("") if self.report else html("")
         if self.report:
             return HTML(views.answers_table(self.instrument, self.answers))
         self._questionnaire = Questionnaire(
@@ -216,38 +225,38 @@ class HiddenLeaderApp:
     def results(self) -> widgets.Widget | HTML:
         """Scores, chart, strongest trait, traits to grow, reflections, commitments."""
         if self.instrument is None:
-            return HTML("") if self.report else widgets.HTML("")
+            return HTML("") if self.report else html("")
         if self.report:
             return HTML(
                 self._results_html(with_chart=True)
                 + views.reflections(self.instrument, self.answers)
             )
         self._results_parts = {
-            "summary": widgets.HTML(),
+            "summary": html(),
             "chart": widgets.Image(format="png", layout=widgets.Layout(max_width="640px")),
         }
         self._results_parts["chart"].add_class("kit-chart")
         writing = self._writing_widgets()
         self._refresh_results()
-        return widgets.VBox([self._results_parts["chart"], self._results_parts["summary"], writing])
+        return vbox([self._results_parts["chart"], self._results_parts["summary"], writing])
 
     def downloads(self) -> widgets.Widget | HTML:
         """ "Download my answers" and "Download report"."""
         if self.report or self.instrument is None:
-            return HTML("") if self.report else widgets.HTML("")
-        answers_link = widgets.HTML()
+            return HTML("") if self.report else html("")
+        answers_link = html()
         report_button = widgets.Button(description="Download report")
         report_button.on_click(lambda _: self.prepare_report())
         self._download_parts = {
             "answers": answers_link,
             "report_button": report_button,
-            "report_link": widgets.HTML(),
+            "report_link": html(),
             "notice": Notice(),
         }
         self._refresh_downloads()
-        return widgets.VBox(
+        return vbox(
             [
-                widgets.HTML(
+                html(
                     (
                         "<p><b>Nothing is kept here after you leave:</b> "
                         if ephemeral()
@@ -258,7 +267,7 @@ class HiddenLeaderApp:
                     "web page you can keep or print.</p>"
                 ),
                 answers_link,
-                widgets.HBox([report_button, self._download_parts["report_link"]]),
+                hbox([report_button, self._download_parts["report_link"]]),
                 self._download_parts["notice"],
             ]
         )
@@ -307,25 +316,25 @@ class HiddenLeaderApp:
 
     def _writing_widgets(self) -> widgets.VBox:
         assert self.instrument is not None
-        rows: list[widgets.Widget] = [
-            widgets.HTML("<h3>Two questions about your organisation</h3>")
-        ]
+        rows: list[widgets.Widget] = [html("<h3>Two questions about your organisation</h3>")]
+        area_layout = widgets.Layout(width="100%", height="90px")
+        line_layout = widgets.Layout(width="100%")
         for reflection in self.instrument.reflections:
             key = self.instrument.reflection_key(reflection)
             area = widgets.Textarea(
                 value=self.answers.get(key, ""),
                 placeholder="Write a few sentences…",
-                layout=widgets.Layout(width="100%", height="90px"),
+                layout=area_layout,
             )
             area.observe(self._saver(key), "value")
             rows += [
-                widgets.HTML(
+                html(
                     f"<h4>{escape(reflection.title)}</h4><p class='kit-muted'>{escape(reflection.prompt)}</p>"
                 ),
                 area,
             ]
         rows.append(
-            widgets.HTML(
+            html(
                 "<h3>My commitments</h3><p class='kit-muted'>Choose one to three things you will "
                 "do in the next month: pick a suggestion from the list or write your own.</p>"
             )
@@ -336,11 +345,11 @@ class HiddenLeaderApp:
                 options=list(self.instrument.commitment_suggestions),
                 placeholder=f"Commitment {number}: pick or write",
                 ensure_option=False,
-                layout=widgets.Layout(width="100%"),
+                layout=line_layout,
             )
             box.observe(self._saver(key), "value")
             rows.append(box)
-        return widgets.VBox(rows)
+        return vbox(rows)
 
     def _saver(self, key: str) -> Callable[[dict], None]:
         return lambda change: self.save(key, change["new"].strip())

@@ -12,11 +12,10 @@ from html import escape
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from kit.model import Instrument, Item
 from kit.scoring import progress, rating, unanswered
-from kit.ui.components import Notice
+from kit.ui.components import Notice, hbox, html, vbox
 
 
 class Questionnaire:
@@ -61,15 +60,12 @@ class Questionnaire:
             for item in trait.items
         }
         self._built: dict[int, widgets.VBox] = {}
-        # One layout and style shared by all items: every widget model costs the
-        # browser time at page load, and these never differ between items.
+        # Shared by all items, like the components' defaults (see shared_layout).
         self._radio_layout = widgets.Layout(width="auto")
         self._radio_style = DescriptionStyle(description_width="0px")
-        self._html_style = HTMLStyle()
-        self._box_layout = widgets.Layout()
 
-        self.page_box = widgets.VBox()
-        self.progress = widgets.HTML()
+        self.page_box = vbox()
+        self.progress = html()
         self.back = widgets.Button(description="Back", tooltip="Previous trait")
         self.next = widgets.Button(description="Next", button_style="primary", tooltip="Next trait")
         self.finish = widgets.Button(description="See my results", button_style="success")
@@ -80,8 +76,8 @@ class Questionnaire:
             (self.finish, lambda _: self.try_finish()),
         ):
             button.on_click(handler)
-        nav = widgets.HBox([self.back, self.next, self.finish])
-        self.widget = widgets.VBox([self.progress, self.page_box, nav, self.notice])
+        nav = hbox([self.back, self.next, self.finish])
+        self.widget = vbox([self.progress, self.page_box, nav, self.notice])
         self.widget.add_class("kit-questionnaire")
         self._page = 0
         self.restore(answers)
@@ -93,13 +89,12 @@ class Questionnaire:
         if number not in self._built:
             trait = self.instrument.traits[number]
             rows = [
-                widgets.HTML(
+                html(
                     f"<h3>{escape(trait.name)}</h3><p class='kit-muted'>{escape(trait.definition)}</p>",
-                    style=self._html_style,
                 )
             ]
             rows += [self._item_row(item) for item in trait.items]
-            self._built[number] = widgets.VBox(rows, layout=self._box_layout)
+            self._built[number] = vbox(rows)
         return self._built[number]
 
     def _item_row(self, item: Item) -> widgets.VBox:
@@ -114,8 +109,8 @@ class Questionnaire:
         radio.observe(
             lambda change, item_id=item.id: self._changed(item_id, change["new"]), "value"
         )
-        text = widgets.HTML(style=self._html_style)
-        box = widgets.VBox([text, radio], layout=self._box_layout)
+        text = html()
+        box = vbox([text, radio])
         box.add_class("kit-item")
         self.radios[item.id] = radio
         self._boxes[item.id] = box

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import ipywidgets as widgets
 
 from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, open_store
-from kit.ui.components import EPHEMERAL_NOTICE, Notice, style
+from kit.ui.components import EPHEMERAL_NOTICE, Notice, hbox, html, style, vbox
 from kit.ui.context import ephemeral, query_params
 
 FIRST_WORKBOOK = "01_hidden_leader_traits.ipynb"
@@ -116,21 +116,19 @@ class StartPage:
         """Return the start page's controls."""
         parts: list[widgets.Widget] = [style()]
         if ephemeral():
-            parts.append(widgets.HTML(EPHEMERAL_NOTICE))
+            parts.append(html(EPHEMERAL_NOTICE))
         if self.problem:
-            parts.append(
-                widgets.HTML(f"<div class='kit-error' role='alert'>{escape(self.problem)}</div>")
-            )
-            return widgets.VBox(parts)
+            parts.append(html(f"<div class='kit-error' role='alert'>{escape(self.problem)}</div>"))
+            return vbox(parts)
         parts += [
-            widgets.HTML("<h3>Coming back?</h3><p>Type your resume code to find your answers.</p>"),
-            widgets.HBox([self.code, self.go]),
+            html("<h3>Coming back?</h3><p>Type your resume code to find your answers.</p>"),
+            hbox([self.code, self.go]),
             self.code_notice,
-            widgets.HTML(
+            html(
                 "<h3>Have an answers file?</h3><p>If you used <b>Download my answers</b> (for "
                 "example on Binder), upload the file here to carry on where you left off.</p>"
             ),
             self.upload,
             self.upload_notice,
         ]
-        return widgets.VBox(parts)
+        return vbox(parts)
