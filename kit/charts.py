@@ -15,7 +15,7 @@ matplotlib.use("Agg")  # no display in a kernel or a headless run
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
-from kit.model import Scale, TraitScore  # noqa: E402
+from kit.model import Grid, Placement, Scale, TraitScore  # noqa: E402
 
 _BAR = "#2a6f97"
 _GROW = "#e07a1f"
@@ -69,6 +69,72 @@ def trait_bars(
     ax.set_xlabel(f"1 = {scale.labels[0]}  ·  {scale.points} = {scale.labels[-1]}")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    ax.figure.tight_layout()
+    return ax
+
+
+def four_blocks(
+    grid: Grid, scale: Scale, placement: Placement | None = None, ax: Axes | None = None
+) -> Axes:
+    """Draw the four-block grid, the band around its lines, and the person's point.
+
+    The shaded band is where a point counts as between blocks, so the chart
+    and the words under it never disagree.
+
+    Parameters
+    ----------
+    grid : Grid
+        Axis names and blocks.
+    scale : Scale
+        Gives the range of both axes.
+    placement : Placement, optional
+        The point to mark; None draws the empty grid.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.6, 5.6), dpi=110)
+    low, high = 1, scale.points
+    middle = (low + high) / 2
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, high)
+    ax.axvspan(middle - grid.near, middle + grid.near, color="#eef2f5", zorder=0)
+    ax.axhspan(middle - grid.near, middle + grid.near, color="#eef2f5", zorder=0)
+    ax.axvline(middle, color="#8a96a3", linewidth=1)
+    ax.axhline(middle, color="#8a96a3", linewidth=1)
+    chosen = {b.id for b in placement.blocks} if placement else set()
+    for block in grid.blocks:
+        x = (low + middle) / 2 if block.x == "low" else (middle + high) / 2
+        y = (middle + high) / 2 + 0.75 if block.y == "high" else (low + middle) / 2 - 0.75
+        ax.text(
+            x,
+            y,
+            block.name,
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold" if block.id in chosen else "normal",
+            color=_BAR if block.id in chosen else "#56606b",
+            parse_math=False,
+        )
+    if placement is not None:
+        ax.plot([placement.x], [placement.y], "o", markersize=13, color=_GROW, zorder=3)
+        ax.annotate(
+            "You",
+            (placement.x, placement.y),
+            textcoords="offset points",
+            xytext=(10, 8),
+            fontsize=10,
+            fontweight="bold",
+        )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel(f"← {grid.x_labels[0]}          {grid.x_labels[1]} →", fontsize=9)
+    ax.set_ylabel(f"← {grid.y_labels[0]}          {grid.y_labels[1]} →", fontsize=9)
+    ax.set_aspect("equal")
     ax.figure.tight_layout()
     return ax
 

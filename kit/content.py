@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kit.model import Instrument, Item, Reflection, Scale, Trait
+from kit.model import Block, Grid, Instrument, Item, Reflection, RelatedTraits, Scale, Trait
 from kit.paths import data_dir
 
 SCALE_POINTS = 5
 ITEMS_PER_TRAIT = (3, 5)
 MIN_TIPS = 3
 
-_TOP_KEYS = {"id", "title", "intro", "scale", "traits", "reflections", "commitments"}
+MIN_STEPS = 3
+_TOP_KEYS = {"id", "title", "intro", "scale", "traits", "reflections", "commitments", "grid"}
+_GRID_KEYS = {"x", "y", "x_labels", "y_labels", "near", "blocks", "related"}
+_BLOCK_KEYS = {"id", "name", "x", "y", "description", "steps"}
+_RELATED_KEYS = {"axis", "instrument", "traits"}
 _SCALE_KEYS = {"labels"}
 _TRAIT_KEYS = {"id", "name", "definition", "items", "tips"}
 _ITEM_KEYS = {"id", "text"}
@@ -217,6 +221,10 @@ def parse_instrument(text: str, file: str = "<text>") -> Instrument:
         else:
             suggestions = tuple(x.strip() for x in raw_suggestions if x.strip())
 
+    grid = None
+    if "grid" in raw:
+        grid = _parse_grid(check, raw["grid"], {t.id for t in traits})
+
     if check.problems:
         raise ContentError(check.problems)
     return Instrument(
@@ -228,7 +236,101 @@ def parse_instrument(text: str, file: str = "<text>") -> Instrument:
         reflections=tuple(reflections),
         commitment_suggestions=suggestions,
         max_commitments=max_commitments,
+        grid=grid,
         source=file,
+    )
+
+
+def _texts(check: _Checker, entry: str, table: dict, key: str, count: int | None = None) -> tuple:
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        check.add(entry, f"'{key}' must be a list of non-empty texts in quotes")
+        return ()
+    if count is not None and len(value) != count:
+        check.add(entry, f"'{key}' needs exactly {count} texts, not {len(value)}")
+        return ()
+    return tuple(x.strip() for x in value)
+
+
+def _parse_grid(check: _Checker, raw: object, trait_ids: set[str]) -> Grid | None:
+    """Read the optional [grid] table: two traits read as the axes of four blocks."""
+    entry = "[grid]"
+    if not isinstance(raw, dict):
+        check.add(entry, "must be a table with x, y, x_labels, y_labels, near and blocks")
+        return None
+    check.keys(entry, raw, _GRID_KEYS)
+    axes = []
+    for axis in ("x", "y"):
+        trait_id = check.text(entry, raw, axis)
+        if trait_id and trait_id not in trait_ids:
+            check.add(
+                entry,
+                f"'{axis}' names trait '{trait_id}', which is not a trait here "
+                f"(traits: {', '.join(sorted(trait_ids))})",
+            )
+        axes.append(trait_id)
+    x_labels = _texts(check, entry, raw, "x_labels", 2)
+    y_labels = _texts(check, entry, raw, "y_labels", 2)
+    near = raw.get("near", 0.3)
+    if isinstance(near, bool) or not isinstance(near, int | float) or not 0 <= near < 1:
+        check.add(entry, "'near' must be a number from 0 to just under 1, such as 0.3")
+        near = 0.3
+    blocks: list[Block] = []
+    quadrants: dict[tuple[str, str], str] = {}
+    for index, b_raw in enumerate(check.tables(entry, raw, "blocks"), start=1):
+        b_entry = f"grid.blocks[{index}]"
+        check.keys(b_entry, b_raw, _BLOCK_KEYS)
+        b_id = check.text(b_entry, b_raw, "id")
+        sides = []
+        for axis in ("x", "y"):
+            side = b_raw.get(axis)
+            if side not in ("low", "high"):
+                check.add(b_entry, f'\'{axis}\' must be "low" or "high", not {side!r}')
+            sides.append(str(side))
+        quadrant = (sides[0], sides[1])
+        if quadrant in quadrants:
+            check.add(b_entry, f"covers the same quadrant as block '{quadrants[quadrant]}'")
+        quadrants[quadrant] = b_id
+        steps = _texts(check, b_entry, b_raw, "steps")
+        if steps and len(steps) < MIN_STEPS:
+            check.add(b_entry, f"has {len(steps)} steps; give at least {MIN_STEPS}")
+        blocks.append(
+            Block(
+                b_id,
+                check.text(b_entry, b_raw, "name"),
+                sides[0],
+                sides[1],
+                check.text(b_entry, b_raw, "description"),
+                steps,
+            )
+        )
+    if len(blocks) != 4:
+        check.add(entry, f"has {len(blocks)} [[grid.blocks]]; give exactly 4, one per quadrant")
+    for quadrant in [(x, y) for y in ("low", "high") for x in ("low", "high")]:
+        if quadrant not in quadrants:
+            check.add(entry, f'no block covers x = "{quadrant[0]}", y = "{quadrant[1]}"')
+    related: list[RelatedTraits] = []
+    for index, r_raw in enumerate(check.tables(entry, raw, "related"), start=1):
+        r_entry = f"grid.related[{index}]"
+        check.keys(r_entry, r_raw, _RELATED_KEYS)
+        axis = r_raw.get("axis")
+        if axis not in ("x", "y"):
+            check.add(r_entry, f'\'axis\' must be "x" or "y", not {axis!r}')
+        related.append(
+            RelatedTraits(
+                str(axis),
+                check.text(r_entry, r_raw, "instrument"),
+                _texts(check, r_entry, r_raw, "traits"),
+            )
+        )
+    return Grid(
+        axes[0],
+        axes[1],
+        (x_labels + ("", ""))[:2],
+        (y_labels + ("", ""))[:2],
+        float(near),
+        tuple(blocks),
+        tuple(related),
     )
 
 
@@ -280,7 +382,40 @@ def check_dir(directory: Path) -> tuple[list[Instrument], list[Problem]]:
             continue
         ids[instrument.id] = str(path)
         instruments.append(instrument)
+    problems.extend(_related_problems(instruments))
     return instruments, problems
+
+
+def _related_problems(found: list[Instrument]) -> list[Problem]:
+    """Check that traits named across files (a grid's related traits) exist."""
+    by_id = {i.id: i for i in found}
+    problems = []
+    for instrument in found:
+        for index, related in enumerate(instrument.grid.related if instrument.grid else (), 1):
+            entry = f"grid.related[{index}]"
+            other = by_id.get(related.instrument)
+            if other is None:
+                problems.append(
+                    Problem(
+                        instrument.source,
+                        entry,
+                        f"instrument '{related.instrument}' is not in the content folder "
+                        f"(known: {', '.join(sorted(by_id))})",
+                    )
+                )
+                continue
+            known = {t.id for t in other.traits}
+            for trait_id in related.traits:
+                if trait_id not in known:
+                    problems.append(
+                        Problem(
+                            instrument.source,
+                            entry,
+                            f"'{related.instrument}' has no trait '{trait_id}' "
+                            f"(traits: {', '.join(sorted(known))})",
+                        )
+                    )
+    return problems
 
 
 def instruments() -> dict[str, Instrument]:

@@ -60,6 +60,64 @@ class Reflection:
 
 
 @dataclass(frozen=True)
+class Block:
+    """One quadrant of a two-axis grid, such as the Customer Value Creator.
+
+    ``x`` and ``y`` say which half of each axis it covers: ``"low"`` or ``"high"``.
+    """
+
+    id: str
+    name: str
+    x: str
+    y: str
+    description: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelatedTraits:
+    """Traits of another instrument shown beside one axis of a grid."""
+
+    axis: str
+    instrument: str
+    traits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Two traits of an instrument read as the axes of a four-block grid.
+
+    Parameters
+    ----------
+    x, y : str
+        The trait ids on the horizontal and vertical axis.
+    x_labels, y_labels : tuple of str
+        Names of the (low, high) ends of each axis.
+    near : float
+        A mean within ``near`` of the scale's midpoint counts as on the line.
+    blocks : tuple of Block
+        Exactly one block per quadrant.
+    related : tuple of RelatedTraits
+        Other instruments' traits worth reading beside an axis.
+    """
+
+    x: str
+    y: str
+    x_labels: tuple[str, str]
+    y_labels: tuple[str, str]
+    near: float
+    blocks: tuple[Block, ...]
+    related: tuple[RelatedTraits, ...] = ()
+
+    def block(self, x: str, y: str) -> Block:
+        """Return the block in the ``x`` half and ``y`` half ("low" or "high")."""
+        for block in self.blocks:
+            if (block.x, block.y) == (x, y):
+                return block
+        raise KeyError((x, y))
+
+
+@dataclass(frozen=True)
 class Instrument:
     """A questionnaire loaded from a content file in ``data/``.
 
@@ -75,6 +133,7 @@ class Instrument:
     reflections: tuple[Reflection, ...] = ()
     commitment_suggestions: tuple[str, ...] = ()
     max_commitments: int = 3
+    grid: Grid | None = None
     source: str = ""
 
     @property
@@ -175,3 +234,45 @@ class Results:
     def complete(self) -> bool:
         """True when every rated item is answered."""
         return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a person's two axis scores put them on a grid.
+
+    ``blocks`` holds the one block the point lies in, or the two or four
+    blocks it lies between when it is within ``Grid.near`` of an axis.
+    ``leaning`` is the block on whose side of the lines the point lies, or
+    None when it sits exactly on a line.
+    """
+
+    x: float
+    y: float
+    blocks: tuple[Block, ...]
+    leaning: Block | None
+
+    @property
+    def clear(self) -> bool:
+        """True when the point lies clearly inside one block."""
+        return len(self.blocks) == 1
+
+    def wording(self) -> str:
+        """Say where the point is in plain words, without forcing a block.
+
+        Examples
+        --------
+        >>> b = Block("a", "Problem Solver", "high", "low", "", ())
+        >>> c = Block("b", "Customer Value Creator", "high", "high", "", ())
+        >>> Placement(4.0, 3.0, (b, c), None).wording()
+        'between Problem Solver and Customer Value Creator'
+        """
+        names = [b.name for b in self.blocks]
+        if len(names) == 1:
+            return names[0]
+        if len(names) == 2:
+            text = f"between {names[0]} and {names[1]}"
+        else:
+            text = "near the centre, between all four blocks"
+        if self.leaning is not None:
+            text += f", a little closer to {self.leaning.name}"
+        return text

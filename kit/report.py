@@ -66,11 +66,18 @@ def notebook_to_html(path: Path, title: str) -> str:
     return _REMOTE.sub("", body)
 
 
-def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = "") -> str:
-    """Return the hidden-leader report for one person as an HTML page.
+def workbook_report(
+    workbook: str, title: str, resume: str = "", store: str = "", answers_file: str = ""
+) -> str:
+    """Return one person's report from a workbook as an HTML page.
 
     Parameters
     ----------
+    workbook : str
+        The workbook's file name; it must take ``resume``, ``store``,
+        ``answers_file`` and ``report`` parameters.
+    title : str
+        The page title.
     resume : str
         The person's resume code (read from ``store``).
     store : str
@@ -79,9 +86,19 @@ def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = 
         A kit answer file to report on instead of the store.
     """
     with tempfile.TemporaryDirectory(prefix="kit-report-") as tmp:
-        executed = run_workbook(
-            HIDDEN_LEADER,
-            {"resume": resume, "store": store, "answers_file": answers_file, "report": True},
-            Path(tmp),
-        )
-        return notebook_to_html(executed, "Hidden-leader traits: my results")
+        params: dict[str, object] = {"resume": resume, "store": store, "report": True}
+        if answers_file:
+            params["answers_file"] = answers_file
+        executed = run_workbook(workbook, params, Path(tmp))
+        return notebook_to_html(executed, title)
+
+
+def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = "") -> str:
+    """Return the hidden-leader report (workbook 01) for one person as an HTML page."""
+    return workbook_report(
+        HIDDEN_LEADER,
+        "Hidden-leader traits: my results",
+        resume=resume,
+        store=store,
+        answers_file=answers_file,
+    )

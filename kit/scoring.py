@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from statistics import fmean
 
-from kit.model import Instrument, Results, TraitScore
+from kit.model import Instrument, Placement, Results, TraitScore
 
 
 def rating(value: object, points: int) -> int | None:
@@ -101,3 +101,66 @@ def unanswered(instrument: Instrument, answers: Mapping[str, object]) -> list[st
     """Return the ids of rated items still without a valid answer, in order."""
     points = instrument.scale.points
     return [i.id for i in instrument.items if rating(answers.get(i.id), points) is None]
+
+
+def placement(instrument: Instrument, answers: Mapping[str, object]) -> Placement | None:
+    """Place a person on the instrument's four-block grid.
+
+    A point within ``grid.near`` of the scale's middle on an axis is said to
+    lie between the blocks on either side, because a questionnaire cannot
+    tell the two apart that finely.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        An instrument with a ``grid``.
+    answers : mapping of str to value
+        Answers by item id.
+
+    Returns
+    -------
+    Placement or None
+        None until every item of both axes is answered, or when the
+        instrument has no grid.
+
+    Examples
+    --------
+    >>> from kit.content import get_instrument
+    >>> fa = get_instrument("focus_attitude")
+    >>> answers = {f"focus.{n}": 5 for n in range(1, 5)} | {f"attitude.{n}": 1 for n in range(1, 5)}
+    >>> placement(fa, answers).wording()
+    'Problem Solver'
+    >>> answers |= {"attitude.1": 4, "attitude.2": 4, "attitude.3": 3, "attitude.4": 2}
+    >>> placement(fa, answers).wording()  # attitude 3.25: too close to the middle to call
+    'between Problem Solver and Customer Value Creator, a little closer to Customer Value Creator'
+    """
+    grid = instrument.grid
+    if grid is None:
+        return None
+    by_id = {s.trait.id: s for s in trait_scores(instrument, answers)}
+    x_score, y_score = by_id[grid.x], by_id[grid.y]
+    if not (x_score.complete and y_score.complete):
+        return None
+    assert x_score.mean is not None and y_score.mean is not None
+    middle = (instrument.scale.points + 1) / 2
+    # Means are rounded to 2 places, so compare with a little slack: a point
+    # exactly `near` away counts as near.
+    sides = [_sides(score.mean - middle, grid.near) for score in (x_score, y_score)]
+    blocks = tuple(b for b in grid.blocks if b.x in sides[0] and b.y in sides[1])
+    leaning = None
+    signs = [_side(score.mean - middle) for score in (x_score, y_score)]
+    if len(blocks) > 1 and None not in signs:
+        leaning = grid.block(signs[0], signs[1])
+    return Placement(x_score.mean, y_score.mean, blocks, leaning)
+
+
+def _side(offset: float) -> str | None:
+    if abs(offset) < 1e-9:
+        return None
+    return "high" if offset > 0 else "low"
+
+
+def _sides(offset: float, near: float) -> tuple[str, ...]:
+    if abs(offset) <= near + 1e-9:
+        return ("low", "high")
+    return ("high",) if offset > 0 else ("low",)

@@ -10,7 +10,7 @@ import base64
 from collections.abc import Mapping
 from html import escape
 
-from kit.model import Instrument, Results, TraitScore
+from kit.model import Instrument, Placement, Results, TraitScore
 from kit.scoring import rating
 
 
@@ -84,7 +84,9 @@ def answers_table(instrument: Instrument, answers: Mapping[str, object]) -> str:
     return "".join(parts)
 
 
-def reflections(instrument: Instrument, answers: Mapping[str, object]) -> str:
+def reflections(
+    instrument: Instrument, answers: Mapping[str, object], commitments_title: str = "My commitments"
+) -> str:
     """Return the person's reflections and commitments as text, escaped."""
     parts = []
     for reflection in instrument.reflections:
@@ -98,12 +100,119 @@ def reflections(instrument: Instrument, answers: Mapping[str, object]) -> str:
         for key in instrument.commitment_keys()
         if str(answers.get(key, "")).strip()
     ]
-    parts.append("<h4>My commitments</h4>")
+    parts.append(f"<h4>{escape(commitments_title)}</h4>")
     if commitments:
         parts.append("<ol>" + "".join(f"<li>{escape(c)}</li>" for c in commitments) + "</ol>")
     else:
         parts.append("<p class='kit-muted'>None chosen yet.</p>")
     return "".join(parts)
+
+
+def placement(instrument: Instrument, where: Placement | None, answered: int, total: int) -> str:
+    """Return where the person stands on the four blocks, what it means, and next steps.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        An instrument with a grid.
+    where : Placement or None
+        None until both axes are answered.
+    answered, total : int
+        Progress over the rated items, for the message shown before then.
+    """
+    grid = instrument.grid
+    if grid is None:
+        return ""
+    if where is None:
+        left = total - answered
+        return (
+            f"<div class='kit-note'>Answer the {left} remaining statement"
+            f"{'' if left == 1 else 's'} to see where you stand "
+            f"({answered} of {total} answered so far).</div>"
+        )
+    middle = (instrument.scale.points + 1) / 2
+
+    def side(value: float, labels: tuple[str, str]) -> str:
+        if abs(value - middle) <= grid.near + 1e-9:
+            return "close to the middle"
+        return f"{labels[1] if value > middle else labels[0]} side".lower()
+
+    scores = (
+        f"<p class='kit-muted'>{escape(instrument.trait(grid.x).name)}: {where.x:.2f} "
+        f"({escape(side(where.x, grid.x_labels))}) · {escape(instrument.trait(grid.y).name)}: "
+        f"{where.y:.2f} ({escape(side(where.y, grid.y_labels))}), on a scale of 1 to "
+        f"{instrument.scale.points}.</p>"
+    )
+    if where.clear:
+        block = where.blocks[0]
+        head = (
+            f"<div class='kit-card-kicker'>Where you stand</div>"
+            f"<h4 class='kit-block-name'>{escape(block.name)}</h4>"
+        )
+        body = f"<p>{escape(block.description)}</p>"
+        guide = block
+    else:
+        head = (
+            "<div class='kit-card-kicker'>Where you stand</div>"
+            f"<h4 class='kit-block-name'>You are {escape(where.wording())}</h4>"
+        )
+        body = (
+            "<p>Your answers put you too close to a line to name one block honestly. "
+            "Read the descriptions below and judge which fits you better.</p>"
+            + "".join(
+                f"<p><b>{escape(b.name)}.</b> {escape(b.description)}</p>" for b in where.blocks
+            )
+        )
+        guide = where.leaning or where.blocks[0]
+    goal = grid.block("high", "high")
+    if guide.id == goal.id:
+        steps_head = f"Staying a {goal.name}, and bringing others with you"
+    else:
+        steps_head = f"Steps toward {goal.name} from {guide.name}"
+    steps = "".join(f"<li>{escape(s)}</li>" for s in guide.steps)
+    return (
+        f"<div class='kit-card kit-placement'>{head}{scores}{body}</div>"
+        f"<div class='kit-card'><div class='kit-card-kicker'>What to do next</div>"
+        f"<h4>{escape(steps_head)}</h4><ol class='kit-tips'>{steps}</ol></div>"
+    )
+
+
+def related_scores(
+    groups: list[tuple[str, list[TraitScore]]], link: str = "", link_text: str = ""
+) -> str:
+    """Return scores from another workbook, shown beside the axis they shed light on.
+
+    Parameters
+    ----------
+    groups : list of (axis name, trait scores)
+        The scores to show; a trait with no answers shows as not answered.
+    link : str
+        Where to answer them, shown when any is missing.
+    link_text : str
+        The link's words.
+    """
+    if not groups:
+        return ""
+    rows = []
+    missing = False
+    for axis_name, scores in groups:
+        for score in scores:
+            complete = score.mean is not None and score.complete
+            missing = missing or not complete
+            shown = f"{score.mean:.1f}" if complete else "not answered yet"
+            rows.append(
+                f"<tr><td>{escape(axis_name)}</td><td>{escape(score.trait.name)}</td>"
+                f"<td class='kit-num'>{escape(shown)}</td></tr>"
+            )
+    tail = ""
+    if missing and link:
+        tail = f"<p><a href='{escape(link, quote=True)}'>{escape(link_text)}</a></p>"
+    return (
+        "<h4>Beside your hidden-leader traits</h4><p class='kit-muted'>The self-assessment in "
+        "workbook 01 measures habits that feed each axis.</p><table class='kit-table'>"
+        "<thead><tr><th>Axis</th><th>Hidden-leader trait</th><th>Score</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>{tail}"
+    )
 
 
 def png_img(png: bytes, alt: str) -> str:

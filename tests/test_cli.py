@@ -47,7 +47,7 @@ def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):
     document = json.loads(out.read_text())
     assert "resume_codes" not in document  # a coach's export never carries access codes
     assert main(["import", str(out), "--store", str(other)]) == 0
-    assert "Imported 44 answers: 2 new" in capsys.readouterr().out
+    assert "Imported 60 answers: 2 new" in capsys.readouterr().out
     assert open_store(str(other)).rows() == open_store(str(db)).rows()
 
 
@@ -81,7 +81,7 @@ def test_kit_store_environment_variable_is_honoured(tmp_path):
         check=True,
     )
     assert str(db) in done.stdout
-    assert len(open_store(str(db)).rows()) == 22
+    assert len(open_store(str(db)).rows()) == 30  # 20 + 2 commitments (01), 8 (02)
 
 
 def test_unknown_store_engine_exits_1(tmp_path, capsys):

@@ -49,13 +49,20 @@ def test_notebook_holds_no_logic(path: Path):
         assert len(cell.source.splitlines()) <= 6, f"{path.name}: keep code cells to a few lines"
 
 
-def test_workbook_01_has_exactly_one_parameters_cell_with_literals():
-    notebook = nbformat.read(ROOT / "workbooks" / "01_hidden_leader_traits.ipynb", as_version=4)
+@pytest.mark.parametrize(
+    ("name", "parameters"),
+    [
+        ("01_hidden_leader_traits.ipynb", {"resume", "answers_file", "store", "report"}),
+        ("02_focus_and_attitude.ipynb", {"resume", "answers_file", "store", "report"}),
+    ],
+)
+def test_workbook_has_exactly_one_parameters_cell_with_literals(name, parameters):
+    notebook = nbformat.read(ROOT / "workbooks" / name, as_version=4)
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     tree = ast.parse(tagged[0].source)
     names = {t.id for node in tree.body for t in node.targets}
-    assert names == {"resume", "answers_file", "store", "report"}
+    assert names == parameters
     assert all(isinstance(node.value, ast.Constant) for node in tree.body)
 
 
@@ -134,3 +141,27 @@ def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
     for code in ("HiddenLeaderApp", "import ", "app.results()", "resume = "):
         assert code not in page, f"report shows code: {code}"
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
+
+
+def test_papermill_run_of_workbook_02_places_the_person_and_lists_their_steps(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    for n, value in enumerate([5, 4, 5, 4, 2, 3, 2, 3], start=1):
+        axis = "focus" if n <= 4 else "attitude"
+        store.save_answer(person.id, "focus_attitude", f"{axis}.{(n - 1) % 4 + 1}", str(value))
+    store.save_answer(
+        person.id, "focus_attitude", "commitment.1", "Ask <i>finance</i> what they need"
+    )
+    executed = run_workbook(
+        "02_focus_and_attitude.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    # focus 4.5, attitude 2.5: clearly external, attitude 0.5 below the middle.
+    assert "<h4 class='kit-block-name'>Problem Solver</h4>" in html
+    assert "Steps toward Customer Value Creator from Problem Solver" in html
+    assert "data:image/png;base64," in html
+    assert "Ask &lt;i&gt;finance&lt;/i&gt; what they need" in html
+    assert "Beside your hidden-leader traits" in html and "not answered yet" in html

@@ -89,8 +89,22 @@ def resume_banner(code: str) -> str:
     return (
         "<div class='kit-ok' role='status'>Your answers are saved as you go. "
         f"Your resume code is <span class='kit-code' data-testid='resume-code'>{safe}</span>. "
-        f"Keep it, or bookmark <a href='?resume={safe}'>this link</a>, to come back later.</div>"
+        f"Keep it, or bookmark <a href='?resume={safe}'>this link</a>, to come back later. "
+        "The same code opens your other workbooks: "
+        + " · ".join(
+            f"<a href='{name}?resume={safe}'>{escape(title)}</a>"
+            for name, title in PERSONAL_WORKBOOKS
+        )
+        + ".</div>"
     )
+
+
+# The workbooks that keep one person's answers under their resume code.
+PERSONAL_WORKBOOKS = (
+    ("01_hidden_leader_traits.ipynb", "1. Hidden-leader traits"),
+    ("02_focus_and_attitude.ipynb", "2. Focus and attitude"),
+    ("03_customer_map.ipynb", "3. Customer map"),
+)
 
 
 EPHEMERAL_NOTICE = (

@@ -11,14 +11,21 @@ from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, 
 from kit.ui.components import EPHEMERAL_NOTICE, Notice, hbox, html, style, vbox
 from kit.ui.context import ephemeral, query_params
 
-FIRST_WORKBOOK = "01_hidden_leader_traits.ipynb"
+# The workbooks a person's resume code carries into, in the catalogue's order.
+WORKBOOKS = (
+    ("01_hidden_leader_traits.ipynb", "Continue to the hidden-leader self-assessment →"),
+    ("02_focus_and_attitude.ipynb", "Focus and attitude: the four blocks →"),
+    ("03_customer_map.ipynb", "The customer map →"),
+)
 
 
-def continue_link(code: str, text: str = "Continue to the hidden-leader self-assessment →") -> str:
-    """Return a link into workbook 01 that carries the resume code."""
-    return (
-        f"<a class='kit-continue' href='{FIRST_WORKBOOK}?resume={quote(code)}'>{escape(text)}</a>"
-    )
+def continue_link(code: str) -> str:
+    """Return links into each personal workbook, carrying the resume code."""
+    links = [
+        f"<a class='kit-continue' href='{name}?resume={quote(code)}'>{escape(text)}</a>"
+        for name, text in WORKBOOKS
+    ]
+    return "<br>" + " · ".join(links)
 
 
 class StartPage:

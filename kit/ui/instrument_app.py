@@ -1,0 +1,394 @@
+"""What every questionnaire workbook shares: opening, saving, intro, questions, downloads.
+
+A workbook's app subclasses :class:`InstrumentApp`, names its instrument and
+workbook, and adds ``results()``. The notebook makes one app and calls one
+method per section. In the app each method returns widgets; with
+``report=True`` (a papermill run) each returns static HTML, so the same
+notebook is the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import HTML
+
+from kit import views
+from kit.content import ContentError, get_instrument
+from kit.model import Instrument, Participant
+from kit.store import SQLiteStore, StoreError, my_answers_file, open_store
+from kit.store.records import ImportFileError, parse, validate
+from kit.ui.components import (
+    EPHEMERAL_NOTICE,
+    Notice,
+    download_link,
+    hbox,
+    html,
+    resume_banner,
+    style,
+    vbox,
+)
+from kit.ui.context import ephemeral, query_params
+from kit.ui.questionnaire import Questionnaire
+
+_FALLBACK_HELP = "Run `kit check` on the server to see what is wrong in the content files."
+
+
+class InstrumentApp:
+    """The state and views of one person's answers to one instrument.
+
+    Use :meth:`open`, which never raises: every problem becomes a message on
+    the page instead of a traceback. Subclasses set the class attributes and
+    add ``results()``.
+    """
+
+    INSTRUMENT = ""
+    WORKBOOK = ""
+    REPORT_TITLE = ""
+    REPORT_FILE = "report"
+
+    def __init__(
+        self,
+        instrument: Instrument | None,
+        store: SQLiteStore | None,
+        participant: Participant | None = None,
+        answers: dict[str, str] | None = None,
+        session: str | None = None,
+        report: bool = False,
+        problems: tuple[tuple[str, str], ...] = (),
+        make_report: Callable[[str], str] | None = None,
+    ):
+        self.instrument = instrument
+        self.store = store
+        self.participant = participant
+        self.session = session
+        self.report = report
+        self.problems = list(problems)
+        self._make_report = make_report
+        self.answers_path: Path | None = None
+        if answers is None and participant is not None and store is not None:
+            try:
+                answers = store.answers(participant.id, self.INSTRUMENT)
+            except StoreError as err:
+                self.problems.append(("error", f"Your answers could not be read: {err}."))
+        self.answers: dict[str, str] = dict(answers or {})
+        self.banner = html(resume_banner(participant.resume_code) if participant else "")
+        self.save_notice = Notice()
+        self._questionnaire: Questionnaire | None = None
+        self._results_parts: dict[str, widgets.Widget] = {}
+        self._download_parts: dict[str, widgets.Widget] = {}
+
+    # -- construction ----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        resume: str = "",
+        answers_file: str = "",
+        store: str = "",
+        report: bool = False,
+    ) -> InstrumentApp:
+        """Open the workbook for the person the page link or parameters name.
+
+        Parameters
+        ----------
+        resume : str
+            A resume code; in the app, ``?resume=`` in the link takes precedence.
+        answers_file : str
+            A kit answer file to read instead of the store (headless runs).
+        store : str
+            The store's path or URL; empty for ``KIT_STORE`` or the default.
+        report : bool
+            Build static HTML (for papermill and the downloadable report).
+        """
+        problems: list[tuple[str, str]] = []
+        session = None
+        if not report:
+            params = query_params()
+            resume = params.get("resume", resume)
+            session = params.get("session")
+        try:
+            instrument = get_instrument(cls.INSTRUMENT)
+        except (ContentError, KeyError) as err:
+            return cls(
+                None,
+                None,
+                problems=(
+                    ("error", f"The questionnaire cannot be shown: {err}. {_FALLBACK_HELP}"),
+                ),
+            )
+
+        if answers_file:
+            answers, problem = read_answers_file(instrument, Path(answers_file))
+            if problem:
+                problems.append(("error", problem))
+            app = cls(instrument, None, answers=answers, report=report, problems=tuple(problems))
+            app.answers_path = Path(answers_file)
+            return app
+
+        try:
+            the_store = open_store(store or None)
+        except StoreError as err:
+            return cls(
+                instrument,
+                None,
+                report=report,
+                problems=(("error", f"Answers cannot be saved: {err}."),),
+            )
+
+        participant = None
+        try:
+            if resume:
+                participant = the_store.participant_by_code(resume)
+                if participant is None:
+                    problems.append(("error", _wrong_code(resume)))
+            if session and not the_store.session_exists(session):
+                problems.append(("warn", _unknown_session(session)))
+                session = None
+        except StoreError as err:
+            problems.append(("error", f"Your answers could not be looked up: {err}."))
+        if participant is not None:
+            session = participant.session
+        return cls(
+            instrument,
+            the_store,
+            participant=participant,
+            session=session,
+            report=report,
+            problems=tuple(problems),
+        )
+
+    # -- saving ------------------------------------------------------------------
+
+    def save(self, key: str, value: object) -> bool:
+        """Save one answer now; show a message (never raise) if it cannot be saved.
+
+        Returns
+        -------
+        bool
+            True when the answer is stored.
+        """
+        text = "" if value is None else str(value)
+        if text:
+            self.answers[key] = text
+        else:
+            self.answers.pop(key, None)
+        if self.store is None:
+            self.save_notice.show(
+                "error", "This page cannot save answers (see the message at the top)."
+            )
+            return False
+        try:
+            if self.participant is None:
+                self.participant = self.store.create_participant(session=self.session)
+                self.banner.value = resume_banner(self.participant.resume_code)
+            self.store.save_answer(self.participant.id, self.INSTRUMENT, key, text)
+        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
+            self.save_notice.show(
+                "error",
+                f"Your last answer could not be saved ({type(err).__name__}: {err}). It is still "
+                "on screen; try again in a moment, or use Download my answers.",
+            )
+            return False
+        self.save_notice.clear()
+        self._refresh_downloads()
+        return True
+
+    # -- sections ----------------------------------------------------------------
+
+    def intro(self) -> widgets.Widget | HTML:
+        """The page header: messages, the resume code, the introduction."""
+        messages = "".join(
+            f"<div class='kit-{kind}' role='alert'>{escape(text)}</div>"
+            for kind, text in self.problems
+        )
+        intro_text = views.intro(self.instrument) if self.instrument else ""
+        if self.report:
+            heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
+            return HTML(views.STYLE + messages + heading + intro_text)
+        parts = [style()]
+        if ephemeral():
+            parts.append(html(EPHEMERAL_NOTICE))
+        if messages:
+            parts.append(html(messages))
+        parts += [self.banner, html(intro_text), self.save_notice]
+        return vbox(parts)
+
+    def questions(self) -> widgets.Widget | HTML:
+        """The questionnaire (the answers table in a report)."""
+        if self.instrument is None:
+            return HTML("") if self.report else html("")
+        if self.report:
+            return HTML(views.answers_table(self.instrument, self.answers))
+        self._questionnaire = Questionnaire(
+            self.instrument,
+            self.answers,
+            on_answer=self._rated,
+            on_finish=self._finished,
+        )
+        return self._questionnaire.widget
+
+    def results(self) -> widgets.Widget | HTML:
+        """What the answers mean; each workbook writes its own."""
+        raise NotImplementedError
+
+    def downloads(self) -> widgets.Widget | HTML:
+        """ "Download my answers" and "Download report"."""
+        if self.report or self.instrument is None:
+            return HTML("") if self.report else html("")
+        answers_link = html()
+        report_button = widgets.Button(description="Download report")
+        report_button.on_click(lambda _: self.prepare_report())
+        self._download_parts = {
+            "answers": answers_link,
+            "report_button": report_button,
+            "report_link": html(),
+            "notice": Notice(),
+        }
+        self._refresh_downloads()
+        return vbox(
+            [
+                html(
+                    (
+                        "<p><b>Nothing is kept here after you leave:</b> "
+                        if ephemeral()
+                        else "<p>Your answers stay on this server. "
+                    )
+                    + "Take a copy with you: the answers file can be uploaded on the start page "
+                    "of any copy of the kit (or with <code>kit import</code>); the report is a "
+                    "web page you can keep or print.</p>"
+                ),
+                answers_link,
+                hbox([report_button, self._download_parts["report_link"]]),
+                self._download_parts["notice"],
+            ]
+        )
+
+    # -- reactions -----------------------------------------------------------------
+
+    def _rated(self, item_id: str, value: int | None) -> None:
+        self.save(item_id, value)
+        self._refresh_results()
+
+    def _finished(self) -> None:
+        self._refresh_results()
+
+    def _refresh_results(self) -> None:
+        """Redraw the results after an answer changed (subclasses)."""
+
+    def other_answers(self, instrument: Instrument) -> dict[str, str]:
+        """Return this person's answers to another instrument ({} when there are none)."""
+        if self.answers_path is not None:
+            return read_answers_file(instrument, self.answers_path)[0]
+        if self.participant is None or self.store is None:
+            return {}
+        try:
+            return self.store.answers(self.participant.id, instrument.id)
+        except StoreError:
+            return {}
+
+    def _saver(self, key: str) -> Callable[[dict], None]:
+        return lambda change: self.save(key, change["new"].strip())
+
+    def _refresh_downloads(self) -> None:
+        link = self._download_parts.get("answers")
+        if link is None:
+            return
+        if self.participant is None or self.store is None:
+            link.value = (
+                "<p class='kit-muted'>Download my answers appears after your first answer.</p>"
+            )
+            return
+        link.value = download_link(
+            my_answers_file(self.store, self.participant),
+            f"my-answers-{date.today():%Y-%m-%d}.json",
+            "application/json",
+            "Download my answers",
+        )
+
+    def prepare_report(self) -> bool:
+        """Build the HTML report (papermill, then nbconvert) and offer it as a link.
+
+        Returns
+        -------
+        bool
+            True when the link is ready.
+        """
+        notice: Notice = self._download_parts["notice"]
+        link: widgets.HTML = self._download_parts["report_link"]
+        if self.participant is None or self.store is None:
+            notice.show(
+                "warn", "Answer at least one statement first: the report shows your answers."
+            )
+            return False
+        button: widgets.Button = self._download_parts["report_button"]
+        button.disabled = True
+        notice.show("note", "Preparing your report: this takes a few seconds…")
+        try:
+            make = self._make_report or self._default_report
+            page = make(self.participant.resume_code, self.store.location)
+        except Exception as err:  # noqa: BLE001 - shown to the person, not raised
+            notice.show(
+                "error",
+                f"The report could not be made ({type(err).__name__}: {err}). Your answers are safe; try again.",
+            )
+            return False
+        finally:
+            button.disabled = False
+        link.value = download_link(
+            page,
+            f"{self.REPORT_FILE}-{date.today():%Y-%m-%d}.html",
+            "text/html",
+            "Save the report (HTML)",
+        )
+        notice.show("ok", "Your report is ready: use the link beside the button.")
+        return True
+
+    def _default_report(self, resume: str, store: str) -> str:
+        from kit.report import workbook_report
+
+        return workbook_report(self.WORKBOOK, self.REPORT_TITLE, resume=resume, store=store)
+
+
+def _wrong_code(code: str) -> str:
+    return (
+        f"No answers were found for the resume code '{code}'. Check it against the code you "
+        "noted (it looks like K7QM-3XTA-9PWD; dashes and case do not matter). Anything you "
+        "answer now is saved under a new code."
+    )
+
+
+def _unknown_session(code: str) -> str:
+    return (
+        f"There is no team session '{code}' on this server, so your answers are saved for "
+        "you alone. Ask your coach for the join link."
+    )
+
+
+def read_answers_file(instrument: Instrument, path: Path) -> tuple[dict[str, str], str | None]:
+    """Read one person's answers from a kit answer file, without touching the store."""
+    try:
+        answer_file = parse(path.read_bytes(), path.name)
+    except OSError as err:
+        return {}, f"The answers file {path} cannot be read ({err.strerror})."
+    except ImportFileError as err:
+        return {}, str(err)
+
+    def check(instrument_id: str, item: str, value: str) -> str | None:
+        if instrument_id != instrument.id:
+            return None  # answers to other workbooks are fine, just not shown here
+        return instrument.check_answer(item, value)
+
+    errors = validate(answer_file, check, path.name)
+    if errors:
+        return {}, "The answers file has problems: " + "; ".join(errors[:5])
+    people = {r["participant"] for r in answer_file.rows if r["instrument"] == instrument.id}
+    if len(people) > 1:
+        return {}, f"The answers file holds {len(people)} people; give one person's file."
+    return {
+        r["item"]: r["value"] for r in answer_file.rows if r["instrument"] == instrument.id
+    }, None
