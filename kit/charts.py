@@ -12,10 +12,21 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display in a kernel or a headless run
 
+import textwrap  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
-from kit.model import Grid, Placement, Scale, TraitScore  # noqa: E402
+from kit.model import (  # noqa: E402
+    EXTERNAL,
+    OWN_TEAM,
+    CustomerMap,
+    Grid,
+    Placement,
+    Scale,
+    TraitScore,
+    name_key,
+)
 
 _BAR = "#2a6f97"
 _GROW = "#e07a1f"
@@ -135,6 +146,111 @@ def four_blocks(
     ax.set_xlabel(f"← {grid.x_labels[0]}          {grid.x_labels[1]} →", fontsize=9)
     ax.set_ylabel(f"← {grid.y_labels[0]}          {grid.y_labels[1]} →", fontsize=9)
     ax.set_aspect("equal")
+    ax.figure.tight_layout()
+    return ax
+
+
+_KIND_COLOURS = {OWN_TEAM: "#d6e6f2", EXTERNAL: "#f9e0c7"}
+_INTERNAL_COLOUR = "#eceff2"
+_NO_SIGHT = "#c0392b"
+
+
+def customer_map(
+    cmap: CustomerMap,
+    positions: dict[str, tuple[float, float]],
+    no_sight: set[str] = frozenset(),
+    loops: set[tuple[str, str]] = frozenset(),
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw a customer map: paying customers in the right-hand column.
+
+    Parameters
+    ----------
+    cmap : CustomerMap
+    positions : dict
+        Element name to (x, y), from :func:`kit.customer_map.layout`.
+    no_sight : set of str
+        Keys (:func:`kit.model.name_key`) of elements with no line of sight;
+        their links are drawn dashed red.
+    loops : set of (str, str)
+        Links (source key, target key) that are part of a loop, drawn purple.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    columns = {x for x, _ in positions.values()} or {0.0}
+    rows = -min((y for _, y in positions.values()), default=0) + 1
+    if ax is None:
+        width = min(18, max(6.5, 2.6 * len(columns) + 1))
+        height = min(30, max(3.0, 0.62 * rows + 1.2))
+        _, ax = plt.subplots(figsize=(width, height), dpi=100)
+    boxes = {}
+    for element in cmap.elements:
+        if element.name not in positions:
+            continue
+        x, y = positions[element.name]
+        face = _KIND_COLOURS.get(element.kind, _INTERNAL_COLOUR)
+        edge = _NO_SIGHT if name_key(element.name) in no_sight else "#56606b"
+        boxes[name_key(element.name)] = ax.text(
+            x,
+            y,
+            textwrap.fill(element.name, 18),
+            ha="center",
+            va="center",
+            fontsize=8,
+            parse_math=False,  # a "$" in a name is text, not a formula
+            bbox={
+                "boxstyle": "round,pad=0.4",
+                "facecolor": face,
+                "edgecolor": edge,
+                "linewidth": 2.6 if element.bridge else 0.8,
+            },
+            zorder=2,
+        )
+    ax.figure.canvas.draw()  # sizes the boxes, so arrows can stop at their edges
+    for c in cmap.connections:
+        key = (name_key(c.source), name_key(c.target))
+        if key[0] not in boxes or key[1] not in boxes:
+            continue
+        dead = key[1] in no_sight
+        colour = "#7d3c98" if key in loops else (_NO_SIGHT if dead else "#6b7580")
+        source, target = boxes[key[0]], boxes[key[1]]
+        ax.annotate(
+            "",
+            xy=target.get_position(),
+            xytext=source.get_position(),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": colour,
+                "linestyle": "--" if dead else "-",
+                "linewidth": 1.2,
+                "patchA": source.get_bbox_patch(),
+                "patchB": target.get_bbox_patch(),
+                "shrinkA": 1,
+                "shrinkB": 1,
+                "connectionstyle": "arc3,rad=0.1",
+            },
+            zorder=1,
+        )
+    if no_sight:
+        top = max(positions[e.name][1] for e in cmap.elements if name_key(e.name) in no_sight)
+        ax.axhline(top + 0.75, color=_NO_SIGHT, linewidth=0.8, linestyle=":")
+        ax.text(
+            min(columns) - 0.55,
+            top + 0.55,
+            "No line of sight to a paying customer",
+            fontsize=8,
+            color=_NO_SIGHT,
+            va="center",
+        )
+    xs = sorted(columns)
+    ax.set_xlim(xs[0] - 0.6, xs[-1] + 0.6)
+    ax.set_ylim(-rows + 0.4, 0.8)
+    if 0.0 in columns:
+        ax.text(0, 0.6, "Paying customers", ha="center", fontsize=9, fontweight="bold")
+    ax.axis("off")
     ax.figure.tight_layout()
     return ax
 

@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write answers as tidy CSV or JSON")
     export.add_argument("--session", help="only this team session")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--table",
+        choices=("answers", "map-elements", "map-connections"),
+        default="answers",
+        help="for CSV: the answers, or the customer maps' elements or connections "
+        "(JSON always carries answers and maps together)",
+    )
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--store", help=STORE_HELP)
 
@@ -94,17 +101,26 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kit.store import open_store, records
+    from kit.store import maps_for_file, open_store, records
+    from kit.store.map_files import map_tables_csv
 
     store = open_store(args.store)
     rows = store.rows(session=args.session)
-    text = records.to_csv(rows) if args.format == "csv" else records.to_json(rows) + "\n"
+    maps = store.maps(session=args.session)
+    what = f"{len(rows)} answers and {len(maps)} customer maps"
+    if args.format == "json":
+        text = records.to_json(rows, maps=maps_for_file(maps)) + "\n"
+    elif args.table == "answers":
+        text, what = records.to_csv(rows), f"{len(rows)} answers"
+    else:
+        text = map_tables_csv(maps, args.table.removeprefix("map-"))
+        what = f"the {args.table.removeprefix('map-')} of {len(maps)} customer maps"
     if args.out:
         try:
             args.out.write_text(text, encoding="utf-8")
         except OSError as err:
             raise ValueError(f"cannot write {args.out}: {err.strerror}") from None
-        print(f"Wrote {len(rows)} answers to {args.out}", file=sys.stderr)
+        print(f"Wrote {what} to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -119,8 +135,13 @@ def _import(args: argparse.Namespace) -> int:
         raise ValueError(f"cannot read {args.file}: {err.strerror}") from None
     store = open_store(args.store)
     summary = import_answers(store, data, args.file.name)
+    maps = (
+        f" and {summary.maps} customer map{'s' if summary.maps != 1 else ''}"
+        if summary.maps
+        else ""
+    )
     print(
-        f"Imported {summary.answers} answers: {summary.new_participants} new and "
+        f"Imported {summary.answers} answers{maps}: {summary.new_participants} new and "
         f"{summary.updated_participants} existing participants, into {store.location}"
     )
     return 0
@@ -131,11 +152,17 @@ def _demo(args: argparse.Namespace) -> int:
     from kit.store import open_store
 
     store = open_store(args.store)
-    count = simulate(store, args.participants, session=args.session, seed=args.seed)
+    summary = simulate(store, args.participants, session=args.session, seed=args.seed)
     where = f" in session {args.session}" if args.session else ""
     print(
-        f"Wrote {count} demo answers for {args.participants} participants{where} to {store.location}"
+        f"Wrote {summary.answers} demo answers for {args.participants} participants{where} "
+        f"to {store.location}"
     )
+    if summary.example_code:
+        print(
+            "The first demo participant has the example customer map: open "
+            f"03_customer_map.ipynb?resume={summary.example_code}"
+        )
     return 0
 
 
@@ -145,6 +172,13 @@ def _check(args: argparse.Namespace) -> int:
 
     directory = args.dir or data_dir()
     found, problems = check_dir(directory)
+    if (directory / "example_map").is_dir():
+        from kit.store.map_files import MapFileError, example_map
+
+        try:
+            example_map(directory)
+        except MapFileError as err:
+            problems = [*problems, *err.errors]
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

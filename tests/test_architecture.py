@@ -5,7 +5,15 @@ import sys
 
 import pytest
 
-LOWER_LAYERS = ["kit.model", "kit.scoring", "kit.content", "kit.store", "kit.views", "kit.cli"]
+LOWER_LAYERS = [
+    "kit.model",
+    "kit.scoring",
+    "kit.customer_map",
+    "kit.content",
+    "kit.store",
+    "kit.views",
+    "kit.cli",
+]
 FORBIDDEN = ["ipywidgets", "IPython", "matplotlib", "pandas", "voila"]
 
 
@@ -21,6 +29,8 @@ def test_opening_a_workbook_page_does_not_load_matplotlib_or_pandas():
     code = (
         "import sys\n"
         "from kit.ui.hidden_leader import HiddenLeaderApp\n"
+        "from kit.ui.focus_attitude import FocusAttitudeApp\n"
+        "from kit.ui.customer_map import CustomerMapApp\n"
         "from kit.ui.start import StartPage\n"
         "print(','.join(m for m in ('matplotlib', 'pandas', 'papermill') if m in sys.modules))"
     )

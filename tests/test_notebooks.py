@@ -54,6 +54,10 @@ def test_notebook_holds_no_logic(path: Path):
     [
         ("01_hidden_leader_traits.ipynb", {"resume", "answers_file", "store", "report"}),
         ("02_focus_and_attitude.ipynb", {"resume", "answers_file", "store", "report"}),
+        (
+            "03_customer_map.ipynb",
+            {"resume", "elements_csv", "connections_csv", "store", "report"},
+        ),
     ],
 )
 def test_workbook_has_exactly_one_parameters_cell_with_literals(name, parameters):
@@ -165,3 +169,41 @@ def test_papermill_run_of_workbook_02_places_the_person_and_lists_their_steps(tm
     assert "data:image/png;base64," in html
     assert "Ask &lt;i&gt;finance&lt;/i&gt; what they need" in html
     assert "Beside your hidden-leader traits" in html and "not answered yet" in html
+
+
+def test_papermill_run_of_workbook_03_from_the_store_and_from_csv_files(tmp_path):
+    from kit.customer_map import add_element
+    from kit.store.map_files import connections_csv, elements_csv, example_map
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    cmap = add_element(example_map(), "<script>alert(1)</script>", "internal customer")
+    store.save_map(person.id, cmap)
+    executed = run_workbook(
+        "03_customer_map.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert "5 of 7 outputs (71%) reach a paying customer" in html
+    assert "Outputs with no line of sight to a paying customer" in html
+    assert "data:image/png;base64," in html and "<caption>Elements</caption>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+    (tmp_path / "e.csv").write_text(elements_csv(example_map()))
+    (tmp_path / "c.csv").write_text(connections_csv(example_map()))
+    from_files = tmp_path / "files"
+    from_files.mkdir()
+    executed = run_workbook(
+        "03_customer_map.ipynb",
+        {
+            "elements_csv": str(tmp_path / "e.csv"),
+            "connections_csv": str(tmp_path / "c.csv"),
+            "store": str(tmp_path / "unused.db"),
+            "report": True,
+        },
+        from_files,
+    )
+    assert "5 of 7 outputs (71%)" in _outputs_text(executed)
+    assert not (tmp_path / "unused.db").exists()

@@ -8,12 +8,15 @@ deployment can point at another database later; today only SQLite is built.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kit.content import get_instrument, instruments
-from kit.model import Participant
+from kit.model import CustomerMap, Participant
 from kit.paths import default_store_path
 from kit.store import records
+from kit.store.map_files import MapFileError, map_from_dict, map_to_dict
 from kit.store.records import ImportFileError
 from kit.store.sqlite import ImportSummary, SQLiteStore, StoreError
 
@@ -23,6 +26,7 @@ __all__ = [
     "SQLiteStore",
     "StoreError",
     "import_answers",
+    "maps_for_file",
     "my_answers_file",
     "open_store",
     "store_location",
@@ -93,10 +97,40 @@ def import_answers(
     """
     answer_file = records.parse(data, name)
     errors = records.validate(answer_file, _check_answer, name)
+    maps, map_errors = _checked_maps(answer_file.maps, name)
+    errors += map_errors
     if errors:
         raise ImportFileError(errors)
     rated = {(i.id, item.id) for i in instruments().values() for item in i.items}
-    return store.import_rows(records.normalised(answer_file, rated), from_page=from_page)
+    normal = replace(records.normalised(answer_file, rated), maps=maps)
+    return store.import_rows(normal, from_page=from_page)
+
+
+def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMap]], list[str]]:
+    maps: dict[str, tuple[str, CustomerMap]] = {}
+    errors: list[str] = []
+    for public_id, data in raw.items():
+        where = f"{name}: map of {public_id}"
+        try:
+            cmap = map_from_dict(data, where)
+            stamp = datetime.fromisoformat(str(data.get("updated_at", "")))
+        except MapFileError as err:
+            errors.extend(err.errors)
+            continue
+        except ValueError:
+            errors.append(f"{where}: 'updated_at' must be a date and time (ISO 8601)")
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)
+        maps[str(public_id)] = (stamp.astimezone(UTC).replace(microsecond=0).isoformat(), cmap)
+    return maps, errors
+
+
+def maps_for_file(stored: dict[str, tuple[str, CustomerMap]]) -> dict[str, dict]:
+    """Return stored maps as the plain data an answer file carries."""
+    return {
+        pid: {"updated_at": stamp, **map_to_dict(cmap)} for pid, (stamp, cmap) in stored.items()
+    }
 
 
 def my_answers_file(store: SQLiteStore, participant: Participant) -> str:
@@ -104,6 +138,7 @@ def my_answers_file(store: SQLiteStore, participant: Participant) -> str:
     rows = store.rows(participant_id=participant.id)
     return records.to_json(
         rows,
+        maps=maps_for_file(store.maps(participant_id=participant.id)),
         resume_codes={participant.public_id: participant.resume_code},
         display_names={participant.public_id: participant.display_name}
         if participant.display_name

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 COLUMNS = ("session", "participant", "instrument", "item", "value", "answered_at", "demo")
 REQUIRED = COLUMNS[:6]
@@ -32,6 +33,9 @@ class AnswerFile:
     rows: tuple[dict[str, str], ...]
     resume_codes: dict[str, str] = field(default_factory=dict)
     display_names: dict[str, str] = field(default_factory=dict)
+    # Customer maps by participant: plain data as read from JSON, or (time
+    # stamp, CustomerMap) once kit.store.import_answers has checked them.
+    maps: dict[str, Any] = field(default_factory=dict)
 
 
 class ImportFileError(ValueError):
@@ -72,6 +76,7 @@ def to_json(
     rows: Iterable[dict[str, str]],
     resume_codes: dict[str, str] | None = None,
     display_names: dict[str, str] | None = None,
+    maps: dict[str, dict] | None = None,
 ) -> str:
     """Write rows as the kit's JSON answer file.
 
@@ -84,6 +89,9 @@ def to_json(
         a coach's export.
     display_names : dict, optional
         Participant id to display name.
+    maps : dict, optional
+        Participant id to customer map as plain data (``updated_at``,
+        ``elements``, ``connections``).
     """
     document: dict[str, object] = {
         "format": FORMAT,
@@ -95,6 +103,8 @@ def to_json(
         document["resume_codes"] = resume_codes
     if display_names:
         document["display_names"] = display_names
+    if maps:
+        document["maps"] = maps
     return json.dumps(document, indent=1, ensure_ascii=False)
 
 
@@ -130,6 +140,7 @@ def _parse_json(text: str, name: str) -> AnswerFile:
         ) from None
     codes: dict[str, str] = {}
     names: dict[str, str] = {}
+    maps: dict[str, Any] = {}
     if isinstance(document, dict):
         if document.get("format") != FORMAT:
             raise ImportFileError(
@@ -144,14 +155,17 @@ def _parse_json(text: str, name: str) -> AnswerFile:
         raw_rows = document.get("rows")
         codes = document.get("resume_codes") or {}
         names = document.get("display_names") or {}
-        if not isinstance(codes, dict) or not isinstance(names, dict):
-            raise ImportFileError([f"{name}: 'resume_codes' and 'display_names' must be objects"])
+        maps = document.get("maps") or {}
+        if not all(isinstance(x, dict) for x in (codes, names, maps)):
+            raise ImportFileError(
+                [f"{name}: 'resume_codes', 'display_names' and 'maps' must be objects"]
+            )
     else:
         raw_rows = document
     if not isinstance(raw_rows, list) or not all(isinstance(r, dict) for r in raw_rows):
         raise ImportFileError([f"{name}: 'rows' must be a list of objects, one per answer"])
     rows = tuple({k: "" if v is None else str(v) for k, v in r.items()} for r in raw_rows)
-    return AnswerFile(rows, {str(k): str(v) for k, v in codes.items()}, names)
+    return AnswerFile(rows, {str(k): str(v) for k, v in codes.items()}, names, maps)
 
 
 def _parse_csv(text: str, name: str) -> AnswerFile:
@@ -199,7 +213,9 @@ def normalised(answer_file: AnswerFile, rated: set[tuple[str, str]]) -> AnswerFi
         if (row["instrument"], row["item"]) in rated:
             clean["value"] = str(int(row["value"]))
         rows.append(clean)
-    return AnswerFile(tuple(rows), answer_file.resume_codes, answer_file.display_names)
+    return AnswerFile(
+        tuple(rows), answer_file.resume_codes, answer_file.display_names, answer_file.maps
+    )
 
 
 def validate(
@@ -218,7 +234,7 @@ def validate(
         Used in messages.
     """
     errors: list[str] = []
-    if not answer_file.rows:
+    if not answer_file.rows and not answer_file.maps:
         return [f"{name} has no answers in it"]
     seen: dict[tuple[str, str, str], int] = {}
     for number, row in enumerate(answer_file.rows, start=1):

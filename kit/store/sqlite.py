@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from kit.model import Participant
+from kit.model import CustomerMap, MapConnection, MapElement, Participant
 from kit.store.codes import new_public_id, new_resume_code, normalise_code
 from kit.store.records import AnswerFile
 
 P = ParamSpec("P")
 R = TypeVar("R")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     code TEXT PRIMARY KEY,
@@ -48,6 +48,29 @@ CREATE TABLE IF NOT EXISTS answers (
     PRIMARY KEY (participant_id, instrument, item)
 );
 CREATE INDEX IF NOT EXISTS participants_by_session ON participants(session);
+CREATE TABLE IF NOT EXISTS maps (
+    participant_id INTEGER PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS map_elements (
+    participant_id INTEGER NOT NULL REFERENCES maps(participant_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    bridge INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (participant_id, position)
+);
+CREATE TABLE IF NOT EXISTS map_connections (
+    participant_id INTEGER NOT NULL REFERENCES maps(participant_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    handover TEXT NOT NULL DEFAULT '',
+    level TEXT NOT NULL DEFAULT '',
+    promise TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (participant_id, position)
+);
 """
 
 
@@ -81,6 +104,7 @@ class ImportSummary:
     new_participants: int
     updated_participants: int
     resume_codes: dict[str, str]
+    maps: int = 0
 
 
 class SQLiteStore:
@@ -230,6 +254,94 @@ class SQLiteStore:
         )
         return {r["item"]: r["value"] for r in rows}
 
+    # -- customer maps ----------------------------------------------------------
+
+    @_guarded
+    def save_map(self, participant_id: int, cmap: CustomerMap) -> str:
+        """Replace a participant's customer map in one transaction.
+
+        A map is small (tens of elements), so writing it whole keeps every save
+        simple and atomic: a reload never finds half an edit.
+
+        Returns
+        -------
+        str
+            The time stamp stored with the map.
+        """
+        stamp = now()
+        with self._write() as db:
+            self._put_map(db, participant_id, cmap, stamp)
+        return stamp
+
+    @staticmethod
+    def _put_map(
+        db: sqlite3.Connection, participant_id: int, cmap: CustomerMap, stamp: str
+    ) -> None:
+        db.execute("DELETE FROM maps WHERE participant_id = ?", (participant_id,))
+        db.execute(
+            "INSERT INTO maps (participant_id, updated_at) VALUES (?, ?)", (participant_id, stamp)
+        )
+        db.executemany(
+            "INSERT INTO map_elements (participant_id, position, name, kind, notes, bridge)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (participant_id, n, e.name, e.kind, e.notes, int(e.bridge))
+                for n, e in enumerate(cmap.elements)
+            ],
+        )
+        db.executemany(
+            "INSERT INTO map_connections (participant_id, position, source, target, handover,"
+            " level, promise) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (participant_id, n, c.source, c.target, c.handover, c.level, c.promise)
+                for n, c in enumerate(cmap.connections)
+            ],
+        )
+
+    @_guarded
+    def customer_map(self, participant_id: int) -> CustomerMap:
+        """Return a participant's customer map (empty when they have none)."""
+        return self._map(participant_id)
+
+    def _map(self, participant_id: int) -> CustomerMap:
+        elements = self._db.execute(
+            "SELECT name, kind, notes, bridge FROM map_elements WHERE participant_id = ?"
+            " ORDER BY position",
+            (participant_id,),
+        )
+        connections = self._db.execute(
+            "SELECT source, target, handover, level, promise FROM map_connections"
+            " WHERE participant_id = ? ORDER BY position",
+            (participant_id,),
+        )
+        return CustomerMap(
+            tuple(
+                MapElement(r["name"], r["kind"], r["notes"], bool(r["bridge"])) for r in elements
+            ),
+            tuple(MapConnection(*r) for r in connections),
+        )
+
+    @_guarded
+    def maps(
+        self, session: str | None = None, participant_id: int | None = None
+    ) -> dict[str, tuple[str, CustomerMap]]:
+        """Return customer maps by participant public id, with when each was saved."""
+        query = (
+            "SELECT p.id, p.public_id, m.updated_at FROM maps m"
+            " JOIN participants p ON p.id = m.participant_id"
+        )
+        where, args = [], []
+        if session is not None:
+            where.append("p.session = ?")
+            args.append(session)
+        if participant_id is not None:
+            where.append("p.id = ?")
+            args.append(participant_id)
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        rows = self._db.execute(query + " ORDER BY p.id", args).fetchall()
+        return {r["public_id"]: (r["updated_at"], self._map(r["id"])) for r in rows}
+
     # -- export and import ----------------------------------------------------
 
     @_guarded
@@ -282,21 +394,24 @@ class SQLiteStore:
         by_participant: dict[str, list[dict[str, str]]] = {}
         for row in answer_file.rows:
             by_participant.setdefault(row["participant"], []).append(row)
+        for public_id in answer_file.maps:
+            by_participant.setdefault(public_id, [])
         if from_page and len(by_participant) != 1:
             raise StoreError(
                 f"this file holds {len(by_participant)} people; upload your own file from "
                 "'Download my answers' (a coach imports team files with kit import)"
             )
         codes_out: dict[str, str] = {}
-        new = updated = count = 0
+        new = updated = count = maps = 0
         with self._write() as db:
             for public_id, rows in by_participant.items():
                 file_code = normalise_code(answer_file.resume_codes.get(public_id, "")) or None
                 existing = db.execute(
                     "SELECT * FROM participants WHERE public_id = ?", (public_id,)
                 ).fetchone()
-                demo = rows[0].get("demo", "") in ("1", "true", "True")
-                session = rows[0].get("session") or None
+                first = rows[0] if rows else {}
+                demo = first.get("demo", "") in ("1", "true", "True")
+                session = first.get("session") or None
                 if session and from_page:
                     known = db.execute("SELECT 1 FROM sessions WHERE code = ?", (session,))
                     session = session if known.fetchone() else None
@@ -352,7 +467,16 @@ class SQLiteStore:
                         (pid, row["instrument"], row["item"], row["value"], row["answered_at"]),
                     )
                     count += cursor.rowcount  # rows older than the stored answer are skipped
-        return ImportSummary(count, new, updated, codes_out)
+                if public_id in answer_file.maps:
+                    stamp, cmap = answer_file.maps[public_id]
+                    stored = db.execute(
+                        "SELECT updated_at FROM maps WHERE participant_id = ?", (pid,)
+                    ).fetchone()
+                    # As with answers, the newer map wins.
+                    if stored is None or stamp >= stored["updated_at"]:
+                        self._put_map(db, pid, cmap, stamp)
+                        maps += 1
+        return ImportSummary(count, new, updated, codes_out, maps)
 
 
 def _participant(row: sqlite3.Row) -> Participant:

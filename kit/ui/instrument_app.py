@@ -145,9 +145,9 @@ class InstrumentApp:
             if resume:
                 participant = the_store.participant_by_code(resume)
                 if participant is None:
-                    problems.append(("error", _wrong_code(resume)))
+                    problems.append(("error", wrong_code_message(resume)))
             if session and not the_store.session_exists(session):
-                problems.append(("warn", _unknown_session(session)))
+                problems.append(("warn", unknown_session_message(session)))
                 session = None
         except StoreError as err:
             problems.append(("error", f"Your answers could not be looked up: {err}."))
@@ -354,7 +354,7 @@ class InstrumentApp:
         return workbook_report(self.WORKBOOK, self.REPORT_TITLE, resume=resume, store=store)
 
 
-def _wrong_code(code: str) -> str:
+def wrong_code_message(code: str) -> str:
     return (
         f"No answers were found for the resume code '{code}'. Check it against the code you "
         "noted (it looks like K7QM-3XTA-9PWD; dashes and case do not matter). Anything you "
@@ -362,7 +362,7 @@ def _wrong_code(code: str) -> str:
     )
 
 
-def _unknown_session(code: str) -> str:
+def unknown_session_message(code: str) -> str:
     return (
         f"There is no team session '{code}' on this server, so your answers are saved for "
         "you alone. Ask your coach for the join link."
