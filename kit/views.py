@@ -254,8 +254,7 @@ def map_summary(summary: MapSummary) -> str:
         items = "".join(
             f"<li class='kit-flagged'>{_output(s.connection)}"
             + (
-                f"<br><span class='kit-muted'>Goes round a loop: "
-                f"{escape(' → '.join(s.loop))}</span>"
+                ""  # the question names the loop
                 if s.loop
                 else f"<br><span class='kit-muted'>The chain stops at "
                 f"{escape(', '.join(s.ends) or s.connection.target)}.</span>"

@@ -302,7 +302,7 @@ class CustomerMapApp:
             return HTML(views.map_tables(self.cmap))
         if self.store is None:
             return html("")
-        wide = widgets.Layout(width="100%")
+        wide = widgets.Layout(width="98%")  # 100% plus a description overflows the page
         self.name = widgets.Text(placeholder="Name, e.g. Billing", description="Name")
         self.kind = widgets.Dropdown(options=ELEMENT_KINDS, value=INTERNAL, description="Kind")
         self.bridge = widgets.Checkbox(description="Bridges operations and customers", indent=False)
@@ -354,7 +354,7 @@ class CustomerMapApp:
         self.upload.observe(lambda _: self._uploaded(), "value")
         self._built = True
         self._refresh()
-        return vbox(
+        editor = vbox(
             [
                 self.notice,
                 hbox([self.undo]),
@@ -363,6 +363,10 @@ class CustomerMapApp:
                 hbox([self.bridge, self.add_element]),
                 self.notes,
                 self.elements,
+                html(
+                    "<p class='kit-muted'>Choose an element in the list to rename, change or "
+                    "delete it.</p>"
+                ),
                 hbox([self.e_name, self.e_kind, self.e_bridge]),
                 self.e_notes,
                 hbox([self.e_save, self.e_delete]),
@@ -376,6 +380,7 @@ class CustomerMapApp:
                 self.promise,
                 self.add_link,
                 self.links,
+                html("<p class='kit-muted'>Choose a link in the list to change or delete it.</p>"),
                 hbox([self.l_handover, self.l_level]),
                 self.l_promise,
                 hbox([self.l_save, self.l_delete]),
@@ -388,6 +393,8 @@ class CustomerMapApp:
                 self.upload,
             ]
         )
+        editor.add_class("kit-map-editor")
+        return editor
 
     def results(self) -> widgets.Widget | HTML:
         """The diagram and what the map says."""

@@ -31,6 +31,7 @@ class FocusAttitudeApp(InstrumentApp):
     WORKBOOK = "02_focus_and_attitude.ipynb"
     REPORT_TITLE = "Focus and attitude: where I stand"
     REPORT_FILE = "focus-and-attitude-report"
+    SECTION = "Part"
 
     def results(self) -> widgets.Widget | HTML:
         """The grid with the person's point, what it means, next steps, related traits."""

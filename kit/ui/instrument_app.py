@@ -50,6 +50,7 @@ class InstrumentApp:
     WORKBOOK = ""
     REPORT_TITLE = ""
     REPORT_FILE = "report"
+    SECTION = "Trait"  # what one page of statements is called
 
     def __init__(
         self,
@@ -229,6 +230,7 @@ class InstrumentApp:
             self.answers,
             on_answer=self._rated,
             on_finish=self._finished,
+            section=self.SECTION,
         )
         return self._questionnaire.widget
 

@@ -30,6 +30,8 @@ class Questionnaire:
         ``on_answer(item_id, value)`` with ``value`` an int, on every change.
     on_finish : callable, optional
         Called when "See my results" is pressed and nothing is missing.
+    section : str, default "Trait"
+        What one page is called in the progress line ("Trait 2 of 5").
 
     Attributes
     ----------
@@ -43,8 +45,10 @@ class Questionnaire:
         answers: Mapping[str, object],
         on_answer: Callable[[str, int | None], None],
         on_finish: Callable[[], None] | None = None,
+        section: str = "Trait",
     ):
         self.instrument = instrument
+        self.section = section
         self._on_answer = on_answer
         self._on_finish = on_finish
         self._restoring = False
@@ -66,8 +70,8 @@ class Questionnaire:
 
         self.page_box = vbox()
         self.progress = html()
-        self.back = widgets.Button(description="Back", tooltip="Previous trait")
-        self.next = widgets.Button(description="Next", button_style="primary", tooltip="Next trait")
+        self.back = widgets.Button(description="Back", tooltip="Previous page")
+        self.next = widgets.Button(description="Next", button_style="primary", tooltip="Next page")
         self.finish = widgets.Button(description="See my results", button_style="success")
         self.notice = Notice()
         for button, handler in (
@@ -216,7 +220,7 @@ class Questionnaire:
     def _refresh(self) -> None:
         done, total = progress(self.instrument, self.answers)
         self.progress.value = (
-            f"<div class='kit-progress' aria-live='polite'>Trait {self.page + 1} of "
+            f"<div class='kit-progress' aria-live='polite'>{self.section} {self.page + 1} of "
             f"{len(self.instrument.traits)} · {done} of {total} answered</div>"
         )
         if done == total and self.notice.value and "kit-warn" in self.notice.value:
