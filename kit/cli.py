@@ -184,8 +184,10 @@ def _check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found in {directory}", file=sys.stderr)
         return 1
+    example = "; so is the example customer map" if (directory / "example_map").is_dir() else ""
     print(
-        f"{len(found)} content file(s) in {directory} are valid: {', '.join(i.id for i in found)}"
+        f"{len(found)} content file(s) in {directory} are valid: "
+        f"{', '.join(i.id for i in found)}{example}"
     )
     return 0
 

@@ -17,7 +17,19 @@ HL = "hidden_leader"
 
 
 def test_the_workbooks_of_this_slice_exist():
-    assert {p.name for p in WORKBOOKS} >= {"00_start_here.ipynb", "01_hidden_leader_traits.ipynb"}
+    assert {p.name for p in WORKBOOKS} >= {
+        "00_start_here.ipynb",
+        "01_hidden_leader_traits.ipynb",
+        "02_focus_and_attitude.ipynb",
+        "03_customer_map.ipynb",
+    }
+
+
+def test_the_start_page_links_every_workbook_that_exists():
+    start = (ROOT / "workbooks" / "00_start_here.ipynb").read_text(encoding="utf-8")
+    for path in WORKBOOKS:
+        if path.name[:2] not in ("00",) and path.name[0].isdigit():
+            assert f"]({path.name})" in start, f"the start page does not link {path.name}"
 
 
 @pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: p.name)

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Sequence
 from functools import cache
 from html import escape
+from typing import TypeVar
 
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
@@ -27,6 +28,27 @@ def shared_layout() -> widgets.Layout:
 def shared_html_style() -> HTMLStyle:
     """One default style for every HTML widget."""
     return HTMLStyle()
+
+
+@cache
+def _shared_style(kind: type) -> widgets.Widget:
+    return kind()
+
+
+W = TypeVar("W", bound=widgets.DOMWidget)
+
+
+def control(kind: type[W], **kwargs: object) -> W:
+    """Make a widget that shares the default layout and style of its kind.
+
+    Give ``layout`` or ``style`` to have its own. Pages with many controls
+    (the customer map's editor) load faster with fewer models to create.
+    """
+    kwargs.setdefault("layout", shared_layout())
+    trait = kind.class_traits().get("style")
+    if trait is not None and "style" not in kwargs:
+        kwargs["style"] = _shared_style(trait.klass)
+    return kind(**kwargs)
 
 
 def html(value: str = "") -> widgets.HTML:

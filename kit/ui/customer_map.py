@@ -31,6 +31,7 @@ from kit.store.map_files import (
 from kit.ui.components import (
     EPHEMERAL_NOTICE,
     Notice,
+    control,
     download_link,
     hbox,
     html,
@@ -303,54 +304,70 @@ class CustomerMapApp:
         if self.store is None:
             return html("")
         wide = widgets.Layout(width="98%")  # 100% plus a description overflows the page
-        self.name = widgets.Text(placeholder="Name, e.g. Billing", description="Name")
-        self.kind = widgets.Dropdown(options=ELEMENT_KINDS, value=INTERNAL, description="Kind")
-        self.bridge = widgets.Checkbox(description="Bridges operations and customers", indent=False)
-        self.notes = widgets.Text(placeholder="Notes (optional)", layout=wide)
-        self.add_element = widgets.Button(description="Add element", button_style="primary")
+        self.name = control(widgets.Text, placeholder="Name, e.g. Billing", description="Name")
+        self.kind = control(
+            widgets.Dropdown, options=ELEMENT_KINDS, value=INTERNAL, description="Kind"
+        )
+        self.bridge = control(
+            widgets.Checkbox, description="Bridges operations and customers", indent=False
+        )
+        self.notes = control(widgets.Text, placeholder="Notes (optional)", layout=wide)
+        self.add_element = control(
+            widgets.Button, description="Add element", button_style="primary"
+        )
         self.add_element.on_click(lambda _: self._add_element())
 
-        self.elements = widgets.Select(rows=7, description="Elements", layout=wide)
+        self.elements = control(widgets.Select, rows=7, description="Elements", layout=wide)
         self.elements.observe(lambda _: self._show_element(), "value")
-        self.e_name = widgets.Text(description="Name")
-        self.e_kind = widgets.Dropdown(options=ELEMENT_KINDS, description="Kind")
-        self.e_bridge = widgets.Checkbox(description="Bridge", indent=False)
-        self.e_notes = widgets.Text(description="Notes", layout=wide)
-        self.e_save = widgets.Button(description="Save changes")
+        self.e_name = control(widgets.Text, description="Name")
+        self.e_kind = control(widgets.Dropdown, options=ELEMENT_KINDS, description="Kind")
+        self.e_bridge = control(widgets.Checkbox, description="Bridge", indent=False)
+        self.e_notes = control(widgets.Text, description="Notes", layout=wide)
+        self.e_save = control(widgets.Button, description="Save changes")
         self.e_save.on_click(lambda _: self._save_element())
-        self.e_delete = widgets.Button(description="Delete element", button_style="danger")
+        self.e_delete = control(widgets.Button, description="Delete element", button_style="danger")
         self.e_delete.on_click(lambda _: self._delete_element())
 
-        self.source = widgets.Dropdown(description="From")
-        self.target = widgets.Dropdown(description="To")
+        self.source = control(widgets.Dropdown, description="From")
+        self.target = control(widgets.Dropdown, description="To")
         self.target.observe(lambda _: self._target_changed(), "value")
-        self.handover = widgets.Text(placeholder="What is handed over", description="Output")
-        self.level = widgets.Dropdown(
-            options=[_NO_LEVEL, *cm.RELATIONSHIP_LEVELS], description="Relationship"
+        self.handover = control(
+            widgets.Text, placeholder="What is handed over", description="Output"
         )
-        self.promise = widgets.Text(
+        self.level = control(
+            widgets.Dropdown,
+            options=[_NO_LEVEL, *cm.RELATIONSHIP_LEVELS],
+            description="Relationship",
+        )
+        self.promise = control(
+            widgets.Text,
             placeholder="How it serves the promise to the paying customer (one sentence)",
             description="Promise",
             layout=wide,
         )
-        self.add_link = widgets.Button(description="Add link", button_style="primary")
+        self.add_link = control(widgets.Button, description="Add link", button_style="primary")
         self.add_link.on_click(lambda _: self._add_connection())
 
-        self.links = widgets.Select(rows=7, description="Links", layout=wide)
+        self.links = control(widgets.Select, rows=7, description="Links", layout=wide)
         self.links.observe(lambda _: self._show_connection(), "value")
-        self.l_handover = widgets.Text(description="Output")
-        self.l_level = widgets.Dropdown(
-            options=[_NO_LEVEL, *cm.RELATIONSHIP_LEVELS], description="Relationship"
+        self.l_handover = control(widgets.Text, description="Output")
+        self.l_level = control(
+            widgets.Dropdown,
+            options=[_NO_LEVEL, *cm.RELATIONSHIP_LEVELS],
+            description="Relationship",
         )
-        self.l_promise = widgets.Text(description="Promise", layout=wide)
-        self.l_save = widgets.Button(description="Save changes")
+        self.l_promise = control(widgets.Text, description="Promise", layout=wide)
+        self.l_save = control(widgets.Button, description="Save changes")
         self.l_save.on_click(lambda _: self._save_connection())
-        self.l_delete = widgets.Button(description="Delete link", button_style="danger")
+        self.l_delete = control(widgets.Button, description="Delete link", button_style="danger")
         self.l_delete.on_click(lambda _: self._delete_connection())
 
-        self.undo = widgets.Button(description="Undo", icon="")
+        self._hidden = widgets.Layout(display="none")  # one model, reused on every redraw
+        self.undo = control(widgets.Button, description="Undo", icon="")
         self.undo.on_click(lambda _: self.undo_last())
-        self.upload = widgets.FileUpload(accept=".csv", multiple=True, description="Import CSV")
+        self.upload = control(
+            widgets.FileUpload, accept=".csv", multiple=True, description="Import CSV"
+        )
         self.upload.observe(lambda _: self._uploaded(), "value")
         self._built = True
         self._refresh()
@@ -595,7 +612,7 @@ class CustomerMapApp:
             self.links.value = None
             self.undo.description = f"Undo: bring back {self._undo[0]}" if self._undo else "Undo"
             self.undo.disabled = self._undo is None
-            self.undo.layout = shared_layout() if self._undo else widgets.Layout(display="none")
+            self.undo.layout = shared_layout() if self._undo else self._hidden
         if hasattr(self, "_example"):
             self._example.layout.display = "none" if cmap.elements else None
         if self._results:
