@@ -10,6 +10,7 @@ every page alike. Prints each median and its ratio to the baseline (target <= 1.
 from __future__ import annotations
 
 import argparse
+import random
 import time
 
 from _common import BASELINE, chromium, median, pages, served
@@ -35,8 +36,13 @@ def main() -> None:
     with served() as (url, _), chromium() as browser:
         for name in names:  # warm-up: first loads fill disk caches
             measure(browser, f"{url}/voila/render/{name}")
+        shuffle = random.Random(0).shuffle
         for _ in range(args.runs):
-            for name in names:
+            # A new order each round, so no page always follows the same one
+            # (a kernel still starting up slows the next page's load).
+            order = list(names)
+            shuffle(order)
+            for name in order:
                 times[name].append(measure(browser, f"{url}/voila/render/{name}"))
     base = median(times[BASELINE])
     print(f"time to first visible widget, median of {args.runs} fresh pages")
