@@ -441,3 +441,22 @@ def test_headless_run_from_csv_files_reads_no_store(tmp_path):
     assert app.cmap == example_map() and app.store is None
     bad = CustomerMapApp.open(elements_csv=str(tmp_path / "missing.csv"), report=True)
     assert bad.problems and bad.cmap == CustomerMap()
+
+
+def test_a_second_window_cannot_silently_overwrite_the_first_windows_edits(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    first, _ = open_app(db)
+    add(first, "Us", "own team")
+    code = first.participant.resume_code
+    second, _ = open_app(db, resume=code)
+    add(first, "Pay", "external customer")  # saved: version 2
+    add(second, "Finance", "internal customer")  # made from version 1
+    assert "changed in another window or tab" in second.notice.value
+    assert [e.name for e in open_store(db).customer_map(first.participant.id).elements] == [
+        "Us",
+        "Pay",
+    ]
+    third, _ = open_app(db, resume=code)  # a reload sees the latest and can save again
+    add(third, "Finance", "internal customer")
+    assert "Added" in third.notice.value
+    assert open_store(db).map_version(first.participant.id) == 3

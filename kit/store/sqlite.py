@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE INDEX IF NOT EXISTS participants_by_session ON participants(session);
 CREATE TABLE IF NOT EXISTS maps (
     participant_id INTEGER PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS map_elements (
     participant_id INTEGER NOT NULL REFERENCES maps(participant_id) ON DELETE CASCADE,
@@ -81,6 +82,10 @@ def now() -> str:
 
 class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says what to do."""
+
+
+class MapChangedError(StoreError):
+    """A map was saved from another window since this one read it."""
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
@@ -257,29 +262,58 @@ class SQLiteStore:
     # -- customer maps ----------------------------------------------------------
 
     @_guarded
-    def save_map(self, participant_id: int, cmap: CustomerMap) -> str:
+    def save_map(
+        self, participant_id: int, cmap: CustomerMap, expected_version: int | None = None
+    ) -> int:
         """Replace a participant's customer map in one transaction.
 
         A map is small (tens of elements), so writing it whole keeps every save
         simple and atomic: a reload never finds half an edit.
 
+        Parameters
+        ----------
+        participant_id : int
+        cmap : CustomerMap
+        expected_version : int, optional
+            The version the editor started from (0 for no map yet). When the
+            stored map has moved on (another window saved it), nothing is
+            written and :class:`MapChangedError` is raised, so one window
+            never silently overwrites another's edits.
+
         Returns
         -------
-        str
-            The time stamp stored with the map.
+        int
+            The map's new version.
         """
-        stamp = now()
         with self._write() as db:
-            self._put_map(db, participant_id, cmap, stamp)
-        return stamp
+            current = self._version(db, participant_id)
+            if expected_version is not None and current != expected_version:
+                raise MapChangedError(
+                    "this map was changed in another window or tab since this page opened it; "
+                    "reload the page to see the latest map (your last change was not saved)"
+                )
+            return self._put_map(db, participant_id, cmap, now())
 
     @staticmethod
+    def _version(db: sqlite3.Connection, participant_id: int) -> int:
+        row = db.execute(
+            "SELECT version FROM maps WHERE participant_id = ?", (participant_id,)
+        ).fetchone()
+        return row["version"] if row else 0
+
+    @_guarded
+    def map_version(self, participant_id: int) -> int:
+        """Return the version of a participant's map (0 when they have none)."""
+        return self._version(self._db, participant_id)
+
     def _put_map(
-        db: sqlite3.Connection, participant_id: int, cmap: CustomerMap, stamp: str
-    ) -> None:
+        self, db: sqlite3.Connection, participant_id: int, cmap: CustomerMap, stamp: str
+    ) -> int:
+        version = self._version(db, participant_id) + 1
         db.execute("DELETE FROM maps WHERE participant_id = ?", (participant_id,))
         db.execute(
-            "INSERT INTO maps (participant_id, updated_at) VALUES (?, ?)", (participant_id, stamp)
+            "INSERT INTO maps (participant_id, updated_at, version) VALUES (?, ?, ?)",
+            (participant_id, stamp, version),
         )
         db.executemany(
             "INSERT INTO map_elements (participant_id, position, name, kind, notes, bridge)"
@@ -297,6 +331,7 @@ class SQLiteStore:
                 for n, c in enumerate(cmap.connections)
             ],
         )
+        return version
 
     @_guarded
     def customer_map(self, participant_id: int) -> CustomerMap:

@@ -28,6 +28,7 @@ from kit.store.map_files import (
     example_map,
     parse_map,
 )
+from kit.store.sqlite import MapChangedError
 from kit.ui.components import (
     EPHEMERAL_NOTICE,
     Notice,
@@ -79,6 +80,7 @@ class CustomerMapApp:
         self.problems = list(problems)
         self._make_report = make_report
         self.cmap = cmap or CustomerMap()
+        self.version = 0  # the stored map's version this page last read or wrote
         self._undo: tuple[str, Callable[[CustomerMap], CustomerMap], bool] | None = None
         self.banner = html(resume_banner(participant.resume_code) if participant else "")
         self.notice = Notice()
@@ -135,6 +137,7 @@ class CustomerMapApp:
             return cls(None, report=report, problems=(("error", f"Maps cannot be saved: {err}."),))
         participant = None
         cmap = CustomerMap()
+        version = 0
         try:
             if resume:
                 participant = the_store.participant_by_code(resume)
@@ -142,6 +145,7 @@ class CustomerMapApp:
                     problems.append(("error", wrong_code_message(resume)))
                 else:
                     cmap = the_store.customer_map(participant.id)
+                    version = the_store.map_version(participant.id)
             if session and not the_store.session_exists(session):
                 problems.append(("warn", unknown_session_message(session)))
                 session = None
@@ -149,7 +153,7 @@ class CustomerMapApp:
             problems.append(("error", f"Your map could not be read: {err}."))
         if participant is not None:
             session = participant.session
-        return cls(
+        app = cls(
             the_store,
             participant=participant,
             cmap=cmap,
@@ -157,6 +161,8 @@ class CustomerMapApp:
             report=report,
             problems=tuple(problems),
         )
+        app.version = version
+        return app
 
     # -- editing -------------------------------------------------------------------
 
@@ -209,7 +215,10 @@ class CustomerMapApp:
             if self.participant is None:
                 self.participant = self.store.create_participant(session=self.session)
                 self.banner.value = resume_banner(self.participant.resume_code)
-            self.store.save_map(self.participant.id, self.cmap)
+            self.version = self.store.save_map(self.participant.id, self.cmap, self.version)
+        except MapChangedError as err:
+            self.notice.show("error", f"Not saved: {err}.")
+            return False
         except Exception as err:  # noqa: BLE001 - the page must never show a traceback
             self.notice.show(
                 "error",

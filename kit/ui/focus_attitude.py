@@ -17,7 +17,7 @@ from IPython.display import HTML
 from kit import scoring, views
 from kit.content import ContentError, get_instrument
 from kit.model import Block, Placement
-from kit.ui.components import html, vbox
+from kit.ui.components import control, html, vbox
 from kit.ui.instrument_app import InstrumentApp
 
 HIDDEN_LEADER_WORKBOOK = "01_hidden_leader_traits.ipynb"
@@ -47,7 +47,8 @@ class FocusAttitudeApp(InstrumentApp):
         chart.add_class("kit-chart")
         self._results_parts = {"summary": html(), "chart": chart, "related": html()}
         self._steps = [
-            widgets.Combobox(
+            control(
+                widgets.Combobox,
                 value=self.answers.get(key, ""),
                 placeholder=f"Step {number}: pick one of the steps above or write your own",
                 ensure_option=False,

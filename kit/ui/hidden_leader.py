@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit import scoring, views
-from kit.ui.components import html, vbox
+from kit.ui.components import control, html, vbox
 from kit.ui.instrument_app import InstrumentApp
 
 
@@ -86,7 +86,8 @@ class HiddenLeaderApp(InstrumentApp):
         line_layout = widgets.Layout(width="100%")
         for reflection in self.instrument.reflections:
             key = self.instrument.reflection_key(reflection)
-            area = widgets.Textarea(
+            area = control(
+                widgets.Textarea,
                 value=self.answers.get(key, ""),
                 placeholder="Write a few sentences…",
                 layout=area_layout,
@@ -105,7 +106,8 @@ class HiddenLeaderApp(InstrumentApp):
             )
         )
         for number, key in enumerate(self.instrument.commitment_keys(), start=1):
-            box = widgets.Combobox(
+            box = control(
+                widgets.Combobox,
                 value=self.answers.get(key, ""),
                 options=list(self.instrument.commitment_suggestions),
                 placeholder=f"Commitment {number}: pick or write",

@@ -25,6 +25,7 @@ from kit.store.records import ImportFileError, parse, validate
 from kit.ui.components import (
     EPHEMERAL_NOTICE,
     Notice,
+    control,
     download_link,
     hbox,
     html,
@@ -243,7 +244,7 @@ class InstrumentApp:
         if self.report or self.instrument is None:
             return HTML("") if self.report else html("")
         answers_link = html()
-        report_button = widgets.Button(description="Download report")
+        report_button = control(widgets.Button, description="Download report")
         report_button.on_click(lambda _: self.prepare_report())
         self._download_parts = {
             "answers": answers_link,

@@ -15,7 +15,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from kit.model import Instrument, Item
 from kit.scoring import progress, rating, unanswered
-from kit.ui.components import Notice, hbox, html, vbox
+from kit.ui.components import Notice, control, hbox, html, vbox
 
 
 class Questionnaire:
@@ -70,9 +70,11 @@ class Questionnaire:
 
         self.page_box = vbox()
         self.progress = html()
-        self.back = widgets.Button(description="Back", tooltip="Previous page")
-        self.next = widgets.Button(description="Next", button_style="primary", tooltip="Next page")
-        self.finish = widgets.Button(description="See my results", button_style="success")
+        self.back = control(widgets.Button, description="Back", tooltip="Previous page")
+        self.next = control(
+            widgets.Button, description="Next", button_style="primary", tooltip="Next page"
+        )
+        self.finish = control(widgets.Button, description="See my results", button_style="success")
         self.notice = Notice()
         for button, handler in (
             (self.back, lambda _: self.go(self.page - 1)),

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import ipywidgets as widgets
 
 from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, open_store
-from kit.ui.components import EPHEMERAL_NOTICE, Notice, hbox, html, style, vbox
+from kit.ui.components import EPHEMERAL_NOTICE, Notice, control, hbox, html, style, vbox
 from kit.ui.context import ephemeral, query_params
 
 # The workbooks a person's resume code carries into, in the catalogue's order.
@@ -48,7 +48,7 @@ class StartPage:
             continuous_update=False,
             style={"description_width": "initial"},
         )
-        self.go = widgets.Button(description="Find my answers", button_style="primary")
+        self.go = control(widgets.Button, description="Find my answers", button_style="primary")
         self.go.on_click(lambda _: self.lookup())
         # Enter (or leaving the box) commits the text, which looks the code up too.
         self.code.observe(lambda change: change["new"].strip() and self.lookup(), "value")
