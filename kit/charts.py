@@ -153,6 +153,7 @@ def four_blocks(
 _KIND_COLOURS = {OWN_TEAM: "#d6e6f2", EXTERNAL: "#f9e0c7"}
 _INTERNAL_COLOUR = "#eceff2"
 _NO_SIGHT = "#c0392b"
+_NO_BRIDGE = "#e07a1f"
 
 
 def customer_map(
@@ -160,6 +161,7 @@ def customer_map(
     positions: dict[str, tuple[float, float]],
     no_sight: set[str] = frozenset(),
     loops: set[tuple[str, str]] = frozenset(),
+    unbridged: set[tuple[str, str]] = frozenset(),
     ax: Axes | None = None,
 ) -> Axes:
     """Draw a customer map: paying customers in the right-hand column.
@@ -174,14 +176,22 @@ def customer_map(
         their links are drawn dashed red.
     loops : set of (str, str)
         Links (source key, target key) that are part of a loop, drawn purple.
+    unbridged : set of (str, str)
+        Links on a chain to a paying customer that crosses no bridge, drawn
+        dotted orange.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib Axes
     """
+    labels = {e.name: textwrap.fill(e.name, 20) for e in cmap.elements}
+    lines = max((label.count("\n") + 1 for label in labels.values()), default=1)
+    # Rows move apart as labels wrap onto more lines, so no two boxes overlap.
+    spacing = max(1.0, 0.34 * lines + 0.3)
+    positions = {name: (x, y * spacing) for name, (x, y) in positions.items()}
     columns = {x for x, _ in positions.values()} or {0.0}
-    rows = -min((y for _, y in positions.values()), default=0) + 1
+    rows = -min((y for _, y in positions.values()), default=0) + spacing
     if ax is None:
         width = min(18, max(6.5, 2.6 * len(columns) + 1))
         height = min(30, max(3.0, 0.62 * rows + 1.2))
@@ -196,7 +206,7 @@ def customer_map(
         boxes[name_key(element.name)] = ax.text(
             x,
             y,
-            textwrap.fill(element.name, 18),
+            labels[element.name],
             ha="center",
             va="center",
             fontsize=8,
@@ -216,6 +226,8 @@ def customer_map(
             continue
         dead = key[1] in no_sight
         colour = "#7d3c98" if key in loops else (_NO_SIGHT if dead else "#6b7580")
+        if key in unbridged and not dead:
+            colour = _NO_BRIDGE
         source, target = boxes[key[0]], boxes[key[1]]
         ax.annotate(
             "",
@@ -224,8 +236,8 @@ def customer_map(
             arrowprops={
                 "arrowstyle": "-|>",
                 "color": colour,
-                "linestyle": "--" if dead else "-",
-                "linewidth": 1.2,
+                "linestyle": "--" if dead else (":" if key in unbridged else "-"),
+                "linewidth": 1.6 if key in unbridged else 1.2,
                 "patchA": source.get_bbox_patch(),
                 "patchB": target.get_bbox_patch(),
                 "shrinkA": 1,

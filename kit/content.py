@@ -21,6 +21,7 @@ ITEMS_PER_TRAIT = (3, 5)
 MIN_TIPS = 3
 
 MIN_STEPS = 3
+MIN_AXIS_ITEMS = 4
 _TOP_KEYS = {"id", "title", "intro", "scale", "traits", "reflections", "commitments", "grid"}
 _GRID_KEYS = {"x", "y", "x_labels", "y_labels", "near", "blocks", "related"}
 _BLOCK_KEYS = {"id", "name", "x", "y", "description", "steps"}
@@ -223,7 +224,7 @@ def parse_instrument(text: str, file: str = "<text>") -> Instrument:
 
     grid = None
     if "grid" in raw:
-        grid = _parse_grid(check, raw["grid"], {t.id for t in traits})
+        grid = _parse_grid(check, raw["grid"], traits)
 
     if check.problems:
         raise ContentError(check.problems)
@@ -252,7 +253,7 @@ def _texts(check: _Checker, entry: str, table: dict, key: str, count: int | None
     return tuple(x.strip() for x in value)
 
 
-def _parse_grid(check: _Checker, raw: object, trait_ids: set[str]) -> Grid | None:
+def _parse_grid(check: _Checker, raw: object, traits: list[Trait]) -> Grid | None:
     """Read the optional [grid] table: two traits read as the axes of four blocks."""
     entry = "[grid]"
     if not isinstance(raw, dict):
@@ -260,13 +261,21 @@ def _parse_grid(check: _Checker, raw: object, trait_ids: set[str]) -> Grid | Non
         return None
     check.keys(entry, raw, _GRID_KEYS)
     axes = []
+    by_id = {t.id: t for t in traits}
     for axis in ("x", "y"):
         trait_id = check.text(entry, raw, axis)
-        if trait_id and trait_id not in trait_ids:
+        if trait_id and trait_id not in by_id:
             check.add(
                 entry,
                 f"'{axis}' names trait '{trait_id}', which is not a trait here "
-                f"(traits: {', '.join(sorted(trait_ids))})",
+                f"(traits: {', '.join(sorted(by_id))})",
+            )
+        elif trait_id and len(by_id[trait_id].items) < MIN_AXIS_ITEMS:
+            check.add(
+                entry,
+                f"axis '{axis}' (trait '{trait_id}') has {len(by_id[trait_id].items)} items; "
+                f"an axis needs at least {MIN_AXIS_ITEMS}, so a point near a line is told apart "
+                "from one in a block",
             )
         axes.append(trait_id)
     x_labels = _texts(check, entry, raw, "x_labels", 2)

@@ -180,13 +180,24 @@ def delete_connection(cmap: CustomerMap, index: int) -> tuple[CustomerMap, Delet
     return replace(cmap, connections=kept), Deleted(None, ((index, removed),))
 
 
-def undo(cmap: CustomerMap, deleted: Deleted) -> CustomerMap:
-    """Put back what a delete removed, where it was.
+def undo(cmap: CustomerMap, deleted: Deleted) -> tuple[CustomerMap, int]:
+    """Put back what a delete removed, where it was, checking it still fits the map.
+
+    Edits made since the delete stay. A link that no longer fits (one of its
+    elements was renamed or deleted since, the same link was added again, or
+    its relationship level no longer applies) is left out and counted.
+
+    Returns
+    -------
+    CustomerMap
+        The map with the deleted parts back.
+    int
+        How many links could not come back.
 
     Raises
     ------
     MapEditError
-        When an element of that name has been added since.
+        When an element of the deleted one's name has been added since.
     """
     elements = list(cmap.elements)
     if deleted.element is not None:
@@ -196,10 +207,26 @@ def undo(cmap: CustomerMap, deleted: Deleted) -> CustomerMap:
                 f"An element called '{element.name}' was added since; rename it, then undo."
             )
         elements.insert(min(index, len(elements)), element)
+    restored = CustomerMap(tuple(elements), cmap.connections)
     connections = list(cmap.connections)
+    skipped = 0
     for index, connection in deleted.connections:
+        try:
+            # Re-adding validates the link against the map as it is now.
+            add_connection(
+                restored,
+                connection.source,
+                connection.target,
+                connection.handover,
+                connection.level,
+                connection.promise,
+            )
+        except MapEditError:
+            skipped += 1
+            continue
         connections.insert(min(index, len(connections)), connection)
-    return CustomerMap(tuple(elements), tuple(connections))
+        restored = CustomerMap(tuple(elements), tuple(connections))
+    return restored, skipped
 
 
 def add_connection(
@@ -295,12 +322,13 @@ class Sight:
     def question(self) -> str:
         """A question for the team about an output with no line of sight."""
         what = f"'{self.connection.handover}'" if self.connection.handover else "this output"
+        ends = " or ".join(f"'{e}'" for e in self.ends) or f"'{self.connection.target}'"
         if self.loop:
+            stops = f" Elsewhere it stops at {ends}." if self.ends else ""
             return (
                 f"The chain goes round in a loop ({' → '.join(self.loop)}) and never reaches a "
-                "paying customer. Where does the work leave the loop for a customer?"
+                f"paying customer.{stops} Where does the work leave for a customer?"
             )
-        ends = " or ".join(f"'{e}'" for e in self.ends) or f"'{self.connection.target}'"
         return (
             f"What does {ends} do with {what}, and which paying customer is better off for it? "
             f"If a step after {ends} is missing, add the link; if nobody outside needs it, "
@@ -351,7 +379,9 @@ class MapSummary:
 def _graph(cmap: CustomerMap) -> dict[str, list[str]]:
     graph: dict[str, list[str]] = {name_key(e.name): [] for e in cmap.elements}
     for c in cmap.connections:
-        graph.setdefault(name_key(c.source), []).append(name_key(c.target))
+        # Edits never leave a link to a missing element; a hand-made store might.
+        if name_key(c.source) in graph and name_key(c.target) in graph:
+            graph[name_key(c.source)].append(name_key(c.target))
     return graph
 
 
@@ -386,8 +416,12 @@ def analyse(cmap: CustomerMap) -> MapSummary:
     elements = _names(cmap)
     external = {k for k, e in elements.items() if e.kind == EXTERNAL}
     team = {k for k, e in elements.items() if e.kind == OWN_TEAM}
-    chosen = [c for c in cmap.connections if name_key(c.source) in team] if team else []
-    outputs = tuple(_sight(c, graph, elements, external) for c in (chosen or cmap.connections))
+    usable = [
+        c for c in cmap.connections if name_key(c.source) in graph and name_key(c.target) in graph
+    ]
+    # With a team marked, only its own links are its outputs, even none yet.
+    chosen = [c for c in usable if name_key(c.source) in team] if team else usable
+    outputs = tuple(_sight(c, graph, elements, external) for c in chosen)
     linked = {name_key(c.source) for c in cmap.connections} | {
         name_key(c.target) for c in cmap.connections
     }

@@ -228,6 +228,12 @@ def map_summary(summary: MapSummary) -> str:
     """
     parts = []
     if not summary.outputs:
+        if summary.has_team:
+            return (
+                "<div class='kit-note'>Your team has no outputs linked yet: link each thing "
+                "it hands over to whoever receives it, and the line of sight to the paying "
+                "customer appears here.</div>"
+            )
         return (
             "<div class='kit-note'>Add your team, the people who receive its work and the "
             "paying customer, then link each output to who receives it: the line of sight "
@@ -308,7 +314,8 @@ def map_summary(summary: MapSummary) -> str:
 MAP_LEGEND = (
     "<p class='kit-muted kit-legend'>Blue: your team · grey: internal customers · orange: "
     "paying customers · thick border: a bridge between operations and the customer side · "
-    "red dashed: no line of sight · purple: a loop.</p>"
+    "red dashed: no line of sight · orange dotted: a chain to a customer with no bridge · "
+    "purple: a loop.</p>"
 )
 
 

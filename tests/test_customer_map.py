@@ -139,13 +139,47 @@ def test_rename_carries_links_and_a_kind_change_drops_a_level_that_no_longer_app
     assert cmap.connections[0].level == ""
 
 
+def test_undo_leaves_out_links_that_no_longer_fit_and_never_saves_a_broken_map():
+    cmap = build("Us:own, Mid:int, Pay:ext; Us>Mid, Mid>Pay")
+    # The link's element was renamed after the delete.
+    without, deleted = cm.delete_connection(cmap, 0)
+    renamed = cm.update_element(without, "Mid", new_name="Middle")
+    back, skipped = cm.undo(renamed, deleted)
+    assert skipped == 1 and back == renamed
+    cm.analyse(back)  # and the analysis runs on what undo returns
+    # The same link was added again after the delete.
+    again = cm.add_connection(without, "Us", "Mid", "again")
+    back, skipped = cm.undo(again, deleted)
+    assert skipped == 1 and len(back.connections) == 2
+    # A level that no longer applies does not come back.
+    leveled = cm.add_connection(build("Us:own, Pay:ext; "), "Us", "Pay", level="trusted partner")
+    without, deleted = cm.delete_connection(leveled, 0)
+    changed = cm.update_element(without, "Pay", kind="internal customer")
+    assert cm.undo(changed, deleted) == (changed, 1)
+
+
+def test_a_team_with_no_links_has_no_outputs_rather_than_borrowing_others():
+    summary = cm.analyse(build("Us:own, Sales:int, Fin:int, Client:ext; Sales>Fin, Fin>Client"))
+    assert summary.outputs == () and summary.share is None
+    from kit.views import map_summary
+
+    assert "Your team has no outputs linked yet" in map_summary(summary)
+
+
+def test_a_chain_with_a_loop_and_a_dead_end_names_both():
+    cmap = build("Us:own, A:int, B:int, End:int, Pay:ext; Us>Pay, Us>A, A>B, B>A, B>End")
+    (flagged,) = cm.analyse(cmap).flagged
+    assert "loop" in flagged.question() and "Elsewhere it stops at 'End'" in flagged.question()
+
+
 def test_delete_then_undo_puts_element_and_links_back_in_place_even_after_other_edits():
     cmap = build("Us:own, A:int, Pay:ext; Us>A, A>Pay, Us>Pay")
     smaller, deleted = cm.delete_element(cmap, "a")
     assert [e.name for e in smaller.elements] == ["Us", "Pay"]
     assert len(smaller.connections) == 1 and deleted.describe() == "'A' and its 2 links"
     later = cm.add_element(smaller, "B", "internal customer")
-    restored = cm.undo(later, deleted)
+    restored, skipped = cm.undo(later, deleted)
+    assert skipped == 0
     assert [e.name for e in restored.elements] == ["Us", "A", "Pay", "B"]
     assert restored.connections == cmap.connections
     with pytest.raises(cm.MapEditError, match="was added since"):
@@ -460,3 +494,106 @@ def test_a_second_window_cannot_silently_overwrite_the_first_windows_edits(tmp_p
     add(third, "Finance", "internal customer")
     assert "Added" in third.notice.value
     assert open_store(db).map_version(first.participant.id) == 3
+
+
+def test_a_map_that_cannot_be_read_opens_read_only_and_is_not_overwritten(tmp_path, monkeypatch):
+    from kit.store import StoreError
+    from kit.store.sqlite import SQLiteStore
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    store.save_map(person.id, example_map())
+
+    def locked(self, participant_id):
+        raise StoreError("the store could not be read or written (database is locked); try again")
+
+    monkeypatch.setattr(SQLiteStore, "customer_map", locked)
+    app = CustomerMapApp.open(resume=person.resume_code, store=db)
+    assert "Your map could not be read" in app.intro().children[1].value
+    assert app.store is None and app.editor().value == ""
+    monkeypatch.undo()
+    assert open_store(db).customer_map(person.id) == example_map()
+
+
+def test_a_refused_rename_keeps_the_selection_and_what_was_typed(tmp_path):
+    app, _ = open_app(str(tmp_path / "kit.sqlite3"))
+    add(app, "Us", "own team")
+    add(app, "Pay", "external customer")
+    app.elements.value = "Us"
+    app.e_notes.value = "my notes"  # saves itself
+    app.e_name.value = "PAY"  # refused: the name is taken
+    assert "already an element called &#x27;Pay&#x27;" in app.notice.value
+    assert app.elements.value == "Us" and app.e_name.value == "PAY"
+    assert app.cmap.element("Us").notes == "my notes"
+
+
+def test_edit_fields_save_themselves_and_selecting_shows_without_saving(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    add(app, "Us", "own team")
+    add(app, "Pay", "external customer")
+    link(app, "Us", "Pay", "repairs")
+    version = open_store(db).map_version(app.participant.id)
+    app.links.value = 0
+    app.elements.value = "Pay"
+    assert open_store(db).map_version(app.participant.id) == version  # showing is not saving
+    app.links.value = 0
+    app.l_promise.value = "Lifts back in service the same day"
+    app.l_level.value = "long-term partnership"
+    stored = open_store(db).customer_map(app.participant.id).connections[0]
+    assert stored.promise == "Lifts back in service the same day"
+    assert stored.level == "long-term partnership"
+    app.elements.value = "Us"
+    app.e_bridge.value = True
+    assert open_store(db).customer_map(app.participant.id).element("Us").bridge
+
+
+def test_upload_tells_the_two_files_apart_by_their_header_and_refuses_two_of_a_kind(tmp_path):
+    app, _ = open_app(str(tmp_path / "kit.sqlite3"))
+    elements = b"Label,Type\nUs,own team\nPay,external customer\n"
+    quoted = b'"From","To","Label"\nUs,Pay,repairs\n'
+    assert app.import_files([("c.csv", quoted), ("e.csv", elements)])
+    assert len(app.cmap.connections) == 1
+    assert not app.import_files([("a.csv", elements), ("b.csv", elements)])
+    assert "both elements files" in app.notice.value
+    assert not app.import_files([("x.csv", b"Source,Target\nUs,Pay\n"), ("e.csv", elements)])
+    assert "x.csv is neither an elements file" in app.notice.value
+    assert len(app.cmap.connections) == 1  # nothing changed by the refused uploads
+
+
+def test_diagram_boxes_never_overlap_even_with_long_names():
+    from kit.charts import customer_map
+
+    cmap = build("Us:own, Pay:ext; Us>Pay")
+    for n in range(4):
+        name = f"Regional operations coordination and planning office of the far northern area {n}"
+        assert len(name) == 79
+        cmap = cm.add_element(cmap, name, "internal customer")
+        cmap = cm.add_connection(cmap, "Us", name)
+        cmap = cm.add_connection(cmap, name, "Pay")
+    cmap = cm.add_element(cmap, "Cost $x$ and $y$ <b>bold</b>", "internal customer")
+    ax = customer_map(cmap, cm.layout(cmap), cm.unsighted(cmap))
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if t.get_bbox_patch()]
+    assert len(boxes) == len(cmap.elements)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), "two element boxes overlap"
+    labels = [t.get_text().replace("\n", " ") for t in ax.texts]
+    assert "Cost $x$ and $y$ <b>bold</b>" in labels  # drawn as typed, not as a formula
+
+
+def test_the_diagram_marks_dead_ends_loops_and_chains_with_no_bridge():
+    from matplotlib.colors import to_hex
+
+    app = CustomerMapApp(None, cmap=example_map())
+    arrows = {}
+    for text in app.diagram().texts:
+        patch = getattr(text, "arrow_patch", None)
+        if patch is not None:
+            colour = to_hex(patch.get_edgecolor())
+            arrows[colour] = arrows.get(colour, 0) + 1
+    assert arrows["#e07a1f"] == 2  # Service planning → Billing → Property management firms
+    assert arrows["#7d3c98"] == 2  # the reporting loop, both ways
+    assert arrows["#c0392b"] == 3  # into elements with no line of sight

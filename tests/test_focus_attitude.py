@@ -146,3 +146,27 @@ def test_hidden_leader_scores_show_beside_the_axes_with_the_same_code(tmp_path):
     related = again._results_parts["related"].value
     assert "<td>An owner&#x27;s mind-set</td><td class='kit-num'>4.0</td>" in related
     assert "Sense of urgency for the customer</td><td class='kit-num'>not answered yet" in related
+
+
+def test_an_axis_needs_at_least_four_statements():
+    text = (ROOT / "data" / "focus_attitude.toml").read_text()
+    cut = text.replace(
+        '[[traits.items]]\nid = "focus.4"\ntext = "I ask the people who receive my work how it could serve them better."\n',
+        "",
+    )
+    assert cut != text
+    with pytest.raises(
+        ContentError, match="axis 'x' \\(trait 'focus'\\) has 3 items; an axis needs at least 4"
+    ):
+        parse_instrument(cut, "fa.toml")
+
+
+def test_a_next_step_too_long_to_import_later_is_refused_with_a_message(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = build(db)
+    answer(app, answers(5, 5))
+    app._steps[0].value = "x" * 6000
+    assert "Not saved: answer &#x27;commitment.1&#x27; is longer than 5000 characters" in (
+        app.save_notice.value
+    )
+    assert "commitment.1" not in open_store(db).answers(app.participant.id, FA)

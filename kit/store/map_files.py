@@ -73,6 +73,27 @@ def connections_csv(cmap: CustomerMap) -> str:
     )
 
 
+def map_file_kind(data: bytes | str) -> str | None:
+    r"""Say whether a CSV file holds map "elements" or "connections", from its header row.
+
+    Returns None when the header names neither set of columns.
+
+    Examples
+    --------
+    >>> map_file_kind('"From","To","Label"\n'), map_file_kind("label,type\n"), map_file_kind("x\n")
+    ('connections', 'elements', None)
+    """
+    if isinstance(data, bytes):
+        data = data[:4096].decode("utf-8-sig", errors="replace")
+    header = next(csv.reader(io.StringIO(data.lstrip())), [])
+    names = {h.strip().lower() for h in header}
+    if {"from", "to"} <= names:
+        return "connections"
+    if {"label", "type"} <= names:
+        return "elements"
+    return None
+
+
 def _unmark(cell: str) -> str:
     # Undo neutralise(), so a file the kit wrote reads back as it was typed.
     return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "'") else cell

@@ -26,6 +26,7 @@ from kit.store.map_files import (
     connections_csv,
     elements_csv,
     example_map,
+    map_file_kind,
     parse_map,
 )
 from kit.store.sqlite import MapChangedError
@@ -81,7 +82,9 @@ class CustomerMapApp:
         self._make_report = make_report
         self.cmap = cmap or CustomerMap()
         self.version = 0  # the stored map's version this page last read or wrote
-        self._undo: tuple[str, Callable[[CustomerMap], CustomerMap], bool] | None = None
+        self._filling = False  # True while the edit fields show a selection
+        # (what it brings back, how, whether later edits may happen in between)
+        self._undo: tuple[str, Callable[[CustomerMap], tuple[CustomerMap, int]], bool] | None = None
         self.banner = html(resume_banner(participant.resume_code) if participant else "")
         self.notice = Notice()
         self._built = False
@@ -150,7 +153,15 @@ class CustomerMapApp:
                 problems.append(("warn", unknown_session_message(session)))
                 session = None
         except StoreError as err:
-            problems.append(("error", f"Your map could not be read: {err}."))
+            # Editing a map that could not be read would save an empty one over it.
+            return cls(
+                None,
+                report=report,
+                problems=(
+                    *problems,
+                    ("error", f"Your map could not be read: {err}. Reload the page to try again."),
+                ),
+            )
         if participant is not None:
             session = participant.session
         app = cls(
@@ -235,12 +246,18 @@ class CustomerMapApp:
             return False
         label, restore, _ = self._undo
         try:
-            new = restore(self.cmap)
+            new, skipped = restore(self.cmap)
         except cm.MapEditError as err:
             self.notice.show("error", str(err))
             return False
         self._undo = None
-        return self._commit(new, f"Brought back {label}.")
+        tail = ""
+        if skipped:
+            tail = (
+                f" {skipped} link{'s' if skipped != 1 else ''} could not come back: "
+                "an element was renamed or deleted, or the link was added again, since."
+            )
+        return self._commit(new, f"Brought back {label}.{tail}")
 
     def load_example(self) -> bool:
         """Fill an empty map with the example company's map."""
@@ -262,14 +279,27 @@ class CustomerMapApp:
         """Replace the map with uploaded elements and connections CSV files (all or nothing)."""
         kinds: dict[str, tuple[str, bytes]] = {}
         for name, data in files:
-            head = data[:200].decode("utf-8-sig", errors="replace").lstrip().lower()
-            kind = "connections" if head.startswith("from") else "elements"
+            kind = map_file_kind(data)
+            if kind is None:
+                self.notice.show(
+                    "error",
+                    f"{name} is neither an elements file (first row Label, Type, …) nor a "
+                    "connections file (first row From, To, …); nothing was imported.",
+                )
+                return False
+            if kind in kinds:
+                self.notice.show(
+                    "error",
+                    f"{kinds[kind][0]} and {name} are both {kind} files: upload one elements "
+                    "file and one connections file; nothing was imported.",
+                )
+                return False
             kinds[kind] = (name, data)
         if "elements" not in kinds:
             self.notice.show(
                 "error",
-                "No elements file found: upload the elements CSV (first row Label,Type,...) "
-                "together with the connections CSV (first row From,To,...).",
+                "No elements file found: upload the elements CSV (first row Label, Type, …) "
+                "together with the connections CSV (first row From, To, …).",
             )
             return False
         e_name, e_data = kinds["elements"]
@@ -281,7 +311,7 @@ class CustomerMapApp:
             return False
         previous = self.cmap
         if previous.elements:
-            self._undo = ("the map as it was before the import", lambda _: previous, False)
+            self._undo = ("the map as it was before the import", lambda _: (previous, 0), False)
         count = f"{len(new.elements)} elements and {len(new.connections)} links"
         return self._commit(new, f"Imported {count} from {e_name}.")
 
@@ -328,10 +358,12 @@ class CustomerMapApp:
 
         self.elements = control(widgets.Select, rows=7, description="Elements", layout=wide)
         self.elements.observe(lambda _: self._show_element(), "value")
-        self.e_name = control(widgets.Text, description="Name")
+        self.e_name = control(widgets.Text, description="Name", continuous_update=False)
         self.e_kind = control(widgets.Dropdown, options=ELEMENT_KINDS, description="Kind")
         self.e_bridge = control(widgets.Checkbox, description="Bridge", indent=False)
-        self.e_notes = control(widgets.Text, description="Notes", layout=wide)
+        self.e_notes = control(
+            widgets.Text, description="Notes", layout=wide, continuous_update=False
+        )
         self.e_save = control(widgets.Button, description="Save changes")
         self.e_save.on_click(lambda _: self._save_element())
         self.e_delete = control(widgets.Button, description="Delete element", button_style="danger")
@@ -359,19 +391,27 @@ class CustomerMapApp:
 
         self.links = control(widgets.Select, rows=7, description="Links", layout=wide)
         self.links.observe(lambda _: self._show_connection(), "value")
-        self.l_handover = control(widgets.Text, description="Output")
+        self.l_handover = control(widgets.Text, description="Output", continuous_update=False)
         self.l_level = control(
             widgets.Dropdown,
             options=[_NO_LEVEL, *cm.RELATIONSHIP_LEVELS],
             description="Relationship",
         )
-        self.l_promise = control(widgets.Text, description="Promise", layout=wide)
+        self.l_promise = control(
+            widgets.Text, description="Promise", layout=wide, continuous_update=False
+        )
         self.l_save = control(widgets.Button, description="Save changes")
         self.l_save.on_click(lambda _: self._save_connection())
         self.l_delete = control(widgets.Button, description="Delete link", button_style="danger")
         self.l_delete.on_click(lambda _: self._delete_connection())
 
         self._hidden = widgets.Layout(display="none")  # one model, reused on every redraw
+        # Changes in the edit fields save themselves (on Enter or leaving the box),
+        # like everything else here; the Save buttons are for people who look for one.
+        for box in (self.e_name, self.e_kind, self.e_bridge, self.e_notes):
+            box.observe(lambda _: self._filling or self._save_element(auto=True), "value")
+        for box in (self.l_handover, self.l_level, self.l_promise):
+            box.observe(lambda _: self._filling or self._save_connection(auto=True), "value")
         self.undo = control(widgets.Button, description="Undo", icon="")
         self.undo.on_click(lambda _: self.undo_last())
         self.upload = control(
@@ -506,24 +546,41 @@ class CustomerMapApp:
         element = self.cmap.element(self._selected() or "")
         if element is None:
             return
-        self.e_name.value, self.e_kind.value = element.name, element.kind
-        self.e_bridge.value, self.e_notes.value = element.bridge, element.notes
+        self._filling = True
+        try:
+            self.e_name.value, self.e_kind.value = element.name, element.kind
+            self.e_bridge.value, self.e_notes.value = element.bridge, element.notes
+        finally:
+            self._filling = False
 
-    def _save_element(self) -> None:
+    def _save_element(self, auto: bool = False) -> None:
         name = self._selected()
         if name is None:
-            self.notice.show("warn", "Choose an element in the list first.")
+            if not auto:
+                self.notice.show("warn", "Choose an element in the list first.")
             return
-        new_name = self.e_name.value
-        self.apply(
-            lambda m: cm.update_element(
-                m, name, new_name, self.e_kind.value, self.e_notes.value, self.e_bridge.value
-            ),
+        new_name, kind = self.e_name.value, self.e_kind.value
+        notes, bridge = self.e_notes.value, self.e_bridge.value
+        old = self.cmap.element(name)
+        if (
+            auto
+            and old is not None
+            and (cm.clean(new_name), kind, notes.strip(), bridge)
+            == (
+                old.name,
+                old.kind,
+                old.notes,
+                old.bridge,
+            )
+        ):
+            return
+        done = self.apply(
+            lambda m: cm.update_element(m, name, new_name, kind, notes, bridge),
             f"Saved '{cm.clean(new_name)}'.",
         )
-        self.elements.value = (
-            self.cmap.element(new_name).name if self.cmap.element(new_name) else None
-        )
+        # Keep the renamed element selected; after a refused rename, keep what was typed.
+        if done:
+            self.elements.value = self.cmap.element(new_name).name
 
     def _delete_element(self) -> None:
         name = self._selected()
@@ -551,15 +608,20 @@ class CustomerMapApp:
         if index is None or index >= len(self.cmap.connections):
             return
         c = self.cmap.connections[index]
-        self.l_handover.value, self.l_promise.value = c.handover, c.promise
-        self.l_level.value = c.level or _NO_LEVEL
         target = self.cmap.element(c.target)
-        self.l_level.disabled = target is None or target.kind != EXTERNAL
+        self._filling = True
+        try:
+            self.l_handover.value, self.l_promise.value = c.handover, c.promise
+            self.l_level.value = c.level or _NO_LEVEL
+            self.l_level.disabled = target is None or target.kind != EXTERNAL
+        finally:
+            self._filling = False
 
-    def _save_connection(self) -> None:
+    def _save_connection(self, auto: bool = False) -> None:
         index = self.links.value
-        if index is None:
-            self.notice.show("warn", "Choose a link in the list first.")
+        if index is None or index >= len(self.cmap.connections):
+            if not auto:
+                self.notice.show("warn", "Choose a link in the list first.")
             return
         level = "" if self.l_level.value == _NO_LEVEL else self.l_level.value
         fields = {
@@ -567,8 +629,15 @@ class CustomerMapApp:
             "promise": self.l_promise.value,
             "level": level,
         }
-        self.apply(lambda m: cm.update_connection(m, index, **fields), "Saved the link.")
-        self.links.value = index if index < len(self.cmap.connections) else None
+        c = self.cmap.connections[index]
+        if auto and (c.handover, c.promise, c.level) == (
+            fields["handover"].strip(),
+            fields["promise"].strip(),
+            level,
+        ):
+            return
+        if self.apply(lambda m: cm.update_connection(m, index, **fields), "Saved the link."):
+            self.links.value = index
 
     def _delete_connection(self) -> None:
         index = self.links.value
@@ -636,8 +705,14 @@ class CustomerMapApp:
             self._refresh_downloads()
 
     def _diagram_png(self) -> bytes:
+        from kit.charts import to_png
+
+        return to_png(self.diagram())
+
+    def diagram(self):
+        """Draw the map with its findings marked; returns the matplotlib Axes."""
         # matplotlib loads on first use, so opening the page does not pay for it.
-        from kit.charts import customer_map, to_png
+        from kit.charts import customer_map
 
         summary = cm.analyse(self.cmap)
         loops = {
@@ -645,7 +720,13 @@ class CustomerMapApp:
             for loop in summary.loops
             for a, b in zip(loop, loop[1:], strict=False)
         }
-        return to_png(customer_map(self.cmap, cm.layout(self.cmap), cm.unsighted(self.cmap), loops))
+        unbridged = {
+            (name_key(a), name_key(b))
+            for sight in summary.unbridged
+            for a, b in zip(sight.path, sight.path[1:], strict=False)
+        }
+        positions = cm.layout(self.cmap)
+        return customer_map(self.cmap, positions, cm.unsighted(self.cmap), loops, unbridged)
 
     def _refresh_downloads(self) -> None:
         links = self._downloads["links"]

@@ -175,6 +175,11 @@ class InstrumentApp:
             True when the answer is stored.
         """
         text = "" if value is None else str(value)
+        problem = self.instrument.check_answer(key, text) if text and self.instrument else None
+        if problem:
+            # Refuse here what an import of the person's own file would refuse later.
+            self.save_notice.show("error", f"Not saved: {problem}. Shorten it and try again.")
+            return False
         if text:
             self.answers[key] = text
         else:
