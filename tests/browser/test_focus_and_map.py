@@ -171,3 +171,16 @@ def test_example_map_loads_in_one_click_and_a_delete_can_be_undone(page, server)
     page.locator(".kit-sight", has_text="4 of 6 outputs").wait_for(timeout=20_000)
     page.get_by_role("button", name="Undo: bring back 'Billing' and its 2 links").click()
     page.locator(".kit-sight", has_text="5 of 7 outputs (71%)").wait_for(timeout=20_000)
+    # A sentence typed into a link's promise box saves itself on Enter, and
+    # leaves the list of outputs missing one.
+    links = page.locator(".kit-map-editor .widget-select select").nth(1)
+    links.select_option(index=1)  # Service planning → Parts warehouse, no promise yet
+    promise = page.locator(".widget-text", has=page.locator("label", has_text="Promise")).last
+    promise.locator("input").fill("Engineers carry the right parts on the first visit.")
+    promise.locator("input").press("Enter")
+    page.locator(".kit-ok", has_text="Saved the link.").wait_for(timeout=20_000)
+    missing = page.locator("h4", has_text="no value-promise sentence").locator(
+        "xpath=following-sibling::ul[1]"
+    )
+    assert "parts forecasts for next week" not in missing.text_content()
+    assert "weekly utilisation report" in missing.text_content()
