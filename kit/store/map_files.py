@@ -15,7 +15,7 @@ from pathlib import Path
 from kit.customer_map import MapEditError, add_connection, add_element, clean
 from kit.model import ELEMENT_KINDS, EXTERNAL, INTERNAL, OWN_TEAM, CustomerMap
 from kit.paths import data_dir
-from kit.store.records import MAX_ERRORS_SHOWN, neutralise
+from kit.store.records import ImportFileError, neutralise
 
 EXAMPLE_FOLDER = "example_map"
 
@@ -34,18 +34,13 @@ _YES = {"yes", "y", "true", "1", "x"}
 _NO = {"", "no", "n", "false", "0"}
 
 
-class MapFileError(ValueError):
+class MapFileError(ImportFileError):
     """The map files cannot be imported; ``errors`` names each row and what is wrong."""
 
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        shown = errors[:MAX_ERRORS_SHOWN]
-        more = len(errors) - len(shown)
-        lines = shown + ([f"... and {more} more problems"] if more > 0 else [])
-        super().__init__(
-            "Nothing was imported; fix these rows and try again (rows are counted as in a "
-            "spreadsheet, the header being row 1):\n" + "\n".join(f"  {x}" for x in lines)
-        )
+    LEAD = (
+        "Nothing was imported; fix these rows and try again (rows are counted as in a "
+        "spreadsheet, the header being row 1):"
+    )
 
 
 def _write(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

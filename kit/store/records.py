@@ -41,14 +41,14 @@ class AnswerFile:
 class ImportFileError(ValueError):
     """The file cannot be imported; ``errors`` says which rows and why."""
 
+    LEAD = "nothing was imported; fix these and try again:"
+
     def __init__(self, errors: list[str]):
         self.errors = errors
         shown = errors[:MAX_ERRORS_SHOWN]
         more = len(errors) - len(shown)
         lines = shown + ([f"... and {more} more problems"] if more > 0 else [])
-        super().__init__(
-            "nothing was imported; fix these and try again:\n" + "\n".join(f"  {x}" for x in lines)
-        )
+        super().__init__(self.LEAD + "\n" + "\n".join(f"  {x}" for x in lines))
 
 
 def neutralise(cell: str) -> str:

@@ -365,16 +365,8 @@ class SQLiteStore:
             "SELECT p.id, p.public_id, m.updated_at FROM maps m"
             " JOIN participants p ON p.id = m.participant_id"
         )
-        where, args = [], []
-        if session is not None:
-            where.append("p.session = ?")
-            args.append(session)
-        if participant_id is not None:
-            where.append("p.id = ?")
-            args.append(participant_id)
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        rows = self._db.execute(query + " ORDER BY p.id", args).fetchall()
+        where, args = _filter(session, participant_id)
+        rows = self._db.execute(query + where + " ORDER BY p.id", args).fetchall()
         return {r["public_id"]: (r["updated_at"], self._map(r["id"])) for r in rows}
 
     # -- export and import ----------------------------------------------------
@@ -387,16 +379,8 @@ class SQLiteStore:
             " a.instrument, a.item, a.value, a.answered_at, p.demo"
             " FROM answers a JOIN participants p ON p.id = a.participant_id"
         )
-        where, args = [], []
-        if session is not None:
-            where.append("p.session = ?")
-            args.append(session)
-        if participant_id is not None:
-            where.append("p.id = ?")
-            args.append(participant_id)
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY p.id, a.instrument, a.item"
+        where, args = _filter(session, participant_id)
+        query += where + " ORDER BY p.id, a.instrument, a.item"
         return [dict(r) for r in self._db.execute(query, args)]
 
     @_guarded
@@ -512,6 +496,18 @@ class SQLiteStore:
                         self._put_map(db, pid, cmap, stamp)
                         maps += 1
         return ImportSummary(count, new, updated, codes_out, maps)
+
+
+def _filter(session: str | None, participant_id: int | None) -> tuple[str, list[object]]:
+    """Return a WHERE clause (on participants ``p``) and its arguments."""
+    where, args = [], []
+    if session is not None:
+        where.append("p.session = ?")
+        args.append(session)
+    if participant_id is not None:
+        where.append("p.id = ?")
+        args.append(participant_id)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
 
 
 def _participant(row: sqlite3.Row) -> Participant:

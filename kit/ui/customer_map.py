@@ -42,8 +42,8 @@ from kit.ui.components import (
     style,
     vbox,
 )
-from kit.ui.context import ephemeral, query_params
-from kit.ui.instrument_app import unknown_session_message, wrong_code_message
+from kit.ui.context import ephemeral
+from kit.ui.person import from_link, look_up
 
 WORKBOOK = "03_customer_map.ipynb"
 REPORT_TITLE = "Customer map: line of sight to the paying customer"
@@ -115,12 +115,7 @@ class CustomerMapApp:
         report : bool
             Build static HTML (papermill runs and the downloadable report).
         """
-        problems: list[tuple[str, str]] = []
-        session = None
-        if not report:
-            params = query_params()
-            resume = params.get("resume", resume)
-            session = params.get("session")
+        resume, session = from_link(resume, report)
         if elements_csv:
             try:
                 cmap = parse_map(
@@ -138,39 +133,30 @@ class CustomerMapApp:
             the_store = open_store(store or None)
         except StoreError as err:
             return cls(None, report=report, problems=(("error", f"Maps cannot be saved: {err}."),))
-        participant = None
         cmap = CustomerMap()
         version = 0
         try:
-            if resume:
-                participant = the_store.participant_by_code(resume)
-                if participant is None:
-                    problems.append(("error", wrong_code_message(resume)))
-                else:
-                    cmap = the_store.customer_map(participant.id)
-                    version = the_store.map_version(participant.id)
-            if session and not the_store.session_exists(session):
-                problems.append(("warn", unknown_session_message(session)))
-                session = None
+            visitor = look_up(the_store, resume, session)
+            if visitor.participant is not None:
+                cmap = the_store.customer_map(visitor.participant.id)
+                version = the_store.map_version(visitor.participant.id)
         except StoreError as err:
             # Editing a map that could not be read would save an empty one over it.
             return cls(
                 None,
                 report=report,
                 problems=(
-                    *problems,
                     ("error", f"Your map could not be read: {err}. Reload the page to try again."),
                 ),
             )
-        if participant is not None:
-            session = participant.session
+        participant, session, problems = visitor.participant, visitor.session, visitor.problems
         app = cls(
             the_store,
             participant=participant,
             cmap=cmap,
             session=session,
             report=report,
-            problems=tuple(problems),
+            problems=problems,
         )
         app.version = version
         return app

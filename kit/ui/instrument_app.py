@@ -33,7 +33,8 @@ from kit.ui.components import (
     style,
     vbox,
 )
-from kit.ui.context import ephemeral, query_params
+from kit.ui.context import ephemeral
+from kit.ui.person import from_link, look_up
 from kit.ui.questionnaire import Questionnaire
 
 _FALLBACK_HELP = "Run `kit check` on the server to see what is wrong in the content files."
@@ -108,11 +109,7 @@ class InstrumentApp:
             Build static HTML (for papermill and the downloadable report).
         """
         problems: list[tuple[str, str]] = []
-        session = None
-        if not report:
-            params = query_params()
-            resume = params.get("resume", resume)
-            session = params.get("session")
+        resume, session = from_link(resume, report)
         try:
             instrument = get_instrument(cls.INSTRUMENT)
         except (ContentError, KeyError) as err:
@@ -144,17 +141,11 @@ class InstrumentApp:
 
         participant = None
         try:
-            if resume:
-                participant = the_store.participant_by_code(resume)
-                if participant is None:
-                    problems.append(("error", wrong_code_message(resume)))
-            if session and not the_store.session_exists(session):
-                problems.append(("warn", unknown_session_message(session)))
-                session = None
+            visitor = look_up(the_store, resume, session)
+            participant, session = visitor.participant, visitor.session
+            problems.extend(visitor.problems)
         except StoreError as err:
             problems.append(("error", f"Your answers could not be looked up: {err}."))
-        if participant is not None:
-            session = participant.session
         return cls(
             instrument,
             the_store,
@@ -360,21 +351,6 @@ class InstrumentApp:
         from kit.report import workbook_report
 
         return workbook_report(self.WORKBOOK, self.REPORT_TITLE, resume=resume, store=store)
-
-
-def wrong_code_message(code: str) -> str:
-    return (
-        f"No answers were found for the resume code '{code}'. Check it against the code you "
-        "noted (it looks like K7QM-3XTA-9PWD; dashes and case do not matter). Anything you "
-        "answer now is saved under a new code."
-    )
-
-
-def unknown_session_message(code: str) -> str:
-    return (
-        f"There is no team session '{code}' on this server, so your answers are saved for "
-        "you alone. Ask your coach for the join link."
-    )
 
 
 def read_answers_file(instrument: Instrument, path: Path) -> tuple[dict[str, str], str | None]:

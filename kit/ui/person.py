@@ -1,0 +1,65 @@
+"""Who a page is for: the resume code and team session from the link, looked up in the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kit.model import Participant
+from kit.store import SQLiteStore
+from kit.ui.context import query_params
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The person a page opens for, and what to tell them about their link."""
+
+    participant: Participant | None
+    session: str | None
+    problems: tuple[tuple[str, str], ...] = ()
+
+
+def from_link(resume: str, report: bool) -> tuple[str, str | None]:
+    """Return (resume code, session code): the link's, except in a headless report run."""
+    if report:
+        return resume, None
+    params = query_params()
+    return params.get("resume", resume), params.get("session")
+
+
+def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
+    """Find the participant and check the session; a wrong code becomes a message.
+
+    Raises
+    ------
+    StoreError
+        When the store cannot be read (the caller decides what the page can still do).
+    """
+    problems: list[tuple[str, str]] = []
+    participant = None
+    if resume:
+        participant = store.participant_by_code(resume)
+        if participant is None:
+            problems.append(("error", wrong_code_message(resume)))
+    if session and not store.session_exists(session):
+        problems.append(("warn", unknown_session_message(session)))
+        session = None
+    if participant is not None:
+        session = participant.session
+    return Visitor(participant, session, tuple(problems))
+
+
+def wrong_code_message(code: str) -> str:
+    """What to say when no one has the resume code ``code``."""
+    return (
+        f"No answers were found for the resume code '{code}'. Check it against the code you "
+        "noted (it looks like K7QM-3XTA-9PWD; dashes and case do not matter). Anything you "
+        "answer now is saved under a new code."
+    )
+
+
+def unknown_session_message(code: str) -> str:
+    """What to say when the link names a team session that does not exist."""
+    return (
+        f"There is no team session '{code}' on this server, so your answers are saved for "
+        "you alone. Ask your coach for the join link."
+    )
