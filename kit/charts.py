@@ -219,7 +219,6 @@ def customer_map(
             },
             zorder=2,
         )
-    ax.figure.canvas.draw()  # sizes the boxes, so arrows can stop at their edges
     for c in cmap.connections:
         key = (name_key(c.source), name_key(c.target))
         if key[0] not in boxes or key[1] not in boxes:
@@ -244,7 +243,9 @@ def customer_map(
                 "shrinkB": 1,
                 "connectionstyle": "arc3,rad=0.1",
             },
-            zorder=1,
+            # Drawn after the boxes, whose size is known by then, so each arrow
+            # stops at a box's edge without a second full render.
+            zorder=3,
         )
     if no_sight:
         top = max(positions[e.name][1] for e in cmap.elements if name_key(e.name) in no_sight)

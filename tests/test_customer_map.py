@@ -574,6 +574,7 @@ def test_diagram_boxes_never_overlap_even_with_long_names():
         cmap = cm.add_connection(cmap, name, "Pay")
     cmap = cm.add_element(cmap, "Cost $x$ and $y$ <b>bold</b>", "internal customer")
     ax = customer_map(cmap, cm.layout(cmap), cm.unsighted(cmap))
+    ax.figure.canvas.draw()
     renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if t.get_bbox_patch()]
     assert len(boxes) == len(cmap.elements)
@@ -597,3 +598,16 @@ def test_the_diagram_marks_dead_ends_loops_and_chains_with_no_bridge():
     assert arrows["#e07a1f"] == 2  # Service planning → Billing → Property management firms
     assert arrows["#7d3c98"] == 2  # the reporting loop, both ways
     assert arrows["#c0392b"] == 3  # into elements with no line of sight
+
+
+def test_typing_an_outputs_words_does_not_redraw_the_diagram_but_a_new_link_does(tmp_path):
+    app, _ = open_app(str(tmp_path / "kit.sqlite3"))
+    add(app, "Us", "own team")
+    add(app, "Pay", "external customer")
+    link(app, "Us", "Pay", "repairs")
+    drawn = app._drawn[1]
+    app.links.value = 0
+    app.l_promise.value = "Back in service the same day"
+    assert app._drawn[1] is drawn
+    add(app, "Ops", "internal customer")
+    assert app._drawn[1] is not drawn

@@ -83,6 +83,7 @@ class CustomerMapApp:
         self.cmap = cmap or CustomerMap()
         self.version = 0  # the stored map's version this page last read or wrote
         self._filling = False  # True while the edit fields show a selection
+        self._drawn: tuple[tuple, bytes] | None = None  # the last diagram and what it showed
         # (what it brings back, how, whether later edits may happen in between)
         self._undo: tuple[str, Callable[[CustomerMap], tuple[CustomerMap, int]], bool] | None = None
         self.banner = html(resume_banner(participant.resume_code) if participant else "")
@@ -693,7 +694,13 @@ class CustomerMapApp:
     def _diagram_png(self) -> bytes:
         from kit.charts import to_png
 
-        return to_png(self.diagram())
+        # The diagram shows elements and who hands to whom, not the outputs' words
+        # or promise sentences, so typing those does not redraw it (a redraw of a
+        # 40-element map takes most of a second).
+        key = (self.cmap.elements, tuple((c.source, c.target) for c in self.cmap.connections))
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, to_png(self.diagram()))
+        return self._drawn[1]
 
     def diagram(self):
         """Draw the map with its findings marked; returns the matplotlib Axes."""
