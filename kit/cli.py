@@ -167,11 +167,16 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kit.content import check_dir
+    from kit.content import AGENDA_FILE, ContentError, agenda_template, check_dir
     from kit.paths import data_dir
 
     directory = args.dir or data_dir()
     found, problems = check_dir(directory)
+    if (directory / AGENDA_FILE).is_file():
+        try:
+            agenda_template(directory)
+        except ContentError as err:
+            problems = [*problems, *err.problems]
     if (directory / "example_map").is_dir():
         from kit.store.map_files import MapFileError, example_map
 

@@ -340,3 +340,46 @@ def name_key(name: str) -> str:
     True
     """
     return " ".join(name.split()).casefold()
+
+
+# Who sits in a Customer Circle: mostly front-line people, some support staff.
+FRONT_LINE = "front line"
+ROLE_GROUPS = (FRONT_LINE, "IT", "HR", "finance", "other support staff")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in a Customer Circle, by name and role group."""
+
+    name: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """When a circle meets: every ``months`` months on a rule such as "second Tuesday".
+
+    ``ordinal`` is 1 to 5 for first to fifth, or -1 for last; ``weekday`` is
+    0 for Monday to 6 for Sunday. Times are local to ``timezone`` (an IANA
+    name such as ``Europe/Amsterdam``), so a meeting stays at 09:30 across a
+    daylight-saving change.
+    """
+
+    months: int
+    ordinal: int
+    weekday: int
+    start: str  # "HH:MM"
+    minutes: int
+    first: str  # ISO date: the series starts on the first meeting day on or after it
+    timezone: str = "UTC"
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaBlock:
+    """One block of a circle's agenda, with minutes and a short guide for the facilitator."""
+
+    id: str
+    title: str
+    minutes: int
+    guide: str

@@ -9,6 +9,8 @@ LOWER_LAYERS = [
     "kit.model",
     "kit.scoring",
     "kit.customer_map",
+    "kit.circles",
+    "kit.ical",
     "kit.content",
     "kit.store",
     "kit.views",
