@@ -200,8 +200,9 @@ def check_member(members: tuple[Member, ...], name: str, group: str) -> Member:
         raise CircleError("Keep a name to 80 characters.")
     if group not in ROLE_GROUPS:
         raise CircleError(f"'{group}' is not a role group; choose {', '.join(ROLE_GROUPS)}.")
-    if any(m.name.casefold() == name.casefold() for m in members):
-        raise CircleError(f"{name} is already a member.")
+    for member in members:
+        if member.name.casefold() == name.casefold():
+            raise CircleError(f"{member.name} is already a member.")
     return Member(name, group)
 
 

@@ -383,3 +383,18 @@ class AgendaBlock:
     title: str
     minutes: int
     guide: str
+
+
+@dataclass(frozen=True)
+class Circle:
+    """A planned Customer Circle: who is in it, when it meets, and its agenda.
+
+    ``code`` is a public id (``c-`` and hex) that names the circle in links
+    and files; the circle belongs to the person whose resume code planned it.
+    """
+
+    code: str
+    title: str
+    cadence: Cadence
+    members: tuple[Member, ...] = ()
+    agenda: tuple[AgendaBlock, ...] = ()

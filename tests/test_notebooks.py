@@ -70,6 +70,7 @@ def test_notebook_holds_no_logic(path: Path):
             "03_customer_map.ipynb",
             {"resume", "elements_csv", "connections_csv", "store", "report"},
         ),
+        ("04_circle_planner.ipynb", {"resume", "store", "report"}),
     ],
 )
 def test_workbook_has_exactly_one_parameters_cell_with_literals(name, parameters):
@@ -219,3 +220,30 @@ def test_papermill_run_of_workbook_03_from_the_store_and_from_csv_files(tmp_path
     )
     assert "5 of 7 outputs (71%)" in _outputs_text(executed)
     assert not (tmp_path / "unused.db").exists()
+
+
+def test_papermill_run_of_workbook_04_prints_the_plan(tmp_path):
+    from kit.content import agenda_template
+    from kit.model import Member
+    from kit.ui.circle_planner import new_circle
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    circle = new_circle(agenda_template())
+    circle = circle.__class__(
+        circle.code,
+        "Desk <i>circle</i>",
+        circle.cadence,
+        (Member("Ana <b>", "front line"),),
+        circle.agenda,
+    )
+    store.save_circle(person.id, circle)
+    executed = run_workbook(
+        "04_circle_planner.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert "Desk &lt;i&gt;circle&lt;/i&gt;" in html and "Ana &lt;b&gt; (front line)" in html
+    assert "Open actions from last time" in html and "Only 1 member" in html

@@ -8,6 +8,7 @@ Python globals.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,13 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from kit.model import CustomerMap, MapConnection, MapElement, Participant
+from kit.model import Circle, CustomerMap, MapConnection, MapElement, Participant
+from kit.store.circle_files import circle_from_dict, circle_to_dict
 from kit.store.codes import new_public_id, new_resume_code, normalise_code
 from kit.store.records import AnswerFile
 
 P = ParamSpec("P")
 R = TypeVar("R")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     code TEXT PRIMARY KEY,
@@ -62,6 +64,14 @@ CREATE TABLE IF NOT EXISTS map_elements (
     bridge INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (participant_id, position)
 );
+CREATE TABLE IF NOT EXISTS circles (
+    code TEXT PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    settings TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS circles_by_owner ON circles(participant_id);
 CREATE TABLE IF NOT EXISTS map_connections (
     participant_id INTEGER NOT NULL REFERENCES maps(participant_id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
@@ -368,6 +378,51 @@ class SQLiteStore:
         where, args = _filter(session, participant_id)
         rows = self._db.execute(query + where + " ORDER BY p.id", args).fetchall()
         return {r["public_id"]: (r["updated_at"], self._map(r["id"])) for r in rows}
+
+    # -- customer circles --------------------------------------------------------
+
+    @_guarded
+    def save_circle(
+        self, participant_id: int, circle: Circle, expected_version: int | None = None
+    ) -> int:
+        """Create or replace a planned circle in one transaction; return its new version.
+
+        Raises
+        ------
+        MapChangedError
+            When ``expected_version`` is given and another window saved the
+            circle since (nothing is written).
+        """
+        settings = json.dumps(circle_to_dict(circle), ensure_ascii=False)
+        with self._write() as db:
+            row = db.execute(
+                "SELECT participant_id, version FROM circles WHERE code = ?", (circle.code,)
+            ).fetchone()
+            if row is not None and row["participant_id"] != participant_id:
+                raise StoreError(f"circle {circle.code} belongs to someone else")
+            current = row["version"] if row else 0
+            if expected_version is not None and current != expected_version:
+                raise MapChangedError(
+                    "this circle was changed in another window or tab since this page opened "
+                    "it; reload the page to see the latest plan (your last change was not saved)"
+                )
+            db.execute(
+                "INSERT INTO circles (code, participant_id, settings, updated_at, version)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+                " settings = excluded.settings, updated_at = excluded.updated_at,"
+                " version = excluded.version",
+                (circle.code, participant_id, settings, now(), current + 1),
+            )
+        return current + 1
+
+    @_guarded
+    def circles(self, participant_id: int) -> list[tuple[Circle, int]]:
+        """Return a person's circles with their versions, oldest first."""
+        rows = self._db.execute(
+            "SELECT settings, version FROM circles WHERE participant_id = ? ORDER BY rowid",
+            (participant_id,),
+        )
+        return [(circle_from_dict(json.loads(r["settings"])), r["version"]) for r in rows]
 
     # -- export and import ----------------------------------------------------
 

@@ -126,6 +126,7 @@ PERSONAL_WORKBOOKS = (
     ("01_hidden_leader_traits.ipynb", "1. Hidden-leader traits"),
     ("02_focus_and_attitude.ipynb", "2. Focus and attitude"),
     ("03_customer_map.ipynb", "3. Customer map"),
+    ("04_circle_planner.ipynb", "4. Circle planner"),
 )
 
 

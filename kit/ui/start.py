@@ -16,6 +16,7 @@ WORKBOOKS = (
     ("01_hidden_leader_traits.ipynb", "Continue to the hidden-leader self-assessment →"),
     ("02_focus_and_attitude.ipynb", "Focus and attitude: the four blocks →"),
     ("03_customer_map.ipynb", "The customer map →"),
+    ("04_circle_planner.ipynb", "Plan a Customer Circle →"),
 )
 
 

@@ -1,0 +1,93 @@
+"""Workbook 04, the circle planner, built headless: members, cadence, agenda, files."""
+
+from datetime import date
+
+from icalendar import Calendar
+
+from kit.store import open_store
+from kit.ui.circle_planner import CirclePlannerApp
+
+
+def open_app(db, resume=""):
+    app = CirclePlannerApp.open(resume=resume, store=db)
+    sections = [app.intro(), app.members(), app.cadence(), app.agenda(), app.downloads()]
+    return app, sections
+
+
+def add(app, name, group):
+    app.m_name.value, app.m_group.value = name, group
+    app.m_add.click()
+
+
+def test_members_are_saved_and_the_mix_says_what_is_missing(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    for n in range(5):
+        add(app, f"Front {n}", "front line")
+    assert "Nobody from a support function" in app.mix.value
+    add(app, "Ida", "IT")
+    assert "The mix fits the method" in app.mix.value
+    add(app, "ida", "HR")
+    assert "Ida is already a member" in app.notice.value
+    ((circle, version),) = open_store(db).circles(app.participant.id)
+    assert [m.name for m in circle.members][-1] == "Ida" and version == 6
+    app.m_list.value = 0
+    app.m_remove.click()
+    assert len(open_store(db).circles(app.participant.id)[0][0].members) == 5
+
+
+def test_cadence_preview_and_a_bad_time_is_refused_without_losing_the_plan(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    app.first.value = date(2027, 1, 1)
+    app.every.value = 2
+    app.ordinal.value = -1
+    app.weekday.value = 3
+    assert "every two months on the last Thursday" in app.preview.value
+    assert (
+        "Thursday 28 January 2027" in app.preview.value
+        and "Thursday 25 March 2027" in app.preview.value
+    )
+    app.start.value = "half past nine"
+    assert "not a time of day" in app.notice.value
+    stored = open_store(db).circles(app.participant.id)[0][0]
+    assert stored.cadence.start == "09:30" and stored.cadence.ordinal == -1
+
+
+def test_agenda_minutes_edit_and_fit_the_meeting(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    app.minutes.value = 60
+    assert "takes 90 of the meeting's 60 minutes" in app.agenda_total.value
+    app.fit.click()
+    assert "takes 60 of the meeting's 60 minutes" in app.agenda_total.value
+    app.block_minutes[0].value = 12
+    stored = open_store(db).circles(app.participant.id)[0][0]
+    assert stored.agenda[0].minutes == 12 and sum(b.minutes for b in stored.agenda) != 60
+
+
+def test_the_files_offered_are_a_calendar_an_agenda_page_and_markdown(tmp_path):
+    import base64
+    import re
+
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    app.title.value = "Desk, <script>alert(1)</script>"
+    links = dict(
+        re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
+    )
+    ics = base64.b64decode(links["customer-circle.ics"])
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Desk, <script>alert(1)</script>"
+    page = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))
+    assert "&lt;script&gt;" in page and "<script>alert" not in page
+    markdown = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".md"))
+    assert markdown.startswith("# Desk, &lt;script&gt;alert\\(1\\)&lt;/script&gt;")
+
+
+def test_reopening_with_the_code_finds_the_plan(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    add(app, "Ana", "front line")
+    again, _ = open_app(db, resume=app.participant.resume_code)
+    assert again.circle == app.circle and again.m_list.options[0][0] == "Ana · front line"
