@@ -398,3 +398,75 @@ class Circle:
     cadence: Cadence
     members: tuple[Member, ...] = ()
     agenda: tuple[AgendaBlock, ...] = ()
+
+
+# What a circle session collects, in the method's order.
+STORY_KINDS = ("unhappy", "happy")
+ACTS = ("omission", "commission")
+WHERE = (FRONT_LINE, "support")
+FACTOR_KINDS = ("do not annoy", "delight")
+ACTION_STATUSES = ("open", "done", "dropped")
+
+
+@dataclass(frozen=True)
+class Story:
+    """A customer story told in a circle session; an unhappy one carries its cause."""
+
+    id: int
+    session: int
+    kind: str
+    text: str
+    teller: str = ""
+    act: str = ""
+    where: str = ""
+    prevention: str = ""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A Do-Not-Annoy rule or a delight factor, drawn from one story (or none)."""
+
+    id: int
+    session: int
+    kind: str
+    text: str
+    story: int | None = None
+
+
+@dataclass(frozen=True)
+class Idea:
+    """An idea the team proposed in a session, with its votes by voter."""
+
+    id: int
+    session: int
+    text: str
+    by: str = ""
+    votes: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def total(self) -> int:
+        """All votes cast for the idea."""
+        return sum(n for _, n in self.votes)
+
+
+@dataclass(frozen=True)
+class ActionEvent:
+    """One change in an action's life: opened, updated, done or dropped, in a session."""
+
+    session: int
+    status: str
+    note: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """An owned action carried from session to session until done or dropped."""
+
+    id: int
+    text: str
+    owner: str
+    due: str  # ISO date
+    opened: int  # the session number it was opened in
+    status: str = "open"
+    history: tuple[ActionEvent, ...] = ()

@@ -11,6 +11,8 @@ LOWER_LAYERS = [
     "kit.customer_map",
     "kit.circles",
     "kit.ical",
+    "kit.backlog",
+    "kit.circle_exports",
     "kit.content",
     "kit.store",
     "kit.views",

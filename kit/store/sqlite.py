@@ -7,10 +7,9 @@ Python globals.
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,10 @@ from typing import ParamSpec, TypeVar
 
 from kit.model import Circle, CustomerMap, MapConnection, MapElement, Participant
 from kit.store.circle_files import circle_from_dict, circle_to_dict
+from kit.store.circle_sessions import SCHEMA as SESSIONS_SCHEMA
+from kit.store.circle_sessions import CircleSessions
 from kit.store.codes import new_public_id, new_resume_code, normalise_code
+from kit.store.errors import MapChangedError, StoreError, guarded
 from kit.store.records import AnswerFile
 
 P = ParamSpec("P")
@@ -90,27 +92,6 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class StoreError(RuntimeError):
-    """The store cannot be opened or written; the message says what to do."""
-
-
-class MapChangedError(StoreError):
-    """A map was saved from another window since this one read it."""
-
-
-def _guarded(method: Callable[P, R]) -> Callable[P, R]:
-    # Callers (pages, commands) handle one error type with one plain message;
-    # a locked or damaged file must not surface as a sqlite3 traceback.
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return method(*args, **kwargs)
-        except sqlite3.Error as err:
-            raise StoreError(f"the store could not be read or written ({err}); try again") from err
-
-    return wrapper
-
-
 @dataclass(frozen=True)
 class ImportSummary:
     """What an import did."""
@@ -122,7 +103,7 @@ class ImportSummary:
     maps: int = 0
 
 
-class SQLiteStore:
+class SQLiteStore(CircleSessions):
     """Answers, participants and sessions in one SQLite file.
 
     Parameters
@@ -152,7 +133,8 @@ class SQLiteStore:
                 # page load opens the store, and most find it ready.
                 # executescript commits on its own, so the script carries its transaction.
                 self._db.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
+                    f"BEGIN IMMEDIATE;{_SCHEMA}{SESSIONS_SCHEMA}"
+                    f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
                 )
         except sqlite3.DatabaseError as err:
             raise StoreError(
@@ -189,7 +171,7 @@ class SQLiteStore:
 
     # -- participants ---------------------------------------------------------
 
-    @_guarded
+    @guarded
     def create_participant(
         self, session: str | None = None, display_name: str = "", demo: bool = False
     ) -> Participant:
@@ -207,7 +189,7 @@ class SQLiteStore:
             ).fetchone()
         return _participant(row)
 
-    @_guarded
+    @guarded
     def participant_by_code(self, code: str) -> Participant | None:
         """Return the participant with resume code ``code`` (typed loosely), or None."""
         normal = normalise_code(code)
@@ -218,7 +200,7 @@ class SQLiteStore:
         ).fetchone()
         return _participant(row) if row else None
 
-    @_guarded
+    @guarded
     def ensure_session(self, code: str, demo: bool = False) -> None:
         """Create team session ``code`` when it does not exist yet."""
         with self._write() as db:
@@ -233,7 +215,7 @@ class SQLiteStore:
 
     # -- answers --------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def save_answer(
         self, participant_id: int, instrument: str, item: str, value: str | None
     ) -> str:
@@ -260,7 +242,7 @@ class SQLiteStore:
                 )
         return stamp
 
-    @_guarded
+    @guarded
     def answers(self, participant_id: int, instrument: str) -> dict[str, str]:
         """Return a participant's answers to one instrument, by item."""
         rows = self._db.execute(
@@ -271,7 +253,7 @@ class SQLiteStore:
 
     # -- customer maps ----------------------------------------------------------
 
-    @_guarded
+    @guarded
     def save_map(
         self, participant_id: int, cmap: CustomerMap, expected_version: int | None = None
     ) -> int:
@@ -311,7 +293,7 @@ class SQLiteStore:
         ).fetchone()
         return row["version"] if row else 0
 
-    @_guarded
+    @guarded
     def map_version(self, participant_id: int) -> int:
         """Return the version of a participant's map (0 when they have none)."""
         return self._version(self._db, participant_id)
@@ -343,7 +325,7 @@ class SQLiteStore:
         )
         return version
 
-    @_guarded
+    @guarded
     def customer_map(self, participant_id: int) -> CustomerMap:
         """Return a participant's customer map (empty when they have none)."""
         return self._map(participant_id)
@@ -366,7 +348,7 @@ class SQLiteStore:
             tuple(MapConnection(*r) for r in connections),
         )
 
-    @_guarded
+    @guarded
     def maps(
         self, session: str | None = None, participant_id: int | None = None
     ) -> dict[str, tuple[str, CustomerMap]]:
@@ -381,7 +363,7 @@ class SQLiteStore:
 
     # -- customer circles --------------------------------------------------------
 
-    @_guarded
+    @guarded
     def save_circle(
         self, participant_id: int, circle: Circle, expected_version: int | None = None
     ) -> int:
@@ -415,7 +397,7 @@ class SQLiteStore:
             )
         return current + 1
 
-    @_guarded
+    @guarded
     def circles(self, participant_id: int) -> list[tuple[Circle, int]]:
         """Return a person's circles with their versions, oldest first."""
         rows = self._db.execute(
@@ -426,7 +408,7 @@ class SQLiteStore:
 
     # -- export and import ----------------------------------------------------
 
-    @_guarded
+    @guarded
     def rows(self, session: str | None = None, participant_id: int | None = None) -> list[dict]:
         """Return tidy export rows, optionally for one session or one participant."""
         query = (
@@ -438,13 +420,13 @@ class SQLiteStore:
         query += where + " ORDER BY p.id, a.instrument, a.item"
         return [dict(r) for r in self._db.execute(query, args)]
 
-    @_guarded
+    @guarded
     def session_exists(self, code: str) -> bool:
         """True when team session ``code`` exists."""
         row = self._db.execute("SELECT 1 FROM sessions WHERE code = ?", (code,)).fetchone()
         return row is not None
 
-    @_guarded
+    @guarded
     def import_rows(self, answer_file: AnswerFile, from_page: bool = False) -> ImportSummary:
         """Import validated rows in one transaction: all of them or none.
 

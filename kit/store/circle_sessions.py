@@ -1,0 +1,271 @@
+"""Circle sessions in the store: stories, factors, ideas, votes and the carried-over actions.
+
+Each addition is its own small transaction, row by row, so several browsers
+adding stories and votes to one session at once never overwrite each other
+(every Voilà page has its own kernel; the store is what they share).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from kit.model import Action, ActionEvent, Factor, Idea, Story
+from kit.store.errors import StoreError, guarded
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS circle_sessions (
+    id INTEGER PRIMARY KEY,
+    circle TEXT NOT NULL REFERENCES circles(code) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    held_on TEXT NOT NULL,
+    votes_per_person INTEGER NOT NULL DEFAULT 3,
+    UNIQUE (circle, number)
+);
+CREATE TABLE IF NOT EXISTS stories (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES circle_sessions(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    teller TEXT NOT NULL DEFAULT '',
+    act TEXT NOT NULL DEFAULT '',
+    place TEXT NOT NULL DEFAULT '',
+    prevention TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS factors (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES circle_sessions(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL
+);
+CREATE TABLE IF NOT EXISTS ideas (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES circle_sessions(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    by TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS votes (
+    idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
+    voter TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (idea_id, voter)
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id INTEGER PRIMARY KEY,
+    circle TEXT NOT NULL REFERENCES circles(code) ON DELETE CASCADE,
+    idea_id INTEGER REFERENCES ideas(id) ON DELETE SET NULL,
+    text TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due TEXT NOT NULL,
+    opened INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open'
+);
+CREATE TABLE IF NOT EXISTS action_events (
+    id INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    session INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+"""
+
+
+class NoVotesLeft(StoreError):
+    """A voter has used all their votes in the session."""
+
+
+class CircleSessions:
+    """Store methods for circle sessions; mixed into :class:`kit.store.SQLiteStore`."""
+
+    _db: sqlite3.Connection
+    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+    @guarded
+    def start_session(
+        self, circle: str, held_on: str, votes_per_person: int = 3
+    ) -> tuple[int, int]:
+        """Open the circle's next session; return (session id, session number)."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT coalesce(max(number), 0) AS n FROM circle_sessions WHERE circle = ?",
+                (circle,),
+            ).fetchone()
+            number = row["n"] + 1
+            cursor = db.execute(
+                "INSERT INTO circle_sessions (circle, number, held_on, votes_per_person)"
+                " VALUES (?, ?, ?, ?)",
+                (circle, number, held_on, votes_per_person),
+            )
+        return cursor.lastrowid, number
+
+    @guarded
+    def sessions(self, circle: str) -> list[tuple[int, int, str, int]]:
+        """Return the circle's sessions as (id, number, held_on, votes per person), in order."""
+        rows = self._db.execute(
+            "SELECT id, number, held_on, votes_per_person FROM circle_sessions WHERE circle = ?"
+            " ORDER BY number",
+            (circle,),
+        )
+        return [tuple(r) for r in rows]
+
+    @guarded
+    def add_story(self, session_id: int, story: Story) -> int:
+        """Add a story to a session; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO stories (session_id, kind, text, teller, act, place, prevention)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    story.kind,
+                    story.text,
+                    story.teller,
+                    story.act,
+                    story.where,
+                    story.prevention,
+                ),
+            )
+        return cursor.lastrowid
+
+    @guarded
+    def stories(self, session_id: int) -> list[Story]:
+        """Return a session's stories in the order they were told."""
+        rows = self._db.execute(
+            "SELECT id, session_id, kind, text, teller, act, place, prevention FROM stories"
+            " WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [Story(*r) for r in rows]
+
+    @guarded
+    def add_factor(self, session_id: int, kind: str, text: str, story: int | None) -> int:
+        """Add a Do-Not-Annoy rule or delight factor; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO factors (session_id, kind, text, story_id) VALUES (?, ?, ?, ?)",
+                (session_id, kind, text, story),
+            )
+        return cursor.lastrowid
+
+    @guarded
+    def factors(self, session_id: int) -> list[Factor]:
+        """Return a session's factors in the order they were added."""
+        rows = self._db.execute(
+            "SELECT id, session_id, kind, text, story_id FROM factors WHERE session_id = ?"
+            " ORDER BY id",
+            (session_id,),
+        )
+        return [Factor(*r) for r in rows]
+
+    @guarded
+    def add_idea(self, session_id: int, text: str, by: str = "") -> int:
+        """Add an idea; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)", (session_id, text, by)
+            )
+        return cursor.lastrowid
+
+    @guarded
+    def ideas(self, session_id: int) -> list[Idea]:
+        """Return a session's ideas with their votes, in the order they were proposed."""
+        ideas = self._db.execute(
+            "SELECT id, session_id, text, by FROM ideas WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        ).fetchall()
+        votes: dict[int, list[tuple[str, int]]] = {}
+        for r in self._db.execute(
+            "SELECT v.idea_id, v.voter, v.count FROM votes v JOIN ideas i ON i.id = v.idea_id"
+            " WHERE i.session_id = ? ORDER BY v.voter",
+            (session_id,),
+        ):
+            votes.setdefault(r["idea_id"], []).append((r["voter"], r["count"]))
+        return [
+            Idea(r["id"], r["session_id"], r["text"], r["by"], tuple(votes.get(r["id"], ())))
+            for r in ideas
+        ]
+
+    @guarded
+    def vote(self, idea_id: int, voter: str) -> int:
+        """Give one vote to an idea; return the voter's votes left in the session.
+
+        The check and the vote are one transaction, so two pages voting at once
+        cannot exceed the limit.
+
+        Raises
+        ------
+        NoVotesLeft
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT s.id, s.votes_per_person FROM ideas i JOIN circle_sessions s"
+                " ON s.id = i.session_id WHERE i.id = ?",
+                (idea_id,),
+            ).fetchone()
+            used = db.execute(
+                "SELECT coalesce(sum(v.count), 0) FROM votes v JOIN ideas i ON i.id = v.idea_id"
+                " WHERE i.session_id = ? AND v.voter = ?",
+                (row["id"], voter),
+            ).fetchone()[0]
+            if used >= row["votes_per_person"]:
+                raise NoVotesLeft(f"{voter} has used all {row['votes_per_person']} votes")
+            db.execute(
+                "INSERT INTO votes (idea_id, voter, count) VALUES (?, ?, 1) ON CONFLICT"
+                " (idea_id, voter) DO UPDATE SET count = count + 1",
+                (idea_id, voter),
+            )
+        return row["votes_per_person"] - used - 1
+
+    @guarded
+    def open_action(
+        self,
+        circle: str,
+        session: int,
+        text: str,
+        owner: str,
+        due: str,
+        idea_id: int | None,
+        at: str,
+    ) -> int:
+        """Open an action in session number ``session``; its history starts there."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO actions (circle, idea_id, text, owner, due, opened) VALUES (?, ?, ?, ?, ?, ?)",
+                (circle, idea_id, text, owner, due, session),
+            )
+            db.execute(
+                "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, 'open', '', ?)",
+                (cursor.lastrowid, session, at),
+            )
+        return cursor.lastrowid
+
+    @guarded
+    def update_action(self, action_id: int, session: int, status: str, note: str, at: str) -> None:
+        """Record an action's new status (with a note) in session number ``session``."""
+        with self._write() as db:
+            db.execute("UPDATE actions SET status = ? WHERE id = ?", (status, action_id))
+            db.execute(
+                "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, ?, ?, ?)",
+                (action_id, session, status, note, at),
+            )
+
+    @guarded
+    def actions(self, circle: str) -> list[Action]:
+        """Return the circle's actions with their histories, oldest first."""
+        events: dict[int, list[ActionEvent]] = {}
+        for r in self._db.execute(
+            "SELECT e.action_id, e.session, e.status, e.note, e.at FROM action_events e"
+            " JOIN actions a ON a.id = e.action_id WHERE a.circle = ? ORDER BY e.id",
+            (circle,),
+        ):
+            events.setdefault(r["action_id"], []).append(
+                ActionEvent(r["session"], r["status"], r["note"], r["at"])
+            )
+        rows = self._db.execute(
+            "SELECT id, text, owner, due, opened, status FROM actions WHERE circle = ? ORDER BY id",
+            (circle,),
+        )
+        return [Action(*r, history=tuple(events.get(r["id"], ()))) for r in rows]

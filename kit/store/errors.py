@@ -1,0 +1,32 @@
+"""The store's errors, one type for callers to catch, and the guard that makes them."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says what to do."""
+
+
+class MapChangedError(StoreError):
+    """A map was saved from another window since this one read it."""
+
+
+def guarded(method: Callable[P, R]) -> Callable[P, R]:
+    # Callers (pages, commands) handle one error type with one plain message;
+    # a locked or damaged file must not surface as a sqlite3 traceback.
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as err:
+            raise StoreError(f"the store could not be read or written ({err}); try again") from err
+
+    return wrapper

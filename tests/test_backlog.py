@@ -1,0 +1,101 @@
+"""Circle sessions and the improvement backlog: grouping, votes, and actions carried over."""
+
+import pytest
+
+from kit.backlog import backlog_figures, group_factors, ranked, votes_left
+from kit.content import agenda_template
+from kit.model import Factor, Idea, Story
+from kit.store.circle_sessions import NoVotesLeft
+from kit.ui.circle_planner import new_circle
+
+
+@pytest.fixture
+def circle(store):
+    person = store.create_participant()
+    planned = new_circle(agenda_template())
+    store.save_circle(person.id, planned)
+    return planned.code
+
+
+def test_similar_entries_are_grouped_and_counted_by_the_stories_behind_them():
+    factors = [
+        Factor(1, 1, "do not annoy", "Never ask twice for the address", story=10),
+        Factor(2, 1, "do not annoy", "never ask twice for the address!", story=11),
+        Factor(3, 1, "do not annoy", "Never ask twice for the address", story=11),
+        Factor(4, 1, "do not annoy", "Call back when promised", story=None),
+        Factor(5, 1, "delight", "Remember their name", story=12),
+    ]
+    groups = group_factors(factors, "do not annoy")
+    assert [(g.text, g.stories, len(g.entries)) for g in groups] == [
+        ("Never ask twice for the address", 2, 3),
+        ("Call back when promised", 1, 1),
+    ]
+    assert [g.text for g in group_factors(factors, "delight")] == ["Remember their name"]
+
+
+def test_votes_per_person_are_limited_and_ideas_ranked():
+    ideas = [Idea(1, 1, "A", votes=(("Ana", 2),)), Idea(2, 1, "B", votes=(("ana", 1), ("Bo", 3)))]
+    assert votes_left(ideas, "ANA ", 3) == 0 and votes_left(ideas, "Cy", 3) == 3
+    assert [i.text for i in ranked(ideas)] == ["B", "A"]
+
+
+def test_a_session_keeps_stories_factors_ideas_and_votes(store, circle):
+    session, number = store.start_session(circle, "2027-01-12", votes_per_person=2)
+    assert number == 1
+    story = store.add_story(
+        session,
+        Story(
+            0,
+            session,
+            "unhappy",
+            "Engineer came without the part",
+            "Ana",
+            "omission",
+            "support",
+            "Check the kit list",
+        ),
+    )
+    store.add_factor(session, "do not annoy", "Never arrive without the part", story)
+    idea = store.add_idea(session, "Photo of the lift plate with every call", "Bo")
+    assert store.vote(idea, "Ana") == 1
+    assert store.vote(idea, "Ana") == 0
+    with pytest.raises(NoVotesLeft, match="Ana has used all 2 votes"):
+        store.vote(idea, "Ana")
+    (saved,) = store.stories(session)
+    assert (saved.kind, saved.act, saved.where, saved.teller) == (
+        "unhappy",
+        "omission",
+        "support",
+        "Ana",
+    )
+    assert store.factors(session)[0].story == story
+    assert store.ideas(session)[0].votes == (("Ana", 2),)
+
+
+def test_actions_carry_over_with_their_history(store, circle):
+    first, _ = store.start_session(circle, "2027-01-12")
+    action = store.open_action(circle, 1, "Photo of the lift plate", "Bo", "2027-02-01", None, "t1")
+    second, number = store.start_session(circle, "2027-02-09")
+    assert number == 2
+    (carried,) = store.actions(circle)
+    assert carried.status == "open" and carried.opened == 1  # the next session finds it open
+    store.update_action(action, 2, "open", "Waiting for the phones", "t2")
+    store.start_session(circle, "2027-03-09")
+    store.update_action(action, 3, "done", "Every call has a photo now", "t3")
+    (done,) = store.actions(circle)
+    assert done.status == "done"
+    assert [(e.session, e.status, e.note) for e in done.history] == [
+        (1, "open", ""),
+        (2, "open", "Waiting for the phones"),
+        (3, "done", "Every call has a photo now"),
+    ]
+    store.open_action(circle, 3, "Spare parts van", "Ana", "2027-04-01", None, "t4")
+    figures = backlog_figures(
+        store.actions(circle), [(n, d) for _, n, d, _ in store.sessions(circle)]
+    )
+    assert [(f.opened, f.done, f.open_ages) for f in figures] == [
+        (1, 0, (0,)),
+        (1, 0, (28,)),
+        (2, 1, (0,)),
+    ]
+    assert figures[-1].completion == 0.5
