@@ -130,3 +130,23 @@ def backlog_figures(actions: list[Action], sessions: list[tuple[int, str]]) -> l
                 ages.append((date.fromisoformat(day) - start).days)
         figures.append(SessionFigures(number, day, opened, closed, done, tuple(ages)))
     return figures
+
+
+class EntryError(ValueError):
+    """An entry cannot be added; the message says what to write."""
+
+
+def clean_entry(label: str, text: str, required: bool = True, limit: int = 1000) -> str:
+    """Return typed text tidied, or raise :class:`EntryError` saying what is wrong.
+
+    Examples
+    --------
+    >>> clean_entry("story", "  Came   late ")
+    'Came late'
+    """
+    text = " ".join(str(text).split())
+    if required and not text:
+        raise EntryError(f"Write the {label} first.")
+    if len(text) > limit:
+        raise EntryError(f"Keep the {label} to {limit} characters; it has {len(text)}.")
+    return text

@@ -268,6 +268,40 @@ def customer_map(
     return ax
 
 
+def backlog(figures, ax: Axes | None = None) -> Axes:
+    """Draw the backlog over sessions: completion rate (bars) and median age of open actions.
+
+    Parameters
+    ----------
+    figures : list of kit.backlog.SessionFigures
+        One per session, in order.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+        The completion axis; the age line is on a twin axis.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
+    labels = [f"#{f.session}\n{f.held_on}" for f in figures]
+    rates = [100 * (f.completion or 0) for f in figures]
+    ax.bar(labels, rates, color=_BAR, width=0.55)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("actions done (%)")
+    twin = ax.twinx()
+    ages = [f.median_age if f.median_age is not None else float("nan") for f in figures]
+    twin.plot(labels, ages, "o-", color=_GROW)
+    twin.set_ylabel("median age of open actions (days)", color=_GROW)
+    twin.set_ylim(0, max([a for a in ages if a == a] or [1]) * 1.3 + 1)
+    for side in ("top",):
+        ax.spines[side].set_visible(False)
+        twin.spines[side].set_visible(False)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.figure.tight_layout()
+    return ax
+
+
 def to_png(ax: Axes) -> bytes:
     """Render the axes' figure as PNG bytes and close it."""
     buffer = io.BytesIO()

@@ -74,3 +74,80 @@ def agenda_page(circle: Circle, dates: list[date]) -> str:
         f"<body style='font-family: sans-serif; max-width: 50em; margin: 2em auto'>"
         f"{agenda_html(circle, dates)}</body></html>"
     )
+
+
+def actions_csv(actions) -> str:
+    """Return the circle's actions as CSV, formulas neutralised."""
+    import csv
+    import io
+
+    from kit.store.records import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["action", "owner", "due", "opened_in_session", "status", "last_note"])
+    for a in actions:
+        note = a.history[-1].note if a.history else ""
+        row = [a.text, a.owner, a.due, str(a.opened), a.status, note]
+        writer.writerow([neutralise(cell) for cell in row])
+    return out.getvalue()
+
+
+def stories_html(stories) -> str:
+    """Return the unhappy and happy stories, each unhappy one with its cause."""
+
+    def story(s) -> str:
+        cause = ""
+        if s.kind == "unhappy" and (s.act or s.where or s.prevention):
+            cause = (
+                f"<br><span class='kit-muted'>Cause: {escape(s.act or '?')} at "
+                f"{escape(s.where or '?')}. Would have prevented it: "
+                f"{escape(s.prevention or '—')}</span>"
+            )
+        teller = f" <span class='kit-muted'>({escape(s.teller)})</span>" if s.teller else ""
+        return f"<li>{escape(s.text)}{teller}{cause}</li>"
+
+    parts = []
+    for kind, title in (("unhappy", "Unhappy customers"), ("happy", "Happy customers")):
+        items = "".join(story(s) for s in stories if s.kind == kind)
+        parts.append(f"<h4>{title}</h4><ul class='kit-stories'>{items or '<li>none yet</li>'}</ul>")
+    return "".join(parts)
+
+
+def session_html(number, held_on, stories, groups, ideas, actions) -> str:
+    """Return one session's record as HTML: stories, the two lists, ideas, and the actions."""
+    parts = [f"<h3>Session {number} · {escape(held_on)}</h3>", stories_html(stories)]
+    for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
+        items = "".join(
+            f"<li>{escape(g.text)} <span class='kit-muted'>· {g.stories} "
+            f"stor{'y' if g.stories == 1 else 'ies'}</span></li>"
+            for g in groups.get(kind, [])
+        )
+        parts.append(f"<h4>{title}</h4><ul class='kit-factors'>{items or '<li>none yet</li>'}</ul>")
+    items = "".join(
+        f"<li>{escape(i.text)} <span class='kit-muted'>· {i.total} vote"
+        f"{'' if i.total == 1 else 's'}</span></li>"
+        for i in ideas
+    )
+    parts.append(f"<h4>Ideas</h4><ul class='kit-ideas'>{items or '<li>none yet</li>'}</ul>")
+    parts.append(actions_html(actions))
+    return "".join(parts)
+
+
+def actions_html(actions) -> str:
+    """Return the circle's actions with owner, due date, status and history."""
+    rows = "".join(
+        f"<tr><td>{escape(a.text)}</td><td>{escape(a.owner)}</td><td>{escape(a.due)}</td>"
+        f"<td>#{a.opened}</td><td class='kit-status'>{escape(a.status)}</td><td>"
+        + "; ".join(
+            f"#{e.session} {escape(e.status)}" + (f": {escape(e.note)}" if e.note else "")
+            for e in a.history
+        )
+        + "</td></tr>"
+        for a in actions
+    )
+    return (
+        "<table class='kit-table kit-actions'><caption>Actions</caption><thead><tr><th>Action</th>"
+        "<th>Owner</th><th>Due</th><th>Opened</th><th>Status</th><th>History</th></tr></thead>"
+        f"<tbody>{rows or '<tr><td colspan=6>No actions yet.</td></tr>'}</tbody></table>"
+    )

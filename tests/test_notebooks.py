@@ -71,6 +71,7 @@ def test_notebook_holds_no_logic(path: Path):
             {"resume", "elements_csv", "connections_csv", "store", "report"},
         ),
         ("04_circle_planner.ipynb", {"resume", "store", "report"}),
+        ("05_circle_session.ipynb", {"resume", "store", "report"}),
     ],
 )
 def test_workbook_has_exactly_one_parameters_cell_with_literals(name, parameters):
@@ -247,3 +248,30 @@ def test_papermill_run_of_workbook_04_prints_the_plan(tmp_path):
     html = _outputs_text(executed)
     assert "Desk &lt;i&gt;circle&lt;/i&gt;" in html and "Ana &lt;b&gt; (front line)" in html
     assert "Open actions from last time" in html and "Only 1 member" in html
+
+
+def test_papermill_run_of_workbook_05_is_the_session_summary(tmp_path):
+    from kit.content import agenda_template
+    from kit.model import Story
+    from kit.ui.circle_planner import new_circle
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    circle = new_circle(agenda_template())
+    store.save_circle(person.id, circle)
+    session, _ = store.start_session(circle.code, "2027-01-12")
+    store.add_story(
+        session,
+        Story(0, session, "unhappy", "Late <i>again</i>", "Ana", "omission", "front line", ""),
+    )
+    store.open_action(circle.code, 1, "Text the customer when late", "Bo", "2027-02-01", None, "t")
+    executed = run_workbook(
+        "05_circle_session.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert "Session 1 · 2027-01-12" in html and "Late &lt;i&gt;again&lt;/i&gt;" in html
+    assert "<caption>Actions</caption>" in html and "Text the customer when late" in html
+    assert "data:image/png;base64," in html  # the backlog chart

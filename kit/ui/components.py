@@ -127,6 +127,7 @@ PERSONAL_WORKBOOKS = (
     ("02_focus_and_attitude.ipynb", "2. Focus and attitude"),
     ("03_customer_map.ipynb", "3. Customer map"),
     ("04_circle_planner.ipynb", "4. Circle planner"),
+    ("05_circle_session.ipynb", "5. Circle session"),
 )
 
 

@@ -17,6 +17,7 @@ WORKBOOKS = (
     ("02_focus_and_attitude.ipynb", "Focus and attitude: the four blocks →"),
     ("03_customer_map.ipynb", "The customer map →"),
     ("04_circle_planner.ipynb", "Plan a Customer Circle →"),
+    ("05_circle_session.ipynb", "Run a circle session →"),
 )
 
 

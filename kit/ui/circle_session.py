@@ -1,0 +1,582 @@
+"""Workbook 05, running a Customer Circle: open actions, stories, the two lists, ideas, actions.
+
+The notebook makes one :class:`CircleSessionApp` and calls one method per
+section. Every entry is its own row in the store, written at once, so nothing
+typed is lost on reload; with ``report=True`` the session's record is static
+HTML, so the same notebook is the session summary.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import ipywidgets as widgets
+from IPython.display import HTML
+
+from kit import backlog as bl
+from kit.circle_exports import actions_csv, actions_html, session_html, stories_html
+from kit.ical import due_dates
+from kit.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle, Story
+from kit.store import SQLiteStore, StoreError, open_store
+from kit.ui.components import (
+    EPHEMERAL_NOTICE,
+    Notice,
+    control,
+    download_link,
+    hbox,
+    html,
+    resume_banner,
+    style,
+    vbox,
+)
+from kit.ui.context import ephemeral
+from kit.ui.person import from_link, look_up
+
+WORKBOOK = "05_circle_session.ipynb"
+_NO_STORY = ("(not linked to a story)", None)
+
+
+class CircleSessionApp:
+    """One circle's session and its backlog. Use :meth:`open`, which never raises."""
+
+    def __init__(
+        self,
+        store: SQLiteStore | None,
+        circle: Circle | None = None,
+        participant=None,
+        report: bool = False,
+        problems: tuple[tuple[str, str], ...] = (),
+    ):
+        self.store = store
+        self.circle = circle
+        self.participant = participant
+        self.report = report
+        self.problems = list(problems)
+        self.notice = Notice()
+        self.banner = html(resume_banner(participant.resume_code) if participant else "")
+        self.session_id: int | None = None
+        self.number = 0
+        self.held_on = ""
+        self._parts: dict[str, widgets.Widget] = {}
+        self._load()
+
+    @classmethod
+    def open(cls, resume: str = "", store: str = "", report: bool = False) -> CircleSessionApp:
+        """Open the latest session of the person's first planned circle."""
+        resume, session = from_link(resume, report)
+        try:
+            the_store = open_store(store or None)
+            visitor = look_up(the_store, resume, session)
+            planned = the_store.circles(visitor.participant.id) if visitor.participant else []
+        except StoreError as err:
+            return cls(
+                None, report=report, problems=(("error", f"Circles cannot be read: {err}."),)
+            )
+        problems = list(visitor.problems)
+        if not planned:
+            problems.append(
+                (
+                    "warn",
+                    "There is no planned circle for this resume code yet: plan one in workbook 4 "
+                    "(the Circle planner) with the same code, then come back here.",
+                )
+            )
+            return cls(the_store, None, visitor.participant, report, tuple(problems))
+        return cls(the_store, planned[0][0], visitor.participant, report, tuple(problems))
+
+    # -- data ------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        self.sessions = []
+        self.stories: list[Story] = []
+        self.factors = []
+        self.ideas = []
+        self.actions = []
+        if self.store is None or self.circle is None:
+            return
+        try:
+            self.sessions = self.store.sessions(self.circle.code)
+            if self.sessions:
+                self.session_id, self.number, self.held_on, self.votes_per_person = self.sessions[
+                    -1
+                ]
+                self.stories = self.store.stories(self.session_id)
+                self.factors = self.store.factors(self.session_id)
+                self.ideas = self.store.ideas(self.session_id)
+            self.actions = self.store.actions(self.circle.code)
+        except StoreError as err:
+            self.notice.show("error", f"The session could not be read: {err}.")
+
+    def _do(self, work, done: str) -> bool:
+        """Run one store write; show what happened; redraw. Never raises."""
+        try:
+            work()
+        except (bl.EntryError, StoreError) as err:
+            self.notice.show("error", str(err))
+            return False
+        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
+            self.notice.show("error", f"That could not be saved ({type(err).__name__}: {err}).")
+            return False
+        self._load()
+        self._refresh()
+        self.notice.show("ok", done)
+        return True
+
+    def _need_session(self) -> int:
+        if self.session_id is None:
+            raise bl.EntryError("Start the session first (the button at the top).")
+        return self.session_id
+
+    # -- sections --------------------------------------------------------------------
+
+    def intro(self) -> widgets.Widget | HTML:
+        """Messages, the circle, which session this is, and the button to start the next."""
+        messages = "".join(
+            f"<div class='kit-{kind}' role='alert'>{_esc(text)}</div>"
+            for kind, text in self.problems
+        )
+        if self.report:
+            return HTML(_style() + messages)
+        parts = [style()]
+        if ephemeral():
+            parts.append(html(EPHEMERAL_NOTICE))
+        if messages:
+            parts.append(html(messages))
+        parts.append(self.banner)
+        if self.circle is not None:
+            self.start = control(widgets.Button, button_style="primary")
+            self.start.on_click(lambda _: self.start_next())
+            self.heading = html()
+            parts += [self.heading, self.start, self.notice]
+            self._refresh()
+        return vbox(parts)
+
+    def review(self) -> widgets.Widget | HTML:
+        """The open actions from earlier sessions, to update one by one."""
+        if self.circle is None:
+            return _empty(self.report)
+        if self.report:
+            return HTML("")
+        self.a_pick = control(widgets.Dropdown, description="Action")
+        self.a_status = control(widgets.Dropdown, options=ACTION_STATUSES, description="Now")
+        self.a_note = control(
+            widgets.Text, placeholder="What happened (a reason when dropped)", description="Note"
+        )
+        self.a_update = control(widgets.Button, description="Update action")
+        self.a_update.on_click(lambda _: self.update_action())
+        self.open_list = html()
+        self._refresh()
+        return vbox(
+            [self.open_list, hbox([self.a_pick, self.a_status]), hbox([self.a_note, self.a_update])]
+        )
+
+    def stories_section(self) -> widgets.Widget | HTML:
+        """Unhappy and happy stories; an unhappy one's cause and what would have prevented it."""
+        if self.circle is None:
+            return _empty(self.report)
+        if self.report:
+            return HTML("")
+        self.s_kind = control(
+            widgets.Dropdown,
+            options=[("unhappy customer", "unhappy"), ("happy customer", "happy")],
+            description="Story of a",
+        )
+        self.s_text = control(
+            widgets.Textarea,
+            placeholder="What happened, as the customer would tell it",
+            layout=widgets.Layout(width="98%", height="70px"),
+        )
+        self.s_teller = control(widgets.Text, placeholder="Who brought it", description="Told by")
+        self.s_act = control(
+            widgets.Dropdown,
+            options=[("(cause not known yet)", ""), *[(a, a) for a in ACTS]],
+            description="Cause",
+        )
+        self.s_where = control(
+            widgets.Dropdown,
+            options=[("(where not known yet)", ""), *[(w, w) for w in WHERE]],
+            description="Where",
+        )
+        self.s_prevention = control(
+            widgets.Text, placeholder="What would have prevented it", description="Prevention"
+        )
+        self.s_add = control(widgets.Button, description="Add story", button_style="primary")
+        self.s_add.on_click(lambda _: self.add_story())
+        self.story_list = html()
+        self._refresh()
+        return vbox(
+            [
+                hbox([self.s_kind, self.s_teller]),
+                self.s_text,
+                hbox([self.s_act, self.s_where]),
+                self.s_prevention,
+                self.s_add,
+                self.story_list,
+            ]
+        )
+
+    def lists(self) -> widgets.Widget | HTML:
+        """The Do-Not-Annoy list and delight factors, similar entries grouped and counted."""
+        if self.circle is None:
+            return _empty(self.report)
+        if self.report:
+            return HTML("")
+        self.f_kind = control(widgets.Dropdown, options=FACTOR_KINDS, description="List")
+        self.f_text = control(
+            widgets.Text,
+            placeholder="e.g. Never ask a customer twice for the address",
+            description="Entry",
+        )
+        self.f_story = control(widgets.Dropdown, options=[_NO_STORY], description="From story")
+        self.f_add = control(widgets.Button, description="Add to the list", button_style="primary")
+        self.f_add.on_click(lambda _: self.add_factor())
+        self.f_kind.observe(lambda _: self._story_options(), "value")
+        self.factor_list = html()
+        self._refresh()
+        return vbox(
+            [hbox([self.f_kind, self.f_story]), hbox([self.f_text, self.f_add]), self.factor_list]
+        )
+
+    def ideas_section(self) -> widgets.Widget | HTML:
+        """Ideas, dot-votes, and chosen ideas turned into owned actions."""
+        if self.circle is None:
+            return _empty(self.report)
+        if self.report:
+            return HTML("")
+        self.i_text = control(
+            widgets.Text, placeholder="An idea the team could carry out", description="Idea"
+        )
+        self.i_add = control(widgets.Button, description="Add idea", button_style="primary")
+        self.i_add.on_click(lambda _: self.add_idea())
+        self.v_voter = control(widgets.Text, placeholder="Your name", description="Voter")
+        self.v_idea = control(widgets.Dropdown, description="Vote for")
+        self.v_vote = control(widgets.Button, description="Vote")
+        self.v_vote.on_click(lambda _: self.vote())
+        self.c_idea = control(widgets.Dropdown, description="Chosen idea")
+        self.c_owner = control(widgets.Text, placeholder="One owner", description="Owner")
+        self.c_due = control(widgets.DatePicker, description="Due")
+        self.c_make = control(
+            widgets.Button, description="Make it an action", button_style="success"
+        )
+        self.c_make.on_click(lambda _: self.make_action())
+        self.idea_list = html()
+        self._refresh()
+        return vbox(
+            [
+                hbox([self.i_text, self.i_add]),
+                self.idea_list,
+                hbox([self.v_voter, self.v_idea, self.v_vote]),
+                hbox([self.c_idea, self.c_owner]),
+                hbox([self.c_due, self.c_make]),
+            ]
+        )
+
+    def backlog(self) -> widgets.Widget | HTML:
+        """Every action with its history, and the backlog's figures over sessions."""
+        if self.circle is None:
+            return _empty(self.report)
+        if self.report:
+            return HTML(self._session_html() + self._chart_html())
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
+        self.chart.add_class("kit-chart")
+        self.action_table = html()
+        self._refresh()
+        return vbox([self.action_table, self.chart])
+
+    def downloads(self) -> widgets.Widget | HTML:
+        """The session summary, the actions as CSV and as calendar entries."""
+        if self.report or self.circle is None:
+            return _empty(self.report)
+        self.files = html()
+        self._refresh()
+        return self.files
+
+    # -- actions ---------------------------------------------------------------------
+
+    def start_next(self) -> bool:
+        """Start the circle's next session (the open actions come along)."""
+        number = self.number + 1
+        return self._do(
+            lambda: self.store.start_session(self.circle.code, date.today().isoformat()),
+            f"Session {number} has started: go through the open actions first.",
+        )
+
+    def update_action(self) -> bool:
+        """Record the chosen action's status and note in this session."""
+        action_id, status, note = self.a_pick.value, self.a_status.value, self.a_note.value
+
+        def work():
+            self._need_session()
+            if action_id is None:
+                raise bl.EntryError("Choose an open action first.")
+            text = bl.clean_entry("note", note, required=status == "dropped")
+            self.store.update_action(action_id, self.number, status, text, _now())
+
+        if self._do(work, "Action updated."):
+            self.a_note.value = ""
+            return True
+        return False
+
+    def add_story(self) -> bool:
+        """Add the typed story."""
+        kind = self.s_kind.value
+        unhappy = kind == "unhappy"
+
+        def work():
+            session = self._need_session()
+            story = Story(
+                0,
+                session,
+                kind,
+                bl.clean_entry("story", self.s_text.value),
+                bl.clean_entry("teller's name", self.s_teller.value, required=False, limit=80),
+                self.s_act.value if unhappy else "",
+                self.s_where.value if unhappy else "",
+                bl.clean_entry("prevention", self.s_prevention.value, required=False)
+                if unhappy
+                else "",
+            )
+            self.store.add_story(session, story)
+
+        if self._do(work, f"Added the story of a{'n' if unhappy else ''} {kind} customer."):
+            self.s_text.value = self.s_prevention.value = ""
+            return True
+        return False
+
+    def add_factor(self) -> bool:
+        """Add the typed entry to the Do-Not-Annoy list or the delight factors."""
+        kind, story = self.f_kind.value, self.f_story.value
+
+        def work():
+            session = self._need_session()
+            self.store.add_factor(session, kind, bl.clean_entry("entry", self.f_text.value), story)
+
+        if self._do(
+            work,
+            f"Added to the {'Do-Not-Annoy list' if kind == 'do not annoy' else 'delight factors'}.",
+        ):
+            self.f_text.value = ""
+            return True
+        return False
+
+    def add_idea(self) -> bool:
+        """Add the typed idea."""
+
+        def work():
+            session = self._need_session()
+            self.store.add_idea(session, bl.clean_entry("idea", self.i_text.value))
+
+        if self._do(work, "Idea added."):
+            self.i_text.value = ""
+            return True
+        return False
+
+    def vote(self) -> bool:
+        """Give one vote from the named voter to the chosen idea."""
+        idea, voter = self.v_idea.value, self.v_voter.value
+        left: list[int] = []
+
+        def work():
+            self._need_session()
+            name = bl.clean_entry("voter's name", voter, limit=80)
+            if idea is None:
+                raise bl.EntryError("Choose an idea to vote for.")
+            left.append(self.store.vote(idea, name))
+
+        if not self._do(work, "Vote counted."):
+            return False
+        plural = "" if left[0] == 1 else "s"
+        self.notice.show("ok", f"Vote counted: {left[0]} vote{plural} left for {voter.strip()}.")
+        return True
+
+    def make_action(self) -> bool:
+        """Turn the chosen idea into an action with one owner and a due date."""
+        idea, owner, due = self.c_idea.value, self.c_owner.value, self.c_due.value
+
+        def work():
+            self._need_session()
+            if idea is None:
+                raise bl.EntryError("Choose the idea the team picked.")
+            name = bl.clean_entry("owner", owner, limit=80)
+            if due is None:
+                raise bl.EntryError("Give the action a due date.")
+            text = next(i.text for i in self.ideas if i.id == idea)
+            self.store.open_action(
+                self.circle.code, self.number, text, name, due.isoformat(), idea, _now()
+            )
+
+        if self._do(work, "The idea is now an action: it opens the next session's review."):
+            self.c_owner.value = ""
+            return True
+        return False
+
+    # -- redrawing -------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        if self.circle is None:
+            return
+        if hasattr(self, "heading"):
+            if self.session_id is None:
+                self.heading.value = f"<h3>{_esc(self.circle.title)}</h3><p>No session yet.</p>"
+                self.start.description = "Start session 1"
+            else:
+                self.heading.value = (
+                    f"<h3 class='kit-session'>{_esc(self.circle.title)} · session {self.number} · "
+                    f"{_esc(self.held_on)}</h3>"
+                )
+                self.start.description = f"Start session {self.number + 1}"
+        open_actions = [a for a in self.actions if a.status == "open"]
+        if hasattr(self, "open_list"):
+            self.open_list.value = (
+                "<ul class='kit-open-actions'>"
+                + "".join(
+                    f"<li>{_esc(a.text)} · owner {_esc(a.owner)} · due {_esc(a.due)} · "
+                    f"opened in session {a.opened}</li>"
+                    for a in open_actions
+                )
+                + "</ul>"
+                if open_actions
+                else "<p class='kit-muted'>No open actions.</p>"
+            )
+            _set_options(self.a_pick, [(f"{a.text} ({a.owner})", a.id) for a in open_actions])
+        if hasattr(self, "story_list"):
+            self.story_list.value = stories_html(self.stories)
+        if hasattr(self, "factor_list"):
+            self.factor_list.value = self._lists_html()
+            self._story_options()
+        if hasattr(self, "idea_list"):
+            ranked = bl.ranked(self.ideas)
+            self.idea_list.value = (
+                "<ol class='kit-ideas'>"
+                + "".join(
+                    f"<li>{_esc(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}</li>"
+                    for i in ranked
+                )
+                + "</ol>"
+            )
+            options = [(i.text[:60], i.id) for i in ranked]
+            for box in (self.v_idea, self.c_idea):
+                _set_options(box, options)
+        if hasattr(self, "action_table"):
+            self.action_table.value = actions_html(self.actions)
+            figures = self._figures()
+            if figures and self.actions:
+                from kit.charts import backlog, to_png
+
+                self.chart.value = to_png(backlog(figures))
+                self.chart.layout.display = None
+            else:
+                self.chart.layout.display = "none"
+        if hasattr(self, "files"):
+            self.files.value = self._files_html()
+
+    def _story_options(self) -> None:
+        # Do-Not-Annoy entries come from unhappy stories, delight factors from happy ones.
+        kind = "unhappy" if self.f_kind.value == "do not annoy" else "happy"
+        self.f_story.options = [_NO_STORY] + [
+            (s.text[:60], s.id) for s in self.stories if s.kind == kind
+        ]
+
+    def _figures(self):
+        return bl.backlog_figures(self.actions, [(n, d) for _, n, d, _ in self.sessions])
+
+    def _lists_html(self) -> str:
+        parts = []
+        for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
+            items = "".join(
+                f"<li>{_esc(g.text)} <span class='kit-muted'>· backed by {g.stories} "
+                f"stor{'y' if g.stories == 1 else 'ies'}</span></li>"
+                for g in bl.group_factors(self.factors, kind)
+            )
+            parts.append(
+                f"<h4>{title}</h4><ul class='kit-factors'>{items or '<li class=kit-muted>none yet</li>'}</ul>"
+            )
+        return "".join(parts)
+
+    def _session_html(self) -> str:
+        groups = {kind: bl.group_factors(self.factors, kind) for kind in FACTOR_KINDS}
+        if self.session_id is None:
+            return "<p>No session has been held yet.</p>" + actions_html(self.actions)
+        return session_html(
+            self.number, self.held_on, self.stories, groups, bl.ranked(self.ideas), self.actions
+        )
+
+    def _chart_html(self) -> str:
+        figures = self._figures()
+        if not (figures and self.actions):
+            return ""
+        from kit.charts import backlog, to_png
+        from kit.views import png_img
+
+        return png_img(
+            to_png(backlog(figures)), "Completion rate and age of open actions per session"
+        )
+
+    def _files_html(self) -> str:
+        if not self.actions and self.session_id is None:
+            return "<p class='kit-muted'>The files appear once the first session has started.</p>"
+        page = (
+            "<!doctype html><html><head><meta charset='utf-8'>"
+            f"<title>{_esc(self.circle.title)}</title>{_style()}</head>"
+            "<body style='font-family: sans-serif; max-width: 50em; margin: 2em auto'>"
+            f"<h2>{_esc(self.circle.title)}</h2>{self._session_html()}</body></html>"
+        )
+        stamp = f"{date.today():%Y-%m-%d}"
+        open_items = [
+            (str(a.id), f"{a.text} ({a.owner})", date.fromisoformat(a.due))
+            for a in self.actions
+            if a.status == "open"
+        ]
+        links = [
+            download_link(
+                page,
+                f"circle-session-{self.number}-{stamp}.html",
+                "text/html",
+                "Session summary (HTML)",
+            ),
+            download_link(
+                actions_csv(self.actions),
+                f"circle-actions-{stamp}.csv",
+                "text/csv",
+                "Actions (CSV)",
+            ),
+            download_link(
+                due_dates(self.circle.code, open_items),
+                "circle-actions.ics",
+                "text/calendar",
+                "Open actions' due dates (.ics)",
+            ),
+        ]
+        return "<p>" + " · ".join(links) + "</p>"
+
+
+def _set_options(box: widgets.Dropdown, options: list[tuple[str, object]]) -> None:
+    """Replace a dropdown's choices, keeping the chosen one, else choosing the first.
+
+    A dropdown whose value is None looks chosen in the browser but is not, so
+    a press of its button would be refused for no visible reason.
+    """
+    current = box.value
+    box.options = options
+    values = [v for _, v in options]
+    box.value = current if current in values else (values[0] if values else None)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _esc(text: str) -> str:
+    from html import escape
+
+    return escape(str(text))
+
+
+def _style() -> str:
+    from kit.views import STYLE
+
+    return STYLE
+
+
+def _empty(report: bool) -> widgets.Widget | HTML:
+    return HTML("") if report else html("")
