@@ -8,11 +8,12 @@ person previews are the dates their calendar shows.
 from __future__ import annotations
 
 import calendar as _calendar
+import secrets
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kit.model import FRONT_LINE, ROLE_GROUPS, AgendaBlock, Cadence, Member
+from kit.model import FRONT_LINE, ROLE_GROUPS, AgendaBlock, Cadence, Circle, Member
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1}
@@ -232,3 +233,13 @@ def fit_agenda(blocks: tuple[AgendaBlock, ...], total: int) -> tuple[AgendaBlock
         biggest = max(range(len(minutes)), key=lambda k: minutes[k])
         minutes[biggest] -= 1
     return tuple(replace(b, minutes=m) for b, m in zip(blocks, minutes, strict=True))
+
+
+def new_circle(
+    template: tuple[AgendaBlock, ...], timezone: str = "UTC", today: date | None = None
+) -> Circle:
+    """A first draft: monthly on the second Tuesday at 09:30 for 90 minutes, from today."""
+    first = (today or date.today()).isoformat()
+    cadence = Cadence(1, 2, 1, "09:30", 90, first, timezone)
+    code = f"c-{secrets.token_hex(6)}"
+    return Circle(code, "Customer Circle", cadence, (), fit_agenda(template, 90))

@@ -160,8 +160,9 @@ def _demo(args: argparse.Namespace) -> int:
     )
     if summary.example_code:
         print(
-            "The first demo participant has the example customer map: open "
-            f"03_customer_map.ipynb?resume={summary.example_code}"
+            "The first demo participant has the example customer map and a circle with "
+            f"{summary.circle_sessions} past sessions: open 03_customer_map.ipynb or "
+            f"05_circle_session.ipynb with ?resume={summary.example_code}"
         )
     return 0
 

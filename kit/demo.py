@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 from dataclasses import dataclass
 
-from kit.content import instruments
+from kit.content import ContentError, instruments
 from kit.store import SQLiteStore, records
 from kit.store.map_files import MapFileError, example_map
 from kit.store.sqlite import now
@@ -18,6 +19,7 @@ class DemoSummary:
 
     answers: int
     example_code: str = ""
+    circle_sessions: int = 0
 
 
 def simulate(
@@ -70,7 +72,108 @@ def simulate(
     with contextlib.suppress(MapFileError):
         maps = {people[0]: (stamp, example_map())}
     summary = store.import_rows(records.AnswerFile(tuple(rows), maps=maps))
-    return DemoSummary(summary.answers, summary.resume_codes.get(people[0], "") if maps else "")
+    code = summary.resume_codes.get(people[0], "")
+    sessions = 0
+    with contextlib.suppress(ContentError):
+        owner = store.participant_by_code(code)
+        sessions = demo_circle(store, owner.id, rng) if owner else 0
+    return DemoSummary(summary.answers, code, sessions)
+
+
+_STORIES = [
+    (
+        "unhappy",
+        "The engineer came without the right part and had to come back",
+        "omission",
+        "support",
+        "Check the parts list against the lift model before leaving",
+    ),
+    (
+        "unhappy",
+        "Nobody told the building manager the lift would be off all morning",
+        "omission",
+        "front line",
+        "Call the site contact the day before",
+    ),
+    (
+        "unhappy",
+        "The invoice named the wrong building",
+        "commission",
+        "support",
+        "Take the address from the contract, not from the call",
+    ),
+    ("happy", "The engineer explained the fault to the tenants in plain words", "", "", ""),
+    ("happy", "A stuck lift was running again within the hour", "", "", ""),
+]
+_IDEAS = [
+    "Photograph the lift's plate at every visit",
+    "Text the site contact the day before a visit",
+    "One address field, filled from the contract",
+    "A spare-parts kit per lift model in each van",
+]
+
+
+def demo_circle(store: SQLiteStore, owner: int, rng: random.Random) -> int:
+    """Give ``owner`` a planned circle with three past sessions and a living backlog.
+
+    Returns
+    -------
+    int
+        The number of sessions written.
+    """
+    from datetime import date, timedelta
+
+    from kit.circles import meeting_days, new_circle
+    from kit.content import agenda_template
+    from kit.model import Member, Story
+
+    circle = new_circle(agenda_template(), today=date.today() - timedelta(days=100))
+    members = tuple(
+        Member(n, g)
+        for n, g in [
+            ("Ana", "front line"),
+            ("Bo", "front line"),
+            ("Chen", "front line"),
+            ("Dee", "front line"),
+            ("Eli", "front line"),
+            ("Fay", "IT"),
+            ("Gus", "finance"),
+        ]
+    )
+    circle = dataclasses.replace(circle, title="Demo circle: field service", members=members)
+    store.save_circle(owner, circle)
+    days = meeting_days(circle.cadence, 3)
+    actions: list[int] = []
+    for number, day in enumerate(days, start=1):
+        session, _ = store.start_session(circle.code, day.isoformat())
+        at = f"{day.isoformat()}T10:00:00+00:00"
+        for kind, text, act, where, prevention in rng.sample(_STORIES, 3):
+            story = store.add_story(
+                session,
+                Story(0, session, kind, text, rng.choice(members).name, act, where, prevention),
+            )
+            if kind == "unhappy" and prevention:
+                store.add_factor(session, "do not annoy", prevention, story)
+            elif kind == "happy":
+                store.add_factor(session, "delight", text, story)
+        if number == 2 and actions:
+            store.update_action(actions[0], 2, "done", "Every van carries the list now", at)
+        if number == 3 and len(actions) > 2:
+            store.update_action(
+                actions[2], 3, "dropped", "The contract system cannot do it yet", at
+            )
+        idea = store.add_idea(session, _IDEAS[number - 1])
+        for voter in members[:4]:
+            store.vote(idea, voter.name)
+        due = (day + timedelta(days=30)).isoformat()
+        actions.append(
+            store.open_action(
+                circle.code, number, _IDEAS[number - 1], members[number].name, due, idea, at
+            )
+        )
+        if number == 1:
+            actions.append(store.open_action(circle.code, 1, _IDEAS[3], "Fay", due, None, at))
+    return len(days)
 
 
 def _row(

@@ -3,10 +3,10 @@
 import pytest
 
 from kit.backlog import backlog_figures, group_factors, ranked, votes_left
+from kit.circles import new_circle
 from kit.content import agenda_template
 from kit.model import Factor, Idea, Story
 from kit.store.circle_sessions import NoVotesLeft
-from kit.ui.circle_planner import new_circle
 
 
 @pytest.fixture
@@ -99,3 +99,19 @@ def test_actions_carry_over_with_their_history(store, circle):
         (2, 1, (0,)),
     ]
     assert figures[-1].completion == 0.5
+
+
+def test_kit_demo_gives_a_circle_with_three_past_sessions_and_a_living_backlog(tmp_path, capsys):
+    from kit.cli import main
+    from kit.store import open_store
+
+    db = str(tmp_path / "kit.sqlite3")
+    assert main(["demo", "--participants", "2", "--seed", "3", "--store", db]) == 0
+    out = capsys.readouterr().out
+    assert "a circle with 3 past sessions" in out
+    store = open_store(db)
+    owner = store.participant_by_code(out.split("?resume=")[1].strip())
+    ((circle, _),) = store.circles(owner.id)
+    assert len(store.sessions(circle.code)) == 3
+    statuses = sorted(a.status for a in store.actions(circle.code))
+    assert statuses == ["done", "dropped", "open", "open"]

@@ -346,7 +346,7 @@ def test_kit_demo_gives_the_first_person_the_example_map(tmp_path, capsys):
     db = str(tmp_path / "kit.sqlite3")
     assert main(["demo", "--participants", "3", "--seed", "2", "--store", db]) == 0
     out = capsys.readouterr().out
-    code = out.split("03_customer_map.ipynb?resume=")[1].strip()
+    code = out.split("?resume=")[1].strip()
     person = open_store(db).participant_by_code(code)
     assert open_store(db).customer_map(person.id) == example_map()
     assert len(open_store(db).maps()) == 1

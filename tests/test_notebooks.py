@@ -224,9 +224,9 @@ def test_papermill_run_of_workbook_03_from_the_store_and_from_csv_files(tmp_path
 
 
 def test_papermill_run_of_workbook_04_prints_the_plan(tmp_path):
+    from kit.circles import new_circle
     from kit.content import agenda_template
     from kit.model import Member
-    from kit.ui.circle_planner import new_circle
 
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
@@ -251,9 +251,9 @@ def test_papermill_run_of_workbook_04_prints_the_plan(tmp_path):
 
 
 def test_papermill_run_of_workbook_05_is_the_session_summary(tmp_path):
+    from kit.circles import new_circle
     from kit.content import agenda_template
     from kit.model import Story
-    from kit.ui.circle_planner import new_circle
 
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)

@@ -7,7 +7,6 @@ section. Every change is checked (:mod:`kit.circles`) and saved at once; with
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -59,14 +58,6 @@ def local_timezone() -> str:
         return "UTC"
 
 
-def new_circle(template) -> Circle:
-    """A first draft: monthly on the second Tuesday at 09:30 for 90 minutes, from today."""
-    cadence = Cadence(1, 2, 1, "09:30", 90, date.today().isoformat(), local_timezone())
-    return Circle(
-        f"c-{secrets.token_hex(6)}", "Customer Circle", cadence, (), cc.fit_agenda(template, 90)
-    )
-
-
 class CirclePlannerApp:
     """One coach's circle plan: the editor, the checks and the downloads.
 
@@ -110,7 +101,7 @@ class CirclePlannerApp:
             return cls(
                 None, None, report=report, problems=(("error", f"Plans cannot be read: {err}."),)
             )
-        circle, version = planned[0] if planned else (new_circle(template), 0)
+        circle, version = planned[0] if planned else (cc.new_circle(template, local_timezone()), 0)
         return cls(
             the_store,
             circle,
