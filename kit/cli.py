@@ -107,9 +107,11 @@ def _export(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     rows = store.rows(session=args.session)
     maps = store.maps(session=args.session)
-    what = f"{len(rows)} answers and {len(maps)} customer maps"
+    what = f"{_count(len(rows), 'answer')} and {_count(len(maps), 'customer map')}"
     if args.format == "json":
-        text = records.to_json(rows, maps=maps_for_file(maps)) + "\n"
+        circles = store.circle_records(session=args.session)
+        what += f" and {_count(sum(len(c) for c in circles.values()), 'circle')}"
+        text = records.to_json(rows, maps=maps_for_file(maps), circles=circles) + "\n"
     elif args.table == "answers":
         text, what = records.to_csv(rows), f"{len(rows)} answers"
     else:
@@ -140,6 +142,8 @@ def _import(args: argparse.Namespace) -> int:
         if summary.maps
         else ""
     )
+    if summary.circles:
+        maps += f" and {summary.circles} circle{'s' if summary.circles != 1 else ''}"
     print(
         f"Imported {summary.answers} answers{maps}: {summary.new_participants} new and "
         f"{summary.updated_participants} existing participants, into {store.location}"
@@ -196,6 +200,10 @@ def _check(args: argparse.Namespace) -> int:
         f"{', '.join(i.id for i in found)}{example}"
     )
     return 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 _COMMANDS = {

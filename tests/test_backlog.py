@@ -115,3 +115,55 @@ def test_kit_demo_gives_a_circle_with_three_past_sessions_and_a_living_backlog(t
     assert len(store.sessions(circle.code)) == 3
     statuses = sorted(a.status for a in store.actions(circle.code))
     assert statuses == ["done", "dropped", "open", "open"]
+
+
+def test_circles_travel_whole_through_export_and_import(tmp_path, capsys):
+    import json
+
+    from kit.cli import main
+    from kit.store import import_answers, my_answers_file, open_store
+
+    db, other, out = (str(tmp_path / n) for n in ("a.sqlite3", "b.sqlite3", "all.json"))
+    assert main(["demo", "--participants", "1", "--seed", "4", "--store", db]) == 0
+    code = capsys.readouterr().out.split("?resume=")[1].strip()
+    store = open_store(db)
+    owner = store.participant_by_code(code)
+    ((circle, _),) = store.circles(owner.id)
+    before = store.circle_record(circle.code)
+
+    assert main(["export", "--format", "json", "--out", out, "--store", db]) == 0
+    assert "and 1 circle to" in capsys.readouterr().err
+    assert main(["import", out, "--store", other]) == 0
+    assert "and 1 circle:" in capsys.readouterr().out
+    assert open_store(other).circle_record(circle.code) == before
+
+    # A person's own file restores their circle on another server too.
+    third = open_store(str(tmp_path / "c.sqlite3"))
+    summary = import_answers(third, my_answers_file(store, owner), "mine.json", from_page=True)
+    assert summary.circles == 1
+    assert third.circle_record(circle.code)["actions"] == before["actions"]
+
+    # A broken record imports nothing and names the problem.
+    document = json.loads(my_answers_file(store, owner))
+    document["circles"][owner.public_id][0]["actions"][0]["status"] = "maybe"
+    fourth = open_store(str(tmp_path / "d.sqlite3"))
+    with pytest.raises(Exception, match="has status 'maybe'"):
+        import_answers(fourth, json.dumps(document), "bad.json", from_page=True)
+    assert fourth.rows() == [] and fourth.circle_records() == {}
+
+
+def test_a_circle_in_a_file_cannot_take_over_someone_elses(tmp_path, store, circle):
+    import json
+
+    from kit.store import import_answers, my_answers_file
+
+    owner_rows = store.circle_records()
+    (owner_id,) = owner_rows
+    intruder = store.create_participant()
+    store.save_answer(intruder.id, "hidden_leader", "urgency.1", "3")
+    document = json.loads(my_answers_file(store, intruder))
+    record = owner_rows[owner_id][0]
+    record["updated_at"] = "2099-01-01T00:00:00+00:00"
+    document["circles"] = {intruder.public_id: [record]}
+    with pytest.raises(Exception, match="belongs to someone else"):
+        import_answers(store, json.dumps(document), "x.json", from_page=True)

@@ -47,7 +47,7 @@ def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):
     document = json.loads(out.read_text())
     assert "resume_codes" not in document  # a coach's export never carries access codes
     assert main(["import", str(out), "--store", str(other)]) == 0
-    assert "Imported 60 answers and 1 customer map: 2 new" in capsys.readouterr().out
+    assert "Imported 60 answers and 1 customer map and 1 circle: 2 new" in capsys.readouterr().out
     assert open_store(str(other)).rows() == open_store(str(db)).rows()
 
 

@@ -16,6 +16,7 @@ from kit.content import get_instrument, instruments
 from kit.model import CustomerMap, Participant
 from kit.paths import default_store_path
 from kit.store import records
+from kit.store.circle_files import check_record
 from kit.store.map_files import MapFileError, map_from_dict, map_to_dict
 from kit.store.records import ImportFileError
 from kit.store.sqlite import ImportSummary, SQLiteStore, StoreError
@@ -99,10 +100,12 @@ def import_answers(
     errors = records.validate(answer_file, _check_answer, name)
     maps, map_errors = _checked_maps(answer_file.maps, name)
     errors += map_errors
+    circles, circle_errors = _checked_circles(answer_file.circles, name)
+    errors += circle_errors
     if errors:
         raise ImportFileError(errors)
     rated = {(i.id, item.id) for i in instruments().values() for item in i.items}
-    normal = replace(records.normalised(answer_file, rated), maps=maps)
+    normal = replace(records.normalised(answer_file, rated), maps=maps, circles=circles)
     return store.import_rows(normal, from_page=from_page)
 
 
@@ -126,6 +129,21 @@ def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMa
     return maps, errors
 
 
+def _checked_circles(raw: dict, name: str) -> tuple[dict[str, list[dict]], list[str]]:
+    circles: dict[str, list[dict]] = {}
+    errors: list[str] = []
+    for public_id, records_ in raw.items():
+        if not isinstance(records_, list):
+            errors.append(f"{name}: circles of {public_id} must be a list")
+            continue
+        for n, record in enumerate(records_, start=1):
+            problems = check_record(record, f"{name}: circle {n} of {public_id}")
+            errors += problems
+            if not problems:
+                circles.setdefault(str(public_id), []).append(record)
+    return circles, errors
+
+
 def maps_for_file(stored: dict[str, tuple[str, CustomerMap]]) -> dict[str, dict]:
     """Return stored maps as the plain data an answer file carries."""
     return {
@@ -139,6 +157,7 @@ def my_answers_file(store: SQLiteStore, participant: Participant) -> str:
     return records.to_json(
         rows,
         maps=maps_for_file(store.maps(participant_id=participant.id)),
+        circles=store.circle_records(participant_id=participant.id),
         resume_codes={participant.public_id: participant.resume_code},
         display_names={participant.public_id: participant.display_name}
         if participant.display_name

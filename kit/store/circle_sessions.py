@@ -7,6 +7,7 @@ adding stories and votes to one session at once never overwrite each other
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -269,3 +270,139 @@ class CircleSessions:
             (circle,),
         )
         return [Action(*r, history=tuple(events.get(r["id"], ()))) for r in rows]
+
+    # -- whole circles, for answer files --------------------------------------------
+
+    @guarded
+    def circle_record(self, code: str) -> dict:
+        """Return one circle with every session, entry, vote and action, as plain data.
+
+        Links inside the record use positions (a factor's story is its index in
+        the session's stories; an action's idea is (session number, index)),
+        so the record can be written into another store with new row ids.
+        """
+        row = self._db.execute(
+            "SELECT settings, updated_at FROM circles WHERE code = ?", (code,)
+        ).fetchone()
+        record: dict = {"updated_at": row["updated_at"], "circle": json.loads(row["settings"])}
+        sessions = []
+        idea_place: dict[int, tuple[int, int]] = {}
+        for session_id, number, held_on, votes in self.sessions(code):
+            stories = self.stories(session_id)
+            position = {s.id: n for n, s in enumerate(stories)}
+            ideas = self.ideas(session_id)
+            for n, idea in enumerate(ideas):
+                idea_place[idea.id] = (number, n)
+            sessions.append(
+                {
+                    "number": number,
+                    "held_on": held_on,
+                    "votes_per_person": votes,
+                    "stories": [
+                        {
+                            k: getattr(s, k)
+                            for k in ("kind", "text", "teller", "act", "where", "prevention")
+                        }
+                        for s in stories
+                    ],
+                    "factors": [
+                        {"kind": f.kind, "text": f.text, "story": position.get(f.story)}
+                        for f in self.factors(session_id)
+                    ],
+                    "ideas": [
+                        {"text": i.text, "by": i.by, "votes": [list(v) for v in i.votes]}
+                        for i in ideas
+                    ],
+                }
+            )
+        record["sessions"] = sessions
+        idea_of = {
+            r["id"]: r["idea_id"]
+            for r in self._db.execute("SELECT id, idea_id FROM actions WHERE circle = ?", (code,))
+        }
+        record["actions"] = [
+            {
+                "text": a.text,
+                "owner": a.owner,
+                "due": a.due,
+                "opened": a.opened,
+                "status": a.status,
+                "idea": list(idea_place[idea_of[a.id]])
+                if idea_of.get(a.id) in idea_place
+                else None,
+                "history": [
+                    {"session": e.session, "status": e.status, "note": e.note, "at": e.at}
+                    for e in a.history
+                ],
+            }
+            for a in self.actions(code)
+        ]
+        return record
+
+    @staticmethod
+    def _put_circle_record(db: sqlite3.Connection, participant_id: int, record: dict) -> None:
+        """Write a checked circle record, replacing the circle if it is there."""
+        code = record["circle"]["code"]
+        db.execute("DELETE FROM circles WHERE code = ?", (code,))  # cascades to sessions, actions
+        db.execute(
+            "INSERT INTO circles (code, participant_id, settings, updated_at) VALUES (?, ?, ?, ?)",
+            (
+                code,
+                participant_id,
+                json.dumps(record["circle"], ensure_ascii=False),
+                record["updated_at"],
+            ),
+        )
+        idea_ids: dict[tuple[int, int], int] = {}
+        for s in record["sessions"]:
+            session_id = db.execute(
+                "INSERT INTO circle_sessions (circle, number, held_on, votes_per_person)"
+                " VALUES (?, ?, ?, ?)",
+                (code, s["number"], s["held_on"], s["votes_per_person"]),
+            ).lastrowid
+            story_ids = [
+                db.execute(
+                    "INSERT INTO stories (session_id, kind, text, teller, act, place, prevention)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        session_id,
+                        t["kind"],
+                        t["text"],
+                        t["teller"],
+                        t["act"],
+                        t["where"],
+                        t["prevention"],
+                    ),
+                ).lastrowid
+                for t in s["stories"]
+            ]
+            for f in s["factors"]:
+                story = story_ids[f["story"]] if f["story"] is not None else None
+                db.execute(
+                    "INSERT INTO factors (session_id, kind, text, story_id) VALUES (?, ?, ?, ?)",
+                    (session_id, f["kind"], f["text"], story),
+                )
+            for n, i in enumerate(s["ideas"]):
+                idea_id = db.execute(
+                    "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)",
+                    (session_id, i["text"], i["by"]),
+                ).lastrowid
+                idea_ids[(s["number"], n)] = idea_id
+                for voter, count in i["votes"]:
+                    db.execute(
+                        "INSERT INTO votes (idea_id, voter, count) VALUES (?, ?, ?)",
+                        (idea_id, voter, count),
+                    )
+        for a in record["actions"]:
+            idea = idea_ids.get(tuple(a["idea"])) if a["idea"] else None
+            action_id = db.execute(
+                "INSERT INTO actions (circle, idea_id, text, owner, due, opened, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, idea, a["text"], a["owner"], a["due"], a["opened"], a["status"]),
+            ).lastrowid
+            for e in a["history"]:
+                db.execute(
+                    "INSERT INTO action_events (action_id, session, status, note, at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (action_id, e["session"], e["status"], e["note"], e["at"]),
+                )

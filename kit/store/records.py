@@ -36,6 +36,8 @@ class AnswerFile:
     # Customer maps by participant: plain data as read from JSON, or (time
     # stamp, CustomerMap) once kit.store.import_answers has checked them.
     maps: dict[str, Any] = field(default_factory=dict)
+    # Planned circles with their sessions, by participant: a list of records each.
+    circles: dict[str, Any] = field(default_factory=dict)
 
 
 class ImportFileError(ValueError):
@@ -77,6 +79,7 @@ def to_json(
     resume_codes: dict[str, str] | None = None,
     display_names: dict[str, str] | None = None,
     maps: dict[str, dict] | None = None,
+    circles: dict[str, list] | None = None,
 ) -> str:
     """Write rows as the kit's JSON answer file.
 
@@ -105,6 +108,8 @@ def to_json(
         document["display_names"] = display_names
     if maps:
         document["maps"] = maps
+    if circles:
+        document["circles"] = circles
     return json.dumps(document, indent=1, ensure_ascii=False)
 
 
@@ -141,6 +146,7 @@ def _parse_json(text: str, name: str) -> AnswerFile:
     codes: dict[str, str] = {}
     names: dict[str, str] = {}
     maps: dict[str, Any] = {}
+    circles: dict[str, Any] = {}
     if isinstance(document, dict):
         if document.get("format") != FORMAT:
             raise ImportFileError(
@@ -156,7 +162,8 @@ def _parse_json(text: str, name: str) -> AnswerFile:
         codes = document.get("resume_codes") or {}
         names = document.get("display_names") or {}
         maps = document.get("maps") or {}
-        if not all(isinstance(x, dict) for x in (codes, names, maps)):
+        circles = document.get("circles") or {}
+        if not all(isinstance(x, dict) for x in (codes, names, maps, circles)):
             raise ImportFileError(
                 [f"{name}: 'resume_codes', 'display_names' and 'maps' must be objects"]
             )
@@ -165,7 +172,7 @@ def _parse_json(text: str, name: str) -> AnswerFile:
     if not isinstance(raw_rows, list) or not all(isinstance(r, dict) for r in raw_rows):
         raise ImportFileError([f"{name}: 'rows' must be a list of objects, one per answer"])
     rows = tuple({k: "" if v is None else str(v) for k, v in r.items()} for r in raw_rows)
-    return AnswerFile(rows, {str(k): str(v) for k, v in codes.items()}, names, maps)
+    return AnswerFile(rows, {str(k): str(v) for k, v in codes.items()}, names, maps, circles)
 
 
 def _parse_csv(text: str, name: str) -> AnswerFile:
@@ -214,7 +221,11 @@ def normalised(answer_file: AnswerFile, rated: set[tuple[str, str]]) -> AnswerFi
             clean["value"] = str(int(row["value"]))
         rows.append(clean)
     return AnswerFile(
-        tuple(rows), answer_file.resume_codes, answer_file.display_names, answer_file.maps
+        tuple(rows),
+        answer_file.resume_codes,
+        answer_file.display_names,
+        answer_file.maps,
+        answer_file.circles,
     )
 
 
@@ -234,7 +245,7 @@ def validate(
         Used in messages.
     """
     errors: list[str] = []
-    if not answer_file.rows and not answer_file.maps:
+    if not answer_file.rows and not answer_file.maps and not answer_file.circles:
         return [f"{name} has no answers in it"]
     seen: dict[tuple[str, str, str], int] = {}
     for number, row in enumerate(answer_file.rows, start=1):

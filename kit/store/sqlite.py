@@ -101,6 +101,7 @@ class ImportSummary:
     updated_participants: int
     resume_codes: dict[str, str]
     maps: int = 0
+    circles: int = 0
 
 
 class SQLiteStore(CircleSessions):
@@ -406,6 +407,22 @@ class SQLiteStore(CircleSessions):
         )
         return [(circle_from_dict(json.loads(r["settings"])), r["version"]) for r in rows]
 
+    @guarded
+    def circle_records(
+        self, session: str | None = None, participant_id: int | None = None
+    ) -> dict[str, list[dict]]:
+        """Return whole circles (sessions and actions included) by owner's public id."""
+        where, args = _filter(session, participant_id)
+        rows = self._db.execute(
+            "SELECT p.public_id, c.code FROM circles c JOIN participants p"
+            " ON p.id = c.participant_id" + where + " ORDER BY c.rowid",
+            args,
+        ).fetchall()
+        records: dict[str, list[dict]] = {}
+        for r in rows:
+            records.setdefault(r["public_id"], []).append(self.circle_record(r["code"]))
+        return records
+
     # -- export and import ----------------------------------------------------
 
     @guarded
@@ -450,7 +467,7 @@ class SQLiteStore(CircleSessions):
         by_participant: dict[str, list[dict[str, str]]] = {}
         for row in answer_file.rows:
             by_participant.setdefault(row["participant"], []).append(row)
-        for public_id in answer_file.maps:
+        for public_id in (*answer_file.maps, *answer_file.circles):
             by_participant.setdefault(public_id, [])
         if from_page and len(by_participant) != 1:
             raise StoreError(
@@ -458,7 +475,7 @@ class SQLiteStore(CircleSessions):
                 "'Download my answers' (a coach imports team files with kit import)"
             )
         codes_out: dict[str, str] = {}
-        new = updated = count = maps = 0
+        new = updated = count = maps = circles = 0
         with self._write() as db:
             for public_id, rows in by_participant.items():
                 file_code = normalise_code(answer_file.resume_codes.get(public_id, "")) or None
@@ -532,7 +549,20 @@ class SQLiteStore(CircleSessions):
                     if stored is None or stamp >= stored["updated_at"]:
                         self._put_map(db, pid, cmap, stamp)
                         maps += 1
-        return ImportSummary(count, new, updated, codes_out, maps)
+                for record in answer_file.circles.get(public_id, []):
+                    code = record["circle"]["code"]
+                    stored = db.execute(
+                        "SELECT participant_id, updated_at FROM circles WHERE code = ?", (code,)
+                    ).fetchone()
+                    if stored is not None and stored["participant_id"] != pid:
+                        raise StoreError(
+                            f"circle {code} in this file belongs to someone else in the store"
+                        )
+                    # As with answers and maps, the newer circle wins.
+                    if stored is None or record["updated_at"] >= stored["updated_at"]:
+                        self._put_circle_record(db, pid, record)
+                        circles += 1
+        return ImportSummary(count, new, updated, codes_out, maps, circles)
 
 
 def _filter(session: str | None, participant_id: int | None) -> tuple[str, list[object]]:
