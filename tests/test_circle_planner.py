@@ -91,3 +91,13 @@ def test_reopening_with_the_code_finds_the_plan(tmp_path):
     add(app, "Ana", "front line")
     again, _ = open_app(db, resume=app.participant.resume_code)
     assert again.circle == app.circle and again.m_list.options[0][0] == "Ana · front line"
+
+
+def test_agenda_block_titles_can_be_reworded(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    app.block_titles[3].value = "What we never do to a customer"
+    stored = open_store(db).circles(app.participant.id)[0][0]
+    assert stored.agenda[3].title == "What we never do to a customer"
+    app.block_titles[3].value = "   "
+    assert "Give the block a title" in app.notice.value

@@ -127,3 +127,19 @@ def test_files_carry_the_summary_the_actions_csv_and_due_dates(planned):
 
     (event,) = Calendar.from_ical(base64.b64decode(links["circle-actions.ics"])).walk("VEVENT")
     assert event.decoded("DTSTART") == date(2027, 2, 1)
+
+
+def test_votes_per_person_can_be_set_for_the_session(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    app.v_each.value = 1
+    assert "Each person now has 1 vote" in app.notice.value
+    app.i_text.value = "An idea"
+    app.i_add.click()
+    app.v_voter.value = "Bo"
+    app.v_vote.click()
+    assert "0 votes left for Bo" in app.notice.value
+    app.v_vote.click()
+    assert "Bo has used all 1 votes" in app.notice.value
+    assert open_app(db, code).v_each.value == 1

@@ -113,6 +113,14 @@ class CircleSessions:
         return [tuple(r) for r in rows]
 
     @guarded
+    def set_votes_per_person(self, session_id: int, votes: int) -> None:
+        """Change how many votes each person has in a session (votes cast stay)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE circle_sessions SET votes_per_person = ? WHERE id = ?", (votes, session_id)
+            )
+
+    @guarded
     def add_story(self, session_id: int, story: Story) -> int:
         """Add a story to a session; return its id."""
         with self._write() as db:

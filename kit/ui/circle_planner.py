@@ -262,6 +262,7 @@ class CirclePlannerApp:
         if self.report:
             return HTML(agenda_html(self.circle, self._dates()))
         self.block_minutes = []
+        self.block_titles = []
         rows = []
         for index, block in enumerate(self.circle.agenda):
             box = control(
@@ -272,17 +273,12 @@ class CirclePlannerApp:
                 description=f"{index + 1}.",
             )
             box.observe(lambda c, i=index: self._minutes_changed(i, c["new"]), "value")
+            title = control(widgets.Text, value=block.title, continuous_update=False)
+            title.observe(lambda c, i=index: self._title_changed(i, c["new"]), "value")
             self.block_minutes.append(box)
-            rows.append(
-                hbox(
-                    [
-                        box,
-                        html(
-                            f"<b>{_esc(block.title)}</b><br><span class='kit-muted'>{_esc(block.guide)}</span>"
-                        ),
-                    ]
-                )
-            )
+            self.block_titles.append(title)
+            guide = html(f"<span class='kit-muted'>{_esc(block.guide)}</span>")
+            rows.append(vbox([hbox([box, title]), guide]))
         self.fit = control(widgets.Button, description="Fit to the meeting's length")
         self.fit.on_click(lambda _: self.fit_agenda())
         self.agenda_total = html()
@@ -360,6 +356,15 @@ class CirclePlannerApp:
         blocks = list(self.circle.agenda)
         blocks[index] = replace(blocks[index], minutes=int(value or 1))
         self._set(agenda=tuple(blocks))
+
+    def _title_changed(self, index: int, value: str) -> None:
+        title = " ".join(value.split())
+        if not title or len(title) > 120:
+            self.notice.show("error", "Give the block a title of up to 120 characters.")
+            return
+        blocks = list(self.circle.agenda)
+        blocks[index] = replace(blocks[index], title=title)
+        self._set(agenda=tuple(blocks), done=f"Block {index + 1} is now called {title}.")
 
     def _dates(self) -> list[date]:
         try:

@@ -55,6 +55,8 @@ class CircleSessionApp:
         self.notice = Notice()
         self.banner = html(resume_banner(participant.resume_code) if participant else "")
         self.session_id: int | None = None
+        self.votes_per_person = 3
+        self._filling_votes = False
         self.number = 0
         self.held_on = ""
         self._parts: dict[str, widgets.Widget] = {}
@@ -248,6 +250,14 @@ class CircleSessionApp:
         )
         self.i_add = control(widgets.Button, description="Add idea", button_style="primary")
         self.i_add.on_click(lambda _: self.add_idea())
+        self.v_each = control(
+            widgets.BoundedIntText,
+            value=self._votes_each(),
+            min=1,
+            max=20,
+            description="Votes each",
+        )
+        self.v_each.observe(lambda c: self.set_votes_each(c["new"]), "value")
         self.v_voter = control(widgets.Text, placeholder="Your name", description="Voter")
         self.v_idea = control(widgets.Dropdown, description="Vote for")
         self.v_vote = control(widgets.Button, description="Vote")
@@ -265,6 +275,7 @@ class CircleSessionApp:
             [
                 hbox([self.i_text, self.i_add]),
                 self.idea_list,
+                self.v_each,
                 hbox([self.v_voter, self.v_idea, self.v_vote]),
                 hbox([self.c_idea, self.c_owner]),
                 hbox([self.c_due, self.c_make]),
@@ -389,6 +400,19 @@ class CircleSessionApp:
         self.notice.show("ok", f"Vote counted: {left[0]} vote{plural} left for {voter.strip()}.")
         return True
 
+    def set_votes_each(self, votes: int) -> bool:
+        """Set how many dot votes each person has in this session."""
+        if self._filling_votes:
+            return False
+
+        def work():
+            self.store.set_votes_per_person(self._need_session(), int(votes))
+
+        return self._do(work, f"Each person now has {votes} vote{'' if votes == 1 else 's'}.")
+
+    def _votes_each(self) -> int:
+        return self.votes_per_person if self.session_id is not None else 3
+
     def make_action(self) -> bool:
         """Turn the chosen idea into an action with one owner and a due date."""
         idea, owner, due = self.c_idea.value, self.c_owner.value, self.c_due.value
@@ -444,6 +468,12 @@ class CircleSessionApp:
         if hasattr(self, "factor_list"):
             self.factor_list.value = self._lists_html()
             self._story_options()
+        if hasattr(self, "v_each") and self.v_each.value != self._votes_each():
+            self._filling_votes = True
+            try:
+                self.v_each.value = self._votes_each()
+            finally:
+                self._filling_votes = False
         if hasattr(self, "idea_list"):
             ranked = bl.ranked(self.ideas)
             self.idea_list.value = (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from icalendar import Calendar
 
 from tests.browser.test_focus_and_map import dropdown
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT, resume_code
@@ -14,13 +17,19 @@ def ok(page, text: str) -> None:
     page.locator(".kit-ok", has_text=text).last.wait_for(timeout=20_000)
 
 
-def test_run_a_session_and_find_its_action_open_in_the_next(page, server, browser):
+def test_plan_take_the_ics_run_a_session_and_find_its_action_open_in_the_next(
+    page, server, browser
+):
     # Plan the circle (workbook 4), which gives the resume code.
     page.goto(server.page("04_circle_planner.ipynb"))
     page.wait_for_selector(".kit-cadence", state="visible", timeout=LOAD_TIMEOUT)
     page.get_by_placeholder("Name").fill("Ana")
     page.get_by_role("button", name="Add member").click()
     ok(page, "Added Ana.")
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_text("Calendar file (.ics)").click()
+    (event,) = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
+    assert "FREQ=MONTHLY" in event["RRULE"].to_ical().decode()
     code = resume_code(page)
 
     page.goto(server.page("05_circle_session.ipynb", f"resume={code}"))
