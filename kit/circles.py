@@ -74,6 +74,12 @@ def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date | Non
 
 def check_cadence(cadence: Cadence) -> Cadence:
     """Return the cadence if it can be used; raise :class:`CircleError` saying what to fix."""
+    ints = (cadence.months, cadence.ordinal, cadence.weekday, cadence.minutes)
+    if any(isinstance(n, bool) or not isinstance(n, int) for n in ints):
+        raise CircleError("The cadence's month step, rule, weekday and minutes must be numbers.")
+    texts = (cadence.start, cadence.first, cadence.timezone, cadence.place)
+    if any(not isinstance(t, str) for t in texts) or len(cadence.place) > 300:
+        raise CircleError("The cadence's time, date, time zone and place must be text.")
     if cadence.months not in (1, 2):
         raise CircleError("A circle meets every month or every two months.")
     if cadence.ordinal not in (1, 2, 3, 4, 5, -1) or not 0 <= cadence.weekday <= 6:
@@ -90,19 +96,20 @@ def check_cadence(cadence: Cadence) -> Cadence:
         raise CircleError(f"'{cadence.first}' is not a date: write it as 2027-01-12.") from None
     try:
         ZoneInfo(cadence.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
         raise CircleError(
             f"'{cadence.timezone}' is not a time zone: use a name such as Europe/Amsterdam."
         ) from None
     return cadence
 
 
-def meeting_days(cadence: Cadence, count: int = 6) -> list[date]:
+def meeting_days(cadence: Cadence, count: int = 6, since: date | None = None) -> list[date]:
     """Return the next ``count`` meeting days from the cadence's first date on.
 
     The months step from the first date's month by ``cadence.months``; a month
     without the day (no fifth Tuesday) has no meeting, as calendar apps do
-    with the same rule.
+    with the same rule. ``since`` skips meetings before it (a preview shows
+    what is still to come).
 
     Examples
     --------
@@ -111,11 +118,13 @@ def meeting_days(cadence: Cadence, count: int = 6) -> list[date]:
     ['2027-03-30', '2027-11-30', '2028-05-30']
     """
     check_cadence(cadence)
-    first = date.fromisoformat(cadence.first)
-    year, month = first.year, first.month
+    start = date.fromisoformat(cadence.first)
+    first = max(start, since) if since else start
+    year, month = start.year, start.month
     days: list[date] = []
-    # Five years of months is far more than any rule needs to find six meetings.
-    for _ in range(60 // cadence.months + 1):
+    # Five years past the first wanted day is far more than any rule needs.
+    span = (first.year - start.year) * 12 + first.month - start.month + 60
+    for _ in range(span // cadence.months + 1):
         day = nth_weekday(year, month, cadence.ordinal, cadence.weekday)
         if day is not None and day >= first:
             days.append(day)
@@ -135,6 +144,17 @@ def meetings(cadence: Cadence, count: int = 6) -> list[tuple[datetime, datetime]
         begins = datetime.combine(day, start, tzinfo=zone)
         out.append((begins, begins + timedelta(minutes=cadence.minutes)))
     return out
+
+
+def cadence_warning(cadence: Cadence) -> str:
+    """Say what a user should know about an unusual rule, or return ""."""
+    if cadence.ordinal == 5:
+        return (
+            f"Not every month has a fifth {WEEKDAYS[cadence.weekday]}: those months have no "
+            'meeting, and some calendar apps (Outlook among them) read "fifth" as "last". '
+            '"Last" is the safer rule.'
+        )
+    return ""
 
 
 def cadence_words(cadence: Cadence) -> str:

@@ -157,11 +157,11 @@ def demo_circle(store: SQLiteStore, owner: int, rng: random.Random) -> int:
             elif kind == "happy":
                 store.add_factor(session, "delight", text, story)
         if number == 2 and actions:
-            store.update_action(actions[0], 2, "done", "Every van carries the list now", at)
-        if number == 3 and len(actions) > 2:
             store.update_action(
-                actions[2], 3, "dropped", "The contract system cannot do it yet", at
+                actions[0], 2, "done", "Every visit report now has the plate's photo", at
             )
+        if number == 3 and len(actions) > 2:
+            store.update_action(actions[2], 3, "dropped", "The phones cannot send texts yet", at)
         idea = store.add_idea(session, _IDEAS[number - 1])
         for voter in members[:4]:
             store.vote(idea, voter.name)

@@ -1,5 +1,7 @@
 """Circle sessions and the improvement backlog: grouping, votes, and actions carried over."""
 
+import re
+
 import pytest
 
 from kit.backlog import backlog_figures, group_factors, ranked, votes_left
@@ -167,3 +169,102 @@ def test_a_circle_in_a_file_cannot_take_over_someone_elses(tmp_path, store, circ
     document["circles"] = {intruder.public_id: [record]}
     with pytest.raises(Exception, match="belongs to someone else"):
         import_answers(store, json.dumps(document), "x.json", from_page=True)
+
+
+def test_an_older_file_of_a_circle_never_replaces_sessions_held_since(tmp_path, capsys):
+    from kit.cli import main
+    from kit.store import import_answers, my_answers_file, open_store
+
+    db = str(tmp_path / "kit.sqlite3")
+    main(["demo", "--participants", "1", "--seed", "5", "--store", db])
+    code = capsys.readouterr().out.split("?resume=")[1].strip()
+    store = open_store(db)
+    owner = store.participant_by_code(code)
+    ((circle, _),) = store.circles(owner.id)
+    old_file = my_answers_file(store, owner)
+    import time
+
+    time.sleep(1.1)  # time stamps are to the second
+    store.start_session(circle.code, "2027-05-11")
+    summary = import_answers(store, old_file, "old.json", from_page=True)
+    assert summary.circles == 0 and len(store.sessions(circle.code)) == 4
+
+
+def test_votes_count_one_person_however_the_name_is_typed(store, circle):
+    session, _ = store.start_session(circle, "2027-01-12", votes_per_person=2)
+    idea = store.add_idea(session, "An idea")
+    store.vote(idea, "Bo")
+    store.vote(idea, " bo ")
+    with pytest.raises(NoVotesLeft):
+        store.vote(idea, "BO")
+    assert store.ideas(session)[0].votes == (("Bo", 2),)
+
+
+def test_votes_from_many_processes_at_once_never_exceed_the_limit(store, circle):
+    import subprocess
+    import sys
+
+    session, _ = store.start_session(circle, "2027-01-12", votes_per_person=3)
+    idea = store.add_idea(session, "An idea")
+    code = (
+        "import sys\n"
+        "from kit.store import open_store\n"
+        "from kit.store.circle_sessions import NoVotesLeft\n"
+        f"s = open_store({str(store.path)!r})\n"
+        "for _ in range(3):\n"
+        "    try:\n"
+        f"        s.vote({idea}, 'Ana')\n"
+        "    except NoVotesLeft:\n"
+        "        pass\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(6)]
+    assert all(p.wait(timeout=60) == 0 for p in procs)
+    assert store.ideas(session)[0].total == 3
+
+
+def test_a_second_window_cannot_start_a_second_session(store, circle):
+    from kit.store.circle_sessions import SessionMovedOn
+
+    store.start_session(circle, "2027-01-12", after=0)
+    with pytest.raises(SessionMovedOn, match="session 1 was started in another window"):
+        store.start_session(circle, "2027-01-12", after=0)
+    assert len(store.sessions(circle)) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("sessions", 0, "held_on"), "last week", "a session needs a number and a date"),
+        (("actions", 0, "due"), "soon", "needs a text, an owner and a due date"),
+        (("actions", 0, "opened"), "abc", "was opened in a session that is not in the file"),
+        (("sessions", 0, "votes_per_person"), "x", "votes per person must be 1 to 20"),
+        (("circle", "agenda", 0, "guide"), None, "an id, a title and a guide as text"),
+        (("circle", "members", 0, "name"), 5, "a name of up to 80 characters"),
+        (("circle", "cadence", "timezone"), "Europe", "not a time zone"),
+        (("circle", "cadence", "ordinal"), True, "must be numbers"),
+        (("sessions", 0, "ideas", 0, "votes", 0, 1), 10**30, "votes must be [voter, count] pairs"),
+    ],
+)
+def test_a_circle_record_with_a_wrong_field_is_refused_before_anything_is_written(
+    tmp_path, capsys, path, value, message
+):
+    import json
+
+    from kit.cli import main
+    from kit.store import import_answers, my_answers_file, open_store
+    from kit.store.records import ImportFileError
+
+    db = str(tmp_path / "kit.sqlite3")
+    main(["demo", "--participants", "1", "--seed", "6", "--store", db])
+    code = capsys.readouterr().out.split("?resume=")[1].strip()
+    store = open_store(db)
+    owner = store.participant_by_code(code)
+    document = json.loads(my_answers_file(store, owner))
+    target = document["circles"][owner.public_id][0]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    fresh = open_store(str(tmp_path / "fresh.sqlite3"))
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        import_answers(fresh, json.dumps(document), "f.json", from_page=True)
+    assert fresh.rows() == [] and fresh.circle_records() == {}

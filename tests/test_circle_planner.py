@@ -101,3 +101,15 @@ def test_agenda_block_titles_can_be_reworded(tmp_path):
     assert stored.agenda[3].title == "What we never do to a customer"
     app.block_titles[3].value = "   "
     assert "Give the block a title" in app.notice.value
+
+
+def test_preview_shows_meetings_still_to_come_and_warns_about_fifth_weekdays(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = open_app(db)
+    app.first.value = date(2020, 1, 1)  # a plan made long ago
+    assert str(date.today().year) in app.preview.value
+    assert "2020" not in app.preview.value
+    app.ordinal.value = 5
+    assert "some calendar apps (Outlook among them) read" in app.preview.value
+    app.zone.value = "Europe"  # a folder of zones, not a zone
+    assert "&#x27;Europe&#x27; is not a time zone" in app.notice.value

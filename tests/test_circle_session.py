@@ -88,6 +88,7 @@ def test_a_full_session_and_the_action_waiting_in_the_next(planned):
 
     nxt = open_app(db, code)  # reload: everything is still there
     assert "Fixed before the shop opened" in nxt.story_list.value
+    nxt.start.click()  # session 1 was today: the first press asks, the second starts
     nxt.start.click()
     assert "session 2" in nxt.heading.value
     assert (
@@ -143,3 +144,17 @@ def test_votes_per_person_can_be_set_for_the_session(planned):
     app.v_vote.click()
     assert "Bo has used all 1 votes" in app.notice.value
     assert open_app(db, code).v_each.value == 1
+
+
+def test_a_second_start_on_the_same_day_needs_a_second_press(planned):
+    db, code = planned
+    app = open_app(db, code)
+    other = open_app(db, code)
+    app.start.click()
+    app.start.click()
+    assert "was started today already" in app.notice.value
+    assert len(open_store(db).sessions(app.circle.code)) == 1
+    other.start.click()  # this window still thinks there is no session
+    assert "session 1 was started in another window" in other.notice.value
+    app.start.click()  # the second press starts session 2
+    assert "Session 2 has started" in app.notice.value

@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS ideas (
 );
 CREATE TABLE IF NOT EXISTS votes (
     idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
-    voter TEXT NOT NULL,
+    voter TEXT NOT NULL COLLATE NOCASE,
     count INTEGER NOT NULL,
     PRIMARY KEY (idea_id, voter)
 );
@@ -74,32 +74,66 @@ CREATE TABLE IF NOT EXISTS action_events (
 """
 
 
+class SessionMovedOn(StoreError):
+    """Another window started a session since this page last looked."""
+
+
 class NoVotesLeft(StoreError):
     """A voter has used all their votes in the session."""
 
 
+_TOUCH_BY_CIRCLE = "UPDATE circles SET updated_at = ? WHERE code = ?"
+_TOUCH_BY_SESSION = (
+    "UPDATE circles SET updated_at = ? WHERE code ="
+    " (SELECT circle FROM circle_sessions WHERE id = ?)"
+)
+_TOUCH_BY_IDEA = (
+    "UPDATE circles SET updated_at = ? WHERE code = (SELECT s.circle FROM circle_sessions s"
+    " JOIN ideas i ON i.session_id = s.id WHERE i.id = ?)"
+)
+_TOUCH_BY_ACTION = (
+    "UPDATE circles SET updated_at = ? WHERE code = (SELECT circle FROM actions WHERE id = ?)"
+)
+
+
 class CircleSessions:
-    """Store methods for circle sessions; mixed into :class:`kit.store.SQLiteStore`."""
+    """Store methods for circle sessions; mixed into :class:`kit.store.SQLiteStore`.
+
+    Every write also moves the circle's ``updated_at`` on, so importing an
+    older file of the circle never replaces sessions held since.
+    """
 
     _db: sqlite3.Connection
     _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     @guarded
     def start_session(
-        self, circle: str, held_on: str, votes_per_person: int = 3
+        self, circle: str, held_on: str, votes_per_person: int = 3, after: int | None = None
     ) -> tuple[int, int]:
-        """Open the circle's next session; return (session id, session number)."""
+        """Open the circle's next session; return (session id, session number).
+
+        ``after`` is the session number the page shows as the latest: when
+        another window has started one since, nothing is started and
+        :class:`SessionMovedOn` says so, so one press in each of two windows
+        never makes two sessions.
+        """
         with self._write() as db:
             row = db.execute(
                 "SELECT coalesce(max(number), 0) AS n FROM circle_sessions WHERE circle = ?",
                 (circle,),
             ).fetchone()
+            if after is not None and row["n"] != after:
+                raise SessionMovedOn(
+                    f"session {row['n']} was started in another window; reload the page to "
+                    "join it (no new session was started)"
+                )
             number = row["n"] + 1
             cursor = db.execute(
                 "INSERT INTO circle_sessions (circle, number, held_on, votes_per_person)"
                 " VALUES (?, ?, ?, ?)",
                 (circle, number, held_on, votes_per_person),
             )
+            db.execute(_TOUCH_BY_CIRCLE, (_stamp(), circle))
         return cursor.lastrowid, number
 
     @guarded
@@ -119,6 +153,7 @@ class CircleSessions:
             db.execute(
                 "UPDATE circle_sessions SET votes_per_person = ? WHERE id = ?", (votes, session_id)
             )
+            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
 
     @guarded
     def add_story(self, session_id: int, story: Story) -> int:
@@ -137,6 +172,7 @@ class CircleSessions:
                     story.prevention,
                 ),
             )
+            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
         return cursor.lastrowid
 
     @guarded
@@ -157,6 +193,7 @@ class CircleSessions:
                 "INSERT INTO factors (session_id, kind, text, story_id) VALUES (?, ?, ?, ?)",
                 (session_id, kind, text, story),
             )
+            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
         return cursor.lastrowid
 
     @guarded
@@ -176,6 +213,7 @@ class CircleSessions:
             cursor = db.execute(
                 "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)", (session_id, text, by)
             )
+            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
         return cursor.lastrowid
 
     @guarded
@@ -208,6 +246,7 @@ class CircleSessions:
         ------
         NoVotesLeft
         """
+        voter = " ".join(voter.split())
         with self._write() as db:
             row = db.execute(
                 "SELECT s.id, s.votes_per_person FROM ideas i JOIN circle_sessions s"
@@ -226,6 +265,7 @@ class CircleSessions:
                 " (idea_id, voter) DO UPDATE SET count = count + 1",
                 (idea_id, voter),
             )
+            db.execute(_TOUCH_BY_IDEA, (_stamp(), idea_id))
         return row["votes_per_person"] - used - 1
 
     @guarded
@@ -249,6 +289,7 @@ class CircleSessions:
                 "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, 'open', '', ?)",
                 (cursor.lastrowid, session, at),
             )
+            db.execute(_TOUCH_BY_CIRCLE, (_stamp(), circle))
         return cursor.lastrowid
 
     @guarded
@@ -260,6 +301,7 @@ class CircleSessions:
                 "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, ?, ?, ?)",
                 (action_id, session, status, note, at),
             )
+            db.execute(_TOUCH_BY_ACTION, (_stamp(), action_id))
 
     @guarded
     def actions(self, circle: str) -> list[Action]:
@@ -414,3 +456,10 @@ class CircleSessions:
                     " VALUES (?, ?, ?, ?, ?)",
                     (action_id, e["session"], e["status"], e["note"], e["at"]),
                 )
+
+
+def _stamp() -> str:
+    from datetime import UTC, datetime
+
+    # The same form as the rest of the store's time stamps, so they compare as text.
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

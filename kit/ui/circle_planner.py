@@ -368,7 +368,7 @@ class CirclePlannerApp:
 
     def _dates(self) -> list[date]:
         try:
-            return cc.meeting_days(self.circle.cadence, 6)
+            return cc.meeting_days(self.circle.cadence, 6, since=date.today())
         except cc.CircleError:
             return []
 
@@ -393,7 +393,12 @@ class CirclePlannerApp:
             dates = self._dates()
             self.preview.value = (
                 f"<p class='kit-cadence'>Meets {_esc(cc.cadence_words(circle.cadence))}.</p>"
-                "<p><b>Next six meetings:</b></p><ol class='kit-dates'>"
+                + (
+                    f"<div class='kit-warn'>{_esc(cc.cadence_warning(circle.cadence))}</div>"
+                    if cc.cadence_warning(circle.cadence)
+                    else ""
+                )
+                + "<p><b>Next six meetings:</b></p><ol class='kit-dates'>"
                 + "".join(f"<li>{d:%A %d %B %Y}</li>" for d in dates)
                 + "</ol>"
             )

@@ -57,6 +57,7 @@ class CircleSessionApp:
         self.session_id: int | None = None
         self.votes_per_person = 3
         self._filling_votes = False
+        self._confirm_start = False
         self.number = 0
         self.held_on = ""
         self._parts: dict[str, widgets.Widget] = {}
@@ -305,10 +306,24 @@ class CircleSessionApp:
     # -- actions ---------------------------------------------------------------------
 
     def start_next(self) -> bool:
-        """Start the circle's next session (the open actions come along)."""
-        number = self.number + 1
+        """Start the circle's next session (the open actions come along).
+
+        A second session on the same day needs a second press, so a double
+        click or a stray press does not split the team's entries in two.
+        """
+        today = date.today().isoformat()
+        if self.held_on == today and not self._confirm_start:
+            self._confirm_start = True
+            self.notice.show(
+                "warn",
+                f"Session {self.number} was started today already. Press the button again to "
+                "start another one; to keep adding to this one, just carry on below.",
+            )
+            return False
+        self._confirm_start = False
+        number, after = self.number + 1, self.number
         return self._do(
-            lambda: self.store.start_session(self.circle.code, date.today().isoformat()),
+            lambda: self.store.start_session(self.circle.code, today, self._votes_each(), after),
             f"Session {number} has started: go through the open actions first.",
         )
 

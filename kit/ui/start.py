@@ -105,6 +105,11 @@ class StartPage:
         except (ImportFileError, StoreError) as err:
             self.upload_notice.show("error", f"{name}: {err}")
             return False
+        except Exception as err:  # noqa: BLE001 - a visitor's file must never show a traceback
+            self.upload_notice.show(
+                "error", f"{name} could not be read ({type(err).__name__}); nothing was imported."
+            )
+            return False
         finally:
             # Forget the bytes so a second upload of the same file fires again.
             self.upload.value = ()
