@@ -39,6 +39,7 @@ def circle_series(
     cadence: Cadence,
     agenda: tuple[AgendaBlock, ...] = (),
     now: datetime | None = None,
+    sequence: int = 0,
 ) -> bytes:
     """Return an .ics file with the circle's meetings as one recurring event.
 
@@ -54,6 +55,9 @@ def circle_series(
         Written into the description, one line a block.
     now : datetime, optional
         The DTSTAMP (defaults to the current UTC time).
+    sequence : int
+        The plan's revision: a calendar app replaces an event it has with a
+        lower SEQUENCE for the same UID, so a changed plan updates the series.
 
     Returns
     -------
@@ -68,6 +72,7 @@ def circle_series(
     event = Event()
     event.add("uid", series_uid(key))
     event.add("dtstamp", now or datetime.now(UTC))
+    event.add("sequence", sequence)
     event.add("summary", title)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=cadence.minutes))

@@ -61,9 +61,12 @@ def test_agenda_minutes_edit_and_fit_the_meeting(tmp_path):
     assert "takes 90 of the meeting's 60 minutes" in app.agenda_total.value
     app.fit.click()
     assert "takes 60 of the meeting's 60 minutes" in app.agenda_total.value
+    assert "Calendar file (.ics)" in app.files.value
     app.block_minutes[0].value = 12
     stored = open_store(db).circles(app.participant.id)[0][0]
     assert stored.agenda[0].minutes == 12 and sum(b.minutes for b in stored.agenda) != 60
+    # The files wait until the agenda fits the meeting again.
+    assert "Calendar file (.ics)" not in app.files.value and "Fit to the meeting" in app.files.value
 
 
 def test_the_files_offered_are_a_calendar_an_agenda_page_and_markdown(tmp_path):

@@ -230,3 +230,9 @@ def test_actions_due_dates_are_all_day_events():
     (event,) = parsed(ics).walk("VEVENT")
     assert event.decoded("DTSTART") == date(2027, 2, 1)
     assert str(event["SUMMARY"]) == "Fix the invoice address"
+
+
+def test_a_changed_plan_carries_a_higher_sequence_so_calendars_update_it():
+    first = parsed(circle_series("c", "A", cadence(), sequence=1)).walk("VEVENT")[0]
+    later = parsed(circle_series("c", "A", cadence(), sequence=7)).walk("VEVENT")[0]
+    assert first["UID"] == later["UID"] and (first["SEQUENCE"], later["SEQUENCE"]) == (1, 7)

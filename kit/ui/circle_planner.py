@@ -417,8 +417,17 @@ class CirclePlannerApp:
         circle = self.circle
         dates = self._dates()
         stamp = f"{date.today():%Y-%m-%d}"
+        total = sum(b.minutes for b in circle.agenda)
+        if total != circle.cadence.minutes:
+            return (
+                f"<div class='kit-warn'>The agenda takes {total} minutes and the meeting "
+                f'{circle.cadence.minutes}: press "Fit to the meeting\'s length" or change '
+                "the minutes, and the files appear here.</div>"
+            )
         try:
-            ics = circle_series(circle.code, circle.title, circle.cadence, circle.agenda)
+            ics = circle_series(
+                circle.code, circle.title, circle.cadence, circle.agenda, sequence=self.version
+            )
         except cc.CircleError:
             return "<p class='kit-muted'>Fix the meeting settings above to get the files.</p>"
         links = [
