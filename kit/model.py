@@ -442,6 +442,7 @@ class Idea:
     text: str
     by: str = ""
     votes: tuple[tuple[str, int], ...] = ()
+    chosen: bool = False  # already made into an action
 
     @property
     def total(self) -> int:

@@ -158,3 +158,17 @@ def test_a_second_start_on_the_same_day_needs_a_second_press(planned):
     assert "session 1 was started in another window" in other.notice.value
     app.start.click()  # the second press starts session 2
     assert "Session 2 has started" in app.notice.value
+
+
+def test_an_idea_becomes_one_action_and_then_leaves_the_choice(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    for text in ("First idea", "Second idea"):
+        app.i_text.value = text
+        app.i_add.click()
+    app.c_idea.value = app.c_idea.options[0][1]
+    app.c_owner.value, app.c_due.value = "Bo", date(2027, 2, 1)
+    app.c_make.click()
+    assert [label for label, _ in app.c_idea.options] == ["Second idea"]
+    assert "First idea · <b>0</b> votes · <i>now an action</i>" in app.idea_list.value

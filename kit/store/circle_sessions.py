@@ -220,7 +220,8 @@ class CircleSessions:
     def ideas(self, session_id: int) -> list[Idea]:
         """Return a session's ideas with their votes, in the order they were proposed."""
         ideas = self._db.execute(
-            "SELECT id, session_id, text, by FROM ideas WHERE session_id = ? ORDER BY id",
+            "SELECT id, session_id, text, by, EXISTS (SELECT 1 FROM actions a WHERE"
+            " a.idea_id = ideas.id) AS chosen FROM ideas WHERE session_id = ? ORDER BY id",
             (session_id,),
         ).fetchall()
         votes: dict[int, list[tuple[str, int]]] = {}
@@ -231,7 +232,14 @@ class CircleSessions:
         ):
             votes.setdefault(r["idea_id"], []).append((r["voter"], r["count"]))
         return [
-            Idea(r["id"], r["session_id"], r["text"], r["by"], tuple(votes.get(r["id"], ())))
+            Idea(
+                r["id"],
+                r["session_id"],
+                r["text"],
+                r["by"],
+                tuple(votes.get(r["id"], ())),
+                bool(r["chosen"]),
+            )
             for r in ideas
         ]
 

@@ -263,7 +263,7 @@ class CircleSessionApp:
         self.v_idea = control(widgets.Dropdown, description="Vote for")
         self.v_vote = control(widgets.Button, description="Vote")
         self.v_vote.on_click(lambda _: self.vote())
-        self.c_idea = control(widgets.Dropdown, description="Chosen idea")
+        self.c_idea = control(widgets.Dropdown, description="Choose")
         self.c_owner = control(widgets.Text, placeholder="One owner", description="Owner")
         self.c_due = control(widgets.DatePicker, description="Due")
         self.c_make = control(
@@ -494,14 +494,16 @@ class CircleSessionApp:
             self.idea_list.value = (
                 "<ol class='kit-ideas'>"
                 + "".join(
-                    f"<li>{_esc(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}</li>"
+                    f"<li>{_esc(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}"
+                    + (" · <i>now an action</i>" if i.chosen else "")
+                    + "</li>"
                     for i in ranked
                 )
                 + "</ol>"
             )
-            options = [(i.text[:60], i.id) for i in ranked]
-            for box in (self.v_idea, self.c_idea):
-                _set_options(box, options)
+            _set_options(self.v_idea, [(i.text[:60], i.id) for i in ranked])
+            # An idea becomes one action; the ones already chosen leave this list.
+            _set_options(self.c_idea, [(i.text[:60], i.id) for i in ranked if not i.chosen])
         if hasattr(self, "action_table"):
             self.action_table.value = actions_html(self.actions)
             figures = self._figures()
