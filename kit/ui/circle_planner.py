@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -32,8 +33,12 @@ from kit.ui.components import (
     style,
     vbox,
 )
+from kit.ui.components import (
+    messages as show_messages,
+)
 from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
+from kit.views import STYLE
 
 WORKBOOK = "04_circle_planner.ipynb"
 EVERY = (("every month", 1), ("every two months", 2))
@@ -144,12 +149,9 @@ class CirclePlannerApp:
 
     def intro(self) -> widgets.Widget | HTML:
         """Messages, the resume code and the circle's title."""
-        messages = "".join(
-            f"<div class='kit-{kind}' role='alert'>{text}</div>"
-            for kind, text in ((k, _esc(t)) for k, t in self.problems)
-        )
+        messages = show_messages(self.problems)
         if self.report:
-            return HTML(_style() + messages)
+            return HTML(STYLE + messages)
         parts = [style()]
         if ephemeral():
             parts.append(html(EPHEMERAL_NOTICE))
@@ -277,7 +279,7 @@ class CirclePlannerApp:
             title.observe(lambda c, i=index: self._title_changed(i, c["new"]), "value")
             self.block_minutes.append(box)
             self.block_titles.append(title)
-            guide = html(f"<span class='kit-muted'>{_esc(block.guide)}</span>")
+            guide = html(f"<span class='kit-muted'>{escape(block.guide)}</span>")
             rows.append(vbox([hbox([box, title]), guide]))
         self.fit = control(widgets.Button, description="Fit to the meeting's length")
         self.fit.on_click(lambda _: self.fit_agenda())
@@ -377,7 +379,7 @@ class CirclePlannerApp:
         if not problems:
             return "<div class='kit-ok' role='status'>The mix fits the method: mostly front line, some support staff, a size for one conversation.</div>"
         return "".join(
-            f"<div class='kit-warn kit-mix' role='status'>{_esc(p)}</div>" for p in problems
+            f"<div class='kit-warn kit-mix' role='status'>{escape(p)}</div>" for p in problems
         )
 
     def _refresh(self) -> None:
@@ -392,9 +394,9 @@ class CirclePlannerApp:
         if hasattr(self, "preview"):
             dates = self._dates()
             self.preview.value = (
-                f"<p class='kit-cadence'>Meets {_esc(cc.cadence_words(circle.cadence))}.</p>"
+                f"<p class='kit-cadence'>Meets {escape(cc.cadence_words(circle.cadence))}.</p>"
                 + (
-                    f"<div class='kit-warn'>{_esc(cc.cadence_warning(circle.cadence))}</div>"
+                    f"<div class='kit-warn'>{escape(cc.cadence_warning(circle.cadence))}</div>"
                     if cc.cadence_warning(circle.cadence)
                     else ""
                 )
@@ -446,15 +448,3 @@ class CirclePlannerApp:
             ),
         ]
         return "<p>" + " · ".join(links) + "</p>"
-
-
-def _esc(text: str) -> str:
-    from html import escape
-
-    return escape(text)
-
-
-def _style() -> str:
-    from kit.views import STYLE
-
-    return STYLE

@@ -9,6 +9,7 @@ HTML, so the same notebook is the session summary.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from html import escape
 
 import ipywidgets as widgets
 from IPython.display import HTML
@@ -29,8 +30,12 @@ from kit.ui.components import (
     style,
     vbox,
 )
+from kit.ui.components import (
+    messages as show_messages,
+)
 from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
+from kit.views import STYLE
 
 WORKBOOK = "05_circle_session.ipynb"
 _NO_STORY = ("(not linked to a story)", None)
@@ -134,12 +139,9 @@ class CircleSessionApp:
 
     def intro(self) -> widgets.Widget | HTML:
         """Messages, the circle, which session this is, and the button to start the next."""
-        messages = "".join(
-            f"<div class='kit-{kind}' role='alert'>{_esc(text)}</div>"
-            for kind, text in self.problems
-        )
+        messages = show_messages(self.problems)
         if self.report:
-            return HTML(_style() + messages)
+            return HTML(STYLE + messages)
         parts = [style()]
         if ephemeral():
             parts.append(html(EPHEMERAL_NOTICE))
@@ -456,12 +458,12 @@ class CircleSessionApp:
             return
         if hasattr(self, "heading"):
             if self.session_id is None:
-                self.heading.value = f"<h3>{_esc(self.circle.title)}</h3><p>No session yet.</p>"
+                self.heading.value = f"<h3>{escape(self.circle.title)}</h3><p>No session yet.</p>"
                 self.start.description = "Start session 1"
             else:
                 self.heading.value = (
-                    f"<h3 class='kit-session'>{_esc(self.circle.title)} · session {self.number} · "
-                    f"{_esc(self.held_on)}</h3>"
+                    f"<h3 class='kit-session'>{escape(self.circle.title)} · session {self.number} · "
+                    f"{escape(self.held_on)}</h3>"
                 )
                 self.start.description = f"Start session {self.number + 1}"
         open_actions = [a for a in self.actions if a.status == "open"]
@@ -469,7 +471,7 @@ class CircleSessionApp:
             self.open_list.value = (
                 "<ul class='kit-open-actions'>"
                 + "".join(
-                    f"<li>{_esc(a.text)} · owner {_esc(a.owner)} · due {_esc(a.due)} · "
+                    f"<li>{escape(a.text)} · owner {escape(a.owner)} · due {escape(a.due)} · "
                     f"opened in session {a.opened}</li>"
                     for a in open_actions
                 )
@@ -494,7 +496,7 @@ class CircleSessionApp:
             self.idea_list.value = (
                 "<ol class='kit-ideas'>"
                 + "".join(
-                    f"<li>{_esc(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}"
+                    f"<li>{escape(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}"
                     + (" · <i>now an action</i>" if i.chosen else "")
                     + "</li>"
                     for i in ranked
@@ -531,7 +533,7 @@ class CircleSessionApp:
         parts = []
         for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
             items = "".join(
-                f"<li>{_esc(g.text)} <span class='kit-muted'>· backed by {g.stories} "
+                f"<li>{escape(g.text)} <span class='kit-muted'>· backed by {g.stories} "
                 f"stor{'y' if g.stories == 1 else 'ies'}</span></li>"
                 for g in bl.group_factors(self.factors, kind)
             )
@@ -564,9 +566,9 @@ class CircleSessionApp:
             return "<p class='kit-muted'>The files appear once the first session has started.</p>"
         page = (
             "<!doctype html><html><head><meta charset='utf-8'>"
-            f"<title>{_esc(self.circle.title)}</title>{_style()}</head>"
+            f"<title>{escape(self.circle.title)}</title>{STYLE}</head>"
             "<body style='font-family: sans-serif; max-width: 50em; margin: 2em auto'>"
-            f"<h2>{_esc(self.circle.title)}</h2>{self._session_html()}</body></html>"
+            f"<h2>{escape(self.circle.title)}</h2>{self._session_html()}</body></html>"
         )
         stamp = f"{date.today():%Y-%m-%d}"
         open_items = [
@@ -611,18 +613,6 @@ def _set_options(box: widgets.Dropdown, options: list[tuple[str, object]]) -> No
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def _esc(text: str) -> str:
-    from html import escape
-
-    return escape(str(text))
-
-
-def _style() -> str:
-    from kit.views import STYLE
-
-    return STYLE
 
 
 def _empty(report: bool) -> widgets.Widget | HTML:

@@ -105,6 +105,13 @@ def download_link(data: str | bytes, filename: str, mime: str, label: str) -> st
     )
 
 
+def messages(problems: Sequence[tuple[str, str]]) -> str:
+    """Return (kind, text) problems as message boxes, the text escaped."""
+    return "".join(
+        f"<div class='kit-{kind}' role='alert'>{escape(text)}</div>" for kind, text in problems
+    )
+
+
 def resume_banner(code: str) -> str:
     """Return the HTML that shows a person their resume code and link."""
     safe = escape(code)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import date
-from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -41,6 +40,9 @@ from kit.ui.components import (
     shared_layout,
     style,
     vbox,
+)
+from kit.ui.components import (
+    messages as show_messages,
 )
 from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
@@ -306,10 +308,7 @@ class CustomerMapApp:
 
     def intro(self) -> widgets.Widget | HTML:
         """Messages, the resume code, the introduction and the example button."""
-        messages = "".join(
-            f"<div class='kit-{kind}' role='alert'>{escape(text)}</div>"
-            for kind, text in self.problems
-        )
+        messages = show_messages(self.problems)
         if self.report:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
             return HTML(views.STYLE + messages + heading)

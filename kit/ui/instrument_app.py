@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -32,6 +31,9 @@ from kit.ui.components import (
     resume_banner,
     style,
     vbox,
+)
+from kit.ui.components import (
+    messages as show_messages,
 )
 from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
@@ -200,10 +202,7 @@ class InstrumentApp:
 
     def intro(self) -> widgets.Widget | HTML:
         """The page header: messages, the resume code, the introduction."""
-        messages = "".join(
-            f"<div class='kit-{kind}' role='alert'>{escape(text)}</div>"
-            for kind, text in self.problems
-        )
+        messages = show_messages(self.problems)
         intro_text = views.intro(self.instrument) if self.instrument else ""
         if self.report:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
