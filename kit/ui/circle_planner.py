@@ -280,7 +280,7 @@ class CirclePlannerApp:
             self.block_minutes.append(box)
             self.block_titles.append(title)
             guide = html(f"<span class='kit-muted'>{escape(block.guide)}</span>")
-            rows.append(vbox([hbox([box, title]), guide]))
+            rows += [hbox([box, title]), guide]  # flat: fewer models for the page to load
         self.fit = control(widgets.Button, description="Fit to the meeting's length")
         self.fit.on_click(lambda _: self.fit_agenda())
         self.agenda_total = html()
