@@ -1,8 +1,10 @@
 """Time to interactive: navigation to the first visible widget, per workbook.
 
 Median of N fresh pages each, beside a one-button ipywidgets notebook served by
-the same server in the same run, with rounds interleaved so machine noise hits
-every page alike. Prints each median and its ratio to the baseline (target <= 1.1).
+the same server in the same run and loaded just before each page. Prints each
+median, its ratio to the baseline's median, and the median of the paired
+ratios (page over the baseline loaded seconds before it), which the machine's
+drift over minutes does not move (target <= 1.1).
 
     python bench/tti.py [--runs 5]
 """
@@ -33,24 +35,32 @@ def main() -> None:
     args = parser.parse_args()
     names = pages()
     times: dict[str, list[float]] = {n: [] for n in names}
+    paired: dict[str, list[float]] = {n: [] for n in names if n != BASELINE}
     with served() as (url, _), chromium() as browser:
         for name in names:  # warm-up: first loads fill disk caches
             measure(browser, f"{url}/voila/render/{name}")
         shuffle = random.Random(0).shuffle
         for _ in range(args.runs):
             # A new order each round, so no page always follows the same one
-            # (a kernel still starting up slows the next page's load).
-            order = list(names)
+            # (a kernel still starting up slows the next page's load), and the
+            # baseline loaded just before each page: the machine's speed drifts
+            # over minutes, and a pair taken seconds apart shares it.
+            order = [n for n in names if n != BASELINE]
             shuffle(order)
             for name in order:
-                times[name].append(measure(browser, f"{url}/voila/render/{name}"))
+                base = measure(browser, f"{url}/voila/render/{BASELINE}")
+                page = measure(browser, f"{url}/voila/render/{name}")
+                times[BASELINE].append(base)
+                times[name].append(page)
+                paired[name].append(page / base)
     base = median(times[BASELINE])
-    print(f"time to first visible widget, median of {args.runs} fresh pages")
-    print(f"{'page':38} {'median s':>9} {'ratio':>6}   all runs (s)")
+    print(f"time to first visible widget, {args.runs} fresh pages each, baseline before each")
+    print(f"{'page':38} {'median s':>9} {'ratio':>6} {'paired':>7}   all runs (s)")
     for name in names:
         m = median(times[name])
+        pair = median(paired[name]) if name in paired else 1.0
         runs = " ".join(f"{t:.2f}" for t in times[name])
-        print(f"{name:38} {m:9.2f} {m / base:6.2f}   {runs}")
+        print(f"{name:38} {m:9.2f} {m / base:6.2f} {pair:7.2f}   {runs}")
 
 
 if __name__ == "__main__":
