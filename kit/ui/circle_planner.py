@@ -23,20 +23,18 @@ from kit.model import FRONT_LINE, ROLE_GROUPS, Cadence, Circle
 from kit.store import SQLiteStore, StoreError, open_store
 from kit.store.sqlite import MapChangedError
 from kit.ui.components import (
-    EPHEMERAL_NOTICE,
     Notice,
     control,
     download_link,
     hbox,
     html,
+    page_top,
     resume_banner,
-    style,
     vbox,
 )
 from kit.ui.components import (
     messages as show_messages,
 )
-from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 
@@ -152,11 +150,7 @@ class CirclePlannerApp:
         messages = show_messages(self.problems)
         if self.report:
             return HTML(STYLE + messages)
-        parts = [style()]
-        if ephemeral():
-            parts.append(html(EPHEMERAL_NOTICE))
-        if messages:
-            parts.append(html(messages))
+        parts = page_top(messages)
         parts.append(self.banner)
         if self.circle is not None:
             self.title = control(

@@ -20,20 +20,18 @@ from kit.ical import due_dates
 from kit.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle, Story
 from kit.store import SQLiteStore, StoreError, open_store
 from kit.ui.components import (
-    EPHEMERAL_NOTICE,
     Notice,
     control,
     download_link,
     hbox,
     html,
+    page_top,
     resume_banner,
-    style,
     vbox,
 )
 from kit.ui.components import (
     messages as show_messages,
 )
-from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 
@@ -142,11 +140,7 @@ class CircleSessionApp:
         messages = show_messages(self.problems)
         if self.report:
             return HTML(STYLE + messages)
-        parts = [style()]
-        if ephemeral():
-            parts.append(html(EPHEMERAL_NOTICE))
-        if messages:
-            parts.append(html(messages))
+        parts = page_top(messages)
         parts.append(self.banner)
         if self.circle is not None:
             self.start = control(widgets.Button, button_style="primary")

@@ -11,6 +11,7 @@ from typing import TypeVar
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from kit.ui.context import ephemeral
 from kit.views import STYLE
 
 
@@ -103,6 +104,16 @@ def download_link(data: str | bytes, filename: str, mime: str, label: str) -> st
         f"<a class='kit-download' download='{escape(filename)}' "
         f"href='data:{mime};base64,{payload}'>{escape(label)}</a>"
     )
+
+
+def page_top(messages_html: str = "") -> list[widgets.Widget]:
+    """Return what opens every workbook page: the stylesheet, the Binder notice, messages."""
+    parts: list[widgets.Widget] = [style()]
+    if ephemeral():
+        parts.append(html(EPHEMERAL_NOTICE))
+    if messages_html:
+        parts.append(html(messages_html))
+    return parts
 
 
 def messages(problems: Sequence[tuple[str, str]]) -> str:

@@ -30,21 +30,19 @@ from kit.store.map_files import (
 )
 from kit.store.sqlite import MapChangedError
 from kit.ui.components import (
-    EPHEMERAL_NOTICE,
     Notice,
     control,
     download_link,
     hbox,
     html,
+    page_top,
     resume_banner,
     shared_layout,
-    style,
     vbox,
 )
 from kit.ui.components import (
     messages as show_messages,
 )
-from kit.ui.context import ephemeral
 from kit.ui.person import from_link, look_up
 
 WORKBOOK = "03_customer_map.ipynb"
@@ -312,11 +310,7 @@ class CustomerMapApp:
         if self.report:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
             return HTML(views.STYLE + messages + heading)
-        parts = [style()]
-        if ephemeral():
-            parts.append(html(EPHEMERAL_NOTICE))
-        if messages:
-            parts.append(html(messages))
+        parts = page_top(messages)
         self._example = widgets.Button(description="Load the example map", icon="")
         self._example.on_click(lambda _: self.load_example())
         parts += [self.banner, html(INTRO), self._example]

@@ -22,14 +22,13 @@ from kit.model import Instrument, Participant
 from kit.store import SQLiteStore, StoreError, my_answers_file, open_store
 from kit.store.records import ImportFileError, parse, validate
 from kit.ui.components import (
-    EPHEMERAL_NOTICE,
     Notice,
     control,
     download_link,
     hbox,
     html,
+    page_top,
     resume_banner,
-    style,
     vbox,
 )
 from kit.ui.components import (
@@ -207,11 +206,7 @@ class InstrumentApp:
         if self.report:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
             return HTML(views.STYLE + messages + heading + intro_text)
-        parts = [style()]
-        if ephemeral():
-            parts.append(html(EPHEMERAL_NOTICE))
-        if messages:
-            parts.append(html(messages))
+        parts = page_top(messages)
         parts += [self.banner, html(intro_text), self.save_notice]
         return vbox(parts)
 
