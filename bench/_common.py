@@ -41,14 +41,33 @@ def pages() -> list[str]:
     return [BASELINE] + sorted(p.name for p in (ROOT / "workbooks").glob("*.ipynb"))
 
 
+# A team of twelve demo people, as a coach's dashboard would show in a workshop.
+DEMO_TEAM = 12
+_QUERIES: dict[str, str] = {}
+
+
+def page_url(base: str, name: str) -> str:
+    """The page's address, with the coach key for the dashboard (else it shows only a form)."""
+    query = _QUERIES.get(name, "")
+    return f"{base}/voila/render/{name}" + (f"?{query}" if query else "")
+
+
 @contextmanager
 def served():
     """Yield (base_url, server) for `kit serve` over the workbooks and the baseline."""
+    from kit.demo import simulate
+    from kit.store import SQLiteStore
+
     tmp = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     root = tmp / "workbooks"
     shutil.copytree(ROOT / "workbooks", root)
     (root / BASELINE).write_text(json.dumps(BASELINE_NOTEBOOK))
     server = start_server(tmp, "--workbooks", str(root))
+    store = SQLiteStore(server.store)
+    simulate(store, DEMO_TEAM, session="BENCH", seed=1)
+    team = store.update_session("BENCH", min_group=3, revealed=True)
+    _QUERIES["coach_dashboard.ipynb"] = f"key={team.coach_key}"
+    store.close()
     try:
         yield server.url, server
     finally:

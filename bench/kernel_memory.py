@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import BASELINE, chromium, median, pages, rss_mib, served
+from _common import BASELINE, chromium, median, page_url, pages, rss_mib, served
 
 
 def measure(browser, url: str, server) -> float:
@@ -37,7 +37,7 @@ def main() -> None:
     with served() as (url, server), chromium() as browser:
         for _ in range(args.runs):
             for name in names:
-                rss[name].append(measure(browser, f"{url}/voila/render/{name}", server))
+                rss[name].append(measure(browser, page_url(url, name), server))
     base = median(rss[BASELINE])
     print(f"kernel RSS after the page loaded, median of {args.runs} loads")
     print(f"{'page':38} {'MiB':>7} {'ratio':>6}")

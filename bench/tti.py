@@ -15,7 +15,7 @@ import argparse
 import random
 import time
 
-from _common import BASELINE, chromium, median, pages, served
+from _common import BASELINE, chromium, median, page_url, pages, served
 
 
 def measure(browser, url: str) -> float:
@@ -38,7 +38,7 @@ def main() -> None:
     paired: dict[str, list[float]] = {n: [] for n in names if n != BASELINE}
     with served() as (url, _), chromium() as browser:
         for name in names:  # warm-up: first loads fill disk caches
-            measure(browser, f"{url}/voila/render/{name}")
+            measure(browser, page_url(url, name))
         shuffle = random.Random(0).shuffle
         for _ in range(args.runs):
             # A new order each round, so no page always follows the same one
@@ -48,8 +48,8 @@ def main() -> None:
             order = [n for n in names if n != BASELINE]
             shuffle(order)
             for name in order:
-                base = measure(browser, f"{url}/voila/render/{BASELINE}")
-                page = measure(browser, f"{url}/voila/render/{name}")
+                base = measure(browser, page_url(url, BASELINE))
+                page = measure(browser, page_url(url, name))
                 times[BASELINE].append(base)
                 times[name].append(page)
                 paired[name].append(page / base)

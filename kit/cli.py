@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 STORE_HELP = "store path or URL (default: $KIT_STORE, else a SQLite file in your data folder)"
+DEFAULT_URL = "http://localhost:8866"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +52,35 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, help="repeatable answers")
     demo.add_argument("--store", help=STORE_HELP)
 
+    session = sub.add_parser(
+        "session", help="create and list team sessions (join codes, coach links)"
+    )
+    session_sub = session.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = session_sub.add_parser("new", help="create a team session; prints its links")
+    new.add_argument("--name", required=True, help="what the team sees, e.g. 'Service desk, March'")
+    new.add_argument(
+        "--named",
+        action="store_true",
+        help="ask people for their names (the coach can open each person's results); "
+        "without it the session is anonymous",
+    )
+    new.add_argument(
+        "--min-group",
+        type=int,
+        default=5,
+        help="team figures show once this many have answered (default 5, never below 3)",
+    )
+    new.add_argument(
+        "--url", default=DEFAULT_URL, help=f"the server's address (default {DEFAULT_URL})"
+    )
+    new.add_argument("--store", help=STORE_HELP)
+    listing = session_sub.add_parser("list", help="list team sessions with their links")
+    listing.add_argument("--all", action="store_true", help="include closed and demo sessions")
+    listing.add_argument(
+        "--url", default=DEFAULT_URL, help=f"the server's address (default {DEFAULT_URL})"
+    )
+    listing.add_argument("--store", help=STORE_HELP)
+
     check = sub.add_parser("check", help="validate content files (exit 1 when any is wrong)")
     check.add_argument(
         "dir", nargs="?", type=Path, help="content folder (default: the kit's data/)"
@@ -80,6 +110,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)  # fail here, clearly, before the server starts
     location = store.location
+    sessions = [s for s in store.team_sessions() if not (s.closed or s.demo)]
     store.close()
     if args.workbooks and not args.workbooks.is_dir():
         raise ValueError(f"--workbooks {args.workbooks} is not a folder")
@@ -96,7 +127,31 @@ def _serve(args: argparse.Namespace) -> int:
             cull_idle_seconds=args.cull_idle,
             cull_interval_seconds=max(1, args.cull_idle // 3),
         )
-    serve(options, location)
+    serve(options, location, sessions)
+    return 0
+
+
+def _session(args: argparse.Namespace) -> int:
+    from kit.serve import session_lines
+    from kit.store import open_store
+
+    store = open_store(args.store)
+    if args.action == "new":
+        created = store.create_session(
+            args.name, anonymous=not args.named, min_group=args.min_group
+        )
+        print(f"Created team session {created.code}: {created.title}")
+        for line in session_lines(args.url.rstrip("/"), created):
+            print(line)
+        print("Keep the coach link to yourself: it opens the team's results.")
+        return 0
+    shown = [s for s in store.team_sessions() if args.all or not (s.closed or s.demo)]
+    if not shown:
+        print("No open team sessions. Create one with: kit session new --name 'My team'")
+        return 0
+    for team in shown:
+        for line in session_lines(args.url.rstrip("/"), team):
+            print(line)
     return 0
 
 
@@ -162,6 +217,13 @@ def _demo(args: argparse.Namespace) -> int:
         f"Wrote {summary.answers} demo answers for {args.participants} participants{where} "
         f"to {store.location}"
     )
+    team = store.team_session(args.session) if args.session else None
+    if team is not None:
+        from kit.serve import session_lines
+
+        print("The team session's links (with kit serve on its default address):")
+        for line in session_lines(DEFAULT_URL, team):
+            print(line)
     if summary.example_code:
         print(
             "The first demo participant has the example customer map and a circle with "
@@ -212,4 +274,5 @@ _COMMANDS = {
     "import": _import,
     "demo": _demo,
     "check": _check,
+    "session": _session,
 }

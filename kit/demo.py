@@ -12,6 +12,16 @@ from kit.store import SQLiteStore, records
 from kit.store.map_files import MapFileError, example_map
 from kit.store.sqlite import now
 
+# Free-text answers for the openness pulse's question (demo data only).
+DEMO_TEXTS = (
+    "If the person who raises a problem was not the one asked to fix it.",
+    "Managers saying first what they got wrong.",
+    "Less blame in the weekly review; more 'what let this happen'.",
+    "Time in meetings for the quieter people to speak.",
+    "Knowing that bad news reaches the top without being softened.",
+    "Hearing back what happened to the last thing we raised.",
+)
+
 
 @dataclass(frozen=True)
 class DemoSummary:
@@ -67,6 +77,12 @@ def simulate(
             )
             for key, text in zip(instrument.commitment_keys(), picks, strict=False):
                 rows.append(_row(session, person, instrument.id, key, text, stamp))
+            if instrument.id == "openness_pulse" and len(people) % 3 == 1:
+                # Every third person writes a line, as in a real room.
+                for reflection in instrument.reflections:
+                    key = instrument.reflection_key(reflection)
+                    text = rng.choice(DEMO_TEXTS)
+                    rows.append(_row(session, person, instrument.id, key, text, stamp))
     maps = {}
     # A broken example (kit check says why) must not stop the demo answers.
     with contextlib.suppress(MapFileError):

@@ -190,6 +190,35 @@ class Instrument:
         return f"'{key}' is not an item of instrument '{self.id}'"
 
 
+MIN_GROUP_DEFAULT = 5
+MIN_GROUP_FLOOR = 3  # below three, a team figure gives away what one person answered
+
+
+@dataclass(frozen=True)
+class TeamSession:
+    """A coach's team session: people join with ``code``; ``coach_key`` opens the dashboard.
+
+    ``anonymous`` sessions keep no names, and nobody (the coach included) sees
+    one person's answers. Team figures show only once ``min_group`` people
+    have answered. ``revealed`` lets participants' pages show the team's
+    results. ``pulse_round`` is the openness pulse's current round.
+    ``circle`` is the circle whose session the team can add to from their own
+    devices ('' when none). A ``closed`` session takes no one new.
+    """
+
+    code: str
+    title: str
+    coach_key: str
+    anonymous: bool = True
+    min_group: int = MIN_GROUP_DEFAULT
+    revealed: bool = False
+    pulse_round: int = 1
+    circle: str = ""
+    closed: bool = False
+    demo: bool = False
+    created_at: str = ""
+
+
 @dataclass(frozen=True)
 class Participant:
     """A person answering, identified in exports by ``public_id`` only.

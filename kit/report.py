@@ -61,6 +61,9 @@ def notebook_to_html(path: Path, title: str) -> str:
     )
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata["title"] = title
+    # Widgets made during the run save their state (a resume code in a banner,
+    # say) in the notebook; a report is shown to others, so it carries none.
+    notebook.metadata.pop("widgets", None)
     body, _ = exporter.from_notebook_node(notebook)
     # A report is opened anywhere, often offline: it loads nothing from elsewhere.
     return _REMOTE.sub("", body)
@@ -102,3 +105,22 @@ def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = 
         store=store,
         answers_file=answers_file,
     )
+
+
+COACH_DASHBOARD = "coach_dashboard.ipynb"
+
+
+def team_report(key: str, store: str = "") -> str:
+    """Return a team session's report (the dashboard's figures) as an HTML page.
+
+    Parameters
+    ----------
+    key : str
+        The session's coach key.
+    store : str
+        The store's path or URL; empty for ``KIT_STORE`` or the default.
+    """
+    with tempfile.TemporaryDirectory(prefix="kit-report-") as tmp:
+        params: dict[str, object] = {"key": key, "store": store, "report": True}
+        executed = run_workbook(COACH_DASHBOARD, params, Path(tmp))
+        return notebook_to_html(executed, "Team report")

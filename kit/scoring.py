@@ -142,16 +142,32 @@ def placement(instrument: Instrument, answers: Mapping[str, object]) -> Placemen
     if not (x_score.complete and y_score.complete):
         return None
     assert x_score.mean is not None and y_score.mean is not None
+    return place(instrument, x_score.mean, y_score.mean)
+
+
+def place(instrument: Instrument, x: float, y: float) -> Placement | None:
+    """Place a point given by its two axis means (see :func:`placement`).
+
+    Examples
+    --------
+    >>> from kit.content import get_instrument
+    >>> place(get_instrument("focus_attitude"), 4.5, 4.25).wording()
+    'Customer Value Creator'
+    """
+    grid = instrument.grid
+    if grid is None:
+        return None
+    x, y = round(x, 2), round(y, 2)
     middle = (instrument.scale.points + 1) / 2
     # Means are rounded to 2 places, so compare with a little slack: a point
     # exactly `near` away counts as near.
-    sides = [_sides(score.mean - middle, grid.near) for score in (x_score, y_score)]
+    sides = [_sides(mean - middle, grid.near) for mean in (x, y)]
     blocks = tuple(b for b in grid.blocks if b.x in sides[0] and b.y in sides[1])
     leaning = None
-    signs = [_side(score.mean - middle) for score in (x_score, y_score)]
+    signs = [_side(mean - middle) for mean in (x, y)]
     if len(blocks) > 1 and None not in signs:
         leaning = grid.block(signs[0], signs[1])
-    return Placement(x_score.mean, y_score.mean, blocks, leaning)
+    return Placement(x, y, blocks, leaning)
 
 
 def _side(offset: float) -> str | None:

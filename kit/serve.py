@@ -10,9 +10,12 @@ import os
 import socket
 import threading
 import webbrowser
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
+from kit.model import TeamSession
 from kit.paths import jupyter_share_dir, workbooks_dir
 
 START_PAGE = "00_start_here.ipynb"
@@ -122,7 +125,30 @@ def page_urls(host: str, port: int, page: str = START_PAGE) -> list[str]:
     return urls
 
 
-def serve(options: ServeOptions, store_location: str) -> None:
+DASHBOARD = "coach_dashboard.ipynb"
+SESSIONS_SHOWN = 5
+
+
+def session_links(base: str, session: TeamSession) -> tuple[str, str]:
+    """Return (participant link, coach link) of a team session on the server at ``base``."""
+    join = f"{base}/voila/render/{START_PAGE}?session={quote(session.code)}"
+    coach = f"{base}/voila/render/{DASHBOARD}?key={quote(session.coach_key)}"
+    return join, coach
+
+
+def session_lines(base: str, session: TeamSession) -> list[str]:
+    """Describe a team session and its two links, for a terminal."""
+    join, coach = session_links(base, session)
+    kind = "anonymous" if session.anonymous else "named"
+    state = ", closed" if session.closed else ""
+    return [
+        f"  {session.code}  {session.title} ({kind}, results from {session.min_group} people{state})",
+        f"    participants: {join}",
+        f"    coach:        {coach}",
+    ]
+
+
+def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSession] = ()) -> None:
     """Run Voilà in this process until it is stopped (Ctrl+C)."""
     from voila.app import Voila
 
@@ -132,6 +158,14 @@ def serve(options: ServeOptions, store_location: str) -> None:
     for url in urls:
         print(f"  Open: {url}")
     print(f"  Answers are stored in: {store_location}")
+    if sessions:
+        base = urls[-1].split("/voila/")[0]  # the address the team can reach
+        print("  Open team sessions:")
+        for team in sessions[:SESSIONS_SHOWN]:
+            for line in session_lines(base, team):
+                print("  " + line)
+        if len(sessions) > SESSIONS_SHOWN:
+            print(f"    ... and {len(sessions) - SESSIONS_SHOWN} more: kit session list")
     print("  Stop with Ctrl+C.", flush=True)
     if options.open_browser:
         threading.Timer(2.0, webbrowser.open, args=(urls[0],)).start()

@@ -382,5 +382,23 @@ STYLE = """
 .kit-scale .widget-radio-box label {white-space: nowrap}
 .kit-progress {font-weight: 600; color: #2a6f97}
 .kit-wide {width: 100%}
+.kit-bars {max-width: 640px}
+.kit-bar-row {display: grid; grid-template-columns: minmax(8em, 16em) 1fr 6.5em; gap: 8px;
+  align-items: center; margin: 4px 0}
+.kit-bar-track {position: relative; height: 16px; background: #eef2f5; border-radius: 4px}
+.kit-bar {position: absolute; top: 0; bottom: 0; left: 0; background: #2a6f97; border-radius: 4px}
+.kit-whisker {position: absolute; top: 7px; height: 2px; background: #1b2a36}
+.kit-bar-value {font-variant-numeric: tabular-nums}
+.kit-blocks {border-collapse: collapse; margin: 0.5em 0}
+.kit-block-cell {border: 1px solid #d7dde3; padding: 8px 12px; text-align: center; width: 10em}
+.kit-block-count {font-size: 1.6em; font-weight: 700; color: #2a6f97}
+.kit-join-code {font-family: ui-monospace, monospace; font-size: 2.2em; letter-spacing: .12em;
+  font-weight: 700}
+.kit-texts li {margin: 0.3em 0}
+@media (max-width: 600px) {
+  .kit-bar-row {grid-template-columns: 1fr 5.5em}
+  .kit-bar-label {grid-column: 1 / -1}
+  .kit-block-cell {width: auto; padding: 6px}
+}
 </style>
 """

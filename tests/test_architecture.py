@@ -16,6 +16,8 @@ LOWER_LAYERS = [
     "kit.content",
     "kit.store",
     "kit.views",
+    "kit.team",
+    "kit.team_views",
     "kit.cli",
 ]
 FORBIDDEN = ["ipywidgets", "IPython", "matplotlib", "pandas", "voila"]
@@ -36,6 +38,8 @@ def test_opening_a_workbook_page_does_not_load_matplotlib_or_pandas():
         "from kit.ui.focus_attitude import FocusAttitudeApp\n"
         "from kit.ui.customer_map import CustomerMapApp\n"
         "from kit.ui.start import StartPage\n"
+        "from kit.ui.openness_pulse import OpennessPulseApp\n"
+        "from kit.ui.dashboard import CoachDashboard\n"
         "print(','.join(m for m in ('matplotlib', 'pandas', 'papermill') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -47,7 +47,7 @@ def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):
     document = json.loads(out.read_text())
     assert "resume_codes" not in document  # a coach's export never carries access codes
     assert main(["import", str(out), "--store", str(other)]) == 0
-    assert "Imported 60 answers and 1 customer map and 1 circle: 2 new" in capsys.readouterr().out
+    assert "Imported 77 answers and 1 customer map and 1 circle: 2 new" in capsys.readouterr().out
     assert open_store(str(other)).rows() == open_store(str(db)).rows()
 
 
@@ -81,9 +81,44 @@ def test_kit_store_environment_variable_is_honoured(tmp_path):
         check=True,
     )
     assert str(db) in done.stdout
-    assert len(open_store(str(db)).rows()) == 30  # 20 + 2 commitments (01), 8 (02)
+    assert len(open_store(str(db)).rows()) == 39  # 20 + 2 commitments (01), 8 (02), 8 + 1 (06)
 
 
 def test_unknown_store_engine_exits_1(tmp_path, capsys):
     assert main(["export", "--store", "mysql://x/y"]) == 1
     assert "does not support yet" in capsys.readouterr().err
+
+
+def test_session_new_and_list_print_the_join_and_coach_links(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    assert main(["session", "new", "--name", "Desk, March", "--store", db]) == 0
+    out = capsys.readouterr().out
+    code = out.split("Created team session ")[1].split(":")[0]
+    key = open_store(db).team_session(code).coach_key
+    assert f"00_start_here.ipynb?session={code}" in out
+    assert f"coach_dashboard.ipynb?key={key}" in out
+    assert "(anonymous, results from 5 people)" in out
+    assert main(["session", "new", "--name", "Named", "--named", "--store", db]) == 0
+    assert main(["session", "list", "--store", db, "--url", "http://10.0.0.5:8866"]) == 0
+    listed = capsys.readouterr().out
+    assert "http://10.0.0.5:8866/voila/render/00_start_here.ipynb?session=" in listed
+    assert "Desk, March (anonymous" in listed and "Named (named" in listed
+
+
+def test_session_new_refuses_a_minimum_group_under_three(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    assert main(["session", "new", "--name", "Desk", "--min-group", "2", "--store", db]) == 1
+    assert "at least 3" in capsys.readouterr().err
+    assert open_store(db).team_sessions() == []
+
+
+def test_export_of_one_session_holds_only_its_people(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    main(["demo", "--participants", "3", "--session", "WS1", "--store", db])
+    out = capsys.readouterr().out
+    assert "coach_dashboard.ipynb?key=" in out  # the demo session opens on the dashboard
+    main(["demo", "--participants", "2", "--store", db])
+    capsys.readouterr()
+    assert main(["export", "--session", "WS1", "--store", db]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len({r["participant"] for r in rows}) == 3 and {r["session"] for r in rows} == {"WS1"}

@@ -72,6 +72,8 @@ def test_notebook_holds_no_logic(path: Path):
         ),
         ("04_circle_planner.ipynb", {"resume", "store", "report"}),
         ("05_circle_session.ipynb", {"resume", "store", "report"}),
+        ("06_openness_pulse.ipynb", {"resume", "answers_file", "store", "report"}),
+        ("coach_dashboard.ipynb", {"key", "store", "report"}),
     ],
 )
 def test_workbook_has_exactly_one_parameters_cell_with_literals(name, parameters):
@@ -158,6 +160,8 @@ def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
     assert "Take it with you" not in page and "Download my answers" not in page
     for code in ("HiddenLeaderApp", "import ", "app.results()", "resume = "):
         assert code not in page, f"report shows code: {code}"
+    # A report is shown to others: it must not carry the code that opens the answers.
+    assert person.resume_code not in page and "widget-state" not in page
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
 
 
@@ -275,3 +279,69 @@ def test_papermill_run_of_workbook_05_is_the_session_summary(tmp_path):
     assert "Session 1 · 2027-01-12" in html and "Late &lt;i&gt;again&lt;/i&gt;" in html
     assert "<caption>Actions</caption>" in html and "Text the customer when late" in html
     assert "data:image/png;base64," in html  # the backlog chart
+
+
+def test_papermill_run_of_workbook_06_shows_the_round_the_person_answered(tmp_path):
+    from kit.content import get_instrument
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    person = store.create_participant(session=team.code)
+    pulse = get_instrument("openness_pulse")
+    for item in pulse.items:
+        store.save_answer(person.id, pulse.id, item.id, "2")
+    store.open_next_round(team.code, 1)
+    for item in pulse.items:
+        store.save_answer(person.id, pulse.id, item.id, "5", 2)
+    store.save_answer(person.id, pulse.id, "reflection.safer", "Say <b>thanks</b>", 2)
+    executed = run_workbook(
+        "06_openness_pulse.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert "<td class='kit-num'>5.00</td>" in html and "2.00" not in html
+    assert "Say &lt;b&gt;thanks&lt;/b&gt;" in html
+
+
+def test_team_report_shows_the_figures_as_text_and_nothing_below_the_minimum(tmp_path):
+    from kit.content import get_instrument
+    from kit.report import team_report
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    team = store.create_session("Desk <i>one</i>", min_group=3)
+    pulse, traits = get_instrument("openness_pulse"), get_instrument(HL)
+    for n in range(3):
+        person = store.create_participant(session=team.code)
+        for item in pulse.items:
+            store.save_answer(person.id, pulse.id, item.id, str(3 + n % 2))
+        store.save_answer(person.id, pulse.id, "reflection.safer", f"<script>alert({n})</script>")
+        if n < 2:  # two of three did the self-assessment: below the minimum
+            for item in traits.items:
+                store.save_answer(person.id, HL, item.id, "4")
+    page = team_report(team.coach_key, db)
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "Desk &lt;i&gt;one&lt;/i&gt;" in page
+    assert "&lt;script&gt;alert(0)&lt;/script&gt;" in page and "<script>alert(" not in page
+    assert "<b>3.33</b>" in page  # the pulse's overall mean for three people
+    assert "hidden to protect anonymity" not in page.split("<h4>Openness pulse</h4>")[1]
+    assert "hidden to protect anonymity (2 of at least 3 have answered)" in page
+    assert "4.00" not in page
+    for code in ("CoachDashboard", "import ", "key = ", team.coach_key):
+        assert code not in page, f"the team report shows {code}"
+    assert "Your decisions" not in page and "Upload files" not in page
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
+
+
+def test_papermill_run_of_the_dashboard_with_a_wrong_key_shows_no_data(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    executed = run_workbook(
+        "coach_dashboard.ipynb", {"key": "x" * 32, "store": db, "report": True}, tmp_path
+    )
+    html = _outputs_text(executed)
+    assert "does not open any team session" in html
+    assert team.code not in html and "people have joined" not in html

@@ -88,7 +88,10 @@ def test_installed_wheel_finds_its_own_workbooks_and_content(wheel_site, tmp_pat
         text=True,
     )
     assert check.returncode == 0, check.stderr
-    assert "focus_attitude, hidden_leader; so is the example customer map" in check.stdout
+    assert (
+        "focus_attitude, hidden_leader, openness_pulse; so is the example customer map"
+        in check.stdout
+    )
 
 
 def test_kit_serve_from_the_wheel_serves_workbook_01(wheel_site, tmp_path):

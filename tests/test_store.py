@@ -141,7 +141,10 @@ def test_unknown_instrument_and_item_and_bad_date_are_each_named(store):
     with pytest.raises(ImportFileError) as caught:
         import_answers(store, to_csv(rows), "f.csv")
     text = str(caught.value)
-    assert "row 1: unknown instrument 'nope' (known: focus_attitude, hidden_leader)" in text
+    assert (
+        "row 1: unknown instrument 'nope' (known: focus_attitude, hidden_leader, openness_pulse)"
+        in text
+    )
     assert "row 2: 'urgency.9' is not an item of instrument 'hidden_leader'" in text
     assert "row 3: answered_at 'yesterday' is not a date and time" in text
 

@@ -8,12 +8,12 @@ deployment can point at another database later; today only SQLite is built.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kit.content import get_instrument, instruments
-from kit.model import CustomerMap, Participant
+from kit.model import CustomerMap, Participant, TeamSession
 from kit.paths import default_store_path
 from kit.store import records
 from kit.store.circle_files import check_record
@@ -27,6 +27,7 @@ __all__ = [
     "SQLiteStore",
     "StoreError",
     "import_answers",
+    "upload_team_files",
     "maps_for_file",
     "my_answers_file",
     "open_store",
@@ -107,6 +108,90 @@ def import_answers(
     rated = {(i.id, item.id) for i in instruments().values() for item in i.items}
     normal = replace(records.normalised(answer_file, rated), maps=maps, circles=circles)
     return store.import_rows(normal, from_page=from_page)
+
+
+@dataclass(frozen=True)
+class TeamUpload:
+    """What a coach's upload of participants' files did."""
+
+    files: int
+    people: int
+    answers: int
+    uploaded_before: tuple[str, ...]  # file names of people the store already had
+
+
+def upload_team_files(
+    store: SQLiteStore, session: TeamSession, files: list[tuple[str, bytes]]
+) -> TeamUpload:
+    """Import participants' downloaded answer files into a team session: all of them or none.
+
+    Each file must be one person's own file. Every file is checked before
+    anything is written; the same person in two files is refused, and a
+    person uploaded before is reported (only their newer answers are taken).
+
+    Parameters
+    ----------
+    store : SQLiteStore
+    session : TeamSession
+        The session everyone in the files joins.
+    files : list of (name, bytes)
+
+    Raises
+    ------
+    ImportFileError
+        Naming each file and what is wrong with it; nothing was imported.
+    StoreError
+        When someone in a file belongs to another session; nothing was imported.
+    """
+    if not files:
+        raise ImportFileError(["no file was chosen"])
+    errors: list[str] = []
+    owner_of: dict[str, str] = {}
+    checked: list[records.AnswerFile] = []
+    rated = {(i.id, item.id) for i in instruments().values() for item in i.items}
+    for name, data in files:
+        try:
+            answer_file = records.parse(data, name)
+        except ImportFileError as err:
+            errors += err.errors
+            continue
+        # With many files in one upload, every message names its file.
+        problems = [
+            p if p.startswith(name) else f"{name}, {p}"
+            for p in records.validate(answer_file, _check_answer, name)
+        ]
+        maps, map_errors = _checked_maps(answer_file.maps, name)
+        circles, circle_errors = _checked_circles(answer_file.circles, name)
+        problems += map_errors + circle_errors
+        people = {r["participant"] for r in answer_file.rows} | set(maps) | set(circles)
+        if len(people) != 1:
+            problems.append(
+                f"{name} holds {len(people)} people; upload each person's own file "
+                "(from 'Download my answers')"
+            )
+        for person in people:
+            if person in owner_of:
+                problems.append(
+                    f"{name} and {owner_of[person]} are the same person's answers: upload one of them"
+                )
+            owner_of.setdefault(person, name)
+        errors += problems
+        if not problems:
+            normal = replace(records.normalised(answer_file, rated), maps=maps, circles=circles)
+            checked.append(normal)
+    if errors:
+        raise ImportFileError(errors)
+    before = tuple(owner_of[p] for p in owner_of if store.participant_by_public_id(p) is not None)
+    merged = records.AnswerFile(
+        tuple(row for f in checked for row in f.rows),
+        {k: v for f in checked for k, v in f.resume_codes.items()},
+        # An anonymous session keeps no names, whatever the files say.
+        {} if session.anonymous else {k: v for f in checked for k, v in f.display_names.items()},
+        {k: v for f in checked for k, v in f.maps.items()},
+        {k: v for f in checked for k, v in f.circles.items()},
+    )
+    summary = store.import_rows(merged, into_session=session.code)
+    return TeamUpload(len(files), len(owner_of), summary.answers, before)
 
 
 def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMap]], list[str]]:

@@ -36,3 +36,39 @@ def normalise_code(text: str) -> str | None:
 def new_public_id() -> str:
     """Return an anonymous participant id for exports, such as ``'p-3f9a1c0b7d2e'``."""
     return "p-" + secrets.token_hex(6)
+
+
+# Join codes are read aloud in a room and typed on phones, so they are short;
+# they give access to nothing but joining (the coach key guards the results).
+JOIN_LENGTH = 6
+
+
+def new_join_code() -> str:
+    """Return a fresh team-session join code such as ``'K7Q-M3X'``, from ``secrets``.
+
+    The alphabet leaves out characters that look or sound alike (0/O, 1/I/L,
+    U/V), so a code read off a projector is typed right first time.
+    """
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(JOIN_LENGTH))
+    return chars[:3] + "-" + chars[3:]
+
+
+def normalise_join_code(text: str) -> str | None:
+    """Return ``text`` as a well-formed join code, or None if it cannot be one.
+
+    Examples
+    --------
+    >>> normalise_join_code(" k7q m3x ")
+    'K7Q-M3X'
+    >>> normalise_join_code("K7Q-M3") is None
+    True
+    """
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    if len(chars) != JOIN_LENGTH or any(c not in ALPHABET for c in chars):
+        return None
+    return chars[:3] + "-" + chars[3:]
+
+
+def new_coach_key() -> str:
+    """Return a fresh coach key (32 URL-safe characters, about 190 bits, from ``secrets``)."""
+    return secrets.token_urlsafe(24)

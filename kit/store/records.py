@@ -14,7 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-COLUMNS = ("session", "participant", "instrument", "item", "value", "answered_at", "demo")
+# "round" counts repeats of the openness pulse (1 for everything else); files
+# without the column are read as round 1.
+COLUMNS = (
+    "session",
+    "participant",
+    "instrument",
+    "item",
+    "value",
+    "answered_at",
+    "demo",
+    "round",
+)
 REQUIRED = COLUMNS[:6]
 FORMAT = "customer-value-kit/answers"
 VERSION = 1
@@ -247,7 +258,7 @@ def validate(
     errors: list[str] = []
     if not answer_file.rows and not answer_file.maps and not answer_file.circles:
         return [f"{name} has no answers in it"]
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str, str, str], int] = {}
     for number, row in enumerate(answer_file.rows, start=1):
         where = f"row {number}"
         missing = [c for c in REQUIRED if c != "session" and not row.get(c, "").strip()]
@@ -266,7 +277,10 @@ def validate(
             )
         if row.get("demo", "") not in ("", "0", "1", "true", "false", "True", "False"):
             errors.append(f"{where}: demo must be 0 or 1, not {row['demo']!r}")
-        key = (row["participant"], row["instrument"], row["item"])
+        round_text = row.get("round", "").strip() or "1"
+        if not round_text.isdigit() or not 1 <= int(round_text) <= 1000:
+            errors.append(f"{where}: round must be a whole number from 1, not {row['round']!r}")
+        key = (row["participant"], row["instrument"], row["item"], round_text)
         if key in seen:
             errors.append(
                 f"{where}: repeats the answer of row {seen[key]} for the same person and item"

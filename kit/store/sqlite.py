@@ -20,19 +20,51 @@ from kit.model import Circle, CustomerMap, MapConnection, MapElement, Participan
 from kit.store.circle_files import circle_from_dict, circle_to_dict
 from kit.store.circle_sessions import SCHEMA as SESSIONS_SCHEMA
 from kit.store.circle_sessions import CircleSessions
-from kit.store.codes import new_public_id, new_resume_code, normalise_code
+from kit.store.codes import new_coach_key, new_public_id, new_resume_code, normalise_code
 from kit.store.errors import MapChangedError, StoreError, guarded
 from kit.store.records import AnswerFile
+from kit.store.team_sessions import TeamSessions
 
 P = ParamSpec("P")
 R = TypeVar("R")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Version 4 gave sessions their settings and answers a round (the openness
+# pulse is answered again each round); older files are brought up to date.
+_TO_V4 = """
+ALTER TABLE sessions ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sessions ADD COLUMN min_group INTEGER NOT NULL DEFAULT 5 CHECK (min_group >= 3);
+ALTER TABLE sessions ADD COLUMN coach_key TEXT;
+ALTER TABLE sessions ADD COLUMN revealed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN pulse_round INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sessions ADD COLUMN circle TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX sessions_by_key ON sessions(coach_key);
+CREATE TABLE answers_v4 (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    item TEXT NOT NULL,
+    value TEXT NOT NULL,
+    answered_at TEXT NOT NULL,
+    round INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (participant_id, instrument, item, round)
+);
+INSERT INTO answers_v4 SELECT participant_id, instrument, item, value, answered_at, 1 FROM answers;
+DROP TABLE answers;
+ALTER TABLE answers_v4 RENAME TO answers;
+"""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     code TEXT PRIMARY KEY,
     title TEXT NOT NULL DEFAULT '',
     demo INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    anonymous INTEGER NOT NULL DEFAULT 1,
+    min_group INTEGER NOT NULL DEFAULT 5 CHECK (min_group >= 3),
+    coach_key TEXT UNIQUE,
+    revealed INTEGER NOT NULL DEFAULT 0,
+    pulse_round INTEGER NOT NULL DEFAULT 1,
+    circle TEXT NOT NULL DEFAULT '',
+    closed INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS participants (
     id INTEGER PRIMARY KEY,
@@ -49,7 +81,8 @@ CREATE TABLE IF NOT EXISTS answers (
     item TEXT NOT NULL,
     value TEXT NOT NULL,
     answered_at TEXT NOT NULL,
-    PRIMARY KEY (participant_id, instrument, item)
+    round INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (participant_id, instrument, item, round)
 );
 CREATE INDEX IF NOT EXISTS participants_by_session ON participants(session);
 CREATE TABLE IF NOT EXISTS maps (
@@ -104,7 +137,7 @@ class ImportSummary:
     circles: int = 0
 
 
-class SQLiteStore(CircleSessions):
+class SQLiteStore(CircleSessions, TeamSessions):
     """Answers, participants and sessions in one SQLite file.
 
     Parameters
@@ -130,13 +163,7 @@ class SQLiteStore(CircleSessions):
                     f"{self.path} was written by a newer kit (schema {version}); upgrade the kit"
                 )
             if version < SCHEMA_VERSION:
-                # Only a new (or older) file takes the write lock here: every
-                # page load opens the store, and most find it ready.
-                # executescript commits on its own, so the script carries its transaction.
-                self._db.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}{SESSIONS_SCHEMA}"
-                    f"PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-                )
+                self._upgrade()
         except sqlite3.DatabaseError as err:
             raise StoreError(
                 f"cannot use {self.path} as the kit's store ({err}); "
@@ -147,6 +174,34 @@ class SQLiteStore(CircleSessions):
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
+
+    def _upgrade(self) -> None:
+        # Only a new (or older) file takes the write lock here: every page
+        # load opens the store, and most find it ready. executescript commits
+        # on its own, so each script carries its transaction, and the version
+        # is read again under the lock in case another kernel got there first.
+        self._db.executescript("BEGIN IMMEDIATE;")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if 0 < version < 4:
+                for statement in _TO_V4.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+            if version < SCHEMA_VERSION:
+                for statement in (_SCHEMA + SESSIONS_SCHEMA).split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                for (code,) in self._db.execute(
+                    "SELECT code FROM sessions WHERE coach_key IS NULL"
+                ).fetchall():
+                    self._db.execute(
+                        "UPDATE sessions SET coach_key = ? WHERE code = ?", (new_coach_key(), code)
+                    )
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     @property
     def location(self) -> str:
@@ -202,6 +257,14 @@ class SQLiteStore(CircleSessions):
         return _participant(row) if row else None
 
     @guarded
+    def participant_by_public_id(self, public_id: str) -> Participant | None:
+        """Return the participant with the anonymous id ``public_id``, or None."""
+        row = self._db.execute(
+            "SELECT * FROM participants WHERE public_id = ?", (public_id,)
+        ).fetchone()
+        return _participant(row) if row else None
+
+    @guarded
     def ensure_session(self, code: str, demo: bool = False) -> None:
         """Create team session ``code`` when it does not exist yet."""
         with self._write() as db:
@@ -209,18 +272,29 @@ class SQLiteStore(CircleSessions):
 
     @staticmethod
     def _ensure_session(db: sqlite3.Connection, code: str, demo: bool) -> None:
+        # Sessions made on the way (kit demo, kit import) get a coach key too,
+        # so `kit session list` can open their dashboard.
         db.execute(
-            "INSERT OR IGNORE INTO sessions (code, demo, created_at) VALUES (?, ?, ?)",
-            (code, int(demo), now()),
+            "INSERT OR IGNORE INTO sessions (code, title, demo, created_at, coach_key)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (code, code, int(demo), now(), new_coach_key()),
         )
 
     # -- answers --------------------------------------------------------------
 
     @guarded
     def save_answer(
-        self, participant_id: int, instrument: str, item: str, value: str | None
+        self,
+        participant_id: int,
+        instrument: str,
+        item: str,
+        value: str | None,
+        round: int = 1,  # noqa: A002 - the column's name
     ) -> str:
         """Save one answer at once (``None`` or empty text removes it).
+
+        ``round`` counts the times a team answers the same instrument (the
+        openness pulse); every other instrument is answered in round 1.
 
         Returns
         -------
@@ -231,24 +305,32 @@ class SQLiteStore(CircleSessions):
         with self._write() as db:
             if value is None or value == "":
                 db.execute(
-                    "DELETE FROM answers WHERE participant_id = ? AND instrument = ? AND item = ?",
-                    (participant_id, instrument, item),
+                    "DELETE FROM answers WHERE participant_id = ? AND instrument = ? AND item = ?"
+                    " AND round = ?",
+                    (participant_id, instrument, item, round),
                 )
             else:
                 db.execute(
-                    "INSERT INTO answers (participant_id, instrument, item, value, answered_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (participant_id, instrument, item)"
+                    "INSERT INTO answers (participant_id, instrument, item, value, answered_at,"
+                    " round) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (participant_id, instrument, item, round)"
                     " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
-                    (participant_id, instrument, item, str(value), stamp),
+                    (participant_id, instrument, item, str(value), stamp, round),
                 )
         return stamp
 
     @guarded
-    def answers(self, participant_id: int, instrument: str) -> dict[str, str]:
-        """Return a participant's answers to one instrument, by item."""
+    def answers(
+        self,
+        participant_id: int,
+        instrument: str,
+        round: int = 1,  # noqa: A002 - the column's name
+    ) -> dict[str, str]:
+        """Return a participant's answers to one instrument (in one round), by item."""
         rows = self._db.execute(
-            "SELECT item, value FROM answers WHERE participant_id = ? AND instrument = ?",
-            (participant_id, instrument),
+            "SELECT item, value FROM answers WHERE participant_id = ? AND instrument = ?"
+            " AND round = ?",
+            (participant_id, instrument, round),
         )
         return {r["item"]: r["value"] for r in rows}
 
@@ -408,6 +490,12 @@ class SQLiteStore(CircleSessions):
         return [(circle_from_dict(json.loads(r["settings"])), r["version"]) for r in rows]
 
     @guarded
+    def circle(self, code: str) -> Circle | None:
+        """Return the planned circle ``code``, or None."""
+        row = self._db.execute("SELECT settings FROM circles WHERE code = ?", (code,)).fetchone()
+        return circle_from_dict(json.loads(row["settings"])) if row else None
+
+    @guarded
     def circle_records(
         self, session: str | None = None, participant_id: int | None = None
     ) -> dict[str, list[dict]]:
@@ -430,11 +518,11 @@ class SQLiteStore(CircleSessions):
         """Return tidy export rows, optionally for one session or one participant."""
         query = (
             "SELECT coalesce(p.session, '') AS session, p.public_id AS participant,"
-            " a.instrument, a.item, a.value, a.answered_at, p.demo"
+            " a.instrument, a.item, a.value, a.answered_at, p.demo, a.round"
             " FROM answers a JOIN participants p ON p.id = a.participant_id"
         )
         where, args = _filter(session, participant_id)
-        query += where + " ORDER BY p.id, a.instrument, a.item"
+        query += where + " ORDER BY p.id, a.instrument, a.round, a.item"
         return [dict(r) for r in self._db.execute(query, args)]
 
     @guarded
@@ -444,7 +532,9 @@ class SQLiteStore(CircleSessions):
         return row is not None
 
     @guarded
-    def import_rows(self, answer_file: AnswerFile, from_page: bool = False) -> ImportSummary:
+    def import_rows(
+        self, answer_file: AnswerFile, from_page: bool = False, into_session: str | None = None
+    ) -> ImportSummary:
         """Import validated rows in one transaction: all of them or none.
 
         A participant already in the store is matched by its public id; a file
@@ -458,6 +548,9 @@ class SQLiteStore(CircleSessions):
             one person with their resume code, and it may join only a team
             session that exists, so nobody can overwrite someone else's answers
             or pad a team with invented people.
+        into_session : str, optional
+            Put everyone in this team session (a coach's upload on the
+            dashboard); someone already in another session is refused.
 
         Raises
         ------
@@ -485,7 +578,19 @@ class SQLiteStore(CircleSessions):
                 first = rows[0] if rows else {}
                 demo = first.get("demo", "") in ("1", "true", "True")
                 session = first.get("session") or None
-                if session and from_page:
+                if into_session is not None:
+                    session = into_session
+                    if existing is not None and existing["session"] not in (None, into_session):
+                        raise StoreError(
+                            f"participant {public_id} already belongs to session "
+                            f"{existing['session']}; their file cannot join this one too"
+                        )
+                    if existing is not None and existing["session"] is None:
+                        db.execute(
+                            "UPDATE participants SET session = ? WHERE id = ?",
+                            (into_session, existing["id"]),
+                        )
+                elif session and from_page:
                     known = db.execute("SELECT 1 FROM sessions WHERE code = ?", (session,))
                     session = session if known.fetchone() else None
                 elif session:
@@ -533,11 +638,21 @@ class SQLiteStore(CircleSessions):
                     # The newer answer wins, so importing an older file never
                     # undoes what a person changed since.
                     cursor = db.execute(
-                        "INSERT INTO answers (participant_id, instrument, item, value, answered_at)"
-                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (participant_id, instrument, item)"
+                        "INSERT INTO answers (participant_id, instrument, item, value, answered_at,"
+                        " round) VALUES (?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (participant_id, instrument, item, round)"
                         " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at"
-                        " WHERE excluded.answered_at >= answers.answered_at",
-                        (pid, row["instrument"], row["item"], row["value"], row["answered_at"]),
+                        " WHERE excluded.answered_at > answers.answered_at"
+                        " OR (excluded.answered_at = answers.answered_at"
+                        " AND excluded.value <> answers.value)",
+                        (
+                            pid,
+                            row["instrument"],
+                            row["item"],
+                            row["value"],
+                            row["answered_at"],
+                            int(row.get("round") or 1),
+                        ),
                     )
                     count += cursor.rowcount  # rows older than the stored answer are skipped
                 if public_id in answer_file.maps:

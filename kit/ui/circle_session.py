@@ -17,7 +17,7 @@ from IPython.display import HTML
 from kit import backlog as bl
 from kit.circle_exports import actions_csv, actions_html, session_html, stories_html
 from kit.ical import due_dates
-from kit.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle, Story
+from kit.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle, Story, TeamSession
 from kit.store import SQLiteStore, StoreError, open_store
 from kit.ui.components import (
     Notice,
@@ -32,6 +32,7 @@ from kit.ui.components import (
 from kit.ui.components import (
     messages as show_messages,
 )
+from kit.ui.live import Every
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 
@@ -49,10 +50,15 @@ class CircleSessionApp:
         participant=None,
         report: bool = False,
         problems: tuple[tuple[str, str], ...] = (),
+        team: TeamSession | None = None,
     ):
         self.store = store
         self.circle = circle
         self.participant = participant
+        # A team member adding to the coach's circle from their own device: they
+        # add stories and ideas and vote; running the session stays with the coach.
+        self.team = team
+        self.contributor = team is not None
         self.report = report
         self.problems = list(problems)
         self.notice = Notice()
@@ -64,6 +70,8 @@ class CircleSessionApp:
         self.number = 0
         self.held_on = ""
         self._parts: dict[str, widgets.Widget] = {}
+        self._seen: tuple[object, ...] = ()
+        self.live = Every(self.follow)
         self._load()
 
     @classmethod
@@ -79,6 +87,24 @@ class CircleSessionApp:
                 None, report=report, problems=(("error", f"Circles cannot be read: {err}."),)
             )
         problems = list(visitor.problems)
+        team = visitor.team
+        if not planned and team is not None and team.circle and not report:
+            try:
+                shared = the_store.circle(team.circle)
+            except StoreError as err:
+                shared = None
+                problems.append(("error", f"The team's circle cannot be read: {err}."))
+            if shared is not None:
+                return cls(the_store, shared, visitor.participant, report, tuple(problems), team)
+        if not planned and team is not None:
+            problems.append(
+                (
+                    "note",
+                    f"Your coach has not opened a circle to the team session '{team.title}' yet. "
+                    "Leave this page open: or reload it when they say so.",
+                )
+            )
+            return cls(the_store, None, visitor.participant, report, tuple(problems))
         if not planned:
             problems.append(
                 (
@@ -142,7 +168,13 @@ class CircleSessionApp:
             return HTML(STYLE + messages)
         parts = page_top(messages)
         parts.append(self.banner)
-        if self.circle is not None:
+        if self.circle is not None and self.contributor:
+            self.heading = html()
+            parts += [self.heading, self.notice]
+            self._refresh()
+            self.live.start()
+        elif self.circle is not None:
+            self.live.start()
             self.start = control(widgets.Button, button_style="primary")
             self.start.on_click(lambda _: self.start_next())
             self.heading = html()
@@ -156,6 +188,10 @@ class CircleSessionApp:
             return _empty(self.report)
         if self.report:
             return HTML("")
+        if self.contributor:
+            self.open_list = html()
+            self._refresh()
+            return self.open_list
         self.a_pick = control(widgets.Dropdown, description="Action")
         self.a_status = control(widgets.Dropdown, options=ACTION_STATUSES, description="Now")
         self.a_note = control(
@@ -180,6 +216,8 @@ class CircleSessionApp:
             options=[("unhappy customer", "unhappy"), ("happy customer", "happy")],
             description="Story of a",
         )
+        if self.contributor:
+            return self._contributor_stories()
         self.s_text = control(
             widgets.Textarea,
             placeholder="What happened, as the customer would tell it",
@@ -220,6 +258,11 @@ class CircleSessionApp:
             return _empty(self.report)
         if self.report:
             return HTML("")
+        if self.contributor:
+            # The lists are drawn up together, on the coach's screen.
+            self.factor_list = html()
+            self.factor_list.value = self._lists_html()
+            return self.factor_list
         self.f_kind = control(widgets.Dropdown, options=FACTOR_KINDS, description="List")
         self.f_text = control(
             widgets.Text,
@@ -247,6 +290,8 @@ class CircleSessionApp:
         )
         self.i_add = control(widgets.Button, description="Add idea", button_style="primary")
         self.i_add.on_click(lambda _: self.add_idea())
+        if self.contributor:
+            return self._contributor_ideas()
         self.v_each = control(
             widgets.BoundedIntText,
             value=self._votes_each(),
@@ -285,6 +330,11 @@ class CircleSessionApp:
             return _empty(self.report)
         if self.report:
             return HTML(self._session_html() + self._chart_html())
+        if self.contributor:
+            return html(
+                "<p class='kit-muted'>Your coach keeps the backlog; the open actions are at the "
+                "top of this page.</p>"
+            )
         self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
         self.chart.add_class("kit-chart")
         self.action_table = html()
@@ -293,11 +343,86 @@ class CircleSessionApp:
 
     def downloads(self) -> widgets.Widget | HTML:
         """The session summary, the actions as CSV and as calendar entries."""
-        if self.report or self.circle is None:
+        if self.report or self.circle is None or self.contributor:
             return _empty(self.report)
         self.files = html()
         self._refresh()
         return self.files
+
+    # -- a team member's own device ----------------------------------------------------
+
+    def _contributor_stories(self) -> widgets.Widget:
+        self.s_text = control(
+            widgets.Textarea,
+            placeholder="What happened, as the customer would tell it",
+            layout=widgets.Layout(width="98%", height="90px"),
+        )
+        self.s_add = control(widgets.Button, description="Add story", button_style="primary")
+        self.s_add.on_click(lambda _: self.add_story())
+        self.story_list = html()
+        self._refresh()
+        return vbox([self.s_kind, self.s_text, self.s_add, self.story_list])
+
+    def _contributor_ideas(self) -> widgets.Widget:
+        self.v_idea = control(widgets.Dropdown, description="Vote for")
+        self.v_vote = control(widgets.Button, description="Vote")
+        self.v_vote.on_click(lambda _: self.vote())
+        self.idea_list = html()
+        self._refresh()
+        return vbox(
+            [
+                self.i_text,
+                self.i_add,
+                self.idea_list,
+                html("<p class='kit-muted'>Give your votes to the ideas you back most.</p>"),
+                self.v_idea,
+                self.v_vote,
+            ]
+        )
+
+    def _my_name(self) -> str:
+        """The name a contributor's stories and votes carry: their own in a named session.
+
+        In an anonymous session a story carries no name and votes are counted
+        under an id nobody sees, so each person still has their own votes.
+        """
+        if self.participant is None or self.team is None:
+            return ""
+        if self.team.anonymous:
+            return ""
+        return self.participant.display_name
+
+    def _voter(self) -> str:
+        self._ensure_person()
+        return self._my_name() or f"#{self.participant.public_id}"
+
+    def _ensure_person(self) -> None:
+        # Someone who opened the circle straight from the session link gets a
+        # resume code with their first contribution, as in every workbook.
+        if self.participant is None and self.team is not None and self.store is not None:
+            self.participant = self.store.create_participant(session=self.team.code)
+            self.banner.value = resume_banner(self.participant.resume_code)
+
+    def follow(self) -> bool:
+        """Read the session again; redraw when anyone added or voted. True when redrawn."""
+        if self.store is None or self.circle is None:
+            return False
+        previous = self.session_id
+        self._load()
+        seen = (
+            self.session_id,
+            len(self.stories),
+            len(self.factors),
+            tuple((i.id, i.total, i.chosen) for i in self.ideas),
+            tuple((a.id, a.status) for a in self.actions),
+        )
+        if seen == self._seen:
+            return False
+        self._seen = seen
+        self._refresh()
+        if self.contributor and previous is None and self.session_id is not None:
+            self.notice.show("ok", f"Session {self.number} has started: add your stories below.")
+        return True
 
     # -- actions ---------------------------------------------------------------------
 
@@ -346,6 +471,11 @@ class CircleSessionApp:
 
         def work():
             session = self._need_session()
+            if self.contributor:
+                text = bl.clean_entry("story", self.s_text.value)
+                self._ensure_person()
+                self.store.add_story(session, Story(0, session, kind, text, self._my_name()))
+                return
             story = Story(
                 0,
                 session,
@@ -361,7 +491,9 @@ class CircleSessionApp:
             self.store.add_story(session, story)
 
         if self._do(work, f"Added the story of a{'n' if unhappy else ''} {kind} customer."):
-            self.s_text.value = self.s_prevention.value = ""
+            self.s_text.value = ""
+            if not self.contributor:
+                self.s_prevention.value = ""
             return True
         return False
 
@@ -386,7 +518,10 @@ class CircleSessionApp:
 
         def work():
             session = self._need_session()
-            self.store.add_idea(session, bl.clean_entry("idea", self.i_text.value))
+            text = bl.clean_entry("idea", self.i_text.value)
+            if self.contributor:
+                self._ensure_person()
+            self.store.add_idea(session, text, self._my_name())
 
         if self._do(work, "Idea added."):
             self.i_text.value = ""
@@ -395,7 +530,8 @@ class CircleSessionApp:
 
     def vote(self) -> bool:
         """Give one vote from the named voter to the chosen idea."""
-        idea, voter = self.v_idea.value, self.v_voter.value
+        idea = self.v_idea.value
+        voter = self._voter() if self.contributor else self.v_voter.value
         left: list[int] = []
 
         def work():
@@ -408,7 +544,8 @@ class CircleSessionApp:
         if not self._do(work, "Vote counted."):
             return False
         plural = "" if left[0] == 1 else "s"
-        self.notice.show("ok", f"Vote counted: {left[0]} vote{plural} left for {voter.strip()}.")
+        who = "you" if self.contributor else voter.strip()
+        self.notice.show("ok", f"Vote counted: {left[0]} vote{plural} left for {who}.")
         return True
 
     def set_votes_each(self, votes: int) -> bool:
@@ -452,13 +589,18 @@ class CircleSessionApp:
             return
         if hasattr(self, "heading"):
             if self.session_id is None:
-                self.heading.value = f"<h3>{escape(self.circle.title)}</h3><p>No session yet.</p>"
-                self.start.description = "Start session 1"
+                waiting = (
+                    "Your coach has not started a session yet: this page shows it when they do."
+                    if self.contributor
+                    else "No session yet."
+                )
+                self.heading.value = f"<h3>{escape(self.circle.title)}</h3><p>{waiting}</p>"
             else:
                 self.heading.value = (
                     f"<h3 class='kit-session'>{escape(self.circle.title)} · session {self.number} · "
                     f"{escape(self.held_on)}</h3>"
                 )
+            if hasattr(self, "start"):
                 self.start.description = f"Start session {self.number + 1}"
         open_actions = [a for a in self.actions if a.status == "open"]
         if hasattr(self, "open_list"):
@@ -473,12 +615,14 @@ class CircleSessionApp:
                 if open_actions
                 else "<p class='kit-muted'>No open actions.</p>"
             )
-            _set_options(self.a_pick, [(f"{a.text} ({a.owner})", a.id) for a in open_actions])
+            if hasattr(self, "a_pick"):
+                _set_options(self.a_pick, [(f"{a.text} ({a.owner})", a.id) for a in open_actions])
         if hasattr(self, "story_list"):
             self.story_list.value = stories_html(self.stories)
         if hasattr(self, "factor_list"):
             self.factor_list.value = self._lists_html()
-            self._story_options()
+            if hasattr(self, "f_story"):
+                self._story_options()
         if hasattr(self, "v_each") and self.v_each.value != self._votes_each():
             self._filling_votes = True
             try:
@@ -498,8 +642,9 @@ class CircleSessionApp:
                 + "</ol>"
             )
             _set_options(self.v_idea, [(i.text[:60], i.id) for i in ranked])
-            # An idea becomes one action; the ones already chosen leave this list.
-            _set_options(self.c_idea, [(i.text[:60], i.id) for i in ranked if not i.chosen])
+            if hasattr(self, "c_idea"):
+                # An idea becomes one action; the ones already chosen leave this list.
+                _set_options(self.c_idea, [(i.text[:60], i.id) for i in ranked if not i.chosen])
         if hasattr(self, "action_table"):
             self.action_table.value = actions_html(self.actions)
             figures = self._figures()

@@ -146,6 +146,7 @@ PERSONAL_WORKBOOKS = (
     ("03_customer_map.ipynb", "3. Customer map"),
     ("04_circle_planner.ipynb", "4. Circle planner"),
     ("05_circle_session.ipynb", "5. Circle session"),
+    ("06_openness_pulse.ipynb", "6. Openness pulse"),
 )
 
 

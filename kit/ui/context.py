@@ -23,3 +23,12 @@ def ephemeral() -> bool:
     if os.environ.get("KIT_EPHEMERAL", "").lower() in ("1", "true", "yes"):
         return True
     return any(k in os.environ for k in ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL"))
+
+
+def page_url() -> str:
+    """Return the full address this page was opened at ('' outside Voilà).
+
+    Voilà gives each page's kernel the request's URL, so a coach's page can
+    show the join link with the very host name the coach used.
+    """
+    return os.environ.get("VOILA_REQUEST_URL", "")

@@ -7,8 +7,6 @@ results.
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as widgets
 from IPython.display import HTML
 
@@ -82,23 +80,8 @@ class HiddenLeaderApp(InstrumentApp):
     def _writing_widgets(self) -> widgets.VBox:
         assert self.instrument is not None
         rows: list[widgets.Widget] = [html("<h3>Two questions about your organisation</h3>")]
-        area_layout = widgets.Layout(width="100%", height="90px")
+        rows += self._reflection_rows()
         line_layout = widgets.Layout(width="100%")
-        for reflection in self.instrument.reflections:
-            key = self.instrument.reflection_key(reflection)
-            area = control(
-                widgets.Textarea,
-                value=self.answers.get(key, ""),
-                placeholder="Write a few sentences…",
-                layout=area_layout,
-            )
-            area.observe(self._saver(key), "value")
-            rows += [
-                html(
-                    f"<h4>{escape(reflection.title)}</h4><p class='kit-muted'>{escape(reflection.prompt)}</p>"
-                ),
-                area,
-            ]
         rows.append(
             html(
                 "<h3>My commitments</h3><p class='kit-muted'>Choose one to three things you will "

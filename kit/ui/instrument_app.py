@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -18,7 +19,7 @@ from IPython.display import HTML
 
 from kit import views
 from kit.content import ContentError, get_instrument
-from kit.model import Instrument, Participant
+from kit.model import Instrument, Participant, TeamSession
 from kit.store import SQLiteStore, StoreError, my_answers_file, open_store
 from kit.store.records import ImportFileError, parse, validate
 from kit.ui.components import (
@@ -35,6 +36,7 @@ from kit.ui.components import (
     messages as show_messages,
 )
 from kit.ui.context import ephemeral
+from kit.ui.live import Every
 from kit.ui.person import from_link, look_up
 from kit.ui.questionnaire import Questionnaire
 
@@ -54,6 +56,7 @@ class InstrumentApp:
     REPORT_TITLE = ""
     REPORT_FILE = "report"
     SECTION = "Trait"  # what one page of statements is called
+    ROUNDS = False  # True: answered afresh in each of the team session's rounds (the pulse)
 
     def __init__(
         self,
@@ -65,18 +68,22 @@ class InstrumentApp:
         report: bool = False,
         problems: tuple[tuple[str, str], ...] = (),
         make_report: Callable[[str], str] | None = None,
+        team: TeamSession | None = None,
     ):
         self.instrument = instrument
         self.store = store
         self.participant = participant
         self.session = session
+        self.team = team
+        self.round = team.pulse_round if (team is not None and self.ROUNDS) else 1
+        self._name = participant.display_name if participant else ""
         self.report = report
         self.problems = list(problems)
         self._make_report = make_report
         self.answers_path: Path | None = None
         if answers is None and participant is not None and store is not None:
             try:
-                answers = store.answers(participant.id, self.INSTRUMENT)
+                answers = store.answers(participant.id, self.INSTRUMENT, self.round)
             except StoreError as err:
                 self.problems.append(("error", f"Your answers could not be read: {err}."))
         self.answers: dict[str, str] = dict(answers or {})
@@ -85,6 +92,9 @@ class InstrumentApp:
         self._questionnaire: Questionnaire | None = None
         self._results_parts: dict[str, widgets.Widget] = {}
         self._download_parts: dict[str, widgets.Widget] = {}
+        self._team_view = html()
+        self._team_seen: tuple[object, ...] = ()
+        self.live = Every(self.follow_team)
 
     # -- construction ----------------------------------------------------------
 
@@ -140,10 +150,10 @@ class InstrumentApp:
                 problems=(("error", f"Answers cannot be saved: {err}."),),
             )
 
-        participant = None
+        participant = team = None
         try:
             visitor = look_up(the_store, resume, session)
-            participant, session = visitor.participant, visitor.session
+            participant, session, team = visitor.participant, visitor.session, visitor.team
             problems.extend(visitor.problems)
         except StoreError as err:
             problems.append(("error", f"Your answers could not be looked up: {err}."))
@@ -154,6 +164,7 @@ class InstrumentApp:
             session=session,
             report=report,
             problems=tuple(problems),
+            team=team,
         )
 
     # -- saving ------------------------------------------------------------------
@@ -183,9 +194,11 @@ class InstrumentApp:
             return False
         try:
             if self.participant is None:
-                self.participant = self.store.create_participant(session=self.session)
+                self.participant = self.store.create_participant(
+                    session=self.session, display_name=self._name
+                )
                 self.banner.value = resume_banner(self.participant.resume_code)
-            self.store.save_answer(self.participant.id, self.INSTRUMENT, key, text)
+            self.store.save_answer(self.participant.id, self.INSTRUMENT, key, text, self.round)
         except Exception as err:  # noqa: BLE001 - the page must never show a traceback
             self.save_notice.show(
                 "error",
@@ -207,8 +220,102 @@ class InstrumentApp:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
             return HTML(views.STYLE + messages + heading + intro_text)
         parts = page_top(messages)
-        parts += [self.banner, html(intro_text), self.save_notice]
+        parts += [self.banner, *self._team_intro(), html(intro_text), self.save_notice]
         return vbox(parts)
+
+    # -- the team session ----------------------------------------------------------
+
+    def _team_intro(self) -> list[widgets.Widget]:
+        if self.team is None:
+            return []
+        t = self.team
+        round_note = f" This is round {self.round} of the pulse." if self.ROUNDS else ""
+        if t.anonymous:
+            who = (
+                "It is anonymous: your coach and your team see only totals, and only once "
+                f"{t.min_group} people have answered."
+            )
+        else:
+            who = (
+                "It is a named session: your coach sees your name beside your results; the team "
+                f"sees only totals, once {t.min_group} people have answered."
+            )
+        parts: list[widgets.Widget] = [
+            html(
+                f"<div class='kit-note' data-testid='team-banner'>You are in the team session "
+                f"<b>{escape(t.title)}</b> ({escape(t.code)}). {who}{round_note}</div>"
+            )
+        ]
+        if not t.anonymous:
+            name = control(
+                widgets.Text,
+                value=self._name,
+                description="Your name",
+                placeholder="as your coach knows you",
+                continuous_update=False,
+            )
+            name.observe(lambda change: self.set_name(change["new"]), "value")
+            parts.append(name)
+        return parts
+
+    def set_name(self, name: str) -> bool:
+        """Keep the name a named session shows for this person."""
+        name = " ".join(name.split())[:60]
+        self._name = name
+        if self.participant is None or self.store is None:
+            return True  # used when the first answer creates the person
+        try:
+            self.store.set_display_name(self.participant.id, name)
+        except StoreError as err:
+            self.save_notice.show("error", f"Your name was not saved: {err}.")
+            return False
+        return True
+
+    def team_results(self) -> widgets.Widget | HTML:
+        """The team's results, once the coach reveals them (aggregates only)."""
+        if self.team is None or self.report:
+            return HTML("") if self.report else html("")
+        self.follow_team()
+        self.live.start()
+        return self._team_view
+
+    def follow_team(self) -> bool:
+        """Read the session again; show the team's results if revealed. True when redrawn."""
+        if self.team is None or self.store is None:
+            return False
+        from kit.team import team_picture
+        from kit.team_views import team_results_html
+
+        try:
+            team = self.store.team_session(self.team.code) or self.team
+            picture = team_picture(self.store, team) if team.revealed else None
+        except (StoreError, ContentError):
+            return False
+        moved = self.ROUNDS and team.pulse_round != self.round
+        seen = (team.revealed, picture.fingerprint() if picture else None, moved)
+        if seen == self._team_seen:
+            return False
+        self._team_seen = seen
+        parts = ["<h3>Your team</h3>"]
+        if moved:
+            code = self.participant.resume_code if self.participant else ""
+            parts.append(
+                f"<div class='kit-warn' role='status'>Your coach has started round "
+                f"{team.pulse_round} of the pulse. <a href='?resume={escape(code)}'>Open it</a> "
+                "to answer afresh; your answers to this round are kept.</div>"
+            )
+        if picture is None:
+            parts.append(
+                "<p class='kit-muted' data-testid='team-waiting'>The team's results appear here "
+                "when your coach shares them.</p>"
+            )
+        else:
+            parts.append(
+                "<div data-testid='team-results'><p class='kit-muted'>Totals for the whole "
+                "team; nobody's own answers are shown.</p>" + team_results_html(picture) + "</div>"
+            )
+        self._team_view.value = "".join(parts)
+        return True
 
     def questions(self) -> widgets.Widget | HTML:
         """The questionnaire (the answers table in a report)."""
@@ -283,6 +390,29 @@ class InstrumentApp:
             return self.store.answers(self.participant.id, instrument.id)
         except StoreError:
             return {}
+
+    def _reflection_rows(self, heading: str = "h4") -> list[widgets.Widget]:
+        """A heading, the prompt and a saved-as-you-type box for each reflection."""
+        assert self.instrument is not None
+        rows: list[widgets.Widget] = []
+        layout = widgets.Layout(width="100%", height="90px")
+        for reflection in self.instrument.reflections:
+            key = self.instrument.reflection_key(reflection)
+            area = control(
+                widgets.Textarea,
+                value=self.answers.get(key, ""),
+                placeholder="Write a few sentences…",
+                layout=layout,
+            )
+            area.observe(self._saver(key), "value")
+            rows += [
+                html(
+                    f"<{heading}>{escape(reflection.title)}</{heading}>"
+                    f"<p class='kit-muted'>{escape(reflection.prompt)}</p>"
+                ),
+                area,
+            ]
+        return rows
 
     def _saver(self, key: str) -> Callable[[dict], None]:
         return lambda change: self.save(key, change["new"].strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kit.model import Participant
+from kit.model import Participant, TeamSession
 from kit.store import SQLiteStore
 from kit.ui.context import query_params
 
@@ -16,6 +16,7 @@ class Visitor:
     participant: Participant | None
     session: str | None
     problems: tuple[tuple[str, str], ...] = ()
+    team: TeamSession | None = None
 
 
 def from_link(resume: str, report: bool) -> tuple[str, str | None]:
@@ -40,12 +41,33 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
         participant = store.participant_by_code(resume)
         if participant is None:
             problems.append(("error", wrong_code_message(resume)))
-    if session and not store.session_exists(session):
+    team = store.team_session(session) if session else None
+    if session and team is None:
         problems.append(("warn", unknown_session_message(session)))
-        session = None
-    if participant is not None:
-        session = participant.session
-    return Visitor(participant, session, tuple(problems))
+    if participant is not None and participant.session:
+        if team is not None and team.code != participant.session:
+            problems.append(
+                (
+                    "warn",
+                    f"Your resume code belongs to team session {participant.session}, so your "
+                    "answers stay there. To join another session, open its link without your code.",
+                )
+            )
+        team = store.team_session(participant.session)
+    elif participant is not None and team is not None and not team.closed:
+        # Someone who began on their own joins the team they were given a link to.
+        store.join_session(participant.id, team.code)
+        participant = store.participant_by_code(participant.resume_code)
+    if team is not None and team.closed and (participant is None or not participant.session):
+        problems.append(
+            (
+                "warn",
+                f"The team session '{team.title}' is closed, so your answers are saved for you "
+                "alone. Ask your coach if you should still join.",
+            )
+        )
+        team = None
+    return Visitor(participant, team.code if team else None, tuple(problems), team)
 
 
 def wrong_code_message(code: str) -> str:

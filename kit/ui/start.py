@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
+from kit.model import TeamSession
 from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, open_store
 from kit.ui.components import EPHEMERAL_NOTICE, Notice, control, hbox, html, style, vbox
 from kit.ui.context import ephemeral, query_params
@@ -18,7 +19,26 @@ WORKBOOKS = (
     ("03_customer_map.ipynb", "The customer map →"),
     ("04_circle_planner.ipynb", "Plan a Customer Circle →"),
     ("05_circle_session.ipynb", "Run a circle session →"),
+    ("06_openness_pulse.ipynb", "The openness pulse →"),
 )
+# What a team session asks of its members, in order.
+TEAM_WORKBOOKS = (
+    ("01_hidden_leader_traits.ipynb", "1. Hidden-leader traits (15 min)"),
+    ("02_focus_and_attitude.ipynb", "2. Focus and attitude (5 min)"),
+    ("06_openness_pulse.ipynb", "3. Openness pulse (3 min)"),
+)
+
+
+def team_links(code: str, team: TeamSession) -> str:
+    """Return the team's workbooks as links carrying the person's resume code."""
+    items = list(TEAM_WORKBOOKS)
+    if team.circle:
+        items.append(("05_circle_session.ipynb", "The circle: add stories and ideas, vote"))
+    links = "".join(
+        f"<li><a class='kit-team-link' href='{name}?resume={quote(code)}'>{escape(text)}</a></li>"
+        for name, text in items
+    )
+    return f"<ol class='kit-team-links'>{links}</ol>"
 
 
 def continue_link(code: str) -> str:
@@ -61,6 +81,26 @@ class StartPage:
         self.code_notice = Notice()
         self.upload_notice = Notice()
         self.problem = problem
+        self.join_code = control(
+            widgets.Text,
+            placeholder="e.g. K7Q-M3X",
+            description="Join code",
+            value=query_params().get("session", ""),
+            continuous_update=False,
+        )
+        # Its own layout: shown only for a named session (the shared one must not change).
+        self.join_name = control(
+            widgets.Text,
+            description="Your name",
+            placeholder="as your coach knows you",
+            layout=widgets.Layout(display="none"),
+        )
+        self.join_button = control(widgets.Button, description="Join", button_style="primary")
+        self.join_button.on_click(lambda _: self.join())
+        self.join_code.observe(lambda change: self.check_join_code(), "value")
+        self.join_notice = Notice()
+        self.team_session: TeamSession | None = None
+        self._team_shown = False
 
     @classmethod
     def open(cls, store: str = "") -> StartPage:
@@ -69,6 +109,66 @@ class StartPage:
             return cls(open_store(store or None))
         except StoreError as err:
             return cls(None, f"Answers cannot be saved or found on this server: {err}.")
+
+    def check_join_code(self) -> TeamSession | None:
+        """Look the typed join code up; say what the session is, or what is wrong."""
+        typed = self.join_code.value.strip()
+        self.team_session = None
+        if not typed or self.store is None:
+            self.join_notice.clear()
+            return None
+        try:
+            team = self.store.team_session(typed)
+        except StoreError as err:
+            self.join_notice.show("error", f"The session could not be looked up: {err}.")
+            return None
+        if team is None:
+            self.join_notice.show(
+                "error",
+                f"There is no team session '{typed}' on this server. Check the code with your "
+                "coach: it has six letters and digits, like K7Q-M3X (case and dashes do not "
+                "matter).",
+            )
+            return None
+        if team.closed:
+            self.join_notice.show(
+                "warn", f"The team session '{team.title}' is closed: ask your coach."
+            )
+            return None
+        self.team_session = team
+        self.join_name.layout.display = None if not team.anonymous else "none"
+        kind = (
+            "It is anonymous: only the team's totals are ever shown."
+            if team.anonymous
+            else "It is a named session: type your name, then press Join."
+        )
+        self.join_notice.show("note", f"Team session: {team.title}. {kind}")
+        return team
+
+    def join(self) -> bool:
+        """Join the session: a new resume code, and links into the team's workbooks."""
+        team = self.team_session or self.check_join_code()
+        if team is None or self.store is None:
+            return False
+        name = " ".join(self.join_name.value.split())[:60]
+        if not team.anonymous and not name:
+            self.join_notice.show("warn", "Type your name first: this session is named.")
+            return False
+        try:
+            person = self.store.create_participant(
+                session=team.code, display_name="" if team.anonymous else name
+            )
+        except StoreError as err:
+            self.join_notice.show("error", f"You could not join just now: {err}. Try again.")
+            return False
+        self.join_button.disabled = True
+        self.join_notice.show(
+            "ok",
+            f"You have joined {team.title}. Your resume code is {person.resume_code}: note it "
+            "to come back later, on this or another device. Now open, in order:",
+            team_links(person.resume_code, team),
+        )
+        return True
 
     def lookup(self) -> bool:
         """Check the typed code and offer the link into the workbook."""
@@ -119,12 +219,44 @@ class StartPage:
                 "ok", f"Imported {summary.answers} answers for {len(codes)} people from {name}."
             )
             return True
+        if summary.answers == 0 and summary.updated_participants == 1:
+            self.upload_notice.show(
+                "ok",
+                f"The answers in {name} are already on this server (nothing in the file is "
+                f"newer). Your resume code is {codes[0]}. ",
+                continue_link(codes[0]),
+            )
+            return True
         self.upload_notice.show(
             "ok",
             f"Restored {summary.answers} answers from {name}. Your resume code is {codes[0]}. ",
             continue_link(codes[0]),
         )
         return True
+
+    def _join_parts(self) -> list[widgets.Widget]:
+        self.check_join_code()
+        return [
+            html(
+                "<h3>Joining a team session?</h3><p>Type the code your coach gives you, "
+                "or open the link they share.</p>"
+            ),
+            self.join_code,
+            self.join_name,
+            self.join_button,
+            self.join_notice,
+        ]
+
+    def team(self) -> widgets.Widget:
+        """At the top of the page when the link names a team session: the way to join it.
+
+        People arriving with the coach's join link (often on a phone) see the
+        Join button first, not below the list of workbooks.
+        """
+        if self.problem or "session" not in query_params():
+            return html("")
+        self._team_shown = True
+        return vbox([style(), *self._join_parts()])
 
     def widget(self) -> widgets.Widget:
         """Return the start page's controls."""
@@ -134,6 +266,8 @@ class StartPage:
         if self.problem:
             parts.append(html(f"<div class='kit-error' role='alert'>{escape(self.problem)}</div>"))
             return vbox(parts)
+        if not self._team_shown:
+            parts += self._join_parts()
         parts += [
             html("<h3>Coming back?</h3><p>Type your resume code to find your answers.</p>"),
             hbox([self.code, self.go]),

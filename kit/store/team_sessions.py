@@ -1,0 +1,288 @@
+"""Team sessions in the store: join codes, coach keys, settings, and the team's answers.
+
+A coach's dashboard and every participant's page run in their own kernels, so
+the session's settings (reveal, pulse round, the circle open to the team) live
+here and each page reads them again when it looks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
+from kit.store.codes import new_coach_key, new_join_code, normalise_join_code
+from kit.store.errors import StoreError, guarded
+
+# Settings a coach can change after creating the session.
+_SETTINGS = {"title", "min_group", "revealed", "pulse_round", "circle", "closed"}
+TITLE_MAX = 80
+
+
+class SessionSettingsError(StoreError):
+    """A team session's settings are not allowed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class TraitRow:
+    """One person's mean on one trait of one instrument (one pulse round)."""
+
+    participant: int
+    instrument: str
+    round: int
+    trait: str
+    mean: float
+    answered: int
+
+
+def check_min_group(value: object) -> int:
+    """Return ``value`` as a minimum group size, or raise with what is allowed.
+
+    Examples
+    --------
+    >>> check_min_group("4")
+    4
+    >>> check_min_group(2)
+    Traceback (most recent call last):
+    ...
+    kit.store.team_sessions.SessionSettingsError: the minimum group size must be at least 3 ...
+    """
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise SessionSettingsError(
+            f"the minimum group size must be a whole number, not {value!r}"
+        ) from None
+    if number < MIN_GROUP_FLOOR:
+        raise SessionSettingsError(
+            f"the minimum group size must be at least {MIN_GROUP_FLOOR} (you gave {number}): "
+            "with fewer, a team figure shows what one person answered"
+        )
+    if number > 1000:
+        raise SessionSettingsError(f"the minimum group size {number} is more than 1000")
+    return number
+
+
+class TeamSessions:
+    """Store methods for team sessions; mixed into :class:`kit.store.SQLiteStore`."""
+
+    _db: sqlite3.Connection
+    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+    @guarded
+    def create_session(
+        self,
+        title: str,
+        anonymous: bool = True,
+        min_group: int = MIN_GROUP_DEFAULT,
+        demo: bool = False,
+        code: str | None = None,
+    ) -> TeamSession:
+        """Create a team session with a fresh join code and coach key.
+
+        Parameters
+        ----------
+        title : str
+            What the coach calls it (shown on participants' pages).
+        anonymous : bool
+            True keeps no names; False asks each person for a name.
+        min_group : int
+            Team figures show only when at least this many have answered (3 or more).
+        demo : bool
+            Marks a session of simulated people.
+        code : str, optional
+            A join code to use instead of a fresh one (``kit demo --session``).
+
+        Raises
+        ------
+        SessionSettingsError
+            For a minimum group size under 3, or a title that is empty or too long.
+        """
+        title = " ".join(title.split())
+        if not title:
+            raise SessionSettingsError("give the session a name, such as 'Service desk, March'")
+        if len(title) > TITLE_MAX:
+            raise SessionSettingsError(
+                f"the session name has {len(title)} characters; keep it to {TITLE_MAX}"
+            )
+        min_group = check_min_group(min_group)
+        with self._write() as db:
+            for _ in range(20):
+                join = code or new_join_code()
+                taken = db.execute("SELECT 1 FROM sessions WHERE code = ?", (join,)).fetchone()
+                if not taken:
+                    break
+                if code:
+                    raise SessionSettingsError(f"there is already a session '{code}'")
+            else:  # pragma: no cover - 29**6 codes make this all but impossible
+                raise StoreError("no free join code was found; try again")
+            db.execute(
+                "INSERT INTO sessions (code, title, demo, created_at, anonymous, min_group,"
+                " coach_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (join, title, int(demo), _now(), int(anonymous), min_group, new_coach_key()),
+            )
+            row = db.execute("SELECT * FROM sessions WHERE code = ?", (join,)).fetchone()
+        return _session(row)
+
+    @guarded
+    def team_session(self, code: str) -> TeamSession | None:
+        """Return the session a typed join code names (case, spaces and dashes forgiven)."""
+        typed = code.strip()
+        if not typed:
+            return None
+        row = self._db.execute("SELECT * FROM sessions WHERE code = ?", (typed,)).fetchone()
+        normal = normalise_join_code(typed)
+        if row is None and normal:
+            row = self._db.execute("SELECT * FROM sessions WHERE code = ?", (normal,)).fetchone()
+        return _session(row) if row else None
+
+    @guarded
+    def session_for_key(self, key: str) -> TeamSession | None:
+        """Return the session whose coach key is ``key``, or None."""
+        key = key.strip()
+        if len(key) < 16:  # keys are 32 characters; anything short is a mistake
+            return None
+        row = self._db.execute("SELECT * FROM sessions WHERE coach_key = ?", (key,)).fetchone()
+        return _session(row) if row else None
+
+    @guarded
+    def team_sessions(self) -> list[TeamSession]:
+        """Return every team session, newest first."""
+        rows = self._db.execute("SELECT * FROM sessions ORDER BY created_at DESC, rowid DESC")
+        return [_session(r) for r in rows]
+
+    @guarded
+    def update_session(self, code: str, **changes: object) -> TeamSession:
+        """Change a session's settings (title, min_group, revealed, pulse_round, circle, closed).
+
+        Raises
+        ------
+        SessionSettingsError
+            For an unknown setting or a value that is not allowed.
+        """
+        unknown = set(changes) - _SETTINGS
+        if unknown:
+            raise SessionSettingsError(f"cannot change {', '.join(sorted(unknown))}")
+        if "min_group" in changes:
+            changes["min_group"] = check_min_group(changes["min_group"])
+        for flag in ("revealed", "closed"):
+            if flag in changes:
+                changes[flag] = int(bool(changes[flag]))
+        if "pulse_round" in changes and int(changes["pulse_round"]) < 1:  # type: ignore[arg-type]
+            raise SessionSettingsError("pulse rounds count from 1")
+        with self._write() as db:
+            for name, value in changes.items():
+                db.execute(f"UPDATE sessions SET {name} = ? WHERE code = ?", (value, code))
+            row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise SessionSettingsError(f"there is no session '{code}'")
+        return _session(row)
+
+    @guarded
+    def open_next_round(self, code: str, expected: int) -> int:
+        """Start the pulse's next round, unless another window already did; return the round."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET pulse_round = pulse_round + 1"
+                " WHERE code = ? AND pulse_round = ?",
+                (code, expected),
+            )
+            row = db.execute("SELECT pulse_round FROM sessions WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise SessionSettingsError(f"there is no session '{code}'")
+        return int(row["pulse_round"])
+
+    # -- the team's answers, for the dashboard -------------------------------------
+
+    @guarded
+    def join_session(self, participant_id: int, code: str, display_name: str = "") -> None:
+        """Put a person who answered on their own into team session ``code``."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE participants SET session = ?, display_name = ? WHERE id = ?"
+                " AND session IS NULL",
+                (code, display_name, participant_id),
+            )
+
+    @guarded
+    def set_display_name(self, participant_id: int, name: str) -> None:
+        """Change the name a named session shows for a person."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE participants SET display_name = ? WHERE id = ?", (name, participant_id)
+            )
+
+    @guarded
+    def members(self, code: str) -> list[tuple[int, str]]:
+        """Return (participant id, display name) of everyone who joined, in joining order."""
+        rows = self._db.execute(
+            "SELECT id, display_name FROM participants WHERE session = ? ORDER BY id", (code,)
+        )
+        return [(r["id"], r["display_name"]) for r in rows]
+
+    @guarded
+    def trait_rows(self, code: str, item_traits: Iterable[tuple[str, str, str]]) -> list[TraitRow]:
+        """Return each member's mean per trait, computed in SQLite.
+
+        Parameters
+        ----------
+        code : str
+            The session.
+        item_traits : iterable of (instrument, item, trait)
+            Which trait each rated item belongs to (from the content files).
+        """
+        db = self._db
+        # A temporary table lives on this connection only, so pages never see
+        # each other's; SQLite then groups hundreds of thousands of answers
+        # without Python touching each one.
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS item_traits"
+            " (instrument TEXT, item TEXT, trait TEXT, PRIMARY KEY (instrument, item))"
+        )
+        db.execute("DELETE FROM temp.item_traits")
+        db.executemany("INSERT OR REPLACE INTO temp.item_traits VALUES (?, ?, ?)", item_traits)
+        rows = db.execute(
+            "SELECT a.participant_id, a.instrument, a.round, t.trait,"
+            " avg(CAST(a.value AS REAL)) AS mean, count(*) AS answered"
+            " FROM participants p JOIN answers a ON a.participant_id = p.id"
+            " JOIN temp.item_traits t ON t.instrument = a.instrument AND t.item = a.item"
+            " WHERE p.session = ? GROUP BY a.participant_id, a.instrument, a.round, t.trait",
+            (code,),
+        )
+        return [TraitRow(*r) for r in rows]
+
+    @guarded
+    def texts(self, code: str, instrument: str, item: str) -> list[tuple[int, str]]:
+        """Return (round, text) of every member's answer to one free-text item, sorted by text.
+
+        Sorted by text, not by who or when, so the order gives nobody away.
+        """
+        rows = self._db.execute(
+            "SELECT a.round, a.value FROM participants p JOIN answers a ON a.participant_id = p.id"
+            " WHERE p.session = ? AND a.instrument = ? AND a.item = ? ORDER BY a.round, a.value",
+            (code, instrument, item),
+        )
+        return [(r["round"], r["value"]) for r in rows]
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _session(row: sqlite3.Row) -> TeamSession:
+    return TeamSession(
+        code=row["code"],
+        title=row["title"],
+        coach_key=row["coach_key"] or "",
+        anonymous=bool(row["anonymous"]),
+        min_group=row["min_group"],
+        revealed=bool(row["revealed"]),
+        pulse_round=row["pulse_round"],
+        circle=row["circle"] or "",
+        closed=bool(row["closed"]),
+        demo=bool(row["demo"]),
+        created_at=row["created_at"],
+    )

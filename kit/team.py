@@ -1,0 +1,252 @@
+"""A team session's picture for the coach: counts, profiles, the four blocks and the pulse.
+
+Every figure built from answers passes through a :class:`Gate`: below the
+session's minimum group size it holds no numbers at all, only the words
+"hidden to protect anonymity", so no page can show what it does not have.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from statistics import fmean, pstdev
+
+from kit.content import instruments as load_instruments
+from kit.model import Instrument, TeamSession
+from kit.scoring import place
+from kit.store.team_sessions import TraitRow
+
+HIDDEN = "hidden to protect anonymity"
+NO_ANSWERS = "no answers yet"
+PULSE = "openness_pulse"
+# The instruments a team session collects, with the workbook that asks them.
+TEAM_WORKBOOKS = (
+    ("hidden_leader", "01_hidden_leader_traits.ipynb"),
+    ("focus_attitude", "02_focus_and_attitude.ipynb"),
+    (PULSE, "06_openness_pulse.ipynb"),
+)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How many people a figure rests on, and whether that is enough to show it."""
+
+    answered: int
+    min_group: int
+
+    @property
+    def shown(self) -> bool:
+        """True when at least the minimum group size has answered."""
+        return self.answered >= self.min_group
+
+    def message(self) -> str:
+        """What to say instead of the figure ('' when it is shown).
+
+        Examples
+        --------
+        >>> Gate(0, 5).message(), Gate(4, 5).message(), Gate(5, 5).message()
+        ('no answers yet', 'hidden to protect anonymity (4 of at least 5 have answered)', '')
+        """
+        if self.answered == 0:
+            return NO_ANSWERS
+        if not self.shown:
+            return f"{HIDDEN} ({self.answered} of at least {self.min_group} have answered)"
+        return ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Joined and completed counts for one workbook."""
+
+    instrument: str
+    title: str
+    workbook: str
+    started: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class TraitSpread:
+    """The team's mean and spread (standard deviation) on one trait."""
+
+    trait: str
+    name: str
+    mean: float
+    spread: float
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The team's trait profile for one instrument, highest mean first."""
+
+    gate: Gate
+    traits: tuple[TraitSpread, ...] = ()
+
+
+@dataclass(frozen=True)
+class BlockCounts:
+    """How many people sit clearly inside each of the four blocks.
+
+    ``between`` counts the people whose point is too close to a line to call
+    (as on a person's own page): they are in no block's count, so the counts
+    and ``between`` add up to everyone placed.
+    """
+
+    gate: Gate
+    counts: tuple[tuple[str, int], ...] = ()
+    between: int = 0
+
+
+@dataclass(frozen=True)
+class PulseRound:
+    """One round of the openness pulse."""
+
+    round: int
+    gate: Gate
+    traits: tuple[TraitSpread, ...] = ()
+    overall: float | None = None
+    texts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamPicture:
+    """Everything the coach dashboard and the revealed team results show."""
+
+    session: TeamSession
+    joined: int
+    progress: tuple[Progress, ...]
+    profile: Profile
+    blocks: BlockCounts
+    pulse: tuple[PulseRound, ...]
+
+    def fingerprint(self) -> int:
+        """A number that changes whenever anything shown changes (pages redraw only then)."""
+        return hash(repr(self))
+
+
+def team_picture(
+    store, session: TeamSession, catalogue: dict[str, Instrument] | None = None
+) -> TeamPicture:
+    """Compute the session's picture from the store.
+
+    Parameters
+    ----------
+    store : SQLiteStore
+    session : TeamSession
+    catalogue : dict, optional
+        Instruments by id (loaded from data/ when omitted).
+
+    Returns
+    -------
+    TeamPicture
+        Figures below ``session.min_group`` carry no numbers.
+
+    Examples
+    --------
+    >>> from kit.store import SQLiteStore
+    >>> import tempfile, pathlib
+    >>> store = SQLiteStore(pathlib.Path(tempfile.mkdtemp()) / "k.db")
+    >>> team = store.create_session("Desk", min_group=3)
+    >>> picture = team_picture(store, team)
+    >>> picture.joined, picture.profile.gate.message()
+    (0, 'no answers yet')
+    """
+    catalogue = catalogue or load_instruments()
+    present = [(i, w) for i, w in TEAM_WORKBOOKS if i in catalogue]
+    pairs = [
+        (inst, item.id, trait.id)
+        for inst, _ in present
+        for trait in catalogue[inst].traits
+        for item in trait.items
+    ]
+    rows = store.trait_rows(session.code, pairs)
+    joined = len(store.members(session.code))
+    by_person = _by_person(rows)
+    minimum = session.min_group
+
+    progress = []
+    complete: dict[tuple[str, int], dict[int, dict[str, float]]] = {}
+    for inst, workbook in present:
+        instrument = catalogue[inst]
+        rounds = (session.pulse_round,) if inst == PULSE else (1,)
+        started = {p for (i, r, p) in by_person if i == inst and r in rounds}
+        for r in range(1, session.pulse_round + 1) if inst == PULSE else (1,):
+            complete[inst, r] = {
+                p: {t: m for t, (m, _) in traits.items()}
+                for (i, rr, p), traits in by_person.items()
+                if i == inst and rr == r and _complete(instrument, traits)
+            }
+        done = complete[inst, rounds[0]]
+        progress.append(Progress(inst, instrument.title, workbook, len(started), len(done)))
+
+    profile = Profile(Gate(0, minimum))
+    if "hidden_leader" in catalogue:
+        profile = _profile(catalogue["hidden_leader"], complete["hidden_leader", 1], minimum)
+
+    blocks = BlockCounts(Gate(0, minimum))
+    if "focus_attitude" in catalogue:
+        blocks = _blocks(catalogue["focus_attitude"], complete["focus_attitude", 1], minimum)
+
+    pulse: list[PulseRound] = []
+    if PULSE in catalogue:
+        instrument = catalogue[PULSE]
+        texts_by_round: dict[int, list[str]] = defaultdict(list)
+        for reflection in instrument.reflections:
+            key = instrument.reflection_key(reflection)
+            for r, text in store.texts(session.code, PULSE, key):
+                texts_by_round[r].append(text)
+        for r in range(1, session.pulse_round + 1):
+            people = complete[PULSE, r]
+            round_profile = _profile(instrument, people, minimum)
+            gate = round_profile.gate
+            if not gate.shown:
+                pulse.append(PulseRound(r, gate))
+                continue
+            overall = round(fmean(fmean(t.values()) for t in people.values()), 2)
+            pulse.append(
+                PulseRound(r, gate, round_profile.traits, overall, tuple(texts_by_round[r]))
+            )
+    return TeamPicture(session, joined, tuple(progress), profile, blocks, tuple(pulse))
+
+
+def _by_person(rows: list[TraitRow]) -> dict[tuple[str, int, int], dict[str, tuple[float, int]]]:
+    people: dict[tuple[str, int, int], dict[str, tuple[float, int]]] = defaultdict(dict)
+    for row in rows:
+        people[row.instrument, row.round, row.participant][row.trait] = (row.mean, row.answered)
+    return people
+
+
+def _complete(instrument: Instrument, traits: dict[str, tuple[float, int]]) -> bool:
+    return all(traits.get(t.id, (0, 0))[1] == len(t.items) for t in instrument.traits)
+
+
+def _profile(instrument: Instrument, people: dict[int, dict[str, float]], minimum: int) -> Profile:
+    gate = Gate(len(people), minimum)
+    if not gate.shown:
+        return Profile(gate)
+    spreads = []
+    for trait in instrument.traits:
+        values = [scores[trait.id] for scores in people.values()]
+        spreads.append(
+            TraitSpread(trait.id, trait.name, round(fmean(values), 2), round(pstdev(values), 2))
+        )
+    spreads.sort(key=lambda s: -s.mean)
+    return Profile(gate, tuple(spreads))
+
+
+def _blocks(
+    instrument: Instrument, people: dict[int, dict[str, float]], minimum: int
+) -> BlockCounts:
+    gate = Gate(len(people), minimum)
+    grid = instrument.grid
+    if not gate.shown or grid is None:
+        return BlockCounts(gate)
+    counts: Counter[str] = Counter()
+    between = 0
+    for scores in people.values():
+        placed = place(instrument, scores[grid.x], scores[grid.y])
+        if placed is not None and placed.clear:
+            counts[placed.blocks[0].name] += 1
+        else:
+            between += 1
+    return BlockCounts(gate, tuple((b.name, counts[b.name]) for b in grid.blocks), between)

@@ -1,0 +1,175 @@
+"""A team's picture as HTML: the coach dashboard, participants' revealed results, the team report.
+
+Bars are plain HTML, not images: they draw at once on a phone, scale with
+the screen, and need no plotting library in the page's kernel. Every text a
+person typed is escaped here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from kit.team import BlockCounts, Gate, Profile, PulseRound, TeamPicture
+
+SCALE_TOP = 5
+
+
+def _gate(gate: Gate) -> str:
+    if gate.answered == 0:
+        return f"<div class='kit-muted kit-empty' role='status'>{escape(gate.message())}</div>"
+    # The words the coach and the team learn to read: never reworded per page.
+    return f"<div class='kit-note kit-hidden' role='status'>{escape(gate.message())}</div>"
+
+
+def _bar(label: str, mean: float, spread: float) -> str:
+    # The bar's length is the mean on the 1–5 scale; the whisker is ±1 spread.
+    width = max(0.0, (mean - 1) / (SCALE_TOP - 1) * 100)
+    low = max(0.0, (mean - spread - 1) / (SCALE_TOP - 1) * 100)
+    high = min(100.0, (mean + spread - 1) / (SCALE_TOP - 1) * 100)
+    return (
+        f"<div class='kit-bar-row'><div class='kit-bar-label'>{escape(label)}</div>"
+        f"<div class='kit-bar-track' role='img' aria-label='{escape(label)}: mean {mean:.2f}, "
+        f"spread {spread:.2f}'><div class='kit-bar' style='width:{width:.1f}%'></div>"
+        f"<div class='kit-whisker' style='left:{low:.1f}%;width:{max(0.5, high - low):.1f}%'>"
+        f"</div></div><div class='kit-bar-value'>{mean:.2f} <span class='kit-muted'>±{spread:.2f}"
+        "</span></div></div>"
+    )
+
+
+def profile_html(profile: Profile, title: str) -> str:
+    """The team's trait profile as sorted bars (mean, with ±1 standard deviation)."""
+    head = f"<h4>{escape(title)}</h4>"
+    if not profile.gate.shown:
+        return head + _gate(profile.gate)
+    bars = "".join(_bar(t.name, t.mean, t.spread) for t in profile.traits)
+    return (
+        head + f"<p class='kit-muted'>{profile.gate.answered} people, highest mean first; the thin "
+        "line shows the spread (one standard deviation either side).</p>"
+        + f"<div class='kit-bars'>{bars}</div>"
+    )
+
+
+def blocks_html(blocks: BlockCounts) -> str:
+    """How many people are in each of the four blocks, laid out as the grid."""
+    head = "<h4>The four blocks: how many Customer Value Creators?</h4>"
+    if not blocks.gate.shown:
+        return head + _gate(blocks.gate)
+    counts = dict(blocks.counts)
+    # The grid as people see it on their own page: attitude up, focus across.
+    cells = [
+        ("Empire Builder", "Customer Value Creator"),
+        ("Risk Avoider", "Problem Solver"),
+    ]
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='kit-block-cell'><div class='kit-block-count'>{counts.get(name, 0)}</div>"
+            f"<div>{escape(name)}</div></td>"
+            for name in row
+        )
+        + "</tr>"
+        for row in cells
+    )
+    between = (
+        f"<p class='kit-muted'>{blocks.between} more {'is' if blocks.between == 1 else 'are'} "
+        "too close to a line to place in one block.</p>"
+        if blocks.between
+        else ""
+    )
+    return (
+        head
+        + f"<p class='kit-muted'>{blocks.gate.answered} people. Up: entrepreneur attitude; right: "
+        "external focus.</p>" + f"<table class='kit-blocks'>{rows}</table>{between}"
+    )
+
+
+def pulse_html(rounds: tuple[PulseRound, ...], with_texts: bool) -> str:
+    """The openness pulse: each round's means, the trend, and (for the coach) the free text."""
+    head = "<h4>Openness pulse</h4>"
+    if not rounds:
+        return head + "<p class='kit-muted'>The pulse is not set up on this server.</p>"
+    rows = []
+    for r in rounds:
+        if r.gate.shown:
+            means = " · ".join(f"{escape(t.name.split(':')[0])} {t.mean:.2f}" for t in r.traits)
+            rows.append(
+                f"<tr><td>Round {r.round}</td><td class='kit-num'>{r.gate.answered}</td>"
+                f"<td class='kit-num'><b>{r.overall:.2f}</b></td><td>{means}</td></tr>"
+            )
+        else:
+            rows.append(
+                f"<tr><td>Round {r.round}</td><td class='kit-num'>{r.gate.answered}</td>"
+                f"<td colspan='2' class='kit-muted'>{escape(r.gate.message())}</td></tr>"
+            )
+    trend = ""
+    shown = [r for r in rounds if r.gate.shown and r.overall is not None]
+    if len(shown) >= 2:
+        change = shown[-1].overall - shown[-2].overall  # type: ignore[operator]
+        word = "up" if change > 0.05 else "down" if change < -0.05 else "about the same"
+        trend = (
+            f"<p><b>Trend:</b> {word} from round {shown[-2].round} to round {shown[-1].round} "
+            f"({shown[-2].overall:.2f} → {shown[-1].overall:.2f}).</p>"
+        )
+    latest = rounds[-1]
+    bars = ""
+    if latest.gate.shown:
+        bars = (
+            "<div class='kit-bars'>"
+            + "".join(_bar(t.name, t.mean, t.spread) for t in latest.traits)
+            + "</div>"
+        )
+    texts = ""
+    if with_texts:
+        texts = "<h4>What would make it safer to speak up (latest round, no names)</h4>"
+        if not latest.gate.shown:
+            texts += _gate(latest.gate)
+        elif latest.texts:
+            texts += (
+                "<ul class='kit-texts'>"
+                + "".join(f"<li>{escape(t)}</li>" for t in latest.texts)
+                + "</ul>"
+            )
+        else:
+            texts += "<p class='kit-muted'>Nobody has written anything yet.</p>"
+    table = (
+        "<table class='kit-table'><thead><tr><th>Round</th><th>People</th><th>Overall</th>"
+        f"<th>By theme</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return head + table + trend + bars + texts
+
+
+def progress_html(picture: TeamPicture) -> str:
+    """Joined and completed counts per workbook."""
+    rows = "".join(
+        f"<tr><td>{escape(p.title)}</td><td class='kit-num'>{p.started}</td>"
+        f"<td class='kit-num'>{p.completed}</td></tr>"
+        for p in picture.progress
+    )
+    pulse_round = picture.session.pulse_round
+    note = f" (the pulse counts round {pulse_round})" if pulse_round > 1 else ""
+    return (
+        f"<p><b>{picture.joined}</b> {'person has' if picture.joined == 1 else 'people have'} "
+        f"joined{note}.</p><table class='kit-table kit-progress-table'><thead><tr><th>Workbook</th>"
+        f"<th>Started</th><th>Completed</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def coach_html(picture: TeamPicture) -> str:
+    """Everything the coach dashboard shows about the answers."""
+    return (
+        progress_html(picture)
+        + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
+        + blocks_html(picture.blocks)
+        + pulse_html(picture.pulse, with_texts=True)
+    )
+
+
+def team_results_html(picture: TeamPicture) -> str:
+    """What participants see once the coach reveals the results: aggregates only."""
+    return (
+        "<div class='kit-team'>"
+        + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
+        + blocks_html(picture.blocks)
+        + pulse_html(picture.pulse, with_texts=False)
+        + "</div>"
+    )

@@ -1,0 +1,67 @@
+"""Pages that follow the store while they are open: the dashboard, revealed results, circles.
+
+Every Voilà page has its own kernel, so a change made on one page (an answer,
+the coach's reveal) reaches another only through the store. A page that
+must follow such changes looks again every few seconds with :class:`Every`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+
+def live_seconds() -> float:
+    """How often live pages look again (``KIT_LIVE_SECONDS``, default 3)."""
+    try:
+        return max(0.2, float(os.environ.get("KIT_LIVE_SECONDS", "3")))
+    except ValueError:
+        return 3.0
+
+
+class Every:
+    """Call ``tick`` every few seconds on the kernel's event loop while the page is open.
+
+    Parameters
+    ----------
+    tick : callable
+        Called with no arguments; it reads the store and updates widgets.
+        An error in one tick is logged and the next tick still runs, so a
+        locked store for a moment never stops a dashboard.
+    seconds : float, optional
+        Defaults to :func:`live_seconds`.
+    """
+
+    def __init__(self, tick: Callable[[], object], seconds: float | None = None):
+        self.tick = tick
+        self.seconds = seconds or live_seconds()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> bool:
+        """Start looking; False where no event loop runs (a plain Python test)."""
+        if self._task is not None:
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        self._task = loop.create_task(self._run())
+        return True
+
+    def stop(self) -> None:
+        """Stop looking."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.seconds)
+            try:
+                self.tick()
+            except Exception:  # noqa: BLE001 - keep following; the next tick may succeed
+                log.exception("a live update failed")

@@ -1,0 +1,211 @@
+"""Headless widget tests of the team pages: joining, the pulse, the dashboard, and circle contributions."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.content import get_instrument
+from kit.demo import simulate
+from kit.store import my_answers_file, open_store
+from kit.ui.circle_session import CircleSessionApp
+from kit.ui.dashboard import CoachDashboard
+from kit.ui.focus_attitude import FocusAttitudeApp
+from kit.ui.openness_pulse import OpennessPulseApp
+from kit.ui.start import StartPage
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "kit.sqlite3")
+
+
+def link(monkeypatch, query: str) -> None:
+    monkeypatch.setenv("QUERY_STRING", query)
+
+
+def dashboard(key: str, db: str) -> CoachDashboard:
+    app = CoachDashboard.open(key=key, store=db)
+    for section in (app.header, app.results, app.controls, app.people, app.uploads, app.downloads):
+        section()
+    return app
+
+
+def test_joining_on_the_start_page_gives_a_resume_code_in_the_session(db, monkeypatch):
+    store = open_store(db)
+    team = store.create_session("Desk")
+    link(monkeypatch, f"session={team.code}")
+    page = StartPage.open(db)
+    page.team()
+    page.widget()
+    assert "Team session: Desk" in page.join_notice.value
+    assert page.join()
+    (member,) = store.members(team.code)
+    assert member[1] == ""  # anonymous: no name kept
+    assert "02_focus_and_attitude.ipynb?resume=" in page.join_notice.value
+    assert page.join_button.disabled  # one press, one person
+
+
+def test_a_wrong_or_closed_code_is_a_plain_message_and_nobody_joins(db, monkeypatch):
+    store = open_store(db)
+    team = store.create_session("Desk")
+    page = StartPage.open(db)
+    page.widget()
+    page.join_code.value = "ZZZ-ZZZ"
+    assert "There is no team session &#x27;ZZZ-ZZZ&#x27;" in page.join_notice.value
+    assert not page.join()
+    store.update_session(team.code, closed=True)
+    page.join_code.value = team.code
+    assert "is closed" in page.join_notice.value
+    assert not page.join() and store.members(team.code) == []
+
+
+def test_a_named_session_asks_for_the_name_before_joining(db):
+    store = open_store(db)
+    team = store.create_session("Desk", anonymous=False)
+    page = StartPage.open(db)
+    page.widget()
+    page.join_code.value = team.code
+    assert page.join_name.layout.display is None  # shown for a named session
+    assert not page.join() and "Type your name first" in page.join_notice.value
+    page.join_name.value = "  Ana  Lopes "
+    assert page.join()
+    assert store.members(team.code)[0][1] == "Ana Lopes"
+
+
+def test_answers_on_a_session_page_belong_to_the_session_and_a_solo_code_joins_it(db, monkeypatch):
+    store = open_store(db)
+    alone = store.create_participant()
+    team = store.create_session("Desk")
+    link(monkeypatch, f"session={team.code}&resume={alone.resume_code}")
+    app = FocusAttitudeApp.open(store=db)
+    app.intro()
+    assert app.team == team and app.participant.session == team.code
+    app.questions()
+    app.save("focus.1", 4)
+    assert store.rows(session=team.code)[0]["item"] == "focus.1"
+
+
+def test_the_pulse_saves_into_the_current_round_and_tells_an_open_page_of_a_new_one(
+    db, monkeypatch
+):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    person = store.create_participant(session=team.code)
+    link(monkeypatch, f"resume={person.resume_code}")
+    app = OpennessPulseApp.open(store=db)
+    app.intro(), app.questions(), app.results(), app.team_results()
+    app.save("openness.1", 2)
+    assert "team-waiting" in app._team_view.value
+    store.open_next_round(team.code, 1)
+    assert app.follow_team() and "started round 2 of the pulse" in app._team_view.value
+    again = OpennessPulseApp.open(store=db)
+    assert again.round == 2 and again.answers == {}
+    again.save("openness.1", 5)
+    assert store.answers(person.id, "openness_pulse", 1) == {"openness.1": "2"}
+    assert store.answers(person.id, "openness_pulse", 2) == {"openness.1": "5"}
+
+
+def test_revealed_results_reach_an_open_page_as_totals_only(db, monkeypatch):
+    store = open_store(db)
+    simulate(store, 4, session="WS", seed=2)
+    team = store.update_session("WS", min_group=3)
+    person = store.create_participant(session="WS")
+    link(monkeypatch, f"resume={person.resume_code}")
+    app = FocusAttitudeApp.open(store=db)
+    app.intro()
+    app.team_results()
+    assert "team-results" not in app._team_view.value
+    store.update_session(team.code, revealed=True)
+    assert app.follow_team()
+    assert "Totals for the whole team" in app._team_view.value
+    assert not app.follow_team()  # nothing changed: nothing redrawn
+
+
+def test_the_dashboard_without_a_key_or_with_a_wrong_one_shows_no_data(db):
+    store = open_store(db)
+    simulate(store, 6, session="WS", seed=1)
+    for key in ("", "not-the-key-but-long-enough-xx"):
+        app = dashboard(key, db)
+        assert app.session is None and app.picture is None
+    created = app.store.create_session("New one")
+    assert store.session_for_key(created.coach_key) == created
+
+
+def test_the_dashboard_follows_new_answers_and_the_coach_decides_the_reveal(db):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    app = dashboard(team.coach_key, db)
+    assert "no answers yet" in app._picture_html.value
+    simulate(store, 3, session=team.code, seed=4)
+    assert app.refresh() and "<b>3</b> people have joined" in app._picture_html.value
+    assert not app.refresh()  # nothing new: the page is left alone
+    assert app.set_revealed(True) and store.team_session(team.code).revealed
+    assert app._reveal.description == "Hide team results"
+    assert not app.set_min_group(2) and "at least 3" in app.notice.value
+    assert store.team_session(team.code).min_group == 3
+
+
+def test_an_anonymous_dashboard_opens_no_one_and_a_named_one_opens_each_person(db):
+    store = open_store(db)
+    anonymous = store.create_session("Anon", min_group=3)
+    person = store.create_participant(session=anonymous.code)
+    app = dashboard(anonymous.coach_key, db)
+    assert app.show_person(person.id) == ""
+    named = store.create_session("Named", min_group=3, anonymous=False)
+    ana = store.create_participant(session=named.code, display_name="Ana")
+    for item in get_instrument("focus_attitude").items:
+        store.save_answer(ana.id, "focus_attitude", item.id, "5")
+    app = dashboard(named.coach_key, db)
+    assert ("Ana", ana.id) in app._person.options
+    shown = app.show_person(ana.id)
+    assert "Placed: <b>Customer Value Creator</b>" in shown
+    assert app.show_person(person.id) == ""  # someone from another session: nothing
+
+
+def test_uploads_on_the_dashboard_are_all_or_nothing_with_a_message(db, tmp_path):
+    store = open_store(db)
+    team = store.create_session("Workshop", min_group=3)
+    app = dashboard(team.coach_key, db)
+    binder = open_store(str(tmp_path / "binder.sqlite3"))
+    person = binder.create_participant()
+    binder.save_answer(person.id, "hidden_leader", "urgency.1", "4")
+    good = my_answers_file(binder, person).encode()
+    assert not app.upload_files([("a.json", good), ("junk.json", b"{not json")])
+    assert "junk.json is not valid JSON" in app._upload_notice.value
+    assert store.members(team.code) == []
+    assert app.upload_files([("a.json", good)])
+    assert "Imported 1 answers from 1 file (1 people)" in app._upload_notice.value
+    assert app.upload_files([("a.json", good)])
+    assert "Already uploaded before: a.json" in app._upload_notice.value
+
+
+def test_team_members_add_stories_ideas_and_votes_to_the_coachs_circle(db, monkeypatch):
+    store = open_store(db)
+    summary = simulate(store, 1, seed=1)  # the coach, with a circle
+    team = store.create_session("Desk", min_group=3, anonymous=True)
+    coach = dashboard(team.coach_key, db)
+    assert coach.open_circle(summary.example_code)
+    owner_page = CircleSessionApp.open(resume=summary.example_code, store=db)
+    for section in (owner_page.intro, owner_page.stories_section, owner_page.ideas_section):
+        section()
+    member = store.create_participant(session=team.code)
+    link(monkeypatch, f"resume={member.resume_code}")
+    mine = CircleSessionApp.open(store=db)
+    assert mine.contributor and mine.circle.code == owner_page.circle.code
+    for section in (mine.intro, mine.review, mine.stories_section, mine.lists, mine.ideas_section):
+        section()
+    assert not hasattr(mine, "start") and not hasattr(
+        mine, "c_make"
+    )  # running it stays with the coach
+    mine.s_text.value = "Waited <b>all day</b>"
+    assert mine.add_story()
+    mine.i_text.value = "Text when the engineer leaves"
+    assert mine.add_idea()
+    ideas = {text: idea for text, idea in mine.v_idea.options}
+    mine.v_idea.value = ideas["Text when the engineer leaves"]
+    assert mine.vote() and "left for you" in mine.notice.value
+    assert owner_page.follow()
+    assert "Waited &lt;b&gt;all day&lt;/b&gt;" in owner_page.story_list.value
+    assert "Text when the engineer leaves · <b>1</b> vote" in owner_page.idea_list.value
+    (story,) = [s for s in store.stories(owner_page.session_id) if s.text.startswith("Waited")]
+    assert story.teller == ""  # anonymous: no name on it
