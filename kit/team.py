@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from statistics import fmean, pstdev
+from statistics import fmean
 
 from kit.content import instruments as load_instruments
 from kit.model import Instrument, TeamSession
 from kit.scoring import place
-from kit.store.team_sessions import TraitRow
+from kit.store.trait_scores import InstrumentSummary
 
 HIDDEN = "hidden to protect anonymity"
 NO_ANSWERS = "no answers yet"
@@ -152,40 +152,28 @@ def team_picture(
     (0, 'no answers yet')
     """
     catalogue = catalogue or load_instruments()
-    present = [(i, w) for i, w in TEAM_WORKBOOKS if i in catalogue]
-    pairs = [
-        (inst, item.id, trait.id)
-        for inst, _ in present
-        for trait in catalogue[inst].traits
-        for item in trait.items
-    ]
-    rows = store.trait_rows(session.code, pairs)
-    joined = len(store.members(session.code))
-    by_person = _by_person(rows)
     minimum = session.min_group
-
+    joined = store.member_count(session.code)
+    summaries: dict[tuple[str, int], InstrumentSummary] = {}
     progress = []
-    complete: dict[tuple[str, int], dict[int, dict[str, float]]] = {}
-    for inst, workbook in present:
-        instrument = catalogue[inst]
-        rounds = (session.pulse_round,) if inst == PULSE else (1,)
-        started = {p for (i, r, p) in by_person if i == inst and r in rounds}
-        for r in range(1, session.pulse_round + 1) if inst == PULSE else (1,):
-            complete[inst, r] = {
-                p: {t: m for t, (m, _) in traits.items()}
-                for (i, rr, p), traits in by_person.items()
-                if i == inst and rr == r and _complete(instrument, traits)
-            }
-        done = complete[inst, rounds[0]]
-        progress.append(Progress(inst, instrument.title, workbook, len(started), len(done)))
+    for inst, workbook in TEAM_WORKBOOKS:
+        if inst not in catalogue:
+            continue
+        rounds = range(1, session.pulse_round + 1) if inst == PULSE else (1,)
+        for r in rounds:
+            summaries[inst, r] = store.instrument_summary(session.code, inst, r)
+        latest = summaries[inst, rounds[-1]]
+        progress.append(
+            Progress(inst, catalogue[inst].title, workbook, latest.started, latest.completed)
+        )
 
     profile = Profile(Gate(0, minimum))
-    if "hidden_leader" in catalogue:
-        profile = _profile(catalogue["hidden_leader"], complete["hidden_leader", 1], minimum)
+    if ("hidden_leader", 1) in summaries:
+        profile = _profile(catalogue["hidden_leader"], summaries["hidden_leader", 1], minimum)
 
     blocks = BlockCounts(Gate(0, minimum))
-    if "focus_attitude" in catalogue:
-        blocks = _blocks(catalogue["focus_attitude"], complete["focus_attitude", 1], minimum)
+    if ("focus_attitude", 1) in summaries:
+        blocks = _blocks(store, session, catalogue["focus_attitude"], summaries, minimum)
 
     pulse: list[PulseRound] = []
     if PULSE in catalogue:
@@ -196,57 +184,55 @@ def team_picture(
             for r, text in store.texts(session.code, PULSE, key):
                 texts_by_round[r].append(text)
         for r in range(1, session.pulse_round + 1):
-            people = complete[PULSE, r]
-            round_profile = _profile(instrument, people, minimum)
+            round_profile = _profile(instrument, summaries[PULSE, r], minimum)
             gate = round_profile.gate
             if not gate.shown:
                 pulse.append(PulseRound(r, gate))
                 continue
-            overall = round(fmean(fmean(t.values()) for t in people.values()), 2)
+            # Every theme has the same weight, as in each person's own mean.
+            overall = round(fmean(t.mean for t in round_profile.traits), 2)
             pulse.append(
                 PulseRound(r, gate, round_profile.traits, overall, tuple(texts_by_round[r]))
             )
     return TeamPicture(session, joined, tuple(progress), profile, blocks, tuple(pulse))
 
 
-def _by_person(rows: list[TraitRow]) -> dict[tuple[str, int, int], dict[str, tuple[float, int]]]:
-    people: dict[tuple[str, int, int], dict[str, tuple[float, int]]] = defaultdict(dict)
-    for row in rows:
-        people[row.instrument, row.round, row.participant][row.trait] = (row.mean, row.answered)
-    return people
-
-
-def _complete(instrument: Instrument, traits: dict[str, tuple[float, int]]) -> bool:
-    return all(traits.get(t.id, (0, 0))[1] == len(t.items) for t in instrument.traits)
-
-
-def _profile(instrument: Instrument, people: dict[int, dict[str, float]], minimum: int) -> Profile:
-    gate = Gate(len(people), minimum)
+def _profile(instrument: Instrument, summary: InstrumentSummary, minimum: int) -> Profile:
+    gate = Gate(summary.completed, minimum)
     if not gate.shown:
         return Profile(gate)
-    spreads = []
-    for trait in instrument.traits:
-        values = [scores[trait.id] for scores in people.values()]
-        spreads.append(
-            TraitSpread(trait.id, trait.name, round(fmean(values), 2), round(pstdev(values), 2))
+    by_id = {t.trait: t for t in summary.traits}
+    spreads = [
+        TraitSpread(
+            trait.id, trait.name, round(by_id[trait.id].mean, 2), round(by_id[trait.id].spread, 2)
         )
+        for trait in instrument.traits
+        if trait.id in by_id
+    ]
     spreads.sort(key=lambda s: -s.mean)
     return Profile(gate, tuple(spreads))
 
 
 def _blocks(
-    instrument: Instrument, people: dict[int, dict[str, float]], minimum: int
+    store,
+    session: TeamSession,
+    instrument: Instrument,
+    summaries: dict[tuple[str, int], InstrumentSummary],
+    minimum: int,
 ) -> BlockCounts:
-    gate = Gate(len(people), minimum)
+    gate = Gate(summaries[instrument.id, 1].completed, minimum)
     grid = instrument.grid
     if not gate.shown or grid is None:
         return BlockCounts(gate)
     counts: Counter[str] = Counter()
     between = 0
-    for scores in people.values():
-        placed = place(instrument, scores[grid.x], scores[grid.y])
+    # Means come in steps (a quarter, with four statements), so a team has a
+    # few hundred distinct points at most, each placed once by the same rule
+    # as a person's own page.
+    for x, y, people in store.points(session.code, instrument.id, grid.x, grid.y):
+        placed = place(instrument, x, y)
         if placed is not None and placed.clear:
-            counts[placed.blocks[0].name] += 1
+            counts[placed.blocks[0].name] += people
         else:
-            between += 1
+            between += people
     return BlockCounts(gate, tuple((b.name, counts[b.name]) for b in grid.blocks), between)

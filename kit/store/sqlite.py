@@ -24,12 +24,15 @@ from kit.store.codes import new_coach_key, new_public_id, new_resume_code, norma
 from kit.store.errors import MapChangedError, StoreError, guarded
 from kit.store.records import AnswerFile
 from kit.store.team_sessions import TeamSessions
+from kit.store.trait_scores import SCHEMA as SCORES_SCHEMA
+from kit.store.trait_scores import TraitScores
 
 P = ParamSpec("P")
 R = TypeVar("R")
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Version 4 gave sessions their settings and answers a round (the openness
-# pulse is answered again each round); older files are brought up to date.
+# pulse is answered again each round); version 5 added the kept trait scores
+# (new tables only). Older files are brought up to date when opened.
 _TO_V4 = """
 ALTER TABLE sessions ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE sessions ADD COLUMN min_group INTEGER NOT NULL DEFAULT 5 CHECK (min_group >= 3);
@@ -137,7 +140,7 @@ class ImportSummary:
     circles: int = 0
 
 
-class SQLiteStore(CircleSessions, TeamSessions):
+class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
     """Answers, participants and sessions in one SQLite file.
 
     Parameters
@@ -188,7 +191,7 @@ class SQLiteStore(CircleSessions, TeamSessions):
                     if statement.strip():
                         self._db.execute(statement)
             if version < SCHEMA_VERSION:
-                for statement in (_SCHEMA + SESSIONS_SCHEMA).split(";"):
+                for statement in (_SCHEMA + SESSIONS_SCHEMA + SCORES_SCHEMA).split(";"):
                     if statement.strip():
                         self._db.execute(statement)
                 for (code,) in self._db.execute(
@@ -317,6 +320,7 @@ class SQLiteStore(CircleSessions, TeamSessions):
                     " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
                     (participant_id, instrument, item, str(value), stamp, round),
                 )
+            self._rescore(db, participant_id, instrument, item, round)
         return stamp
 
     @guarded
@@ -569,6 +573,7 @@ class SQLiteStore(CircleSessions, TeamSessions):
             )
         codes_out: dict[str, str] = {}
         new = updated = count = maps = circles = 0
+        touched: list[int] = []
         with self._write() as db:
             for public_id, rows in by_participant.items():
                 file_code = normalise_code(answer_file.resume_codes.get(public_id, "")) or None
@@ -655,6 +660,7 @@ class SQLiteStore(CircleSessions, TeamSessions):
                         ),
                     )
                     count += cursor.rowcount  # rows older than the stored answer are skipped
+                touched.append(pid)
                 if public_id in answer_file.maps:
                     stamp, cmap = answer_file.maps[public_id]
                     stored = db.execute(
@@ -677,6 +683,7 @@ class SQLiteStore(CircleSessions, TeamSessions):
                     if stored is None or record["updated_at"] >= stored["updated_at"]:
                         self._put_circle_record(db, pid, record)
                         circles += 1
+            self._rescore_people(db, touched)
         return ImportSummary(count, new, updated, codes_out, maps, circles)
 
 

@@ -8,9 +8,8 @@ here and each page reads them again when it looks.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
@@ -24,18 +23,6 @@ TITLE_MAX = 80
 
 class SessionSettingsError(StoreError):
     """A team session's settings are not allowed; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class TraitRow:
-    """One person's mean on one trait of one instrument (one pulse round)."""
-
-    participant: int
-    instrument: str
-    round: int
-    trait: str
-    mean: float
-    answered: int
 
 
 def check_min_group(value: object) -> int:
@@ -216,43 +203,19 @@ class TeamSessions:
             )
 
     @guarded
+    def member_count(self, code: str) -> int:
+        """Return how many people have joined the session."""
+        return self._db.execute(
+            "SELECT count(*) FROM participants WHERE session = ?", (code,)
+        ).fetchone()[0]
+
+    @guarded
     def members(self, code: str) -> list[tuple[int, str]]:
         """Return (participant id, display name) of everyone who joined, in joining order."""
         rows = self._db.execute(
             "SELECT id, display_name FROM participants WHERE session = ? ORDER BY id", (code,)
         )
         return [(r["id"], r["display_name"]) for r in rows]
-
-    @guarded
-    def trait_rows(self, code: str, item_traits: Iterable[tuple[str, str, str]]) -> list[TraitRow]:
-        """Return each member's mean per trait, computed in SQLite.
-
-        Parameters
-        ----------
-        code : str
-            The session.
-        item_traits : iterable of (instrument, item, trait)
-            Which trait each rated item belongs to (from the content files).
-        """
-        db = self._db
-        # A temporary table lives on this connection only, so pages never see
-        # each other's; SQLite then groups hundreds of thousands of answers
-        # without Python touching each one.
-        db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS item_traits"
-            " (instrument TEXT, item TEXT, trait TEXT, PRIMARY KEY (instrument, item))"
-        )
-        db.execute("DELETE FROM temp.item_traits")
-        db.executemany("INSERT OR REPLACE INTO temp.item_traits VALUES (?, ?, ?)", item_traits)
-        rows = db.execute(
-            "SELECT a.participant_id, a.instrument, a.round, t.trait,"
-            " avg(CAST(a.value AS REAL)) AS mean, count(*) AS answered"
-            " FROM participants p JOIN answers a ON a.participant_id = p.id"
-            " JOIN temp.item_traits t ON t.instrument = a.instrument AND t.item = a.item"
-            " WHERE p.session = ? GROUP BY a.participant_id, a.instrument, a.round, t.trait",
-            (code,),
-        )
-        return [TraitRow(*r) for r in rows]
 
     @guarded
     def texts(self, code: str, instrument: str, item: str) -> list[tuple[int, str]]:
