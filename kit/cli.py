@@ -160,6 +160,13 @@ def _export(args: argparse.Namespace) -> int:
     from kit.store.map_files import map_tables_csv
 
     store = open_store(args.store)
+    team = store.team_session(args.session) if args.session else None
+    if team is not None and team.anonymous:
+        print(
+            f"Session {team.code} is anonymous: the file has one row per answer under ids no one "
+            "can link to a name; keep it to yourself and share only the team report.",
+            file=sys.stderr,
+        )
     rows = store.rows(session=args.session)
     maps = store.maps(session=args.session)
     what = f"{_count(len(rows), 'answer')} and {_count(len(maps), 'customer map')}"

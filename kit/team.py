@@ -7,7 +7,7 @@ session's minimum group size it holds no numbers at all, only the words
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -29,29 +29,61 @@ TEAM_WORKBOOKS = (
 
 @dataclass(frozen=True)
 class Gate:
-    """How many people a figure rests on, and whether that is enough to show it."""
+    """How many people a figure rests on, and whether that is enough to show it.
 
-    answered: int
+    ``finished`` people answered every item; the figure covers the first
+    ``covered`` of them (a multiple of the minimum group: see
+    :mod:`kit.store.trait_scores`). ``started`` tells "no answers yet" apart
+    from "hidden".
+    """
+
+    finished: int
     min_group: int
+    started: int = 0
+    covered: int = 0
 
     @property
     def shown(self) -> bool:
-        """True when at least the minimum group size has answered."""
-        return self.answered >= self.min_group
+        """True when at least the minimum group size has finished."""
+        return self.covered >= self.min_group
+
+    @property
+    def with_spread(self) -> bool:
+        """True when the group is large enough that a spread gives no one away.
+
+        With a mean and a spread of three people, each of them can work out
+        the other two's scores; from twice the minimum group that is no longer so.
+        """
+        return self.covered >= max(5, 2 * self.min_group)
 
     def message(self) -> str:
         """What to say instead of the figure ('' when it is shown).
 
         Examples
         --------
-        >>> Gate(0, 5).message(), Gate(4, 5).message(), Gate(5, 5).message()
-        ('no answers yet', 'hidden to protect anonymity (4 of at least 5 have answered)', '')
+        >>> Gate(0, 5).message(), Gate(4, 5, 6).message(), Gate(5, 5, 5, 5).message()
+        ('no answers yet', 'hidden to protect anonymity (4 of at least 5 have finished)', '')
         """
-        if self.answered == 0:
+        if not self.shown and max(self.started, self.finished) == 0:
             return NO_ANSWERS
         if not self.shown:
-            return f"{HIDDEN} ({self.answered} of at least {self.min_group} have answered)"
+            return f"{HIDDEN} ({self.finished} of at least {self.min_group} have finished)"
         return ""
+
+    def covering(self) -> str:
+        """Say how many people the figure covers, and why not always everyone.
+
+        Examples
+        --------
+        >>> Gate(7, 3, 8, 6).covering()
+        '6 people (7 have finished: the figures move in steps of 3, so that no change gives one person away)'
+        """
+        if self.covered == self.finished:
+            return f"{self.covered} people"
+        return (
+            f"{self.covered} people ({self.finished} have finished: the figures move in steps of "
+            f"{self.min_group}, so that no change gives one person away)"
+        )
 
 
 @dataclass(frozen=True)
@@ -161,7 +193,7 @@ def team_picture(
             continue
         rounds = range(1, session.pulse_round + 1) if inst == PULSE else (1,)
         for r in rounds:
-            summaries[inst, r] = store.instrument_summary(session.code, inst, r)
+            summaries[inst, r] = store.instrument_summary(session.code, inst, r, minimum)
         latest = summaries[inst, rounds[-1]]
         progress.append(
             Progress(inst, catalogue[inst].title, workbook, latest.started, latest.completed)
@@ -178,11 +210,6 @@ def team_picture(
     pulse: list[PulseRound] = []
     if PULSE in catalogue:
         instrument = catalogue[PULSE]
-        texts_by_round: dict[int, list[str]] = defaultdict(list)
-        for reflection in instrument.reflections:
-            key = instrument.reflection_key(reflection)
-            for r, text in store.texts(session.code, PULSE, key):
-                texts_by_round[r].append(text)
         for r in range(1, session.pulse_round + 1):
             round_profile = _profile(instrument, summaries[PULSE, r], minimum)
             gate = round_profile.gate
@@ -191,14 +218,24 @@ def team_picture(
                 continue
             # Every theme has the same weight, as in each person's own mean.
             overall = round(fmean(t.mean for t in round_profile.traits), 2)
-            pulse.append(
-                PulseRound(r, gate, round_profile.traits, overall, tuple(texts_by_round[r]))
-            )
+            covered = summaries[PULSE, r].published
+            texts = [
+                text
+                for reflection in instrument.reflections
+                for text in store.published_texts(
+                    session.code, PULSE, instrument.reflection_key(reflection), r, covered
+                )
+            ]
+            pulse.append(PulseRound(r, gate, round_profile.traits, overall, tuple(texts)))
     return TeamPicture(session, joined, tuple(progress), profile, blocks, tuple(pulse))
 
 
+def _gate(summary: InstrumentSummary, minimum: int) -> Gate:
+    return Gate(summary.completed, minimum, summary.started, summary.published)
+
+
 def _profile(instrument: Instrument, summary: InstrumentSummary, minimum: int) -> Profile:
-    gate = Gate(summary.completed, minimum)
+    gate = _gate(summary, minimum)
     if not gate.shown:
         return Profile(gate)
     by_id = {t.trait: t for t in summary.traits}
@@ -220,7 +257,8 @@ def _blocks(
     summaries: dict[tuple[str, int], InstrumentSummary],
     minimum: int,
 ) -> BlockCounts:
-    gate = Gate(summaries[instrument.id, 1].completed, minimum)
+    summary = summaries[instrument.id, 1]
+    gate = _gate(summary, minimum)
     grid = instrument.grid
     if not gate.shown or grid is None:
         return BlockCounts(gate)
@@ -229,7 +267,9 @@ def _blocks(
     # Means come in steps (a quarter, with four statements), so a team has a
     # few hundred distinct points at most, each placed once by the same rule
     # as a person's own page.
-    for x, y, people in store.points(session.code, instrument.id, grid.x, grid.y):
+    for x, y, people in store.points(
+        session.code, instrument.id, grid.x, grid.y, summary.published
+    ):
         placed = place(instrument, x, y)
         if placed is not None and placed.clear:
             counts[placed.blocks[0].name] += people

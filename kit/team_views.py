@@ -9,43 +9,63 @@ from __future__ import annotations
 
 from html import escape
 
-from kit.team import BlockCounts, Gate, Profile, PulseRound, TeamPicture
+from kit.team import NO_ANSWERS, BlockCounts, Gate, Profile, PulseRound, TeamPicture, TraitSpread
 
 SCALE_TOP = 5
 
 
 def _gate(gate: Gate) -> str:
-    if gate.answered == 0:
+    if gate.message() == NO_ANSWERS:
         return f"<div class='kit-muted kit-empty' role='status'>{escape(gate.message())}</div>"
     # The words the coach and the team learn to read: never reworded per page.
     return f"<div class='kit-note kit-hidden' role='status'>{escape(gate.message())}</div>"
 
 
-def _bar(label: str, mean: float, spread: float) -> str:
+def _bar(label: str, mean: float, spread: float | None) -> str:
     # The bar's length is the mean on the 1–5 scale; the whisker is ±1 spread.
     width = max(0.0, (mean - 1) / (SCALE_TOP - 1) * 100)
-    low = max(0.0, (mean - spread - 1) / (SCALE_TOP - 1) * 100)
-    high = min(100.0, (mean + spread - 1) / (SCALE_TOP - 1) * 100)
+    whisker = value = ""
+    if spread is not None:
+        low = max(0.0, (mean - spread - 1) / (SCALE_TOP - 1) * 100)
+        high = min(100.0, (mean + spread - 1) / (SCALE_TOP - 1) * 100)
+        whisker = (
+            f"<div class='kit-whisker' style='left:{low:.1f}%;width:{max(0.5, high - low):.1f}%'>"
+            "</div>"
+        )
+        value = f" <span class='kit-muted'>±{spread:.2f}</span>"
+    said = f"mean {mean:.2f}" + (f", spread {spread:.2f}" if spread is not None else "")
     return (
         f"<div class='kit-bar-row'><div class='kit-bar-label'>{escape(label)}</div>"
-        f"<div class='kit-bar-track' role='img' aria-label='{escape(label)}: mean {mean:.2f}, "
-        f"spread {spread:.2f}'><div class='kit-bar' style='width:{width:.1f}%'></div>"
-        f"<div class='kit-whisker' style='left:{low:.1f}%;width:{max(0.5, high - low):.1f}%'>"
-        f"</div></div><div class='kit-bar-value'>{mean:.2f} <span class='kit-muted'>±{spread:.2f}"
-        "</span></div></div>"
+        f"<div class='kit-bar-track' role='img' aria-label='{escape(label)}: {said}'>"
+        f"<div class='kit-bar' style='width:{width:.1f}%'></div>{whisker}</div>"
+        f"<div class='kit-bar-value'>{mean:.2f}{value}</div></div>"
     )
 
 
-def profile_html(profile: Profile, title: str) -> str:
-    """The team's trait profile as sorted bars (mean, with ±1 standard deviation)."""
+def _bars(traits: tuple[TraitSpread, ...], spread: bool) -> str:
+    return (
+        "<div class='kit-bars'>"
+        + "".join(_bar(t.name, t.mean, t.spread if spread else None) for t in traits)
+        + "</div>"
+    )
+
+
+def profile_html(profile: Profile, title: str, for_coach: bool = True) -> str:
+    """The team's trait profile as sorted bars (mean; for the coach, ±1 standard deviation).
+
+    The spread shows only to the coach and only for a large enough group:
+    with a mean and a spread of three people, each of them could work out the
+    other two's scores.
+    """
     head = f"<h4>{escape(title)}</h4>"
     if not profile.gate.shown:
         return head + _gate(profile.gate)
-    bars = "".join(_bar(t.name, t.mean, t.spread) for t in profile.traits)
+    spread = for_coach and profile.gate.with_spread
+    note = "; the thin line shows the spread (one standard deviation either side)" if spread else ""
     return (
-        head + f"<p class='kit-muted'>{profile.gate.answered} people, highest mean first; the thin "
-        "line shows the spread (one standard deviation either side).</p>"
-        + f"<div class='kit-bars'>{bars}</div>"
+        head
+        + f"<p class='kit-muted'>{escape(profile.gate.covering())}, highest mean first{note}.</p>"
+        + _bars(profile.traits, spread)
     )
 
 
@@ -77,13 +97,12 @@ def blocks_html(blocks: BlockCounts) -> str:
         else ""
     )
     return (
-        head
-        + f"<p class='kit-muted'>{blocks.gate.answered} people. Up: entrepreneur attitude; right: "
-        "external focus.</p>" + f"<table class='kit-blocks'>{rows}</table>{between}"
+        head + f"<p class='kit-muted'>{escape(blocks.gate.covering())}. Up: entrepreneur attitude; "
+        "right: external focus.</p>" + f"<table class='kit-blocks'>{rows}</table>{between}"
     )
 
 
-def pulse_html(rounds: tuple[PulseRound, ...], with_texts: bool) -> str:
+def pulse_html(rounds: tuple[PulseRound, ...], for_coach: bool) -> str:
     """The openness pulse: each round's means, the trend, and (for the coach) the free text."""
     head = "<h4>Openness pulse</h4>"
     if not rounds:
@@ -93,12 +112,12 @@ def pulse_html(rounds: tuple[PulseRound, ...], with_texts: bool) -> str:
         if r.gate.shown:
             means = " · ".join(f"{escape(t.name.split(':')[0])} {t.mean:.2f}" for t in r.traits)
             rows.append(
-                f"<tr><td>Round {r.round}</td><td class='kit-num'>{r.gate.answered}</td>"
+                f"<tr><td>Round {r.round}</td><td class='kit-num'>{r.gate.covered}</td>"
                 f"<td class='kit-num'><b>{r.overall:.2f}</b></td><td>{means}</td></tr>"
             )
         else:
             rows.append(
-                f"<tr><td>Round {r.round}</td><td class='kit-num'>{r.gate.answered}</td>"
+                f"<tr><td>Round {r.round}</td><td class='kit-num'>0</td>"
                 f"<td colspan='2' class='kit-muted'>{escape(r.gate.message())}</td></tr>"
             )
     trend = ""
@@ -119,7 +138,7 @@ def pulse_html(rounds: tuple[PulseRound, ...], with_texts: bool) -> str:
             + "</div>"
         )
     texts = ""
-    if with_texts:
+    if for_coach:
         texts = "<h4>What would make it safer to speak up (latest round, no names)</h4>"
         if not latest.gate.shown:
             texts += _gate(latest.gate)
@@ -132,7 +151,7 @@ def pulse_html(rounds: tuple[PulseRound, ...], with_texts: bool) -> str:
         else:
             texts += "<p class='kit-muted'>Nobody has written anything yet.</p>"
     table = (
-        "<table class='kit-table'><thead><tr><th>Round</th><th>People</th><th>Overall</th>"
+        "<table class='kit-table'><thead><tr><th>Round</th><th>People counted</th><th>Overall</th>"
         f"<th>By theme</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     return head + table + trend + bars + texts
@@ -160,7 +179,7 @@ def coach_html(picture: TeamPicture) -> str:
         progress_html(picture)
         + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
         + blocks_html(picture.blocks)
-        + pulse_html(picture.pulse, with_texts=True)
+        + pulse_html(picture.pulse, for_coach=True)
     )
 
 
@@ -168,8 +187,8 @@ def team_results_html(picture: TeamPicture) -> str:
     """What participants see once the coach reveals the results: aggregates only."""
     return (
         "<div class='kit-team'>"
-        + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
+        + profile_html(picture.profile, "Hidden-leader traits: the team's profile", for_coach=False)
         + blocks_html(picture.blocks)
-        + pulse_html(picture.pulse, with_texts=False)
+        + pulse_html(picture.pulse, for_coach=False)
         + "</div>"
     )

@@ -327,7 +327,7 @@ def test_team_report_shows_the_figures_as_text_and_nothing_below_the_minimum(tmp
     assert "&lt;script&gt;alert(0)&lt;/script&gt;" in page and "<script>alert(" not in page
     assert "<b>3.33</b>" in page  # the pulse's overall mean for three people
     assert "hidden to protect anonymity" not in page.split("<h4>Openness pulse</h4>")[1]
-    assert "hidden to protect anonymity (2 of at least 3 have answered)" in page
+    assert "hidden to protect anonymity (2 of at least 3 have finished)" in page
     assert "4.00" not in page
     for code in ("CoachDashboard", "import ", "key = ", team.coach_key):
         assert code not in page, f"the team report shows {code}"

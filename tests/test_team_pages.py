@@ -209,3 +209,31 @@ def test_team_members_add_stories_ideas_and_votes_to_the_coachs_circle(db, monke
     assert "Text when the engineer leaves · <b>1</b> vote" in owner_page.idea_list.value
     (story,) = [s for s in store.stories(owner_page.session_id) if s.text.startswith("Waited")]
     assert story.teller == ""  # anonymous: no name on it
+
+
+def test_a_named_session_never_shows_one_persons_pulse(db):
+    store = open_store(db)
+    team = store.create_session("Named", min_group=3, anonymous=False)
+    ana = store.create_participant(session=team.code, display_name="Ana")
+    for item in get_instrument("openness_pulse").items:
+        store.save_answer(ana.id, "openness_pulse", item.id, "1")
+    store.save_answer(ana.id, "hidden_leader", "urgency.1", "4")
+    app = dashboard(team.coach_key, db)
+    shown = app.show_person(ana.id)
+    assert "Openness" not in shown and "Hidden-leader traits" in shown
+
+
+def test_a_closed_circle_takes_nothing_more_from_an_open_page(db, monkeypatch):
+    store = open_store(db)
+    summary = simulate(store, 1, seed=1)
+    team = store.create_session("Desk", min_group=3)
+    coach = dashboard(team.coach_key, db)
+    coach.open_circle(summary.example_code)
+    member = store.create_participant(session=team.code)
+    link(monkeypatch, f"resume={member.resume_code}")
+    mine = CircleSessionApp.open(store=db)
+    mine.intro(), mine.stories_section(), mine.ideas_section()
+    assert coach.open_circle("")  # the coach closes it to the team
+    mine.s_text.value = "Too late"
+    assert not mine.add_story() and "closed this circle" in mine.notice.value
+    assert all(s.text != "Too late" for s in store.stories(mine.session_id))

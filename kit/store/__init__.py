@@ -21,6 +21,8 @@ from kit.store.map_files import MapFileError, map_from_dict, map_to_dict
 from kit.store.records import ImportFileError
 from kit.store.sqlite import ImportSummary, SQLiteStore, StoreError
 
+PULSE = "openness_pulse"
+
 __all__ = [
     "ImportFileError",
     "ImportSummary",
@@ -182,8 +184,20 @@ def upload_team_files(
     if errors:
         raise ImportFileError(errors)
     before = tuple(owner_of[p] for p in owner_of if store.participant_by_public_id(p) is not None)
+
+    # A file from a participant's own Binder knows no rounds: its pulse answers
+    # belong to the round the session is in now.
+    def into_round(row: dict[str, str]) -> dict[str, str]:
+        if (
+            row["instrument"] == PULSE
+            and not row.get("session")
+            and row.get("round", "1") in ("", "1")
+        ):
+            return dict(row, round=str(session.pulse_round))
+        return row
+
     merged = records.AnswerFile(
-        tuple(row for f in checked for row in f.rows),
+        tuple(into_round(row) for f in checked for row in f.rows),
         {k: v for f in checked for k, v in f.resume_codes.items()},
         # An anonymous session keeps no names, whatever the files say.
         {} if session.anonymous else {k: v for f in checked for k, v in f.display_names.items()},

@@ -38,18 +38,22 @@ def new_public_id() -> str:
     return "p-" + secrets.token_hex(6)
 
 
-# Join codes are read aloud in a room and typed on phones, so they are short;
-# they give access to nothing but joining (the coach key guards the results).
+# Join codes are read aloud in a room and typed off a projector, so they are
+# short and use only characters that neither look nor sound alike: no 0/O,
+# 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V, and of the letters that rhyme when spoken
+# (B C D E G P T V Z) none at all. They give access to nothing but joining
+# (the coach key guards the results); 14**6 is about 7.5 million codes.
+JOIN_ALPHABET = "AFHKMNRWXY3479"
 JOIN_LENGTH = 6
 
 
 def new_join_code() -> str:
-    """Return a fresh team-session join code such as ``'K7Q-M3X'``, from ``secrets``.
+    """Return a fresh team-session join code such as ``'K7R-M3X'``, from ``secrets``.
 
-    The alphabet leaves out characters that look or sound alike (0/O, 1/I/L,
-    U/V), so a code read off a projector is typed right first time.
+    The alphabet (:data:`JOIN_ALPHABET`) leaves out characters that look or
+    sound alike, so a code read off a projector is typed right first time.
     """
-    chars = "".join(secrets.choice(ALPHABET) for _ in range(JOIN_LENGTH))
+    chars = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
     return chars[:3] + "-" + chars[3:]
 
 
@@ -58,13 +62,13 @@ def normalise_join_code(text: str) -> str | None:
 
     Examples
     --------
-    >>> normalise_join_code(" k7q m3x ")
-    'K7Q-M3X'
-    >>> normalise_join_code("K7Q-M3") is None
+    >>> normalise_join_code(" k7r m3x ")
+    'K7R-M3X'
+    >>> normalise_join_code("K7R-M3") is None
     True
     """
     chars = "".join(c for c in text.upper() if c.isalnum())
-    if len(chars) != JOIN_LENGTH or any(c not in ALPHABET for c in chars):
+    if len(chars) != JOIN_LENGTH or any(c not in JOIN_ALPHABET for c in chars):
         return None
     return chars[:3] + "-" + chars[3:]
 

@@ -596,7 +596,10 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                             (into_session, existing["id"]),
                         )
                 elif session and from_page:
-                    known = db.execute("SELECT 1 FROM sessions WHERE code = ?", (session,))
+                    # A closed session takes no one new, by link or by file.
+                    known = db.execute(
+                        "SELECT 1 FROM sessions WHERE code = ? AND NOT closed", (session,)
+                    )
                     session = session if known.fetchone() else None
                 elif session:
                     self._ensure_session(db, session, demo)

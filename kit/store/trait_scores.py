@@ -9,6 +9,12 @@ and the dashboard reads those rows already summed.
 Which trait an item belongs to comes from the content files. When they change
 (an item moves or is renamed), the store notices the new mapping and sums
 everyone again once.
+
+``completions`` lists who has answered every item of an instrument, in the
+order they finished (its rowid). Team figures are published in steps of the
+session's minimum group, over the first people to finish: a figure that moved
+with each new person would give that person's answers away to anyone who
+compares two refreshes.
 """
 
 from __future__ import annotations
@@ -31,6 +37,12 @@ CREATE TABLE IF NOT EXISTS trait_scores (
     answered INTEGER NOT NULL,
     PRIMARY KEY (participant_id, instrument, round, trait)
 );
+CREATE TABLE IF NOT EXISTS completions (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, instrument, round)
+);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -42,16 +54,25 @@ _SUM = (
     " JOIN temp.item_traits t ON t.instrument = a.instrument AND t.item = a.item"
 )
 _GROUP = " GROUP BY a.participant_id, a.instrument, a.round, t.trait"
-# A session's people on one instrument and round: each one's trait means, and
-# whether they answered every item (``done``). Parameters: session, instrument,
-# round, number of traits.
-_MINE = (
-    "WITH mine AS MATERIALIZED (SELECT s.participant_id AS pid, s.trait AS trait,"
-    " s.total / s.answered AS m, s.answered = z.items AS whole"
-    " FROM participants p JOIN trait_scores s ON s.participant_id = p.id"
+# The people a figure covers: the first N (parameter 4) of a session
+# (parameter 1) to finish an instrument (2) in a round (3), in finishing order.
+_PUBLISHED = (
+    "WITH shown AS MATERIALIZED (SELECT c.participant_id AS pid FROM completions c"
+    " JOIN participants p ON p.id = c.participant_id WHERE p.session = ? AND c.instrument = ?"
+    " AND c.round = ? ORDER BY c.rowid LIMIT ?)"
+)
+# Rows of completions that still hold: every trait of the instrument fully answered.
+_COMPLETE_ROWS_FULL = (
+    "SELECT s.participant_id, s.instrument, s.round FROM trait_scores s"
     " JOIN temp.trait_sizes z ON z.instrument = s.instrument AND z.trait = s.trait"
-    " WHERE p.session = ? AND s.instrument = ? AND s.round = ?),"
-    " per AS MATERIALIZED (SELECT pid, sum(whole) = ? AS done FROM mine GROUP BY pid)"
+    " WHERE s.answered = z.items GROUP BY s.participant_id, s.instrument, s.round"
+    " HAVING count(*) = (SELECT count(*) FROM temp.trait_sizes t"
+    " WHERE t.instrument = s.instrument) ORDER BY s.participant_id"
+)
+_COMPLETE_ROWS = (
+    "SELECT c.rowid FROM completions c JOIN (" + _COMPLETE_ROWS_FULL + ") k"
+    " ON k.participant_id = c.participant_id AND k.instrument = c.instrument"
+    " AND k.round = c.round"
 )
 
 
@@ -72,6 +93,7 @@ class InstrumentSummary:
     started: int
     completed: int
     traits: tuple[TraitSummary, ...]
+    published: int = 0  # how many people the figures cover (a multiple of the step)
 
 
 def item_traits_from_content() -> dict[tuple[str, str], str]:
@@ -142,6 +164,8 @@ class TraitScores:
         if row is None or row[0] != fingerprint:
             db.execute("DELETE FROM trait_scores")
             db.execute(_SUM + _GROUP)
+            db.execute("DELETE FROM completions WHERE rowid NOT IN (" + _COMPLETE_ROWS + ")")
+            db.execute("INSERT OR IGNORE INTO completions " + _COMPLETE_ROWS_FULL)
             db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('trait_map', ?)", (fingerprint,)
             )
@@ -166,59 +190,127 @@ class TraitScores:
             " AND t.trait = ?" + _GROUP,
             key,
         )
+        self._mark_completion(db, participant_id, instrument, round_)
+
+    def _mark_completion(
+        self, db: sqlite3.Connection, participant_id: int, instrument: str, round_: int
+    ) -> None:
+        whole, traits = db.execute(
+            "SELECT (SELECT count(*) FROM trait_scores s JOIN temp.trait_sizes z"
+            " ON z.instrument = s.instrument AND z.trait = s.trait WHERE s.participant_id = ?"
+            " AND s.instrument = ? AND s.round = ? AND s.answered = z.items),"
+            " (SELECT count(*) FROM temp.trait_sizes WHERE instrument = ?)",
+            (participant_id, instrument, round_, instrument),
+        ).fetchone()
+        key = (participant_id, instrument, round_)
+        if traits and whole == traits:
+            # OR IGNORE: a person who changes an answer keeps their place in the order.
+            db.execute("INSERT OR IGNORE INTO completions VALUES (?, ?, ?)", key)
+        else:
+            db.execute(
+                "DELETE FROM completions WHERE participant_id = ? AND instrument = ? AND round = ?",
+                key,
+            )
 
     def _rescore_people(self, db: sqlite3.Connection, participant_ids: Iterable[int]) -> None:
         """Sum everything of these people again (after an import), in its transaction."""
         self._prepare_scores(db)
-        for pid in set(participant_ids):
+        for pid in sorted(set(participant_ids)):
             db.execute("DELETE FROM trait_scores WHERE participant_id = ?", (pid,))
             db.execute(_SUM + " WHERE a.participant_id = ?" + _GROUP, (pid,))
+            for instrument, round_ in db.execute(
+                "SELECT DISTINCT instrument, round FROM trait_scores WHERE participant_id = ?"
+                " UNION SELECT instrument, round FROM completions WHERE participant_id = ?",
+                (pid, pid),
+            ).fetchall():
+                self._mark_completion(db, pid, instrument, round_)
 
     @guarded
-    def instrument_summary(self, code: str, instrument: str, round_: int = 1) -> InstrumentSummary:
+    def instrument_summary(
+        self, code: str, instrument: str, round_: int = 1, step: int = 1
+    ) -> InstrumentSummary:
         """Sum up one instrument (one round) across a team session.
 
-        ``traits`` covers only the people who answered every item, so a team
-        figure never mixes finished and half-finished answers.
+        Parameters
+        ----------
+        code : str
+            The session.
+        instrument : str
+        round_ : int
+        step : int
+            Publish in steps of this many people (the session's minimum group):
+            ``traits`` covers the first ``published`` people to finish, a
+            multiple of ``step``, so two figures always differ by ``step``
+            people or more, never by one person.
         """
         self._ready()
-        traits = [t for (i, t) in self._sizes() if i == instrument]
-        # MATERIALIZED: each person's rows are gathered once, then read twice.
+        started = self._db.execute(
+            "SELECT count(DISTINCT s.participant_id) FROM participants p JOIN trait_scores s"
+            " ON s.participant_id = p.id WHERE p.session = ? AND s.instrument = ? AND s.round = ?",
+            (code, instrument, round_),
+        ).fetchone()[0]
+        completed = self._completed(code, instrument, round_)
+        published = completed // step * step
+        if not published:
+            return InstrumentSummary(started, completed, (), 0)
         rows = self._db.execute(
-            _MINE + " SELECT m.trait, count(*), avg(m.m), avg(m.m * m.m),"
-            " (SELECT count(*) FROM per), (SELECT total(done) FROM per)"
-            " FROM mine m JOIN per ON per.pid = m.pid WHERE per.done GROUP BY m.trait",
-            (code, instrument, round_, len(traits)),
+            _PUBLISHED + " SELECT s.trait, count(*), avg(s.total / s.answered),"
+            " avg((s.total / s.answered) * (s.total / s.answered)) FROM trait_scores s"
+            " JOIN shown ON shown.pid = s.participant_id WHERE s.instrument = ? AND s.round = ?"
+            " GROUP BY s.trait",
+            (code, instrument, round_, published, instrument, round_),
         ).fetchall()
-        if not rows:  # nobody has finished: still say how many started
-            started = self._db.execute(
-                _MINE + " SELECT count(*) FROM per", (code, instrument, round_, len(traits))
-            ).fetchone()[0]
-            return InstrumentSummary(started, 0, ())
-        started, completed = rows[0][4], int(rows[0][5])
         summaries = tuple(
             TraitSummary(trait, n, mean, max(0.0, squares - mean * mean) ** 0.5)
-            for trait, n, mean, squares, _, _ in rows
+            for trait, n, mean, squares in rows
         )
-        return InstrumentSummary(started, completed, summaries)
+        return InstrumentSummary(started, completed, summaries, published)
+
+    def _completed(self, code: str, instrument: str, round_: int) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM completions c JOIN participants p ON p.id = c.participant_id"
+            " WHERE p.session = ? AND c.instrument = ? AND c.round = ?",
+            (code, instrument, round_),
+        ).fetchone()[0]
 
     @guarded
-    def points(self, code: str, instrument: str, x: str, y: str) -> list[tuple[float, float, int]]:
-        """Return (x mean, y mean, people) for the completed people of a two-axis instrument.
+    def points(
+        self, code: str, instrument: str, x: str, y: str, published: int
+    ) -> list[tuple[float, float, int]]:
+        """Return (x mean, y mean, people) for the first ``published`` people to finish.
 
         Points are grouped, so placing them costs one call per distinct point,
         not one per person.
         """
         self._ready()
-        traits = [t for (i, t) in self._sizes() if i == instrument]
         rows = self._db.execute(
-            _MINE + ", xy AS (SELECT max(CASE WHEN m.trait = ? THEN m.m END) AS x,"
-            " max(CASE WHEN m.trait = ? THEN m.m END) AS y FROM mine m"
-            " JOIN per ON per.pid = m.pid WHERE per.done GROUP BY m.pid)"
+            _PUBLISHED + ", xy AS (SELECT max(CASE WHEN s.trait = ? THEN s.total / s.answered END)"
+            " AS x, max(CASE WHEN s.trait = ? THEN s.total / s.answered END) AS y"
+            " FROM trait_scores s JOIN shown ON shown.pid = s.participant_id"
+            " WHERE s.instrument = ? AND s.round = 1 GROUP BY s.participant_id)"
             " SELECT round(x, 2), round(y, 2), count(*) FROM xy GROUP BY 1, 2",
-            (code, instrument, 1, len(traits), x, y),
+            (code, instrument, 1, published, x, y, instrument),
         ).fetchall()
         return [(float(a), float(b), int(n)) for a, b, n in rows]
+
+    @guarded
+    def published_texts(
+        self, code: str, instrument: str, item: str, round_: int, published: int
+    ) -> list[str]:
+        """Free-text answers of the first ``published`` people to finish, sorted by text.
+
+        Sorted by text, not by who or when, so the order gives nobody away;
+        and only in the same steps as the figures, so a new line cannot be
+        matched to the person who just put their phone down.
+        """
+        if not published:
+            return []
+        rows = self._db.execute(
+            _PUBLISHED + " SELECT a.value FROM answers a JOIN shown ON shown.pid = a.participant_id"
+            " WHERE a.instrument = ? AND a.item = ? AND a.round = ? ORDER BY a.value",
+            (code, instrument, round_, published, instrument, item, round_),
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def _ready(self) -> None:
         if not self._scores_checked:

@@ -142,6 +142,8 @@ class CircleSessionApp:
     def _do(self, work, done: str) -> bool:
         """Run one store write; show what happened; redraw. Never raises."""
         try:
+            if self.contributor:
+                self._check_still_open()
             work()
         except (bl.EntryError, StoreError) as err:
             self.notice.show("error", str(err))
@@ -156,8 +158,22 @@ class CircleSessionApp:
 
     def _need_session(self) -> int:
         if self.session_id is None:
+            if self.contributor:
+                raise bl.EntryError(
+                    "Your coach has not started the session yet: this page shows it when they do."
+                )
             raise bl.EntryError("Start the session first (the button at the top).")
         return self.session_id
+
+    def _check_still_open(self) -> None:
+        # The coach may have closed the circle to the team since this page opened.
+        assert self.team is not None and self.circle is not None and self.store is not None
+        team = self.store.team_session(self.team.code)
+        if team is None or team.circle != self.circle.code or team.closed:
+            raise bl.EntryError(
+                "Your coach has closed this circle to the team, so nothing more can be added "
+                "from here."
+            )
 
     # -- sections --------------------------------------------------------------------
 
@@ -531,11 +547,11 @@ class CircleSessionApp:
     def vote(self) -> bool:
         """Give one vote from the named voter to the chosen idea."""
         idea = self.v_idea.value
-        voter = self._voter() if self.contributor else self.v_voter.value
         left: list[int] = []
 
         def work():
             self._need_session()
+            voter = self._voter() if self.contributor else self.v_voter.value
             name = bl.clean_entry("voter's name", voter, limit=80)
             if idea is None:
                 raise bl.EntryError("Choose an idea to vote for.")
@@ -544,7 +560,7 @@ class CircleSessionApp:
         if not self._do(work, "Vote counted."):
             return False
         plural = "" if left[0] == 1 else "s"
-        who = "you" if self.contributor else voter.strip()
+        who = "you" if self.contributor else self.v_voter.value.strip()
         self.notice.show("ok", f"Vote counted: {left[0]} vote{plural} left for {who}.")
         return True
 

@@ -37,6 +37,7 @@ from kit.ui.components import (
     page_top,
     vbox,
 )
+from kit.ui.components import messages as messages_html
 from kit.ui.components import messages as show_messages
 from kit.ui.context import page_url, query_params
 from kit.ui.live import Every
@@ -62,11 +63,11 @@ def join_link(session: TeamSession, here: str = "") -> str:
 
     Examples
     --------
-    >>> s = TeamSession("K7Q-M3X", "Desk", "key")
+    >>> s = TeamSession("K7R-M3X", "Desk", "key")
     >>> join_link(s, "http://10.0.0.5:8866/voila/render/coach_dashboard.ipynb?key=x")
-    'http://10.0.0.5:8866/voila/render/00_start_here.ipynb?session=K7Q-M3X'
+    'http://10.0.0.5:8866/voila/render/00_start_here.ipynb?session=K7R-M3X'
     >>> join_link(s)
-    '00_start_here.ipynb?session=K7Q-M3X'
+    '00_start_here.ipynb?session=K7R-M3X'
     """
     tail = f"{START_PAGE}?session={quote(session.code)}"
     if not here:
@@ -172,8 +173,10 @@ class CoachDashboard:
             f"<div class='kit-join-code' data-testid='join-code'>{escape(s.code)}</div>"
             f"<p><a href='{escape(link)}' target='_blank'>{escape(link)}</a></p>{hint}"
             f"<p class='kit-muted'>{kind} Team figures show once {s.min_group} people have "
-            "answered; below that they are hidden to protect anonymity.</p>"
-            + (closed if s.closed else "")
+            "finished, and then move in steps of that many; below that they are hidden to "
+            "protect anonymity.</p>"
+            "<p class='kit-muted'>Showing this page on a projector? Go full screen (F11) first: "
+            "the address bar holds your coach key.</p>" + (closed if s.closed else "")
         )
 
     def _new_session_form(self) -> widgets.Widget:
@@ -437,7 +440,11 @@ class CoachDashboard:
 
     def _load_people(self) -> None:
         assert self.session is not None and self.store is not None
-        members = self.store.members(self.session.code)
+        try:
+            members = self.store.members(self.session.code)
+        except StoreError as err:
+            self.notice.show("error", f"The list of people could not be read: {err}.")
+            return
         options = [("Choose a person…", None)] + [
             (name or f"(no name yet, #{n})", pid) for n, (pid, name) in enumerate(members, start=1)
         ]
@@ -450,16 +457,25 @@ class CoachDashboard:
                 self._person_view.value = ""
             return ""
         assert self.store is not None
-        members = dict(self.store.members(self.session.code))
+        try:
+            members = dict(self.store.members(self.session.code))
+        except StoreError:
+            return ""
         if participant_id not in members:
             return ""  # never someone outside this session
         parts = []
-        for instrument_id in ("hidden_leader", "focus_attitude", PULSE):
+        # The pulse promises everyone that only team totals are shown: never one person's.
+        for instrument_id in ("hidden_leader", "focus_attitude"):
             instrument = self.catalogue.get(instrument_id)
             if instrument is None:
                 continue
-            round_ = self.session.pulse_round if instrument_id == PULSE else 1
-            answers = self.store.answers(participant_id, instrument_id, round_)
+            try:
+                answers = self.store.answers(participant_id, instrument_id)
+            except StoreError as err:
+                self._person_view.value = messages_html(
+                    [("error", f"Their answers could not be read: {err}.")]
+                )
+                return self._person_view.value
             results = scoring.results(instrument, answers)
             parts.append(f"<h4>{escape(instrument.title)}</h4>")
             if not results.answered:
@@ -563,7 +579,13 @@ class CoachDashboard:
             notice.show("ok", "The team report is ready: use the link beside the button.")
 
         def answers_csv(_) -> None:
-            rows = self.store.rows(session=self.session.code)
+            try:
+                rows = self.store.rows(session=self.session.code)
+            except StoreError as err:
+                notice.show("error", f"The answers could not be read: {err}.")
+                return
+            # The pulse is anonymous in every session: its rows stay out.
+            rows = [r for r in rows if r["instrument"] != PULSE]
             csv_link.value = download_link(
                 records.to_csv(rows),
                 f"session-{self.session.code}-{date.today():%Y-%m-%d}.csv",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 import ipywidgets as widgets
 from IPython.display import HTML
@@ -230,15 +231,16 @@ class InstrumentApp:
             return []
         t = self.team
         round_note = f" This is round {self.round} of the pulse." if self.ROUNDS else ""
-        if t.anonymous:
+        if t.anonymous or self.ROUNDS:
+            # The pulse is anonymous in every session: no one's own answers are shown.
             who = (
-                "It is anonymous: your coach and your team see only totals, and only once "
-                f"{t.min_group} people have answered."
+                "Your answers here are anonymous: your coach and your team see only totals, "
+                f"and only once {t.min_group} people have finished."
             )
         else:
             who = (
                 "It is a named session: your coach sees your name beside your results; the team "
-                f"sees only totals, once {t.min_group} people have answered."
+                f"sees only totals, once {t.min_group} people have finished."
             )
         parts: list[widgets.Widget] = [
             html(
@@ -298,10 +300,14 @@ class InstrumentApp:
         self._team_seen = seen
         parts = ["<h3>Your team</h3>"]
         if moved:
-            code = self.participant.resume_code if self.participant else ""
+            again = (
+                f"?resume={quote(self.participant.resume_code)}"
+                if self.participant
+                else f"?session={quote(team.code)}"
+            )
             parts.append(
                 f"<div class='kit-warn' role='status'>Your coach has started round "
-                f"{team.pulse_round} of the pulse. <a href='?resume={escape(code)}'>Open it</a> "
+                f"{team.pulse_round} of the pulse. <a href='{escape(again)}'>Open it</a> "
                 "to answer afresh; your answers to this round are kept.</div>"
             )
         if picture is None:
@@ -398,11 +404,14 @@ class InstrumentApp:
         layout = widgets.Layout(width="100%", height="90px")
         for reflection in self.instrument.reflections:
             key = self.instrument.reflection_key(reflection)
+            # Saved when the person leaves the box, not at each key: half-typed
+            # words never reach the store (nor, for the pulse, the coach's screen).
             area = control(
                 widgets.Textarea,
                 value=self.answers.get(key, ""),
                 placeholder="Write a few sentences…",
                 layout=layout,
+                continuous_update=False,
             )
             area.observe(self._saver(key), "value")
             rows += [

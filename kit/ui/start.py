@@ -83,7 +83,7 @@ class StartPage:
         self.problem = problem
         self.join_code = control(
             widgets.Text,
-            placeholder="e.g. K7Q-M3X",
+            placeholder="e.g. K7R-M3X",
             description="Join code",
             value=query_params().get("session", ""),
             continuous_update=False,
@@ -126,7 +126,7 @@ class StartPage:
             self.join_notice.show(
                 "error",
                 f"There is no team session '{typed}' on this server. Check the code with your "
-                "coach: it has six letters and digits, like K7Q-M3X (case and dashes do not "
+                "coach: it has six letters and digits, like K7R-M3X (case and dashes do not "
                 "matter).",
             )
             return None

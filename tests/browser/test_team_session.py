@@ -41,7 +41,7 @@ def clean(page) -> None:
 def join(page, server, code: str, touch: bool = False) -> str:
     """Join by typing the code on the start page; return the person's resume code."""
     page.goto(server.page("00_start_here.ipynb"))
-    box = page.get_by_placeholder("e.g. K7Q-M3X")
+    box = page.get_by_placeholder("e.g. K7R-M3X")
     box.wait_for(timeout=LOAD_TIMEOUT)
     box.fill(code.lower().replace("-", " "))  # as typed off a projector
     box.press("Enter")
@@ -105,7 +105,7 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
         "xpath=following-sibling::*[1]"
     )
     picture.get_by_text(
-        "hidden to protect anonymity (2 of at least 3 have answered)"
+        "hidden to protect anonymity (2 of at least 3 have finished)"
     ).first.wait_for(timeout=LIVE)
     assert picture.locator(".kit-block-cell").count() == 0  # no counts below the minimum
     ana.get_by_test_id("team-waiting").wait_for()  # not revealed: her own results only
