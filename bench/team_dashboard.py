@@ -68,7 +68,7 @@ def main() -> None:
         )
         print(f"ratio dashboard / baseline: {median(dash) / median(base):.2f}")
         print(
-            f"shown: {picture.joined} joined; profile of {picture.profile.gate.answered}; "
+            f"shown: {picture.joined} joined; profile of {picture.profile.gate.covered}; "
             f"blocks {dict(picture.blocks.counts)}, {picture.blocks.between} between"
         )
 
