@@ -186,3 +186,21 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
     )
     for page in (coach, stranger, ana, bo, phone, coach_circle):
         clean(page)
+
+
+def test_kit_serve_prints_the_links_of_open_sessions_only(tmp_path):
+    from kit.store import SQLiteStore
+    from tests.serving import start_server, stop_server
+
+    store = SQLiteStore(tmp_path / "kit.sqlite3")
+    open_one = store.create_session("Service desk")
+    closed = store.update_session(store.create_session("Last year").code, closed=True)
+    store.close()
+    running = start_server(tmp_path)
+    try:
+        printed = running.log.read_text()
+    finally:
+        stop_server(running)
+    assert f"00_start_here.ipynb?session={open_one.code}" in printed
+    assert f"coach_dashboard.ipynb?key={open_one.coach_key}" in printed
+    assert closed.code not in printed and closed.coach_key not in printed
