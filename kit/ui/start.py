@@ -247,14 +247,15 @@ class StartPage:
             self.join_notice,
         ]
 
-    def team(self) -> widgets.Widget:
+    def team(self) -> widgets.Widget | None:
         """At the top of the page when the link names a team session: the way to join it.
 
         People arriving with the coach's join link (often on a phone) see the
-        Join button first, not below the list of workbooks.
+        Join button first, not below the list of workbooks. Without one, the
+        cell shows nothing at all (None), not an empty widget.
         """
         if self.problem or "session" not in query_params():
-            return html("")
+            return None
         self._team_shown = True
         return vbox([style(), *self._join_parts()])
 
