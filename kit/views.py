@@ -395,10 +395,17 @@ STYLE = """
 .kit-join-code {font-family: ui-monospace, monospace; font-size: 2.2em; letter-spacing: .12em;
   font-weight: 700}
 .kit-texts li {margin: 0.3em 0}
+/* An HTML widget must never be wider than its cell: on a phone the cell clips it. */
+.widget-html-content {min-width: 0; max-width: 100%}
+.jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-textarea {
+  max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px))}
+.kit-team {max-width: 100%; overflow-x: auto}
 @media (max-width: 600px) {
+  .kit-team .kit-table th, .kit-team .kit-table td {padding: 4px 6px}
+  .kit-blocks {width: 100%}
+  .kit-block-cell {width: 50%; padding: 6px}
   .kit-bar-row {grid-template-columns: 1fr 5.5em}
   .kit-bar-label {grid-column: 1 / -1}
-  .kit-block-cell {width: auto; padding: 6px}
 }
 </style>
 """

@@ -33,6 +33,22 @@ def open_person(browser, server, **options):
     return page
 
 
+# Widgets wider than their cell are cut off on a phone (the cell hides overflow),
+# which a page-wide scroll check cannot see.
+CLIPPED = """() => [...document.querySelectorAll('.jupyter-widgets, .widget-html-content > *')]
+  .filter(el => el.getBoundingClientRect().width > 0)
+  .filter(el => {
+    const cell = el.closest('.jp-OutputArea-child');
+    return cell && el.getBoundingClientRect().right > cell.getBoundingClientRect().right + 1;
+  })
+  .map(el => el.className.toString().slice(0, 60) + ' ' + el.textContent.slice(0, 40))"""
+
+
+def fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(CLIPPED) == []
+
+
 def clean(page) -> None:
     w = page.watch
     assert (w.foreign, w.dialogs, w.refused) == ([], [], [])
@@ -121,8 +137,8 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
         == "1"
     )
     assert "3 people" in blocks.text_content()
-    # The phone answered everything with no sideways scrolling.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    # The phone answered everything with no sideways scrolling and nothing cut off.
+    fits_the_phone(phone)
     assert resume_code(phone) == codes[2]
 
     # An anonymous session: no one's own results, not even for the coach.
@@ -139,7 +155,7 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
         assert "Totals for the whole team" in team.text_content()
     phone_page = phone.content()
     assert codes[0] not in phone_page and codes[1] not in phone_page
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    fits_the_phone(phone)
 
     # A circle with the team's own devices: the coach plans one and opens it to the session.
     coach_circle = open_person(browser, server, viewport={"width": 1200, "height": 900})
