@@ -62,9 +62,18 @@ def vbox(children: Sequence[widgets.Widget] = ()) -> widgets.VBox:
     return widgets.VBox(list(children), layout=shared_layout())
 
 
+@cache
+def row_layout() -> widgets.Layout:
+    """One layout for every row of controls: it wraps when the screen is narrow.
+
+    A phone is 360 px wide; a row that does not wrap there is cut off.
+    """
+    return widgets.Layout(flex_flow="row wrap")
+
+
 def hbox(children: Sequence[widgets.Widget] = ()) -> widgets.HBox:
-    """Return an HBox with the shared layout."""
-    return widgets.HBox(list(children), layout=shared_layout())
+    """Return an HBox that wraps its children on a narrow screen."""
+    return widgets.HBox(list(children), layout=row_layout())
 
 
 def style() -> widgets.HTML:

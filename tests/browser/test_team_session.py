@@ -114,6 +114,7 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
     ana, bo = open_person(browser, server), open_person(browser, server)
     phone = open_person(browser, server, **PHONE)
     codes = [join(ana, server, code), join(bo, server, code), join(phone, server, code, touch=True)]
+    fits_the_phone(phone)  # the start page, after joining
 
     answer_02(ana, server, codes[0], high=True)
     answer_02(bo, server, codes[1], high=True)
