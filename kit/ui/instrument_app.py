@@ -93,7 +93,8 @@ class InstrumentApp:
         self._questionnaire: Questionnaire | None = None
         self._results_parts: dict[str, widgets.Widget] = {}
         self._download_parts: dict[str, widgets.Widget] = {}
-        self._team_view = html()
+        # Made only for a page in a team session: every widget costs the page's load.
+        self._team_view = html() if (team is not None and not report) else None
         self._team_seen: tuple[object, ...] = ()
         self.live = Every(self.follow_team)
 
@@ -273,17 +274,22 @@ class InstrumentApp:
             return False
         return True
 
-    def team_results(self) -> widgets.Widget | HTML:
-        """The team's results, once the coach reveals them (aggregates only)."""
-        if self.team is None or self.report:
-            return HTML("") if self.report else html("")
+    def team_results(self) -> widgets.Widget | HTML | None:
+        """The team's results, once the coach reveals them (aggregates only).
+
+        Nothing at all (None) on a page outside a team session.
+        """
+        if self.report:
+            return HTML("")
+        if self.team is None or self._team_view is None:
+            return None
         self.follow_team()
         self.live.start()
         return self._team_view
 
     def follow_team(self) -> bool:
         """Read the session again; show the team's results if revealed. True when redrawn."""
-        if self.team is None or self.store is None:
+        if self.team is None or self.store is None or self._team_view is None:
             return False
         from kit.team import team_picture
         from kit.team_views import team_results_html
