@@ -62,7 +62,10 @@ def served():
     root = tmp / "workbooks"
     shutil.copytree(ROOT / "workbooks", root)
     (root / BASELINE).write_text(json.dumps(BASELINE_NOTEBOOK))
-    server = start_server(tmp, "--workbooks", str(root))
+    # Closed pages' kernels go after a few idle seconds: a bench opens hundreds of
+    # pages in minutes, and with the usual 10-minute cull their idle kernels
+    # would crowd the machine and slow every later load (heavier pages most).
+    server = start_server(tmp, "--workbooks", str(root), "--cull-idle", "6")
     store = SQLiteStore(server.store)
     simulate(store, DEMO_TEAM, session="BENCH", seed=1)
     team = store.update_session("BENCH", min_group=3, revealed=True)
