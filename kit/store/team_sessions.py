@@ -217,19 +217,6 @@ class TeamSessions:
         )
         return [(r["id"], r["display_name"]) for r in rows]
 
-    @guarded
-    def texts(self, code: str, instrument: str, item: str) -> list[tuple[int, str]]:
-        """Return (round, text) of every member's answer to one free-text item, sorted by text.
-
-        Sorted by text, not by who or when, so the order gives nobody away.
-        """
-        rows = self._db.execute(
-            "SELECT a.round, a.value FROM participants p JOIN answers a ON a.participant_id = p.id"
-            " WHERE p.session = ? AND a.instrument = ? AND a.item = ? ORDER BY a.round, a.value",
-            (code, instrument, item),
-        )
-        return [(r["round"], r["value"]) for r in rows]
-
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()

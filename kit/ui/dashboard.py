@@ -37,7 +37,6 @@ from kit.ui.components import (
     page_top,
     vbox,
 )
-from kit.ui.components import messages as messages_html
 from kit.ui.components import messages as show_messages
 from kit.ui.context import page_url, query_params
 from kit.ui.live import Every
@@ -472,7 +471,7 @@ class CoachDashboard:
             try:
                 answers = self.store.answers(participant_id, instrument_id)
             except StoreError as err:
-                self._person_view.value = messages_html(
+                self._person_view.value = show_messages(
                     [("error", f"Their answers could not be read: {err}.")]
                 )
                 return self._person_view.value
