@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, vRecur
 
 from kit.circles import check_cadence, meeting_days
 from kit.model import AgendaBlock, Cadence
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
 
 PRODID = "-//Customer Value Workbooks//kit//EN"
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def _calendar() -> Calendar:
+    # icalendar takes longer to import than the rest of a page's modules
+    # together: it loads when a file is written, not with every page.
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -69,6 +75,8 @@ def circle_series(
     first_day = meeting_days(cadence, 1)[0]
     hour, minute = (int(x) for x in cadence.start.split(":"))
     start = datetime(first_day.year, first_day.month, first_day.day, hour, minute, tzinfo=zone)
+    from icalendar import Event, vRecur
+
     event = Event()
     event.add("uid", series_uid(key))
     event.add("dtstamp", now or datetime.now(UTC))
@@ -100,6 +108,8 @@ def due_dates(key: str, items: list[tuple[str, str, date]], now: datetime | None
 
     Used for actions' due dates; each id gives a stable UID.
     """
+    from icalendar import Event
+
     cal = _calendar()
     for item_id, summary, due in items:
         event = Event()
