@@ -34,6 +34,11 @@ def jupyter_share_dir() -> Path:
     return PACKAGE_DIR / "share" / "jupyter"
 
 
+def stylesheet_path() -> Path:
+    """Return the kit's stylesheet, kept with the page template that includes it."""
+    return jupyter_share_dir() / "voila" / "templates" / "kit" / "kit.css"
+
+
 def default_store_path() -> Path:
     """Return the default SQLite file, in the user's data folder.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kit.model import TeamSession
-from kit.paths import jupyter_share_dir, workbooks_dir
+from kit.paths import PACKAGE_DIR, jupyter_share_dir, workbooks_dir
 
 START_PAGE = "00_start_here.ipynb"
 # A closed page's kernel goes after 10 idle minutes; a page still open is never
@@ -106,6 +106,7 @@ def voila_env(store_location: str, base: dict[str, str] | None = None) -> dict[s
     """Return the environment for the server and, through it, every page's kernel."""
     env = dict(os.environ if base is None else base)
     env["KIT_STORE"] = store_location
+    env["KIT_PAGE_CSS"] = "1"  # the kit template carries the stylesheet (kit.ui.context)
     share = str(jupyter_share_dir())
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)
     return env
@@ -148,9 +149,28 @@ def session_lines(base: str, session: TeamSession) -> list[str]:
     ]
 
 
+def precompile(package: Path | None = None) -> bool:
+    """Write the kit's bytecode once, so no page's kernel compiles the kit's modules.
+
+    Every page starts a new kernel that imports the kit. Where Python is told
+    not to write bytecode (``PYTHONDONTWRITEBYTECODE``, common in containers)
+    or the kit is an editable checkout, each kernel would otherwise compile
+    every module from source again, at every page load. Returns False when the
+    folder cannot be written (a read-only install), which is harmless.
+    """
+    import compileall
+
+    try:
+        return bool(compileall.compile_dir(package or PACKAGE_DIR, quiet=2))
+    except OSError:
+        return False
+
+
 def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSession] = ()) -> None:
     """Run Voilà in this process until it is stopped (Ctrl+C)."""
     from voila.app import Voila
+
+    precompile()
 
     os.environ.update(voila_env(store_location))
     urls = page_urls(options.host, options.port)

@@ -352,60 +352,12 @@ def intro(instrument: Instrument) -> str:
     return _para(instrument.intro)
 
 
-STYLE = """
-<style>
-.widget-html-content {line-height: 1.45 !important}
-.kit-table {border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.95em}
-.kit-table caption {text-align: left; font-weight: 600; margin-bottom: 0.3em}
-.kit-table th, .kit-table td {border-bottom: 1px solid #ddd; padding: 4px 10px;
-  text-align: left !important; vertical-align: top}
-.kit-table .kit-num {text-align: right !important; font-variant-numeric: tabular-nums}
-.kit-cards {display: flex; flex-wrap: wrap; gap: 12px; margin: 0.5em 0}
-.kit-card {flex: 1 1 260px; border: 1px solid #d7dde3; border-radius: 8px; padding: 10px 14px;
-  background: #fafcfd}
-.kit-card h4 {margin: 0.2em 0}
-.kit-card-kicker {font-size: 0.8em; text-transform: uppercase; letter-spacing: .04em; color: #56606b}
-.kit-score {font-weight: 400; color: #2a6f97}
-.kit-tips li {margin: 0.25em 0}
-.kit-note {background: #f3f6f9; border-left: 4px solid #2a6f97; padding: 8px 12px; margin: 6px 0}
-.kit-warn {background: #fff6e5; border-left: 4px solid #e07a1f; padding: 8px 12px; margin: 6px 0}
-.kit-error {background: #fdecec; border-left: 4px solid #c0392b; padding: 8px 12px; margin: 6px 0}
-.kit-ok {background: #eaf6ee; border-left: 4px solid #2e8b57; padding: 8px 12px; margin: 6px 0}
-.kit-muted {color: #6b7580}
-.kit-code {font-family: ui-monospace, monospace; font-size: 1.15em; letter-spacing: .08em;
-  font-weight: 600}
-.kit-item {border: 1px solid transparent; border-radius: 6px; padding: 6px 8px; margin: 4px 0}
-.kit-item .kit-item-text {font-weight: 500; margin-bottom: 2px}
-.kit-item.kit-missing {border-color: #c0392b; background: #fff7f6}
-.kit-missing-flag {color: #c0392b; font-size: 0.9em}
-.kit-scale .widget-radio-box {flex-direction: row !important; flex-wrap: wrap; gap: 4px 16px}
-.kit-scale .widget-radio-box label {white-space: nowrap}
-.kit-progress {font-weight: 600; color: #2a6f97}
-.kit-wide {width: 100%}
-.kit-bars {max-width: 640px}
-.kit-bar-row {display: grid; grid-template-columns: minmax(8em, 16em) 1fr 6.5em; gap: 8px;
-  align-items: center; margin: 4px 0}
-.kit-bar-track {position: relative; height: 16px; background: #eef2f5; border-radius: 4px}
-.kit-bar {position: absolute; top: 0; bottom: 0; left: 0; background: #2a6f97; border-radius: 4px}
-.kit-whisker {position: absolute; top: 7px; height: 2px; background: #1b2a36}
-.kit-bar-value {font-variant-numeric: tabular-nums}
-.kit-blocks {border-collapse: collapse; margin: 0.5em 0}
-.kit-block-cell {border: 1px solid #d7dde3; padding: 8px 12px; text-align: center; width: 10em}
-.kit-block-count {font-size: 1.6em; font-weight: 700; color: #2a6f97}
-.kit-join-code {font-family: ui-monospace, monospace; font-size: 2.2em; letter-spacing: .12em;
-  font-weight: 700}
-.kit-texts li {margin: 0.3em 0}
-/* An HTML widget must never be wider than its cell: on a phone the cell clips it. */
-.widget-html-content {min-width: 0; max-width: 100%}
-.jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-textarea {
-  max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px))}
-.kit-team {max-width: 100%; overflow-x: auto}
-@media (max-width: 600px) {
-  .kit-team .kit-table th, .kit-team .kit-table td {padding: 4px 6px}
-  .kit-blocks {width: 100%}
-  .kit-block-cell {width: 50%; padding: 6px}
-  .kit-bar-row {grid-template-columns: 1fr 5.5em}
-  .kit-bar-label {grid-column: 1 / -1}
-}
-</style>
-"""
+def _stylesheet() -> str:
+    from kit.paths import stylesheet_path
+
+    return stylesheet_path().read_text(encoding="utf-8")
+
+
+# One stylesheet, kept beside the page template so pages served by `kit serve`
+# get it in the page's head (see kit.ui.context.css_in_page).
+STYLE = "<style>\n" + _stylesheet() + "</style>\n"

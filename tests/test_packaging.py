@@ -162,3 +162,31 @@ def test_ephemeral_host_shows_that_nothing_is_kept(monkeypatch, tmp_path):
     intro = HiddenLeaderApp.open(store=str(tmp_path / "k.db")).intro()
     text = " ".join(getattr(c, "value", "") for c in intro.children)
     assert "Nothing is kept on this server" in text and "Download my answers" in text
+
+
+def test_kit_serve_writes_bytecode_even_where_python_is_told_not_to(tmp_path):
+    # Each page's kernel imports the kit; without bytecode on disk every kernel
+    # compiles every module again (PYTHONDONTWRITEBYTECODE, editable installs).
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("X = 1\n")
+    (package / "sub" / "mod.py").write_text("Y = 2\n")
+    code = f"from kit.serve import precompile; print(precompile(__import__('pathlib').Path({str(package)!r})))"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "True", done.stderr
+    assert list((package / "__pycache__").glob("__init__.*.pyc"))
+    assert list((package / "sub" / "__pycache__").glob("mod.*.pyc"))
+
+
+def test_pages_of_kit_serve_skip_the_stylesheet_widget_and_others_keep_it(monkeypatch):
+    from kit.serve import voila_env
+    from kit.ui.components import page_top
+
+    env = voila_env("/tmp/x.sqlite3", base={})
+    assert env["KIT_PAGE_CSS"] == "1"
+    monkeypatch.setenv("KIT_PAGE_CSS", "1")
+    assert not any(".kit-ok" in getattr(w, "value", "") for w in page_top())
+    # JupyterLab, papermill or a plain Voilà: the page brings its own stylesheet.
+    monkeypatch.delenv("KIT_PAGE_CSS")
+    assert any(".kit-ok" in getattr(w, "value", "") for w in page_top())

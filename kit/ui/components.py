@@ -11,7 +11,7 @@ from typing import TypeVar
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from kit.ui.context import ephemeral
+from kit.ui.context import css_in_page, ephemeral
 from kit.views import STYLE
 
 
@@ -81,6 +81,11 @@ def style() -> widgets.HTML:
     return widgets.HTML(STYLE, layout=widgets.Layout(height="0px", overflow="hidden"))
 
 
+def stylesheet() -> list[widgets.Widget]:
+    """The stylesheet widget, or nothing where the page's template carries the stylesheet."""
+    return [] if css_in_page() else [style()]
+
+
 class Notice(widgets.HTML):
     """A one-line message box; ``show(kind, text)`` escapes the text.
 
@@ -117,7 +122,7 @@ def download_link(data: str | bytes, filename: str, mime: str, label: str) -> st
 
 def page_top(messages_html: str = "") -> list[widgets.Widget]:
     """Return what opens every workbook page: the stylesheet, the Binder notice, messages."""
-    parts: list[widgets.Widget] = [style()]
+    parts = stylesheet()
     if ephemeral():
         parts.append(html(EPHEMERAL_NOTICE))
     if messages_html:

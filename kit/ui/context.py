@@ -25,6 +25,15 @@ def ephemeral() -> bool:
     return any(k in os.environ for k in ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL"))
 
 
+def css_in_page() -> bool:
+    """True when the page's template already carries the kit's stylesheet.
+
+    `kit serve` says so to its kernels (``KIT_PAGE_CSS``); anywhere else
+    (JupyterLab, a plain Voilà, Binder) a page brings the stylesheet itself.
+    """
+    return os.environ.get("KIT_PAGE_CSS", "") == "1"
+
+
 def page_url() -> str:
     """Return the full address this page was opened at ('' outside Voilà).
 

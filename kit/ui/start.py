@@ -9,8 +9,8 @@ import ipywidgets as widgets
 
 from kit.model import TeamSession
 from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, open_store
-from kit.ui.components import EPHEMERAL_NOTICE, Notice, control, hbox, html, style, vbox
-from kit.ui.context import ephemeral, query_params
+from kit.ui.components import Notice, control, hbox, html, page_top, stylesheet, vbox
+from kit.ui.context import query_params
 
 # The workbooks a person's resume code carries into, in the catalogue's order.
 WORKBOOKS = (
@@ -257,13 +257,11 @@ class StartPage:
         if self.problem or "session" not in query_params():
             return None
         self._team_shown = True
-        return vbox([style(), *self._join_parts()])
+        return vbox([*stylesheet(), *self._join_parts()])
 
     def widget(self) -> widgets.Widget:
         """Return the start page's controls."""
-        parts: list[widgets.Widget] = [style()]
-        if ephemeral():
-            parts.append(html(EPHEMERAL_NOTICE))
+        parts = page_top()
         if self.problem:
             parts.append(html(f"<div class='kit-error' role='alert'>{escape(self.problem)}</div>"))
             return vbox(parts)

@@ -35,3 +35,21 @@ def test_stock_voila_would_have_loaded_font_awesome_from_a_cdn():
 
     lab = Path(sys.prefix) / "share/jupyter/voila/templates/lab/index.html.j2"
     assert "cdn.jsdelivr.net" in lab.read_text()
+
+
+@pytest.mark.parametrize("name", ["01_hidden_leader_traits.ipynb", "05_circle_session.ipynb"])
+def test_served_page_is_styled_by_its_template_with_no_stylesheet_widget(page, server, name):
+    # The page's head carries the kit's stylesheet, so messages are styled from
+    # the first paint and no page builds (and loads) a widget just for CSS.
+    page.goto(server.page(name))
+    page.wait_for_selector(".kit-note, .kit-ok, .kit-warn", state="visible", timeout=60_000)
+    sheets = page.evaluate(
+        "() => [...document.querySelectorAll('style')]"
+        ".filter(s => s.textContent.includes('.kit-ok')).map(s => !!s.closest('head'))"
+    )
+    assert sheets == [True], sheets
+    border = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.kit-note, .kit-ok, .kit-warn'))"
+        ".borderLeftWidth"
+    )
+    assert border == "4px"
