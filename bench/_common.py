@@ -65,7 +65,7 @@ def served():
     # Closed pages' kernels go after a few idle seconds: a bench opens hundreds of
     # pages in minutes, and with the usual 10-minute cull their idle kernels
     # would crowd the machine and slow every later load (heavier pages most).
-    server = start_server(tmp, "--workbooks", str(root), "--cull-idle", "6")
+    server = start_server(tmp, "--workbooks", str(root), "--cull-idle", "4")
     store = SQLiteStore(server.store)
     simulate(store, DEMO_TEAM, session="BENCH", seed=1)
     team = store.update_session("BENCH", min_group=3, revealed=True)

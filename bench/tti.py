@@ -18,15 +18,33 @@ import time
 from _common import BASELINE, chromium, median, page_url, pages, served
 
 
-def measure(browser, url: str) -> float:
+def measure(browser, url: str, server=None) -> float:
+    """Seconds from navigation to the first visible widget on a fresh page.
+
+    With ``server``, the page is closed as a person closes a tab (Voilà then
+    shuts its kernel down), and the next load waits until no kernel is left:
+    a kernel still stopping or starting slows whatever loads beside it, and
+    made the same page's times swing by a second between loads.
+    """
     context = browser.new_context()
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.wait_for_selector(".jupyter-widgets", state="visible", timeout=120_000)
     elapsed = time.perf_counter() - start
+    page.close(run_before_unload=True)
     context.close()
+    if server is not None:
+        quiet(server)
     return elapsed
+
+
+def quiet(server, timeout: float = 30.0) -> None:
+    """Wait until the server has no kernel running (closed pages' kernels are gone)."""
+    deadline = time.monotonic() + timeout
+    while server.kernel_pids() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.2)  # the server finishes its own bookkeeping of the shutdown
 
 
 def main() -> None:
@@ -36,9 +54,9 @@ def main() -> None:
     names = pages()
     times: dict[str, list[float]] = {n: [] for n in names}
     paired: dict[str, list[float]] = {n: [] for n in names if n != BASELINE}
-    with served() as (url, _), chromium() as browser:
+    with served() as (url, server), chromium() as browser:
         for name in names:  # warm-up: first loads fill disk caches
-            measure(browser, page_url(url, name))
+            measure(browser, page_url(url, name), server)
         shuffle = random.Random(0).shuffle
         for _ in range(args.runs):
             # A new order each round, so no page always follows the same one
@@ -48,8 +66,8 @@ def main() -> None:
             order = [n for n in names if n != BASELINE]
             shuffle(order)
             for name in order:
-                base = measure(browser, page_url(url, BASELINE))
-                page = measure(browser, page_url(url, name))
+                base = measure(browser, page_url(url, BASELINE), server)
+                page = measure(browser, page_url(url, name), server)
                 times[BASELINE].append(base)
                 times[name].append(page)
                 paired[name].append(page / base)
