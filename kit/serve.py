@@ -95,7 +95,10 @@ def voila_config():
     """Return the settings that cannot be said on a command line (nested values)."""
     from traitlets.config import Config
 
+    from kit.server_identity import KitIdentityProvider
+
     config = Config()
+    config.Voila.identity_provider_class = KitIdentityProvider
     config.Voila.tornado_settings = {
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
     }

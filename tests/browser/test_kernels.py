@@ -1,4 +1,4 @@
-"""Kernels of closed pages are culled; the kernel of a page still open never is."""
+"""A page left goes with its kernel; kernels of pages closed unseen are culled; open pages' never are."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ from tests.serving import start_server, stop_server
 
 pytestmark = pytest.mark.browser
 IDLE = 3  # seconds; the real default is 10 minutes
+
+
+@pytest.fixture
+def usual_server(tmp_path):
+    running = start_server(tmp_path)  # the usual 10-minute cull: only a page's leaving frees it
+    yield running
+    stop_server(running)
 
 
 @pytest.fixture
@@ -44,3 +51,22 @@ def test_open_page_survives_a_long_think_and_closed_page_is_culled(browser, quic
 
     context.close()
     wait_for(lambda: server.kernel_pids() == [], timeout=IDLE * 10)
+
+
+def test_leaving_a_page_shuts_its_kernel_down_at_once(browser, usual_server):
+    # A room of people moving between workbooks would otherwise leave a kernel
+    # (some 70 MB) behind at every page for ten minutes.
+    server = usual_server
+    context = browser.new_context()
+    page = context.new_page()
+    open_workbook(page, server.page(WORKBOOK))
+    first = wait_for(server.kernel_pids)
+    assert len(first) == 1
+
+    page.goto(server.page("00_start_here.ipynb"))  # as a person following a link
+    page.wait_for_selector(".jupyter-widgets", state="visible")
+    wait_for(lambda: len(server.kernel_pids()) == 1 and server.kernel_pids() != first, timeout=10)
+
+    page.close(run_before_unload=True)  # as a person closing the tab
+    wait_for(lambda: server.kernel_pids() == [], timeout=10)
+    context.close()
