@@ -116,3 +116,41 @@ def test_preview_shows_meetings_still_to_come_and_warns_about_fifth_weekdays(tmp
     assert "some calendar apps (Outlook among them) read" in app.preview.value
     app.zone.value = "Europe"  # a folder of zones, not a zone
     assert "&#x27;Europe&#x27; is not a time zone" in app.notice.value
+
+
+def test_in_a_kernel_the_files_come_just_after_the_page_is_built(tmp_path):
+    # A kernel runs cells on an event loop: the calendar file is built just after
+    # the cells, so the page's first widgets do not wait for it.
+    import asyncio
+
+    db = str(tmp_path / "kit.sqlite3")
+
+    async def page():
+        app, _ = open_app(db)
+        during = app.files.value
+        await asyncio.sleep(0)
+        return during, app.files.value
+
+    during, after = asyncio.run(page())
+    assert "Preparing the files" in during and "Calendar file (.ics)" not in during
+    assert "Calendar file (.ics)" in after
+
+
+def test_a_failure_in_put_off_work_is_logged_and_the_loop_goes_on(caplog):
+    import asyncio
+
+    from kit.ui.live import after_this_cell
+
+    done = []
+
+    def broken():
+        raise RuntimeError("no calendar")
+
+    async def page():
+        assert after_this_cell(broken) is True
+        assert after_this_cell(lambda: done.append(1)) is True
+        await asyncio.sleep(0)
+
+    asyncio.run(page())
+    assert done == [1] and "put off" in caplog.text
+    assert after_this_cell(lambda: done.append(2)) is False and done == [1, 2]

@@ -35,6 +35,7 @@ from kit.ui.components import (
 from kit.ui.components import (
     messages as show_messages,
 )
+from kit.ui.live import after_this_cell
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 
@@ -285,8 +286,10 @@ class CirclePlannerApp:
         """The calendar file, the agenda page and the Markdown."""
         if self.report or self.circle is None:
             return HTML("") if self.report else html("")
-        self.files = html()
-        self._refresh()
+        self.files = html("<p class='kit-muted'>Preparing the files…</p>")
+        # The calendar file needs icalendar (some 50 ms to import): built just
+        # after the page's cells run, it no longer holds up the page's first view.
+        after_this_cell(self._refresh_files)
         return vbox(
             [
                 html(
@@ -407,7 +410,10 @@ class CirclePlannerApp:
                 f"meeting's {length} minutes.</div>"
             )
         if hasattr(self, "files"):
-            self.files.value = self._files_html()
+            self._refresh_files()
+
+    def _refresh_files(self) -> None:
+        self.files.value = self._files_html()
 
     def _files_html(self) -> str:
         circle = self.circle

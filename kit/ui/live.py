@@ -65,3 +65,32 @@ class Every:
                 self.tick()
             except Exception:  # noqa: BLE001 - keep following; the next tick may succeed
                 log.exception("a live update failed")
+
+
+def after_this_cell(work: Callable[[], object]) -> bool:
+    """Run ``work`` once the cell running now has finished, on the kernel's event loop.
+
+    For what a page shows below the fold and costs to build (a calendar file,
+    say): the page's first widgets reach the browser without waiting for it,
+    and it is ready while the browser is still loading the page's scripts.
+    Where no event loop runs (a plain Python test), ``work`` runs at once.
+
+    Returns
+    -------
+    bool
+        True when ``work`` was put off, False when it ran at once.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        work()
+        return False
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - a page's later part must not break the page
+            log.exception("work put off until after the cell failed")
+
+    loop.call_soon(run)
+    return True
