@@ -62,9 +62,11 @@ def served():
     root = tmp / "workbooks"
     shutil.copytree(ROOT / "workbooks", root)
     (root / BASELINE).write_text(json.dumps(BASELINE_NOTEBOOK))
-    # Closed pages' kernels go after a few idle seconds: a bench opens hundreds of
-    # pages in minutes, and with the usual 10-minute cull their idle kernels
-    # would crowd the machine and slow every later load (heavier pages most).
+    # A page closed without its leaving request (a dropped browser context, as in
+    # kernel_memory) keeps its kernel until culled: after a few idle seconds here,
+    # since a bench opens hundreds of pages in minutes, and with the usual
+    # 10-minute cull their idle kernels would crowd the machine and slow every
+    # later load (heavier pages most).
     server = start_server(tmp, "--workbooks", str(root), "--cull-idle", "4")
     store = SQLiteStore(server.store)
     simulate(store, DEMO_TEAM, session="BENCH", seed=1)

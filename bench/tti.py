@@ -2,9 +2,17 @@
 
 Median of N fresh pages each, beside a one-button ipywidgets notebook served by
 the same server in the same run and loaded just before each page. Prints each
-median, its ratio to the baseline's median, and the median of the paired
-ratios (page over the baseline loaded seconds before it), which the machine's
-drift over minutes does not move (target <= 1.1).
+median and its ratio to the baseline's median (the target: at most 1.1), and
+the median of the paired ratios (page over the baseline loaded seconds before
+it), which the machine's drift over minutes does not move.
+
+Single loads come in steps half a second apart, for every page the baseline
+included: when a page's script connects, the server asks the kernel for a
+reply every 0.5 s until one arrives (jupyter_server's "nudge"), and whether
+the first ask is answered is chance. A pair whose baseline got the quicker
+step reads 1.2 or more, so with few runs the paired median can jump where the
+ratio of medians does not; read the two together, and use more runs (9 take
+about ten minutes).
 
     python bench/tti.py [--runs 5]
 """
