@@ -50,3 +50,15 @@ def test_plan_a_circle_download_the_ics_and_find_the_plan_again(page, server, br
         "Ida · IT",
     ]
     again.context.close()
+
+
+def test_every_button_shows_its_whole_label(page, server):
+    # "Fit to the meeting's length" was cut to "Fit to the meeting's …".
+    page.goto(server.page("04_circle_planner.ipynb"))
+    page.wait_for_selector(".kit-cadence", state="visible", timeout=LOAD_TIMEOUT)
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('button.widget-button')]
+            .filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)"""
+    )
+    labels = page.locator("button.widget-button").all_text_contents()
+    assert "Fit to the meeting's length" in labels and cut == []
