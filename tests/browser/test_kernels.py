@@ -35,13 +35,19 @@ def quick_culling_server(tmp_path):
     stop_server(running)
 
 
-def test_open_page_survives_a_long_think_and_closed_page_is_culled(browser, quick_culling_server):
-    server = quick_culling_server
+def open_the_only_page(browser, server):
+    """Open workbook 01 in a new context; return the context, the page and its one kernel."""
     context = browser.new_context()
     page = context.new_page()
     open_workbook(page, server.page(WORKBOOK))
     kernels = wait_for(server.kernel_pids)
     assert len(kernels) == 1
+    return context, page, kernels
+
+
+def test_open_page_survives_a_long_think_and_closed_page_is_culled(browser, quick_culling_server):
+    server = quick_culling_server
+    context, page, kernels = open_the_only_page(browser, server)
 
     time.sleep(IDLE * 4)  # the reader thinks for four idle timeouts
     assert server.kernel_pids() == kernels
@@ -57,11 +63,7 @@ def test_leaving_a_page_shuts_its_kernel_down_at_once(browser, usual_server):
     # A room of people moving between workbooks would otherwise leave a kernel
     # (some 70 MB) behind at every page for ten minutes.
     server = usual_server
-    context = browser.new_context()
-    page = context.new_page()
-    open_workbook(page, server.page(WORKBOOK))
-    first = wait_for(server.kernel_pids)
-    assert len(first) == 1
+    context, page, first = open_the_only_page(browser, server)
 
     page.goto(server.page("00_start_here.ipynb"))  # as a person following a link
     page.wait_for_selector(".jupyter-widgets", state="visible")
