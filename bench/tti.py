@@ -6,13 +6,15 @@ median and its ratio to the baseline's median (the target: at most 1.1), and
 the median of the paired ratios (page over the baseline loaded seconds before
 it), which the machine's drift over minutes does not move.
 
-Single loads come in steps half a second apart, for every page the baseline
-included: when a page's script connects, the server asks the kernel for a
-reply every 0.5 s until one arrives (jupyter_server's "nudge"), and whether
-the first ask is answered is chance. A pair whose baseline got the quicker
-step reads 1.2 or more, so with few runs the paired median can jump where the
-ratio of medians does not; read the two together, and use more runs (9 take
-about ten minutes).
+Single loads come in levels about 0.4 s apart (here 1.7, 2.1 and 2.7 s), for
+every page the baseline included. The page's websocket frames put the spread in
+the browser, between its scripts loading and the first widget drawn: the server
+and the kernel answer within 0.15 s of the socket opening at every level. The
+baseline lands on the quickest level in about a quarter of its loads (only
+seen after a workbook page), the workbooks almost never, so a pair whose
+baseline got it reads 1.2 or more: with few runs the paired median can jump
+where the ratio of medians does not. Read the two together, and use more runs
+(9 take about ten minutes).
 
     python bench/tti.py [--runs 5]
 """
