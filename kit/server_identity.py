@@ -4,7 +4,7 @@ When a person leaves a page (closes the tab, reloads, follows a link), the
 page asks the server to shut its kernel down, sending the ``_xsrf`` cookie
 with the request as its proof of coming from this server's own page. Voilà
 renders notebook pages without ever setting that cookie, so the server
-refused every such request and each left page's kernel (some 70 MB) stayed
+refused every such request and each left page's kernel (some 55 MiB) stayed
 until the idle cull, ten minutes later. A coach's room of twelve people
 moving between workbooks piled up dozens of them.
 """

@@ -3,6 +3,8 @@
 Every Voilà page has its own kernel, so a change made on one page (an answer,
 the coach's reveal) reaches another only through the store. A page that
 must follow such changes looks again every few seconds with :class:`Every`.
+It runs on the kernel's event loop, as does :func:`after_this_cell`, which puts
+a page's costlier, lower parts off until its first widgets are on their way.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def test_open_page_survives_a_long_think_and_closed_page_is_culled(browser, quic
 
 def test_leaving_a_page_shuts_its_kernel_down_at_once(browser, usual_server):
     # A room of people moving between workbooks would otherwise leave a kernel
-    # (some 70 MB) behind at every page for ten minutes.
+    # (some 55 MiB) behind at every page for ten minutes.
     server = usual_server
     context, page, first = open_the_only_page(browser, server)
 
