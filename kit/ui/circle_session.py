@@ -51,9 +51,11 @@ class CircleSessionApp:
         report: bool = False,
         problems: tuple[tuple[str, str], ...] = (),
         team: TeamSession | None = None,
+        plan_first: bool = False,
     ):
         self.store = store
         self.circle = circle
+        self.plan_first = plan_first  # no circle planned yet: point to the planner
         self.participant = participant
         # A team member adding to the coach's circle from their own device: they
         # add stories and ideas and vote; running the session stays with the coach.
@@ -113,7 +115,9 @@ class CircleSessionApp:
                     "(the Circle planner) with the same code, then come back here.",
                 )
             )
-            return cls(the_store, None, visitor.participant, report, tuple(problems))
+            return cls(
+                the_store, None, visitor.participant, report, tuple(problems), plan_first=True
+            )
         return cls(the_store, planned[0][0], visitor.participant, report, tuple(problems))
 
     # -- data ------------------------------------------------------------------------
@@ -184,6 +188,11 @@ class CircleSessionApp:
             return HTML(STYLE + messages)
         parts = page_top(messages)
         parts.append(self.banner)
+        if self.plan_first and self.participant is None:
+            # With a resume code the banner links every workbook; without one, this.
+            parts.append(
+                html("<p><a href='04_circle_planner.ipynb'>Open the Circle planner</a></p>")
+            )
         if self.circle is not None and self.contributor:
             self.heading = html()
             parts += [self.heading, self.notice]
