@@ -1,11 +1,14 @@
 """Workbook 04, the circle planner, built headless: members, cadence, agenda, files."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from icalendar import Calendar
 
 from kit.store import open_store
 from kit.ui.circle_planner import CirclePlannerApp
+from kit.ui.live import after_this_cell
 
 
 def open_app(db, resume=""):
@@ -123,9 +126,6 @@ def in_own_loop(coroutine_function):
 
     Not in this thread: the browser tests' Playwright keeps a loop running here.
     """
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine_function()).result()
 
@@ -133,8 +133,6 @@ def in_own_loop(coroutine_function):
 def test_in_a_kernel_the_files_come_just_after_the_page_is_built(tmp_path):
     # A kernel runs cells on an event loop: the calendar file is built just after
     # the cells, so the page's first widgets do not wait for it.
-    import asyncio
-
     db = str(tmp_path / "kit.sqlite3")
 
     async def page():
@@ -149,11 +147,6 @@ def test_in_a_kernel_the_files_come_just_after_the_page_is_built(tmp_path):
 
 
 def test_a_failure_in_put_off_work_is_logged_and_the_loop_goes_on(caplog):
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from kit.ui.live import after_this_cell
-
     done = []
 
     def broken():
