@@ -192,6 +192,9 @@ class Instrument:
 
 MIN_GROUP_DEFAULT = 5
 MIN_GROUP_FLOOR = 3  # below three, a team figure gives away what one person answered
+# The openness pulse: answered afresh in rounds, and anonymous in every session,
+# named ones too (its answers carry a respondent id of their own per round).
+PULSE = "openness_pulse"
 
 
 @dataclass(frozen=True)

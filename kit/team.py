@@ -1,8 +1,9 @@
 """A team session's picture for the coach: counts, profiles, the four blocks and the pulse.
 
-Every figure built from answers passes through a :class:`Gate`: below the
-session's minimum group size it holds no numbers at all, only the words
-"hidden to protect anonymity", so no page can show what it does not have.
+Every figure built from answers passes through a :class:`~kit.anonymity.Gate`:
+below the session's minimum group size it holds no numbers at all, only the
+words "hidden to protect anonymity", so no page can show what it does not
+have. What a shown figure may show, and to whom, :mod:`kit.anonymity` decides.
 """
 
 from __future__ import annotations
@@ -11,79 +12,18 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import fmean
 
+from kit.anonymity import Gate
 from kit.content import instruments as load_instruments
-from kit.model import Instrument, TeamSession
+from kit.model import PULSE, Instrument, TeamSession
 from kit.scoring import place
 from kit.store.trait_scores import InstrumentSummary
 
-HIDDEN = "hidden to protect anonymity"
-NO_ANSWERS = "no answers yet"
-PULSE = "openness_pulse"
 # The instruments a team session collects, with the workbook that asks them.
 TEAM_WORKBOOKS = (
     ("hidden_leader", "01_hidden_leader_traits.ipynb"),
     ("focus_attitude", "02_focus_and_attitude.ipynb"),
     (PULSE, "06_openness_pulse.ipynb"),
 )
-
-
-@dataclass(frozen=True)
-class Gate:
-    """How many people a figure rests on, and whether that is enough to show it.
-
-    ``finished`` people answered every item; the figure covers the first
-    ``covered`` of them (a multiple of the minimum group: see
-    :mod:`kit.store.trait_scores`). ``started`` tells "no answers yet" apart
-    from "hidden".
-    """
-
-    finished: int
-    min_group: int
-    started: int = 0
-    covered: int = 0
-
-    @property
-    def shown(self) -> bool:
-        """True when at least the minimum group size has finished."""
-        return self.covered >= self.min_group
-
-    @property
-    def with_spread(self) -> bool:
-        """True when the group is large enough that a spread gives no one away.
-
-        With a mean and a spread of three people, each of them can work out
-        the other two's scores; from twice the minimum group that is no longer so.
-        """
-        return self.covered >= max(5, 2 * self.min_group)
-
-    def message(self) -> str:
-        """What to say instead of the figure ('' when it is shown).
-
-        Examples
-        --------
-        >>> Gate(0, 5).message(), Gate(4, 5, 6).message(), Gate(5, 5, 5, 5).message()
-        ('no answers yet', 'hidden to protect anonymity (4 of at least 5 have finished)', '')
-        """
-        if not self.shown and max(self.started, self.finished) == 0:
-            return NO_ANSWERS
-        if not self.shown:
-            return f"{HIDDEN} ({self.finished} of at least {self.min_group} have finished)"
-        return ""
-
-    def covering(self) -> str:
-        """Say how many people the figure covers, and why not always everyone.
-
-        Examples
-        --------
-        >>> Gate(7, 3, 8, 6).covering()
-        '6 people (7 have finished: the figures move in steps of 3, so that no change gives one person away)'
-        """
-        if self.covered == self.finished:
-            return f"{self.covered} people"
-        return (
-            f"{self.covered} people ({self.finished} have finished: the figures move in steps of "
-            f"{self.min_group}, so that no change gives one person away)"
-        )
 
 
 @dataclass(frozen=True)
@@ -150,6 +90,7 @@ class TeamPicture:
     profile: Profile
     blocks: BlockCounts
     pulse: tuple[PulseRound, ...]
+    axes: Profile | None = None  # the four blocks' two axes as means (what participants see)
 
     def fingerprint(self) -> int:
         """A number that changes whenever anything shown changes (pages redraw only then)."""
@@ -204,8 +145,10 @@ def team_picture(
         profile = _profile(catalogue["hidden_leader"], summaries["hidden_leader", 1], minimum)
 
     blocks = BlockCounts(Gate(0, minimum))
+    axes = None
     if ("focus_attitude", 1) in summaries:
         blocks = _blocks(store, session, catalogue["focus_attitude"], summaries, minimum)
+        axes = _profile(catalogue["focus_attitude"], summaries["focus_attitude", 1], minimum)
 
     pulse: list[PulseRound] = []
     if PULSE in catalogue:
@@ -223,11 +166,11 @@ def team_picture(
                 text
                 for reflection in instrument.reflections
                 for text in store.published_texts(
-                    session.code, PULSE, instrument.reflection_key(reflection), r, covered
+                    session.code, PULSE, instrument.reflection_key(reflection), r, covered, minimum
                 )
             ]
             pulse.append(PulseRound(r, gate, round_profile.traits, overall, tuple(texts)))
-    return TeamPicture(session, joined, tuple(progress), profile, blocks, tuple(pulse))
+    return TeamPicture(session, joined, tuple(progress), profile, blocks, tuple(pulse), axes)
 
 
 def _gate(summary: InstrumentSummary, minimum: int) -> Gate:

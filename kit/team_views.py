@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from kit.team import NO_ANSWERS, BlockCounts, Gate, Profile, PulseRound, TeamPicture, TraitSpread
+from kit.anonymity import NO_ANSWERS, Audience, Figure, Gate, disclose
+from kit.team import BlockCounts, Profile, PulseRound, TeamPicture, TraitSpread
 
 SCALE_TOP = 5
 
@@ -50,17 +51,17 @@ def _bars(traits: tuple[TraitSpread, ...], spread: bool) -> str:
     )
 
 
-def profile_html(profile: Profile, title: str, for_coach: bool = True) -> str:
+def profile_html(profile: Profile, title: str, audience: Audience = Audience.COACH) -> str:
     """The team's trait profile as sorted bars (mean; for the coach, ±1 standard deviation).
 
-    The spread shows only to the coach and only for a large enough group:
-    with a mean and a spread of three people, each of them could work out the
-    other two's scores.
+    What shows is :func:`kit.anonymity.disclose`'s to decide: the spread only
+    to the coach and only for a large enough group (with a mean and a spread
+    of three people, each of them could work out the other two's scores).
     """
     head = f"<h4>{escape(title)}</h4>"
-    if not profile.gate.shown:
+    if not disclose(Figure.MEANS, profile.gate, audience):
         return head + _gate(profile.gate)
-    spread = for_coach and profile.gate.with_spread
+    spread = disclose(Figure.SPREAD, profile.gate, audience)
     note = "; the thin line shows the spread (one standard deviation either side)" if spread else ""
     return (
         head
@@ -70,9 +71,9 @@ def profile_html(profile: Profile, title: str, for_coach: bool = True) -> str:
 
 
 def blocks_html(blocks: BlockCounts) -> str:
-    """How many people are in each of the four blocks, laid out as the grid."""
+    """How many people are in each of the four blocks, laid out as the grid (the coach's view)."""
     head = "<h4>The four blocks: how many Customer Value Creators?</h4>"
-    if not blocks.gate.shown:
+    if not disclose(Figure.BLOCK_COUNTS, blocks.gate, Audience.COACH):
         return head + _gate(blocks.gate)
     counts = dict(blocks.counts)
     # The grid as people see it on their own page: attitude up, focus across.
@@ -102,7 +103,7 @@ def blocks_html(blocks: BlockCounts) -> str:
     )
 
 
-def pulse_html(rounds: tuple[PulseRound, ...], for_coach: bool) -> str:
+def pulse_html(rounds: tuple[PulseRound, ...], audience: Audience) -> str:
     """The openness pulse: each round's means, the trend, and (for the coach) the free text."""
     head = "<h4>Openness pulse</h4>"
     if not rounds:
@@ -131,18 +132,14 @@ def pulse_html(rounds: tuple[PulseRound, ...], for_coach: bool) -> str:
         )
     latest = rounds[-1]
     bars = ""
-    if latest.gate.shown:
-        bars = (
-            "<div class='kit-bars'>"
-            + "".join(_bar(t.name, t.mean, t.spread) for t in latest.traits)
-            + "</div>"
-        )
+    if disclose(Figure.MEANS, latest.gate, audience):
+        bars = _bars(latest.traits, disclose(Figure.SPREAD, latest.gate, audience))
     texts = ""
-    if for_coach:
+    if audience is Audience.COACH:
         texts = "<h4>What would make it safer to speak up (latest round, no names)</h4>"
         if not latest.gate.shown:
             texts += _gate(latest.gate)
-        elif latest.texts:
+        elif latest.texts and disclose(Figure.TEXTS, latest.gate, audience):
             texts += (
                 "<ul class='kit-texts'>"
                 + "".join(f"<li>{escape(t)}</li>" for t in latest.texts)
@@ -179,16 +176,23 @@ def coach_html(picture: TeamPicture) -> str:
         progress_html(picture)
         + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
         + blocks_html(picture.blocks)
-        + pulse_html(picture.pulse, for_coach=True)
+        + pulse_html(picture.pulse, Audience.COACH)
     )
 
 
 def team_results_html(picture: TeamPicture) -> str:
-    """What participants see once the coach reveals the results: aggregates only."""
+    """What participants see once the coach reveals the results: means only.
+
+    No spread, no count per block and no texts (see :mod:`kit.anonymity`):
+    the four blocks show as the team's means on their two axes.
+    """
+    axes = ""
+    if picture.axes is not None:
+        axes = profile_html(picture.axes, "Focus and attitude: the team's means", Audience.TEAM)
     return (
         "<div class='kit-team'>"
-        + profile_html(picture.profile, "Hidden-leader traits: the team's profile", for_coach=False)
-        + blocks_html(picture.blocks)
-        + pulse_html(picture.pulse, for_coach=False)
+        + profile_html(picture.profile, "Hidden-leader traits: the team's profile", Audience.TEAM)
+        + axes
+        + pulse_html(picture.pulse, Audience.TEAM)
         + "</div>"
     )

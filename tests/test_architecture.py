@@ -16,6 +16,7 @@ LOWER_LAYERS = [
     "kit.content",
     "kit.store",
     "kit.views",
+    "kit.anonymity",
     "kit.team",
     "kit.team_views",
     "kit.cli",

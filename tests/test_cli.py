@@ -26,7 +26,10 @@ def test_demo_then_export_csv_is_tidy_and_marked_demo(tmp_path, capsys):
         "value",
         "answered_at",
     ]
-    assert len({r["participant"] for r in rows}) == 4
+    assert len({r["participant"] for r in rows if r["instrument"] != "openness_pulse"}) == 4
+    # The pulse's rows carry a respondent id of their own, never a participant's.
+    pulse = {r["participant"] for r in rows if r["instrument"] == "openness_pulse"}
+    assert len(pulse) == 4 and all(p.startswith("r-") for p in pulse)
     assert {r["demo"] for r in rows} == {"1"}
     assert {r["session"] for r in rows} == {"WS1"}
 
@@ -36,7 +39,8 @@ def test_demo_with_a_seed_is_repeatable(tmp_path, capsys):
     for name in ("a", "b"):
         db = str(tmp_path / f"{name}.sqlite3")
         main(["demo", "--participants", "2", "--seed", "3", "--store", db])
-        values.append([r["value"] for r in open_store(db).rows()])
+        rows = open_store(db).rows()
+        values.append(sorted((r["instrument"], r["item"], r["value"]) for r in rows))
     assert values[0] == values[1]
 
 
@@ -47,7 +51,8 @@ def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):
     document = json.loads(out.read_text())
     assert "resume_codes" not in document  # a coach's export never carries access codes
     assert main(["import", str(out), "--store", str(other)]) == 0
-    assert "Imported 77 answers and 1 customer map and 1 circle: 2 new" in capsys.readouterr().out
+    # Two people, and their two pulse respondents, which no row links to them.
+    assert "Imported 77 answers and 1 customer map and 1 circle: 4 new" in capsys.readouterr().out
     assert open_store(str(other)).rows() == open_store(str(db)).rows()
 
 
@@ -121,4 +126,5 @@ def test_export_of_one_session_holds_only_its_people(tmp_path, capsys):
     capsys.readouterr()
     assert main(["export", "--session", "WS1", "--store", db]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len({r["participant"] for r in rows}) == 3 and {r["session"] for r in rows} == {"WS1"}
+    people = {r["participant"] for r in rows if r["instrument"] != "openness_pulse"}
+    assert len(people) == 3 and {r["session"] for r in rows} == {"WS1"}

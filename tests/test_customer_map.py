@@ -296,7 +296,8 @@ def test_the_map_travels_in_my_answers_file_and_the_coach_export(tmp_path, capsy
     assert json.loads(mine)["maps"][person.public_id]["elements"][-1]["name"] == XSS
     summary = import_answers(open_store(other), mine, "mine.json", from_page=True)
     assert summary.maps == 1
-    restored = open_store(other).participant_by_code(person.resume_code)
+    (code,) = summary.resume_codes.values()  # a fresh code: files never choose theirs
+    restored = open_store(other).participant_by_code(code)
     assert open_store(other).customer_map(restored.id) == cmap
 
     out = tmp_path / "all.json"

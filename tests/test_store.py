@@ -68,15 +68,21 @@ def test_export_then_import_into_another_store_round_trips(store, tmp_path, hidd
     assert other.session_exists("TEAM1")
 
 
-def test_my_answers_file_restores_the_person_with_the_same_code(store, tmp_path):
+def test_my_answers_file_restores_the_person_under_a_fresh_code(store, tmp_path):
     person = store.create_participant()
     store.save_answer(person.id, HL, "urgency.3", "3")
     document = my_answers_file(store, person)
     assert json.loads(document)["resume_codes"] == {person.public_id: person.resume_code}
     laptop = open_store(str(tmp_path / "laptop.sqlite3"))
-    import_answers(laptop, document, "mine.json", from_page=True)
-    restored = laptop.participant_by_code(person.resume_code)
+    summary = import_answers(laptop, document, "mine.json", from_page=True)
+    # An uploaded file never chooses its resume code: the page shows the new one.
+    (code,) = summary.resume_codes.values()
+    assert code != person.resume_code and laptop.participant_by_code(person.resume_code) is None
+    restored = laptop.participant_by_code(code)
     assert laptop.answers(restored.id, HL) == {"urgency.3": "3"}
+    # Uploading the same file again is the same person, refused with a plain reason.
+    with pytest.raises(StoreError, match="open the workbook with your own code"):
+        import_answers(laptop, document, "mine.json", from_page=True)
 
 
 def test_import_with_one_bad_row_imports_nothing_and_names_the_row(store, hidden_leader):
@@ -227,9 +233,10 @@ def test_upload_joins_only_a_session_that_exists(store, tmp_path):
     elsewhere = open_store(str(tmp_path / "elsewhere.sqlite3"))
     person = elsewhere.create_participant(session="INVENTED")
     elsewhere.save_answer(person.id, HL, "urgency.1", "4")
-    import_answers(store, my_answers_file(elsewhere, person), "mine.json", from_page=True)
+    summary = import_answers(store, my_answers_file(elsewhere, person), "mine.json", from_page=True)
     assert not store.session_exists("INVENTED")
-    assert store.participant_by_code(person.resume_code).session is None
+    (code,) = summary.resume_codes.values()
+    assert store.participant_by_code(code).session is None
 
 
 def test_times_and_ratings_are_stored_in_one_form(store):

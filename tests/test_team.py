@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from kit.anonymity import HIDDEN, NO_ANSWERS
 from kit.content import get_instrument
 from kit.store import (
     ImportFileError,
@@ -17,7 +18,7 @@ from kit.store import (
     upload_team_files,
 )
 from kit.store.team_sessions import SessionSettingsError
-from kit.team import HIDDEN, NO_ANSWERS, team_picture
+from kit.team import team_picture
 from kit.team_views import coach_html, team_results_html
 
 # Pairs that look alike on a screen, and letters that rhyme when read aloud.
@@ -256,6 +257,11 @@ def test_uploaded_files_join_the_session_and_a_second_upload_of_one_is_detected(
     files = [(f"p{n}.json", own_file(tmp_path, 3)) for n in range(3)]
     done = upload_team_files(store, team, files)
     assert (done.files, done.people, done.answers, done.uploaded_before) == (3, 3, 60, ())
+    # Uploaded people count once the coach confirms them as a batch.
+    assert not team_picture(store, team).profile.gate.shown
+    (batch,) = store.upload_batches(team.code)
+    assert (batch.people, batch.confirmed, batch.files) == (3, False, "p0.json, p1.json, p2.json")
+    store.confirm_batch(team.code, batch.id)
     assert team_picture(store, team).profile.gate.shown
     again = upload_team_files(store, team, files[:1])
     assert again.uploaded_before == ("p0.json",) and again.answers == 0

@@ -107,8 +107,9 @@ def test_the_pulse_saves_into_the_current_round_and_tells_an_open_page_of_a_new_
 
 def test_revealed_results_reach_an_open_page_as_totals_only(db, monkeypatch):
     store = open_store(db)
-    simulate(store, 4, session="WS", seed=2)
+    store.ensure_session("WS")
     team = store.update_session("WS", min_group=3)
+    simulate(store, 4, session="WS", seed=2)
     person = store.create_participant(session="WS")
     link(monkeypatch, f"resume={person.resume_code}")
     app = FocusAttitudeApp.open(store=db)

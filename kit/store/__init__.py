@@ -13,15 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kit.content import get_instrument, instruments
-from kit.model import CustomerMap, Participant, TeamSession
+from kit.model import PULSE, CustomerMap, Participant, TeamSession
 from kit.paths import default_store_path
 from kit.store import records
 from kit.store.circle_files import check_record
 from kit.store.map_files import MapFileError, map_from_dict, map_to_dict
 from kit.store.records import ImportFileError
 from kit.store.sqlite import ImportSummary, SQLiteStore, StoreError
-
-PULSE = "openness_pulse"
 
 __all__ = [
     "ImportFileError",
@@ -204,7 +202,9 @@ def upload_team_files(
         {k: v for f in checked for k, v in f.maps.items()},
         {k: v for f in checked for k, v in f.circles.items()},
     )
-    summary = store.import_rows(merged, into_session=session.code)
+    summary = store.import_rows(
+        merged, into_session=session.code, files=", ".join(name for name, _ in files)
+    )
     return TeamUpload(len(files), len(owner_of), summary.answers, before)
 
 
@@ -252,7 +252,7 @@ def maps_for_file(stored: dict[str, tuple[str, CustomerMap]]) -> dict[str, dict]
 
 def my_answers_file(store: SQLiteStore, participant: Participant) -> str:
     """Return a participant's own answer file (JSON, with their resume code)."""
-    rows = store.rows(participant_id=participant.id)
+    rows = store.rows(participant_id=participant.id, own=True)
     return records.to_json(
         rows,
         maps=maps_for_file(store.maps(participant_id=participant.id)),

@@ -38,6 +38,17 @@ def new_public_id() -> str:
     return "p-" + secrets.token_hex(6)
 
 
+RESPONDENT_PREFIX = "r-"
+
+
+def new_respondent_id() -> str:
+    """Return a pulse respondent id for one round, such as ``'r-9c2e4a7f10b3'``.
+
+    Unrelated to the person's participant id: exports show pulse answers under it.
+    """
+    return RESPONDENT_PREFIX + secrets.token_hex(6)
+
+
 # Join codes are read aloud in a room and typed off a projector, so they are
 # short and use only characters that neither look nor sound alike: no 0/O,
 # 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V, and of the letters that rhyme when spoken

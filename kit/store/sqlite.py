@@ -16,11 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from kit.model import Circle, CustomerMap, MapConnection, MapElement, Participant
+from kit.model import PULSE, Circle, CustomerMap, MapConnection, MapElement, Participant
 from kit.store.circle_files import circle_from_dict, circle_to_dict
 from kit.store.circle_sessions import SCHEMA as SESSIONS_SCHEMA
 from kit.store.circle_sessions import CircleSessions
-from kit.store.codes import new_coach_key, new_public_id, new_resume_code, normalise_code
+from kit.store.codes import (
+    RESPONDENT_PREFIX,
+    new_coach_key,
+    new_public_id,
+    new_respondent_id,
+    new_resume_code,
+    normalise_code,
+)
 from kit.store.errors import MapChangedError, StoreError, guarded
 from kit.store.records import AnswerFile
 from kit.store.team_sessions import TeamSessions
@@ -29,10 +36,12 @@ from kit.store.trait_scores import TraitScores
 
 P = ParamSpec("P")
 R = TypeVar("R")
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Version 4 gave sessions their settings and answers a round (the openness
 # pulse is answered again each round); version 5 added the kept trait scores
-# (new tables only). Older files are brought up to date when opened.
+# (new tables only); version 6 the anonymity gate's tables (upload batches,
+# published levels and texts, pulse respondent ids, look-up attempts) and the
+# participants' batch. Older files are brought up to date when opened.
 _TO_V4 = """
 ALTER TABLE sessions ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE sessions ADD COLUMN min_group INTEGER NOT NULL DEFAULT 5 CHECK (min_group >= 3);
@@ -76,8 +85,29 @@ CREATE TABLE IF NOT EXISTS participants (
     session TEXT REFERENCES sessions(code),
     display_name TEXT NOT NULL DEFAULT '',
     demo INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    batch INTEGER REFERENCES upload_batches(id)
 );
+CREATE TABLE IF NOT EXISTS upload_batches (
+    id INTEGER PRIMARY KEY,
+    session TEXT NOT NULL REFERENCES sessions(code),
+    kind TEXT NOT NULL,
+    files TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    confirmed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS pulse_respondents (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    round INTEGER NOT NULL,
+    respondent_id TEXT NOT NULL UNIQUE,
+    PRIMARY KEY (participant_id, round)
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    client TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_client ON attempts(client, kind, at);
 CREATE TABLE IF NOT EXISTS answers (
     participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
     instrument TEXT NOT NULL,
@@ -121,6 +151,14 @@ CREATE TABLE IF NOT EXISTS map_connections (
     PRIMARY KEY (participant_id, position)
 );
 """
+
+
+# Every pulse answer's person and round gets a respondent id (answers that came
+# from files or older stores included); randomblob, so it owes nothing to any id.
+_RESPONDENTS = (
+    "INSERT OR IGNORE INTO pulse_respondents SELECT DISTINCT participant_id, round,"
+    f" 'r-' || lower(hex(randomblob(6))) FROM answers WHERE instrument = '{PULSE}'"
+)
 
 
 def now() -> str:
@@ -190,10 +228,15 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                 for statement in _TO_V4.split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+            if 0 < version < 6:
+                self._db.execute(
+                    "ALTER TABLE participants ADD COLUMN batch INTEGER REFERENCES upload_batches(id)"
+                )
             if version < SCHEMA_VERSION:
                 for statement in (_SCHEMA + SESSIONS_SCHEMA + SCORES_SCHEMA).split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+                self._db.execute(_RESPONDENTS)
                 for (code,) in self._db.execute(
                     "SELECT code FROM sessions WHERE coach_key IS NULL"
                 ).fetchall():
@@ -319,6 +362,13 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                     " ON CONFLICT (participant_id, instrument, item, round)"
                     " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
                     (participant_id, instrument, item, str(value), stamp, round),
+                )
+            if instrument == PULSE:
+                # The pulse's answers get their own id per round, so no export
+                # can join them to the same person's other answers.
+                db.execute(
+                    "INSERT OR IGNORE INTO pulse_respondents VALUES (?, ?, ?)",
+                    (participant_id, round, new_respondent_id()),
                 )
             self._rescore(db, participant_id, instrument, item, round)
         return stamp
@@ -518,15 +568,34 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
     # -- export and import ----------------------------------------------------
 
     @guarded
-    def rows(self, session: str | None = None, participant_id: int | None = None) -> list[dict]:
-        """Return tidy export rows, optionally for one session or one participant."""
+    def rows(
+        self, session: str | None = None, participant_id: int | None = None, own: bool = False
+    ) -> list[dict]:
+        """Return tidy export rows, optionally for one session or one participant.
+
+        The openness pulse's rows name their respondent id of that round, not
+        the participant, come after every other row in the order of those
+        random ids, and carry the day they were answered, not the second: no
+        row's id, place or time joins a pulse answer to the same person's other
+        answers. Only a person's own file (``own``) keeps them under their id,
+        so it can be uploaded again as one person.
+        """
+        pulse = f"a.instrument = '{PULSE}'" if not own else "a.instrument = ''"
         query = (
-            "SELECT coalesce(p.session, '') AS session, p.public_id AS participant,"
-            " a.instrument, a.item, a.value, a.answered_at, p.demo, a.round"
+            "SELECT coalesce(p.session, '') AS session,"
+            f" CASE WHEN {pulse} THEN coalesce(r.respondent_id, 'r-unknown')"
+            " ELSE p.public_id END AS participant,"
+            f" a.instrument, a.item, a.value, CASE WHEN {pulse}"
+            " THEN substr(a.answered_at, 1, 10) || 'T00:00:00+00:00' ELSE a.answered_at END"
+            " AS answered_at, p.demo, a.round"
             " FROM answers a JOIN participants p ON p.id = a.participant_id"
+            " LEFT JOIN pulse_respondents r ON r.participant_id = p.id AND r.round = a.round"
         )
         where, args = _filter(session, participant_id)
-        query += where + " ORDER BY p.id, a.instrument, a.round, a.item"
+        query += (
+            where + f" ORDER BY {pulse}, CASE WHEN {pulse} THEN r.respondent_id END,"
+            " p.id, a.instrument, a.round, a.item"
+        )
         return [dict(r) for r in self._db.execute(query, args)]
 
     @guarded
@@ -537,7 +606,11 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
 
     @guarded
     def import_rows(
-        self, answer_file: AnswerFile, from_page: bool = False, into_session: str | None = None
+        self,
+        answer_file: AnswerFile,
+        from_page: bool = False,
+        into_session: str | None = None,
+        files: str = "",
     ) -> ImportSummary:
         """Import validated rows in one transaction: all of them or none.
 
@@ -555,6 +628,14 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
         into_session : str, optional
             Put everyone in this team session (a coach's upload on the
             dashboard); someone already in another session is refused.
+        files : str
+            The uploaded files' names, kept with the upload batch.
+
+        People new to a session through an upload (a coach's, or a file
+        uploaded on the start page) form an upload batch: they count in the
+        team's figures only once the coach confirms the batch (see
+        :meth:`confirm_batch`). Uploaded files never choose resume codes:
+        anyone new gets a fresh one.
 
         Raises
         ------
@@ -567,19 +648,38 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
         for public_id in (*answer_file.maps, *answer_file.circles):
             by_participant.setdefault(public_id, [])
         if from_page and len(by_participant) != 1:
+            # A team export's pulse rows carry respondent ids: they are no more people.
+            people = [p for p in by_participant if not p.startswith(RESPONDENT_PREFIX)]
             raise StoreError(
-                f"this file holds {len(by_participant)} people; upload your own file from "
+                f"this file holds {len(people) or len(by_participant)} people; upload your own file from "
                 "'Download my answers' (a coach imports team files with kit import)"
             )
         codes_out: dict[str, str] = {}
         new = updated = count = maps = circles = 0
         touched: list[int] = []
+        uploaded = from_page or into_session is not None
+        batches: dict[str, int] = {}
+
+        def batch_for(db: sqlite3.Connection, session: str) -> int:
+            if session not in batches:
+                batches[session] = self._open_batch(
+                    db, session, "coach" if into_session else "page", files
+                )
+            return batches[session]
+
         with self._write() as db:
             for public_id, rows in by_participant.items():
                 file_code = normalise_code(answer_file.resume_codes.get(public_id, "")) or None
                 existing = db.execute(
                     "SELECT * FROM participants WHERE public_id = ?", (public_id,)
                 ).fetchone()
+                if existing is None and public_id.startswith(RESPONDENT_PREFIX):
+                    # Pulse rows of an export, back in the store they came from.
+                    existing = db.execute(
+                        "SELECT p.* FROM pulse_respondents r JOIN participants p"
+                        " ON p.id = r.participant_id WHERE r.respondent_id = ?",
+                        (public_id,),
+                    ).fetchone()
                 first = rows[0] if rows else {}
                 demo = first.get("demo", "") in ("1", "true", "True")
                 session = first.get("session") or None
@@ -592,8 +692,8 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                         )
                     if existing is not None and existing["session"] is None:
                         db.execute(
-                            "UPDATE participants SET session = ? WHERE id = ?",
-                            (into_session, existing["id"]),
+                            "UPDATE participants SET session = ?, batch = ? WHERE id = ?",
+                            (into_session, batch_for(db, into_session), existing["id"]),
                         )
                 elif session and from_page:
                     # A closed session takes no one new, by link or by file.
@@ -603,8 +703,20 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                     session = session if known.fetchone() else None
                 elif session:
                     self._ensure_session(db, session, demo)
+                again = (
+                    into_session is not None
+                    and existing is not None
+                    and existing["session"] == into_session
+                    and existing["batch"] is not None
+                )
                 if existing is not None:
-                    if (from_page or file_code) and existing["resume_code"] != file_code:
+                    # A coach's second upload of a file finds the person the
+                    # first one made (under a fresh code, so the file's differs).
+                    if (
+                        (from_page or file_code)
+                        and not again
+                        and existing["resume_code"] != file_code
+                    ):
                         raise StoreError(
                             f"participant {public_id} is already in the store with another "
                             "resume code: open the workbook with your own code instead"
@@ -618,7 +730,10 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                             "this file has no resume code in it: use the file from "
                             "'Download my answers'"
                         )
-                    code = file_code
+                    # An uploaded file never chooses a resume code: one it
+                    # could choose, someone could guess. kit import (the
+                    # server's owner) keeps a file's code when it is free.
+                    code = None if uploaded else file_code
                     taken = (
                         code
                         and db.execute(
@@ -629,7 +744,7 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                         code = new_resume_code()
                     cursor = db.execute(
                         "INSERT INTO participants (public_id, resume_code, session, display_name,"
-                        " demo, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        " demo, created_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (
                             public_id,
                             code,
@@ -637,9 +752,16 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                             str(answer_file.display_names.get(public_id, "")),
                             int(demo),
                             now(),
+                            batch_for(db, session) if (uploaded and session) else None,
                         ),
                     )
                     pid = cursor.lastrowid
+                    if public_id.startswith(RESPONDENT_PREFIX):
+                        # An export's pulse respondent keeps its id in this store too.
+                        db.executemany(
+                            "INSERT OR IGNORE INTO pulse_respondents VALUES (?, ?, ?)",
+                            [(pid, r, public_id) for r in {int(x.get("round") or 1) for x in rows}],
+                        )
                     new += 1
                     codes_out[public_id] = code
                 for row in rows:
@@ -686,6 +808,7 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
                     if stored is None or record["updated_at"] >= stored["updated_at"]:
                         self._put_circle_record(db, pid, record)
                         circles += 1
+            db.execute(_RESPONDENTS)
             self._rescore_people(db, touched)
         return ImportSummary(count, new, updated, codes_out, maps, circles)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
@@ -161,11 +162,20 @@ class TeamSessions:
         if "pulse_round" in changes and int(changes["pulse_round"]) < 1:  # type: ignore[arg-type]
             raise SessionSettingsError("pulse rounds count from 1")
         with self._write() as db:
+            row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
+            if row is None:
+                raise SessionSettingsError(f"there is no session '{code}'")
+            lower = int(changes.get("min_group", row["min_group"])) < row["min_group"]  # type: ignore[call-overload]
+            if lower and _anyone_answered(db, code):
+                # Figures over 5 people, then 4, then 5 again would give one
+                # person away: once anyone has answered, the gate only rises.
+                raise SessionSettingsError(
+                    f"the minimum group can only go up once anyone has answered (it is "
+                    f"{row['min_group']}; you asked for {changes['min_group']})"
+                )
             for name, value in changes.items():
                 db.execute(f"UPDATE sessions SET {name} = ? WHERE code = ?", (value, code))
             row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
-        if row is None:
-            raise SessionSettingsError(f"there is no session '{code}'")
         return _session(row)
 
     @guarded
@@ -204,18 +214,126 @@ class TeamSessions:
 
     @guarded
     def member_count(self, code: str) -> int:
-        """Return how many people have joined the session."""
+        """Return how many people have joined the session through it (uploads not counted)."""
         return self._db.execute(
-            "SELECT count(*) FROM participants WHERE session = ?", (code,)
+            "SELECT count(*) FROM participants WHERE session = ? AND batch IS NULL"
+            " AND public_id NOT LIKE 'r-%'",
+            (code,),
         ).fetchone()[0]
+
+    # -- upload batches: people who came by file, counted once the coach confirms ----
+
+    @staticmethod
+    def _open_batch(db: sqlite3.Connection, session: str, kind: str, files: str) -> int:
+        """Return the batch new uploaded people join (inside an import's transaction).
+
+        A coach's upload is a batch of its own; files uploaded on the start
+        page gather in the session's one unconfirmed page batch.
+        """
+        if kind == "page":
+            row = db.execute(
+                "SELECT id FROM upload_batches WHERE session = ? AND kind = 'page'"
+                " AND NOT confirmed ORDER BY id DESC LIMIT 1",
+                (session,),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        cursor = db.execute(
+            "INSERT INTO upload_batches (session, kind, files, created_at) VALUES (?, ?, ?, ?)",
+            (session, kind, files, _now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @guarded
+    def upload_batches(self, code: str) -> list[UploadBatch]:
+        """Return the session's upload batches, oldest first."""
+        rows = self._db.execute(
+            "SELECT b.id, b.kind, b.files, b.created_at, b.confirmed,"
+            " (SELECT count(*) FROM participants p WHERE p.batch = b.id) AS people"
+            " FROM upload_batches b WHERE b.session = ? ORDER BY b.id",
+            (code,),
+        )
+        return [
+            UploadBatch(
+                r["id"], r["kind"], r["files"], r["created_at"], bool(r["confirmed"]), r["people"]
+            )
+            for r in rows
+        ]
+
+    @guarded
+    def confirm_batch(self, code: str, batch: int) -> UploadBatch:
+        """Count an upload batch in the team's figures; it must hold at least the minimum group.
+
+        A batch of fewer would let whoever made it (who knows its answers)
+        work out the real people's answers from the team's figures.
+
+        Raises
+        ------
+        SessionSettingsError
+            For a batch of another session, or one with too few people.
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT s.min_group, (SELECT count(*) FROM participants p WHERE p.batch = b.id)"
+                " FROM upload_batches b JOIN sessions s ON s.code = b.session"
+                " WHERE b.id = ? AND b.session = ?",
+                (batch, code),
+            ).fetchone()
+            if row is None:
+                raise SessionSettingsError(f"session {code} has no upload batch {batch}")
+            minimum, people = row
+            if people < minimum:
+                raise SessionSettingsError(
+                    f"this upload holds {people} {'person' if people == 1 else 'people'}; an upload "
+                    f"counts in the team's figures only with at least {minimum} (the minimum group)"
+                )
+            db.execute("UPDATE upload_batches SET confirmed = 1 WHERE id = ?", (batch,))
+        return next(b for b in self.upload_batches(code) if b.id == batch)
+
+    @guarded
+    def remove_batch(self, code: str, batch: int) -> int:
+        """Remove an upload batch and everyone in it, with their answers; return how many people."""
+        with self._write() as db:
+            found = db.execute(
+                "SELECT 1 FROM upload_batches WHERE id = ? AND session = ?", (batch, code)
+            ).fetchone()
+            if found is None:
+                raise SessionSettingsError(f"session {code} has no upload batch {batch}")
+            people = db.execute("DELETE FROM participants WHERE batch = ?", (batch,)).rowcount
+            db.execute("DELETE FROM published_levels WHERE session = ? AND grp = ?", (code, batch))
+            db.execute("DELETE FROM upload_batches WHERE id = ?", (batch,))
+        return people
 
     @guarded
     def members(self, code: str) -> list[tuple[int, str]]:
         """Return (participant id, display name) of everyone who joined, in joining order."""
         rows = self._db.execute(
-            "SELECT id, display_name FROM participants WHERE session = ? ORDER BY id", (code,)
+            "SELECT id, display_name FROM participants WHERE session = ?"
+            " AND public_id NOT LIKE 'r-%' ORDER BY id",
+            (code,),
         )
         return [(r["id"], r["display_name"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class UploadBatch:
+    """People who came into a session by file: counted in its figures once ``confirmed``."""
+
+    id: int
+    kind: str  # "coach" (the dashboard) or "page" (files uploaded on the start page)
+    files: str
+    created_at: str
+    confirmed: bool
+    people: int
+
+
+def _anyone_answered(db: sqlite3.Connection, code: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM answers a JOIN participants p ON p.id = a.participant_id"
+        " WHERE p.session = ? LIMIT 1",
+        (code,),
+    ).fetchone()
+    return row is not None
 
 
 def _now() -> str:

@@ -20,6 +20,7 @@ compares two refreshes.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -47,6 +48,22 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS published_levels (
+    session TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    grp INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    PRIMARY KEY (session, instrument, round, grp)
+);
+CREATE TABLE IF NOT EXISTS published_texts (
+    session TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    item TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    texts TEXT NOT NULL,
+    PRIMARY KEY (session, instrument, item, round)
+);
 """
 _SUM = (
     "INSERT INTO trait_scores SELECT a.participant_id, a.instrument, a.round, t.trait,"
@@ -54,12 +71,28 @@ _SUM = (
     " JOIN temp.item_traits t ON t.instrument = a.instrument AND t.item = a.item"
 )
 _GROUP = " GROUP BY a.participant_id, a.instrument, a.round, t.trait"
-# The people a figure covers: the first N (parameter 4) of a session
-# (parameter 1) to finish an instrument (2) in a round (3), in finishing order.
+# The people a figure covers (CTE "shown"): in each group of a session (the
+# people who joined through it, group 0, and each confirmed upload batch), the
+# first ``level`` to finish an instrument in a round, in finishing order. The
+# levels are kept in published_levels and only ever rise in whole steps of
+# the minimum group (see TraitScores._levels). Parameters: session,
+# instrument, round, then session, instrument, round again.
 _PUBLISHED = (
-    "WITH shown AS MATERIALIZED (SELECT c.participant_id AS pid FROM completions c"
-    " JOIN participants p ON p.id = c.participant_id WHERE p.session = ? AND c.instrument = ?"
-    " AND c.round = ? ORDER BY c.rowid LIMIT ?)"
+    "WITH ranked AS (SELECT c.participant_id AS pid, coalesce(p.batch, 0) AS grp,"
+    " row_number() OVER (PARTITION BY coalesce(p.batch, 0) ORDER BY c.rowid) AS rn"
+    " FROM completions c JOIN participants p ON p.id = c.participant_id"
+    " LEFT JOIN upload_batches b ON b.id = p.batch"
+    " WHERE p.session = ? AND c.instrument = ? AND c.round = ?"
+    " AND (p.batch IS NULL OR b.confirmed)),"
+    " shown AS MATERIALIZED (SELECT r.pid FROM ranked r JOIN published_levels l"
+    " ON l.session = ? AND l.instrument = ? AND l.round = ? AND l.grp = r.grp"
+    " WHERE r.rn <= l.level)"
+)
+# Who counts in a session's figures: people who joined through it, and people
+# of upload batches the coach confirmed (``p`` is participants).
+COUNTED = (
+    "(p.batch IS NULL OR EXISTS (SELECT 1 FROM upload_batches b WHERE b.id = p.batch"
+    " AND b.confirmed))"
 )
 # Rows of completions that still hold: every trait of the instrument fully answered.
 _COMPLETE_ROWS_FULL = (
@@ -239,18 +272,20 @@ class TraitScores:
         round_ : int
         step : int
             Publish in steps of this many people (the session's minimum group):
-            ``traits`` covers the first ``published`` people to finish, a
-            multiple of ``step``, so two figures always differ by ``step``
-            people or more, never by one person.
+            ``traits`` covers, in each group of the session, the first people
+            to finish, a number that only rises and only by whole steps, so
+            two figures always differ by ``step`` people or more, never by one
+            person (see :meth:`_publish`).
         """
         self._ready()
         started = self._db.execute(
             "SELECT count(DISTINCT s.participant_id) FROM participants p JOIN trait_scores s"
-            " ON s.participant_id = p.id WHERE p.session = ? AND s.instrument = ? AND s.round = ?",
+            " ON s.participant_id = p.id WHERE p.session = ? AND s.instrument = ? AND s.round = ?"
+            " AND " + COUNTED,
             (code, instrument, round_),
         ).fetchone()[0]
         completed = self._completed(code, instrument, round_)
-        published = completed // step * step
+        published = self._publish(code, instrument, round_, step)
         if not published:
             return InstrumentSummary(started, completed, (), 0)
         rows = self._db.execute(
@@ -258,7 +293,7 @@ class TraitScores:
             " avg((s.total / s.answered) * (s.total / s.answered)) FROM trait_scores s"
             " JOIN shown ON shown.pid = s.participant_id WHERE s.instrument = ? AND s.round = ?"
             " GROUP BY s.trait",
-            (code, instrument, round_, published, instrument, round_),
+            (*_keys(code, instrument, round_), instrument, round_),
         ).fetchall()
         summaries = tuple(
             TraitSummary(trait, n, mean, max(0.0, squares - mean * mean) ** 0.5)
@@ -266,10 +301,55 @@ class TraitScores:
         )
         return InstrumentSummary(started, completed, summaries, published)
 
+    def _publish(self, code: str, instrument: str, round_: int, step: int) -> int:
+        """Raise each group's published level by whole steps; return how many people are covered.
+
+        A level is kept, not worked out afresh from the minimum group: were
+        it ``finished // step * step``, a coach who raised the minimum group
+        from 5 to 6 to 7 with ten people finished would see figures over the
+        first 10, 6 and 7 people, and the last two differ by one person. Kept
+        levels rise only when ``step`` more people of the same group have
+        finished since the last rise, whatever the minimum group was then.
+        """
+        finished = dict(
+            self._db.execute(
+                "SELECT coalesce(p.batch, 0), count(*) FROM completions c"
+                " JOIN participants p ON p.id = c.participant_id WHERE p.session = ?"
+                " AND c.instrument = ? AND c.round = ? AND " + COUNTED + " GROUP BY 1",
+                (code, instrument, round_),
+            ).fetchall()
+        )
+        levels = dict(
+            self._db.execute(
+                "SELECT grp, level FROM published_levels WHERE session = ? AND instrument = ?"
+                " AND round = ?",
+                (code, instrument, round_),
+            ).fetchall()
+        )
+        rises = {}
+        for grp, level in {**dict.fromkeys(finished, 0), **levels}.items():
+            done = finished.get(grp, 0)
+            if done - level >= step:
+                rises[grp] = level + (done - level) // step * step
+            elif done < level:
+                # Someone took an answer back: the figure drops by whole steps
+                # too, never to cover one person fewer.
+                steps_down = -(-(level - done) // step)  # rounded up
+                rises[grp] = max(0, level - steps_down * step)
+        if rises:
+            with self._write() as db:
+                db.executemany(
+                    "INSERT INTO published_levels VALUES (?, ?, ?, ?, ?) ON CONFLICT"
+                    " (session, instrument, round, grp) DO UPDATE SET level = excluded.level",
+                    [(code, instrument, round_, grp, level) for grp, level in rises.items()],
+                )
+            levels.update(rises)
+        return sum(min(levels.get(grp, 0), done) for grp, done in finished.items())
+
     def _completed(self, code: str, instrument: str, round_: int) -> int:
         return self._db.execute(
             "SELECT count(*) FROM completions c JOIN participants p ON p.id = c.participant_id"
-            " WHERE p.session = ? AND c.instrument = ? AND c.round = ?",
+            " WHERE p.session = ? AND c.instrument = ? AND c.round = ? AND " + COUNTED,
             (code, instrument, round_),
         ).fetchone()[0]
 
@@ -277,11 +357,14 @@ class TraitScores:
     def points(
         self, code: str, instrument: str, x: str, y: str, published: int
     ) -> list[tuple[float, float, int]]:
-        """Return (x mean, y mean, people) for the first ``published`` people to finish.
+        """Return (x mean, y mean, people) for the people the published figures cover.
 
         Points are grouped, so placing them costs one call per distinct point,
-        not one per person.
+        not one per person. ``published`` is the count from
+        :meth:`instrument_summary` (nothing when 0).
         """
+        if not published:
+            return []
         self._ready()
         rows = self._db.execute(
             _PUBLISHED + ", xy AS (SELECT max(CASE WHEN s.trait = ? THEN s.total / s.answered END)"
@@ -289,28 +372,52 @@ class TraitScores:
             " FROM trait_scores s JOIN shown ON shown.pid = s.participant_id"
             " WHERE s.instrument = ? AND s.round = 1 GROUP BY s.participant_id)"
             " SELECT round(x, 2), round(y, 2), count(*) FROM xy GROUP BY 1, 2",
-            (code, instrument, 1, published, x, y, instrument),
+            (*_keys(code, instrument, 1), x, y, instrument),
         ).fetchall()
         return [(float(a), float(b), int(n)) for a, b, n in rows]
 
     @guarded
     def published_texts(
-        self, code: str, instrument: str, item: str, round_: int, published: int
+        self, code: str, instrument: str, item: str, round_: int, published: int, step: int = 1
     ) -> list[str]:
-        """Free-text answers of the first ``published`` people to finish, sorted by text.
+        """Free-text answers of the people the figures cover, sorted by text.
 
-        Sorted by text, not by who or when, so the order gives nobody away;
-        and only in the same steps as the figures, so a new line cannot be
-        matched to the person who just put their phone down.
+        Sorted by text, not by who or when, so the order gives nobody away.
+        The list shown is a kept snapshot, taken again only when the texts of
+        at least ``step`` people differ from it (new people with a text, or
+        edits): a line that appeared or changed the moment one person put
+        their phone down would point at that person.
         """
         if not published:
             return []
-        rows = self._db.execute(
-            _PUBLISHED + " SELECT a.value FROM answers a JOIN shown ON shown.pid = a.participant_id"
-            " WHERE a.instrument = ? AND a.item = ? AND a.round = ? ORDER BY a.value",
-            (code, instrument, round_, published, instrument, item, round_),
-        ).fetchall()
-        return [r[0] for r in rows]
+        now = {
+            pid: text
+            for pid, text in self._db.execute(
+                _PUBLISHED + " SELECT shown.pid, a.value FROM shown LEFT JOIN answers a"
+                " ON a.participant_id = shown.pid AND a.instrument = ? AND a.item = ?"
+                " AND a.round = ?",
+                (*_keys(code, instrument, round_), instrument, item, round_),
+            ).fetchall()
+        }
+        key = (code, instrument, item, round_)
+        row = self._db.execute(
+            "SELECT texts FROM published_texts WHERE session = ? AND instrument = ? AND item = ?"
+            " AND round = ?",
+            key,
+        ).fetchone()
+        kept = {int(pid): text for pid, text in json.loads(row[0])} if row else None
+        if kept is not None:
+            # People no longer covered (a removed upload batch) leave the list.
+            kept = {pid: text for pid, text in kept.items() if pid in now}
+            changed = sum(1 for pid, text in now.items() if kept.get(pid) != text)
+        if kept is None or changed >= step:
+            kept = {pid: text for pid, text in now.items() if text}
+            with self._write() as db:
+                db.execute(
+                    "INSERT OR REPLACE INTO published_texts VALUES (?, ?, ?, ?, ?)",
+                    (*key, json.dumps(sorted(kept.items()))),
+                )
+        return sorted(text for text in kept.values() if text)
 
     def _ready(self) -> None:
         if not self._scores_checked:
@@ -319,3 +426,8 @@ class TraitScores:
 
     def _sizes(self) -> list[tuple[str, str]]:
         return list(self._db.execute("SELECT instrument, trait FROM temp.trait_sizes"))
+
+
+def _keys(code: str, instrument: str, round_: int) -> tuple[object, ...]:
+    """The six parameters of :data:`_PUBLISHED`."""
+    return (code, instrument, round_, code, instrument, round_)

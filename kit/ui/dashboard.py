@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from kit import scoring, views
 from kit.content import ContentError, instruments
-from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
+from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, PULSE, TeamSession
 from kit.store import (
     ImportFileError,
     SQLiteStore,
@@ -26,7 +26,7 @@ from kit.store import (
     records,
     upload_team_files,
 )
-from kit.team import PULSE, TeamPicture, team_picture
+from kit.team import TeamPicture, team_picture
 from kit.team_views import coach_html
 from kit.ui.components import (
     Notice,
@@ -498,18 +498,83 @@ class CoachDashboard:
         )
         self._upload.observe(lambda _: self.upload_files(), "value")
         self._upload_notice = Notice()
+        self._batches = vbox()
+        self._show_batches()
         return vbox(
             [
                 html(
                     "<h3>Answer files from participants</h3><p class='kit-muted'>On Binder "
                     "nothing is kept: each person downloads their answers, and you upload all "
                     "the files here at once. Every file is checked first; if one is wrong, "
-                    "none is imported.</p>"
+                    "none is imported. Uploaded people count in the team's figures only once "
+                    f"you count them, as a batch of at least {self.session.min_group} (the "
+                    "minimum group): nobody can then pad the team with invented answers to "
+                    "single one person out.</p>"
                 ),
                 self._upload,
                 self._upload_notice,
+                self._batches,
             ]
         )
+
+    def _show_batches(self) -> None:
+        """List the session's upload batches, each with its buttons."""
+        if not hasattr(self, "_batches") or self.session is None or self.store is None:
+            return
+        try:
+            batches = self.store.upload_batches(self.session.code)
+        except StoreError as err:
+            self._upload_notice.show("error", f"The uploads could not be listed: {err}.")
+            return
+        rows: list[widgets.Widget] = []
+        for batch in batches:
+            where = "your upload" if batch.kind == "coach" else "uploaded on the start page"
+            state = "counted" if batch.confirmed else "<b>not counted yet</b>"
+            files = f" ({escape(batch.files)})" if batch.files else ""
+            label = html(
+                f"<span data-testid='upload-batch'>{batch.people} "
+                f"{'person' if batch.people == 1 else 'people'}, {where}{files}: {state}</span>"
+            )
+            buttons: list[widgets.Widget] = []
+            if not batch.confirmed:
+                count = control(widgets.Button, description="Count them")
+                count.on_click(lambda _, b=batch.id: self.confirm_batch(b))
+                buttons.append(count)
+            remove = control(widgets.Button, description="Remove them")
+            remove.on_click(lambda _, b=batch.id: self.remove_batch(b))
+            buttons.append(remove)
+            rows.append(hbox([label, *buttons]))
+        self._batches.children = rows
+
+    def confirm_batch(self, batch: int) -> bool:
+        """Count an upload batch in the team's figures (at least the minimum group)."""
+        assert self.session is not None and self.store is not None
+        try:
+            done = self.store.confirm_batch(self.session.code, batch)
+        except StoreError as err:
+            self._upload_notice.show("error", f"Not counted: {err}.")
+            return False
+        self._upload_notice.show("ok", f"The {done.people} uploaded people now count.")
+        self._fingerprint = None
+        self.refresh()
+        self._show_batches()
+        return True
+
+    def remove_batch(self, batch: int) -> bool:
+        """Remove an upload batch, its people and their answers."""
+        assert self.session is not None and self.store is not None
+        try:
+            people = self.store.remove_batch(self.session.code, batch)
+        except StoreError as err:
+            self._upload_notice.show("error", f"Not removed: {err}.")
+            return False
+        self._upload_notice.show(
+            "ok", f"Removed {people} uploaded {'person' if people == 1 else 'people'}."
+        )
+        self._fingerprint = None
+        self.refresh()
+        self._show_batches()
+        return True
 
     def upload_files(self, files: list[tuple[str, bytes]] | None = None) -> bool:
         """Import the chosen files into the session; show what happened."""
@@ -541,10 +606,12 @@ class CoachDashboard:
         self._upload_notice.show(
             "ok",
             f"Imported {done.answers} answers from {done.files} file"
-            f"{'s' if done.files != 1 else ''} ({done.people} people).{again}",
+            f"{'s' if done.files != 1 else ''} ({done.people} people).{again} New people count "
+            "in the figures once you count their batch below.",
         )
         self._fingerprint = None
         self.refresh()
+        self._show_batches()
         return True
 
     def downloads(self) -> widgets.Widget | HTML:

@@ -1,0 +1,253 @@
+"""The anonymity model, played as attacks: nobody can work out one person's answer.
+
+Each test plays what a curious coach or participant would do with real
+store calls and the same pictures the pages draw, then tries to recover one
+person's score from what was shown. A recovery within 0.25 of the truth is
+a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+import pytest
+
+from kit.anonymity import Audience, Figure, Gate, disclose
+from kit.content import get_instrument
+from kit.model import PULSE
+from kit.store import SQLiteStore, import_answers, my_answers_file, records, upload_team_files
+from kit.store.team_sessions import SessionSettingsError
+from kit.team import team_picture
+from kit.team_views import coach_html, team_results_html
+
+HL = "hidden_leader"
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SQLiteStore(tmp_path / "team.sqlite3")
+
+
+def answer_all(store, person, instrument_id, value, round_=1):
+    for item in get_instrument(instrument_id).items:
+        store.save_answer(person.id, instrument_id, item.id, str(value), round_)
+
+
+def trait_means(picture) -> dict[str, float]:
+    return {t.trait: t.mean for t in picture.profile.traits}
+
+
+def recoveries(seen: list[tuple[int, dict[str, float]]]) -> list[tuple[int, dict[str, float]]]:
+    """Every one-person score an attacker gets by differencing two figures a person apart."""
+    found = []
+    for n_a, means_a in seen:
+        for n_b, means_b in seen:
+            if n_b == n_a + 1 and means_a and means_b:
+                found.append(
+                    (n_b, {t: n_b * means_b[t] - n_a * means_a[t] for t in means_b if t in means_a})
+                )
+    return found
+
+
+def own_file(tmp_path, value, name):
+    """A person's own download from another copy of the kit (Binder), answering all ``value``."""
+    elsewhere = SQLiteStore(tmp_path / f"elsewhere-{name}.sqlite3")
+    person = elsewhere.create_participant()
+    answer_all(elsewhere, person, HL, value)
+    return my_answers_file(elsewhere, person).encode()
+
+
+# -- the one function -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("covered", [0, 2, 4, 5, 9, 10, 15])
+def test_what_each_audience_sees_at_each_group_size(covered):
+    gate = Gate(covered, 5, covered, covered)
+    shown = covered >= 5
+    for figure in Figure:
+        assert disclose(figure, gate, Audience.TEAM) == (shown and figure is Figure.MEANS)
+    assert disclose(Figure.MEANS, gate, Audience.COACH) == shown
+    assert disclose(Figure.BLOCK_COUNTS, gate, Audience.COACH) == shown
+    assert disclose(Figure.TEXTS, gate, Audience.COACH) == shown
+    assert disclose(Figure.SPREAD, gate, Audience.COACH) == (covered >= 10)
+
+
+def test_participants_never_see_a_spread_a_block_count_or_a_text(store):
+    team = store.create_session("Desk", min_group=3)
+    rng = random.Random(4)
+    for n in range(12):
+        person = store.create_participant(session=team.code)
+        for inst in (HL, "focus_attitude", PULSE):
+            for item in get_instrument(inst).items:
+                store.save_answer(person.id, inst, item.id, str(rng.randint(1, 5)))
+        store.save_answer(person.id, PULSE, "reflection.safer", f"idea {n}")
+    picture = team_picture(store, team)
+    seen = team_results_html(picture)
+    assert "±" not in seen and "kit-whisker" not in seen and "spread" not in seen
+    assert "kit-block-count" not in seen and "idea " not in seen
+    assert "Focus and attitude: the team&#x27;s means" in seen
+    # The coach, with 12 people and a minimum group of 3, sees all three.
+    coach = coach_html(picture)
+    assert "±" in coach and "kit-block-count" in coach and "idea 1" in coach
+
+
+# -- differencing: a figure at n people, then at n + 1 -----------------------------------
+
+
+def test_one_more_person_never_moves_a_figure_by_one_person(store):
+    team = store.create_session("Desk", min_group=3)
+    truth = {}
+    seen = []
+    rng = random.Random(7)
+    for n in range(1, 14):
+        person = store.create_participant(session=team.code)
+        truth[n] = rng.randint(1, 5)
+        answer_all(store, person, HL, truth[n])
+        picture = team_picture(store, team)
+        seen.append((picture.profile.gate.covered, trait_means(picture)))
+        assert picture.profile.gate.covered % 3 == 0
+    for n, scores in recoveries(seen):
+        assert all(abs(v - truth[n]) > 0.25 for v in scores.values()), (n, scores)
+    assert not recoveries(seen)  # no two figures were ever one person apart
+
+
+def test_the_minimum_group_only_rises_once_anyone_answered(store):
+    team = store.create_session("Desk", min_group=5)
+    store.update_session(team.code, min_group=4)  # nobody has answered: allowed
+    store.update_session(team.code, min_group=5)
+    rng = random.Random(3)
+    truth = {}
+    for n in range(1, 11):
+        person = store.create_participant(session=team.code)
+        truth[n] = rng.randint(1, 5)
+        answer_all(store, person, HL, truth[n])
+    with pytest.raises(SessionSettingsError, match="can only go up"):
+        store.update_session(team.code, min_group=4)
+    # The attack: change the minimum group and compare what each setting shows.
+    seen = []
+    for minimum in (5, 6, 7, 8, 9, 10):
+        team = store.update_session(team.code, min_group=minimum)
+        picture = team_picture(store, team)
+        seen.append((picture.profile.gate.covered, trait_means(picture)))
+    assert {n for n, _ in seen} == {10}  # raising it never shows a smaller group
+    for n, scores in recoveries(seen):
+        assert all(abs(v - truth[n]) > 0.25 for v in scores.values())
+    # From now on the figure waits for 10 more people.
+    for _ in range(9):
+        answer_all(store, store.create_participant(session=team.code), HL, 3)
+    assert team_picture(store, team).profile.gate.covered == 10
+
+
+# -- padding the team ----------------------------------------------------------------------
+
+
+def test_a_coach_cannot_pad_the_team_with_invented_files(store, tmp_path):
+    team = store.create_session("Desk", min_group=5)
+    real = store.create_participant(session=team.code)
+    answer_all(store, real, HL, 2)
+    invented = [(f"fake{n}.json", own_file(tmp_path, 3, f"a{n}")) for n in range(4)]
+    upload_team_files(store, team, invented)
+    picture = team_picture(store, team)
+    assert not picture.profile.gate.shown  # the four invented people do not count
+    (batch,) = store.upload_batches(team.code)
+    with pytest.raises(SessionSettingsError, match="at least 5"):
+        store.confirm_batch(team.code, batch.id)
+    # Five invented people do count, as a group of their own: the real person,
+    # alone in the group that joined, is in no figure.
+    more = [("fake4.json", own_file(tmp_path, 3, "a4"))]
+    store.remove_batch(team.code, batch.id)
+    upload_team_files(store, team, invented + more)
+    (batch,) = store.upload_batches(team.code)
+    store.confirm_batch(team.code, batch.id)
+    picture = team_picture(store, team)
+    covered, means = picture.profile.gate.covered, trait_means(picture)
+    assert covered == 5 and set(means.values()) == {3.0}
+    # The attack: the coach knows the five invented 3s.
+    guess = {t: (covered + 1) * m - 3 * covered for t, m in means.items()}
+    assert all(abs(v - 2) > 0.25 for v in guess.values())
+
+
+def test_files_uploaded_on_the_start_page_do_not_pad_the_team(store, tmp_path):
+    team = store.create_session("Desk", min_group=5)
+    real = store.create_participant(session=team.code)
+    answer_all(store, real, HL, 2)
+    for n in range(4):
+        # A participant's invented files, each naming the session, with fresh ids.
+        document = json.loads(own_file(tmp_path, 3, f"p{n}"))
+        for row in document["rows"]:
+            row["session"] = team.code
+        summary = import_answers(store, json.dumps(document), f"f{n}.json", from_page=True)
+        assert summary.new_participants == 1
+    assert store.member_count(team.code) == 1
+    assert not team_picture(store, team).profile.gate.shown
+    (batch,) = store.upload_batches(team.code)
+    assert (batch.kind, batch.people, batch.confirmed) == ("page", 4, False)
+
+
+def test_an_uploaded_file_cannot_choose_its_resume_code(store, tmp_path):
+    document = json.loads(own_file(tmp_path, 4, "chooser"))
+    (public_id,) = document["resume_codes"]
+    document["resume_codes"][public_id] = "AAAA-AAAA-AAAA"
+    summary = import_answers(store, json.dumps(document), "mine.json", from_page=True)
+    assert summary.resume_codes[public_id] != "AAAA-AAAA-AAAA"
+    assert store.participant_by_code("AAAA-AAAA-AAAA") is None
+
+
+# -- the pulse: never joinable to a person ----------------------------------------------------
+
+
+def test_pulse_answers_cannot_be_joined_to_the_persons_other_answers(store):
+    team = store.create_session("Named", min_group=3, anonymous=False)
+    secrets = {}
+    for name, value in (("Alice", 1), ("Bob", 3), ("Cleo", 5)):
+        person = store.create_participant(session=team.code, display_name=name)
+        answer_all(store, person, HL, value)
+        answer_all(store, person, PULSE, value)
+        store.save_answer(person.id, PULSE, "reflection.safer", f"{name}'s secret wish")
+        secrets[f"{name}'s secret wish"] = value
+    rows = store.rows(session=team.code)
+    for exported in (rows, list(csv.DictReader(io.StringIO(records.to_csv(rows))))):
+        hl_ids = {r["participant"] for r in exported if r["instrument"] == HL}
+        pulse = [r for r in exported if r["instrument"] == PULSE]
+        pulse_ids = {r["participant"] for r in pulse}
+        assert len(hl_ids) == 3 and len(pulse_ids) == 3 and not hl_ids & pulse_ids
+        # Neither the order of rows nor their time stamps pair them up.
+        first_pulse = next(n for n, r in enumerate(exported) if r["instrument"] == PULSE)
+        assert all(r["instrument"] == PULSE for r in exported[first_pulse:])
+        assert [r["participant"] for r in pulse] == sorted(r["participant"] for r in pulse)
+        assert all(r["answered_at"].endswith("T00:00:00+00:00") for r in pulse)
+    # A second round gets ids of its own.
+    store.update_session(team.code, pulse_round=2)
+    person = store.create_participant(session=team.code, display_name="Dan")
+    store.save_answer(person.id, PULSE, "openness.1", "4", 2)
+    store.save_answer(person.id, PULSE, "openness.1", "4", 1)
+    ids = [r["participant"] for r in store.rows(session=team.code) if r["instrument"] == PULSE]
+    assert len(set(ids)) == 5
+    # Back into the store it came from, the export changes nothing.
+    before = len(store.rows())
+    import_answers(store, records.to_json(store.rows(session=team.code)), "export.json")
+    assert len(store.rows()) == before
+
+
+def test_free_text_changes_on_the_coachs_screen_only_in_steps(store):
+    team = store.create_session("Desk", min_group=3)
+    group = [store.create_participant(session=team.code) for _ in range(4)]
+    for person in group:
+        answer_all(store, person, PULSE, 3)
+    for n, person in enumerate(group[:3]):
+        store.save_answer(person.id, PULSE, "reflection.safer", f"first {n}")
+
+    def texts():
+        return team_picture(store, team).pulse[0].texts
+
+    assert texts() == ("first 0", "first 1", "first 2")
+    # One person edits: the line would point at whoever just typed, so it waits.
+    store.save_answer(group[0].id, PULSE, "reflection.safer", "edited 0")
+    assert texts() == ("first 0", "first 1", "first 2")
+    store.save_answer(group[1].id, PULSE, "reflection.safer", "edited 1")
+    assert texts() == ("first 0", "first 1", "first 2")
+    store.save_answer(group[2].id, PULSE, "reflection.safer", "edited 2")
+    assert texts() == ("edited 0", "edited 1", "edited 2")
