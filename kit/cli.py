@@ -27,7 +27,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", help=STORE_HELP)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     serve.add_argument("--workbooks", type=Path, help="serve notebooks from this folder instead")
+    serve.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        help="pages running at once, at most (default 60; each takes some 55 MiB)",
+    )
+    serve.add_argument(
+        "--max-kernels-per-client",
+        type=int,
+        default=None,
+        help="pages one device (address) runs at once, at most (default 10)",
+    )
     serve.add_argument("--cull-idle", type=int, default=None, help=argparse.SUPPRESS)
+    serve.add_argument("--cull-unconnected", type=float, default=None, help=argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="write answers as tidy CSV or JSON")
     export.add_argument("--session", help="only this team session")
@@ -121,6 +134,14 @@ def _serve(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         root=args.workbooks.resolve() if args.workbooks else None,
     )
+    for name in ("max_kernels", "max_kernels_per_client"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+        if value is not None:
+            options = replace(options, **{name: value})
+    if args.cull_unconnected:  # hidden, as --cull-idle
+        options = replace(options, unconnected_seconds=args.cull_unconnected)
     if args.cull_idle:  # hidden: lets a test watch culling in seconds, not minutes
         options = replace(
             options,

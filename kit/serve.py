@@ -23,6 +23,13 @@ START_PAGE = "00_start_here.ipynb"
 # culled (cull_connected stays False), however long its reader thinks.
 CULL_IDLE_SECONDS = 600
 CULL_INTERVAL_SECONDS = 60
+# Kernels at once: some 55 MiB each, so 60 are about 3.3 GiB; a room of 30
+# people moving between pages holds about 30 (a left page's kernel goes at once).
+MAX_KERNELS = 60
+MAX_KERNELS_PER_CLIENT = 10  # a coach's own tabs, or one phone going back and forth
+UNCONNECTED_SECONDS = 60  # a page whose websocket never opened (a script's GET)
+# Answer files are tens of kilobytes; a coach uploads a room's files at once.
+WEBSOCKET_MAX_BYTES = 32 * 1024 * 1024
 # What the browser may load: only this server. Widgets need inline styles,
 # eval (the widget manager) and data: images and links.
 CONTENT_SECURITY_POLICY = (
@@ -46,6 +53,9 @@ class ServeOptions:
     root: Path | None = None
     cull_idle_seconds: int = CULL_IDLE_SECONDS
     cull_interval_seconds: int = CULL_INTERVAL_SECONDS
+    max_kernels: int = MAX_KERNELS
+    max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT
+    unconnected_seconds: float = UNCONNECTED_SECONDS
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -91,17 +101,25 @@ def voila_argv(options: ServeOptions) -> list[str]:
     ]
 
 
-def voila_config():
+def voila_config(options: ServeOptions | None = None):
     """Return the settings that cannot be said on a command line (nested values)."""
     from traitlets.config import Config
 
+    from kit.server import KERNEL_HEADERS, KernelGuard
     from kit.server_identity import KitIdentityProvider
 
+    options = options or ServeOptions()
     config = Config()
     config.Voila.identity_provider_class = KitIdentityProvider
     config.Voila.tornado_settings = {
-        "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+        "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+        "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+        "kit_kernel_guard": KernelGuard(
+            options.max_kernels, options.max_kernels_per_client, options.unconnected_seconds
+        ),
     }
+    # The page's kernel learns its client's address and cookies (kit.server).
+    config.VoilaConfiguration.http_header_envs = KERNEL_HEADERS
     return config
 
 
@@ -171,7 +189,7 @@ def precompile(package: Path | None = None) -> bool:
 
 def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSession] = ()) -> None:
     """Run Voilà in this process until it is stopped (Ctrl+C)."""
-    from voila.app import Voila
+    from kit.server import KitVoila
 
     precompile()
 
@@ -192,4 +210,4 @@ def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSes
     print("  Stop with Ctrl+C.", flush=True)
     if options.open_browser:
         threading.Timer(2.0, webbrowser.open, args=(urls[0],)).start()
-    Voila.launch_instance(argv=voila_argv(options), config=voila_config())
+    KitVoila.launch_instance(argv=voila_argv(options), config=voila_config(options))

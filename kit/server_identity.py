@@ -18,6 +18,10 @@ from tornado import web
 class KitIdentityProvider(PasswordIdentityProvider):
     """Voilà's default identity provider that also sets the ``_xsrf`` cookie on page views."""
 
+    def get_handlers(self) -> list[tuple[str, object]]:
+        """No login or logout pages: the kit has no passwords (Voilà's answered 500)."""
+        return []
+
     async def _get_user(self, handler: web.RequestHandler) -> User | None:
         user = await super()._get_user(handler)
         request = handler.request

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kit.store import ImportFileError, StoreError, import_answers, my_answers_file, open_store
+from kit.store import codes as codes_module
 from kit.store.records import to_csv
 from tests.conftest import answer_all
 
@@ -52,7 +53,18 @@ def test_wrong_or_malformed_codes_find_nobody(store):
 def test_codes_are_long_random_and_distinct(store):
     codes = {store.create_participant().resume_code for _ in range(200)}
     assert len(codes) == 200
-    assert all(len(c.replace("-", "")) == 12 for c in codes)
+    assert all(len(c.replace("-", "")) == 16 for c in codes)
+    # At least 64 bits each, from an alphabet with no look-alikes.
+    assert len(codes_module.ALPHABET) ** 16 >= 2**64
+    assert set("".join(codes).replace("-", "")) <= set(codes_module.ALPHABET)
+
+
+def test_a_code_issued_before_codes_had_four_groups_still_opens_the_answers(store):
+    person = store.create_participant()
+    store._db.execute(
+        "UPDATE participants SET resume_code = 'K7QM-3XTA-9PWD' WHERE id = ?", (person.id,)
+    )
+    assert store.participant_by_code("k7qm 3xta 9pwd").id == person.id
 
 
 def test_export_then_import_into_another_store_round_trips(store, tmp_path, hidden_leader):

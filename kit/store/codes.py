@@ -6,11 +6,14 @@ import secrets
 
 # No 0/O, 1/I/L or U/V look-alikes: codes get read off screens and typed on phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
-GROUPS, GROUP_LEN = 3, 4  # 29**12 is about 3.5e17 codes, far beyond guessing by hand or script
+# Four groups of four read aloud like a phone number: 29**16 is about 2**77
+# codes. Codes issued before had three groups (2**58) and still open answers.
+GROUPS, GROUP_LEN = 4, 4
+OLD_GROUPS = 3
 
 
 def new_resume_code() -> str:
-    """Return a fresh resume code such as ``'K7QM-3XTA-9PWD'``, from ``secrets``."""
+    """Return a fresh resume code such as ``'K7QM-3XTA-9PWD-H4RN'``, from ``secrets``."""
     chars = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LEN))
     return "-".join(chars[i : i + GROUP_LEN] for i in range(0, len(chars), GROUP_LEN))
 
@@ -22,13 +25,16 @@ def normalise_code(text: str) -> str | None:
 
     Examples
     --------
-    >>> normalise_code(" k7qm 3xta-9pwd ")
+    >>> normalise_code(" k7qm 3xta-9pwd h4rn ")
+    'K7QM-3XTA-9PWD-H4RN'
+    >>> normalise_code("K7QM3XTA9PWD")  # a code issued before codes had four groups
     'K7QM-3XTA-9PWD'
     >>> normalise_code("hello") is None
     True
     """
     chars = "".join(c for c in text.upper() if c.isalnum())
-    if len(chars) != GROUPS * GROUP_LEN or any(c not in ALPHABET for c in chars):
+    lengths = (GROUPS * GROUP_LEN, OLD_GROUPS * GROUP_LEN)
+    if len(chars) not in lengths or any(c not in ALPHABET for c in chars):
         return None
     return "-".join(chars[i : i + GROUP_LEN] for i in range(0, len(chars), GROUP_LEN))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from kit.model import PULSE, Circle, CustomerMap, MapConnection, MapElement, Participant
+from kit.store.attempts import Attempts
 from kit.store.circle_files import circle_from_dict, circle_to_dict
 from kit.store.circle_sessions import SCHEMA as SESSIONS_SCHEMA
 from kit.store.circle_sessions import CircleSessions
@@ -178,7 +179,7 @@ class ImportSummary:
     circles: int = 0
 
 
-class SQLiteStore(CircleSessions, TeamSessions, TraitScores):
+class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
     """Answers, participants and sessions in one SQLite file.
 
     Parameters

@@ -41,3 +41,24 @@ def page_url() -> str:
     show the join link with the very host name the coach used.
     """
     return os.environ.get("VOILA_REQUEST_URL", "")
+
+
+def client_address() -> str:
+    """Return the address of the device this page was opened from ('' outside `kit serve`).
+
+    `kit serve` hands each page's kernel its client's address (kit.server),
+    for the rate limits on code look-ups and joins.
+    """
+    return os.environ.get("HTTP_X_KIT_CLIENT", "")
+
+
+def cookies() -> dict[str, str]:
+    """Return the cookies the page's request carried ({} outside `kit serve`)."""
+    from http.cookies import CookieError, SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(os.environ.get("HTTP_COOKIE", ""))
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}

@@ -26,6 +26,7 @@ from kit.store import (
     records,
     upload_team_files,
 )
+from kit.store.attempts import WRONG_CODES
 from kit.team import TeamPicture, team_picture
 from kit.team_views import coach_html
 from kit.ui.components import (
@@ -38,7 +39,7 @@ from kit.ui.components import (
     vbox,
 )
 from kit.ui.components import messages as show_messages
-from kit.ui.context import page_url, query_params
+from kit.ui.context import client_address, page_url, query_params
 from kit.ui.live import Every
 
 START_PAGE = "00_start_here.ipynb"
@@ -46,6 +47,10 @@ NO_KEY = (
     "This is the coach dashboard of a team session. Open it with your coach link (it ends in "
     "?key=…): `kit session list` on the server prints it. To start a new session, fill in "
     "the form below."
+)
+TOO_MANY_KEYS = (
+    "Too many wrong coach keys came from this device in the last minute, so this one was not "
+    "tried. Wait a minute, then open your coach link again."
 )
 WRONG_KEY = (
     "That coach key does not open any team session on this server, so no results are shown. "
@@ -117,8 +122,13 @@ class CoachDashboard:
             return cls(None, None, report, (("error", f"The store cannot be opened: {err}."),))
         if not key:
             return cls(the_store, None, report, (("note", NO_KEY),))
+        client = "" if report else client_address()
         try:
+            if the_store.too_many(client, WRONG_CODES):
+                return cls(the_store, None, report, (("error", TOO_MANY_KEYS),))
             session = the_store.session_for_key(key)
+            if session is None:
+                the_store.note_attempt(client, WRONG_CODES)
         except StoreError as err:
             return cls(the_store, None, report, (("error", f"Sessions cannot be read: {err}."),))
         if session is None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from kit.model import Participant, TeamSession
 from kit.store import SQLiteStore
-from kit.ui.context import query_params
+from kit.store.attempts import WRONG_CODES
+from kit.ui.context import client_address, query_params
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,13 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
     """
     problems: list[tuple[str, str]] = []
     participant = None
-    if resume:
+    client = client_address()
+    if resume and store.too_many(client, WRONG_CODES):
+        problems.append(("error", f"{TOO_MANY_CODES} {NEW_CODE}"))
+    elif resume:
         participant = store.participant_by_code(resume)
         if participant is None:
+            store.note_attempt(client, WRONG_CODES)
             problems.append(("error", wrong_code_message(resume)))
     team = store.team_session(session) if session else None
     if session and team is None:
@@ -70,11 +75,20 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
     return Visitor(participant, team.code if team else None, tuple(problems), team)
 
 
+TOO_MANY_CODES = (
+    "Too many wrong codes came from this device in the last minute, so this one was not "
+    "looked up. Wait a minute, then check the code against the one you noted."
+)
+
+
+NEW_CODE = "Anything you answer now is saved under a new code."
+
+
 def wrong_code_message(code: str) -> str:
     """What to say when no one has the resume code ``code``."""
     return (
         f"No answers were found for the resume code '{code}'. Check it against the code you "
-        "noted (it looks like K7QM-3XTA-9PWD; dashes and case do not matter). Anything you "
+        "noted (it looks like K7QM-3XTA-9PWD-H4RN; dashes and case do not matter). Anything you "
         "answer now is saved under a new code."
     )
 

@@ -9,8 +9,10 @@ import ipywidgets as widgets
 
 from kit.model import TeamSession
 from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, open_store
+from kit.store.attempts import JOINS, WRONG_CODES
 from kit.ui.components import Notice, control, hbox, html, page_top, stylesheet, vbox
-from kit.ui.context import query_params
+from kit.ui.context import client_address, query_params
+from kit.ui.person import TOO_MANY_CODES
 
 # The workbooks a person's resume code carries into, in the catalogue's order.
 WORKBOOKS = (
@@ -64,7 +66,7 @@ class StartPage:
     def __init__(self, store: SQLiteStore | None, problem: str = ""):
         self.store = store
         self.code = widgets.Text(
-            placeholder="e.g. K7QM-3XTA-9PWD",
+            placeholder="e.g. K7QM-3XTA-9PWD-H4RN",
             description="Resume code",
             value=query_params().get("resume", ""),
             continuous_update=False,
@@ -154,7 +156,17 @@ class StartPage:
         if not team.anonymous and not name:
             self.join_notice.show("warn", "Type your name first: this session is named.")
             return False
+        client = client_address()
         try:
+            if self.store.too_many(client, JOINS):
+                self.join_notice.show(
+                    "error",
+                    "Too many people joined from this device's address in the last few minutes. "
+                    "If you joined before, open your resume code instead; otherwise ask your "
+                    "coach.",
+                )
+                return False
+            self.store.note_attempt(client, JOINS)
             person = self.store.create_participant(
                 session=team.code, display_name="" if team.anonymous else name
             )
@@ -178,8 +190,14 @@ class StartPage:
                 "warn", "Type the resume code you were given, then press Find my answers."
             )
             return False
+        client = client_address()
         try:
+            if self.store is not None and self.store.too_many(client, WRONG_CODES):
+                self.code_notice.show("error", TOO_MANY_CODES)
+                return False
             participant = self.store.participant_by_code(typed) if self.store else None
+            if participant is None and self.store is not None:
+                self.store.note_attempt(client, WRONG_CODES)
         except StoreError as err:
             self.code_notice.show("error", f"Your answers could not be looked up: {err}.")
             return False
@@ -187,7 +205,7 @@ class StartPage:
             self.code_notice.show(
                 "error",
                 f"No answers were found for '{typed}'. Check the code (it looks like "
-                "K7QM-3XTA-9PWD; dashes and case do not matter), or upload your answers file below.",
+                "K7QM-3XTA-9PWD-H4RN; dashes and case do not matter), or upload your answers file below.",
             )
             return False
         self.code_notice.show("ok", "Found your answers. ", continue_link(participant.resume_code))

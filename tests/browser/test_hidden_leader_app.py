@@ -207,7 +207,7 @@ def test_start_page_code_entry_leads_into_the_workbook(page, server):
     choose(page, HL.items[1].text, "Now and then")
     code = resume_code(page)
     page.goto(server.page("00_start_here.ipynb"))
-    field = page.get_by_placeholder("e.g. K7QM-3XTA-9PWD")
+    field = page.get_by_placeholder("e.g. K7QM-3XTA-9PWD-H4RN")
     field.wait_for(timeout=LOAD_TIMEOUT)
     field.fill("wrong-code")
     page.get_by_role("button", name="Find my answers").click()

@@ -1,0 +1,349 @@
+"""Voilà with the kit's guards, for ``kit serve``: no visitor can stop the server for others.
+
+Voilà serves every page view with a kernel of its own (some 55 MiB) and
+relays the page's websocket frames to it. Left as they are, one visitor can
+take the server down for a whole room:
+
+- A binary websocket frame says, in its first bytes, how many parts follow.
+  jupyter_server's v1 decoder (``deserialize_msg_from_ws_v1``) and Voilà's
+  ``VoilaKernelWebsocketHandler.write_message`` (which reads every outgoing
+  frame as v1, even on a connection of the older protocol) both trust that
+  count: eight bytes of ``0xFF`` make the server build a list of 10**19
+  numbers, and it freezes until its memory runs out. :func:`frame_problem`
+  checks every incoming binary frame, in both protocols, before anything
+  decodes it; outgoing frames are read with the same bounds.
+- Every plain GET of a page starts a kernel, so a script could start
+  hundreds. Kernels are capped per server and per client address; a page
+  over the cap gets a plain "the room is full" page, and kernels whose page
+  never opened its websocket go within a minute.
+- A page whose kernel cannot start says so and offers to try again.
+- Unknown paths answer 404, not a 500 with Python's traceback in the log.
+
+The same settings reach the page's kernel: its client address
+(``HTTP_X_KIT_CLIENT``, for the rate limits on code look-ups) and its cookies
+(``HTTP_COOKIE``, so a device that joined a team session is recognised).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from jupyter_server.utils import ensure_async
+from tornado import web
+from tornado.ioloop import PeriodicCallback
+from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+log = logging.getLogger(__name__)
+
+V1 = "v1.kernel.websocket.jupyter.org"
+# A kernel message has a handful of parts (channel, header, parent header,
+# metadata, content) plus its binary buffers; widgets use a few at most.
+MAX_FRAME_PARTS = 64
+CLIENT_HEADER = "X-Kit-Client"
+KERNEL_HEADERS = [CLIENT_HEADER, "Cookie"]
+
+
+def frame_problem(frame: bytes, v1: bool) -> str | None:
+    """Return what is wrong with a binary websocket frame, or None when it is well formed.
+
+    Parameters
+    ----------
+    frame : bytes
+    v1 : bool
+        The connection speaks the v1 kernel protocol (8-byte little-endian
+        part count and offsets); otherwise the older one (4-byte big-endian).
+
+    Examples
+    --------
+    >>> frame_problem(b"\\xff" * 8, v1=True)
+    'the frame claims 18446744073709551615 parts'
+    >>> from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+    >>> frame_problem(serialize_msg_to_ws_v1([b"{}", b"{}", b"{}", b"{}"], "shell"), v1=True) is None
+    True
+    """
+    width, order = (8, "little") if v1 else (4, "big")
+    if len(frame) < width:
+        return "the frame is too short"
+    count = int.from_bytes(frame[:width], order)
+    if count < 2 or count > MAX_FRAME_PARTS:
+        return f"the frame claims {count} parts"
+    table = width * (count + 1)
+    if table > len(frame):
+        return "the frame's offsets run past its end"
+    offsets = [
+        int.from_bytes(frame[width * (i + 1) : width * (i + 2)], order) for i in range(count)
+    ]
+    if offsets[0] < table or any(b < a for a, b in zip(offsets, offsets[1:], strict=False)):
+        return "the frame's offsets are out of order"
+    if offsets[-1] > len(frame):
+        return "the frame's offsets run past its end"
+    return None
+
+
+def outgoing_header(message: object, v1: bool) -> dict | None:
+    """Return the header of a message the server sends a page, read within bounds."""
+    import json
+
+    if isinstance(message, dict):
+        return message.get("header")
+    if not isinstance(message, bytes) or not v1 or frame_problem(message, v1=True):
+        # The older protocol sends only messages with buffers as bytes, and
+        # those are never the execute_input that Voilà hides.
+        return None
+    count = int.from_bytes(message[:8], "little")
+    offsets = [int.from_bytes(message[8 * (i + 1) : 8 * (i + 2)], "little") for i in range(count)]
+    if count < 3:
+        return None
+    try:
+        return json.loads(message[offsets[1] : offsets[2]])
+    except ValueError:
+        return None
+
+
+class KernelGuard:
+    """Which kernels the kit's pages started, for whom, and whether their page connected.
+
+    Parameters
+    ----------
+    max_kernels : int
+        Kernels the server runs at once, at most.
+    max_per_client : int
+        Kernels one client address holds at once, at most.
+    unconnected_seconds : float
+        A kernel whose page has not opened its websocket by then is shut down.
+    """
+
+    def __init__(self, max_kernels: int, max_per_client: int, unconnected_seconds: float):
+        self.max_kernels = max_kernels
+        self.max_per_client = max_per_client
+        self.unconnected_seconds = unconnected_seconds
+        self.clients: dict[str, str] = {}  # kernel id -> client address
+        self.started: dict[str, float] = {}
+        self.connected: set[str] = set()
+        self.reserved: dict[str, int] = {}  # client -> page loads between check and start
+
+    def forget(self, alive: set[str]) -> None:
+        """Drop what is known of kernels that are gone."""
+        for kernel_id in set(self.clients) - alive:
+            self.clients.pop(kernel_id, None)
+            self.started.pop(kernel_id, None)
+            self.connected.discard(kernel_id)
+
+    def reserve(self, client: str, alive: set[str]) -> bool:
+        """Hold a place for one more kernel for ``client``; False when the room is full.
+
+        Runs without awaiting, so two page loads at once cannot both take the last place.
+        """
+        self.forget(alive)
+        pending = sum(self.reserved.values())
+        mine = sum(1 for c in self.clients.values() if c == client) + self.reserved.get(client, 0)
+        if len(alive) + pending >= self.max_kernels or mine >= self.max_per_client:
+            return False
+        self.reserved[client] = self.reserved.get(client, 0) + 1
+        return True
+
+    def release(self, client: str) -> None:
+        """Give back a place held by :meth:`reserve`."""
+        left = self.reserved.get(client, 0) - 1
+        if left > 0:
+            self.reserved[client] = left
+        else:
+            self.reserved.pop(client, None)
+
+    def record(self, kernel_id: str, client: str) -> None:
+        """Note a kernel started for ``client``."""
+        self.clients[kernel_id] = client
+        self.started[kernel_id] = time.monotonic()
+
+    def unconnected(self, now: float | None = None) -> list[str]:
+        """Kernels whose page never opened its websocket in time."""
+        now = time.monotonic() if now is None else now
+        return [
+            k
+            for k, at in self.started.items()
+            if k not in self.connected and now - at > self.unconnected_seconds
+        ]
+
+
+class _RecordingKernels:
+    """The server's kernel manager, noting which client each new kernel is for."""
+
+    def __init__(self, manager: Any, on_start: Callable[[str], None]):
+        self._manager = manager
+        self._on_start = on_start
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._manager, name)
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
+        self._on_start(kernel_id)
+        return kernel_id
+
+
+def _guard(handler: web.RequestHandler) -> KernelGuard:
+    return handler.settings["kit_kernel_guard"]
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{refresh}"><title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:34em;margin:3em auto;padding:0 1em;
+line-height:1.5;color:#1f2933}}a.kit-retry{{display:inline-block;margin-top:1em;padding:.6em 1.2em;
+background:#1f6feb;color:#fff;border-radius:4px;text-decoration:none}}</style></head>
+<body><h1>{title}</h1><p>{text}</p><a class="kit-retry" href="{again}">Try again</a></body></html>"""
+
+
+def plain_page(title: str, text: str, again: str, refresh: int = 60) -> str:
+    """A page with no script: what a person sees when their page cannot start."""
+    return PAGE.format(
+        title=escape(title), text=escape(text), again=escape(again, quote=True), refresh=refresh
+    )
+
+
+ROOM_FULL = (
+    "The room is full",
+    "This server is running as many pages as it can just now. Try again in a minute: "
+    "pages that people close make room. Your answers so far are saved.",
+)
+NOT_STARTED = (
+    "This page could not start",
+    "The server could not start this page just now. Try again in a moment; your answers "
+    "so far are saved.",
+)
+
+
+class KitVoilaHandler(TornadoVoilaHandler):
+    """Voilà's page handler, within the kernel caps, telling the kernel who is asking."""
+
+    @property
+    def kernel_manager(self) -> Any:  # type: ignore[override]
+        manager = self.settings["kernel_manager"]
+        client = self.request.remote_ip or ""
+        return _RecordingKernels(manager, lambda k: _guard(self).record(k, client))
+
+    def prepare(self) -> Any:
+        # The kernel learns its client's address from this header (never the
+        # client's own: it is overwritten here), for the rate limits.
+        self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
+        return super().prepare()
+
+    async def get(self, path: str | None = None) -> None:  # type: ignore[override]
+        guard = _guard(self)
+        client = self.request.remote_ip or ""
+        manager = self.settings["kernel_manager"]
+        if not guard.reserve(client, set(manager.list_kernel_ids())):
+            log.warning("room full: refused a page for %s", client)
+            self._plain(503, *ROOM_FULL)
+            return
+        try:
+            await super().get(path)
+        except web.HTTPError:
+            raise
+        except Exception:  # noqa: BLE001 - the person gets a page that says what to do
+            log.exception("a page could not start")
+            if self._headers_written:
+                raise
+            self.clear()
+            self._plain(503, *NOT_STARTED)
+        finally:
+            guard.release(client)
+
+    def _plain(self, status: int, title: str, text: str) -> None:
+        self.set_status(status)
+        self.set_header("Retry-After", "60")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(plain_page(title, text, self.request.uri or "."))
+
+
+class KitKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+    """The page's kernel websocket, with every binary frame checked before it is decoded."""
+
+    def _v1(self) -> bool:
+        return self.selected_subprotocol == V1
+
+    async def open(self, kernel_id: str) -> None:  # type: ignore[override]
+        _guard(self).connected.add(kernel_id)
+        await super().open(kernel_id)
+
+    def on_message(self, ws_message: str | bytes) -> None:
+        if isinstance(ws_message, bytes):
+            problem = frame_problem(ws_message, self._v1())
+            if problem:
+                log.warning(
+                    "closed a kernel websocket from %s: %s", self.request.remote_ip, problem
+                )
+                self.close(1003, "malformed frame")
+                return
+        elif self._v1():
+            log.warning("closed a kernel websocket: text frame on the v1 protocol")
+            self.close(1003, "malformed frame")
+            return
+        super().on_message(ws_message)
+
+    def write_message(self, message: Any, binary: bool = False) -> Any:
+        header = outgoing_header(message, self._v1())
+        if header and header.get("msg_type") == "execute_input":
+            return None  # as Voilà: the page is not shown the code it runs
+        return super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
+
+
+class KitTemplateStaticFileHandler(TemplateStaticFileHandler):
+    """Voilà's template files, answering 404 for a path it cannot place (it raised 500)."""
+
+    def parse_url_path(self, path: str) -> str:
+        try:
+            return super().parse_url_path(path)
+        except (AssertionError, ValueError):
+            raise web.HTTPError(404) from None
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        try:
+            return super().get_absolute_path(root, path)
+        except (AssertionError, ValueError):
+            raise web.HTTPError(404) from None
+
+
+_REPLACED = {
+    TornadoVoilaHandler: KitVoilaHandler,
+    VoilaKernelWebsocketHandler: KitKernelWebsocketHandler,
+    TemplateStaticFileHandler: KitTemplateStaticFileHandler,
+}
+
+
+class KitVoila(Voila):
+    """Voilà with the kit's handlers and kernel guard (see the module's docstring)."""
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for spec in super().init_handlers():
+            pattern, handler, *rest = spec
+            handlers.append((pattern, _REPLACED.get(handler, handler), *rest))
+        return handlers
+
+    def listen(self) -> None:
+        guard: KernelGuard = self.app.settings["kit_kernel_guard"]
+        manager = self.kernel_manager
+
+        async def cull() -> None:
+            guard.forget(set(manager.list_kernel_ids()))
+            for kernel_id in guard.unconnected():
+                log.info("shutting down kernel %s: its page never connected", kernel_id)
+                guard.forget(set(manager.list_kernel_ids()) - {kernel_id})
+                try:
+                    await ensure_async(manager.shutdown_kernel(kernel_id))
+                except Exception:  # noqa: BLE001 - gone already, or going
+                    log.debug("kernel %s was already gone", kernel_id)
+
+        every = max(1.0, min(10.0, guard.unconnected_seconds / 4)) * 1000
+        PeriodicCallback(cull, every).start()
+        super().listen()
