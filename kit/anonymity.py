@@ -24,12 +24,17 @@ coach section says the same):
   its answers carry a respondent id of their own per round in every export.
 - One person's own results are shown to the coach only in a named session,
   and never their pulse.
+- An export of an anonymous session (one row per answer, under ids that no
+  one can link to a name) gives the day of each answer, not the second, and
+  is refused while the session has fewer people than its minimum group.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+
+from kit.model import TeamSession
 
 HIDDEN = "hidden to protect anonymity"
 NO_ANSWERS = "no answers yet"
@@ -138,3 +143,17 @@ def disclose(figure: Figure, gate: Gate, audience: Audience) -> bool:
     if figure is Figure.SPREAD:
         return gate.covered >= max(5, 2 * gate.min_group)
     return True
+
+
+def rows_allowed(session: TeamSession, members: int) -> bool:
+    """True when a session's answers may be exported one row per answer.
+
+    Examples
+    --------
+    >>> team = TeamSession("K7R-M3X", "Desk", "key", anonymous=True, min_group=5)
+    >>> rows_allowed(team, 4), rows_allowed(team, 5)
+    (False, True)
+
+    Simulated people (``kit demo``) have nothing to hide.
+    """
+    return session.demo or not session.anonymous or members >= session.min_group

@@ -177,18 +177,45 @@ def _session(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from kit.anonymity import rows_allowed
     from kit.store import maps_for_file, open_store, records
     from kit.store.map_files import map_tables_csv
 
     store = open_store(args.store)
     team = store.team_session(args.session) if args.session else None
+    if args.session and team is None:
+        open_ones = [s.code for s in store.team_sessions() if not s.closed]
+        known = f"; open sessions: {', '.join(open_ones)}" if open_ones else "; there are none"
+        raise ValueError(f"there is no team session '{args.session}' in this store{known}")
+    if team is not None:
+        args.session = team.code  # as typed, with dashes and case forgiven
+    hidden = [
+        s
+        for s in ([team] if team else store.team_sessions())
+        if not rows_allowed(s, store.member_count(s.code))
+    ]
+    if team is not None and hidden:
+        raise ValueError(
+            f"session {team.code} is anonymous and has {store.member_count(team.code)} of at "
+            f"least {team.min_group} people: one row per answer would show what each of them "
+            "answered. Use the team report, or export once the group is large enough"
+        )
     if team is not None and team.anonymous:
         print(
             f"Session {team.code} is anonymous: the file has one row per answer under ids no one "
-            "can link to a name; keep it to yourself and share only the team report.",
+            "can link to a name, with the day, not the time, of each answer; keep it to yourself "
+            "and share only the team report.",
             file=sys.stderr,
         )
     rows = store.rows(session=args.session)
+    if hidden:
+        left_out = {s.code for s in hidden}
+        rows = [r for r in rows if r["session"] not in left_out]
+        print(
+            f"Left out anonymous sessions with fewer people than their minimum group: "
+            f"{', '.join(sorted(left_out))}.",
+            file=sys.stderr,
+        )
     maps = store.maps(session=args.session)
     what = f"{_count(len(rows), 'answer')} and {_count(len(maps), 'customer map')}"
     if args.format == "json":

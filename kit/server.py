@@ -36,6 +36,7 @@ from jupyter_server.utils import ensure_async
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -313,7 +314,23 @@ class KitTemplateStaticFileHandler(TemplateStaticFileHandler):
             raise web.HTTPError(404) from None
 
 
+# A closing page's last keys may still be on their way to its kernel on the
+# shell channel while the close request goes ahead on the control channel.
+CLOSE_GRACE_SECONDS = 1.0
+
+
+class KitShutdownKernelHandler(VoilaShutdownKernelHandler):
+    """The close request of a page that is left: the kernel gets a moment to take the last keys."""
+
+    async def post(self, kernel_id: str) -> None:  # type: ignore[override]
+        import asyncio
+
+        await asyncio.sleep(CLOSE_GRACE_SECONDS)
+        await super().post(kernel_id)
+
+
 _REPLACED = {
+    VoilaShutdownKernelHandler: KitShutdownKernelHandler,
     TornadoVoilaHandler: KitVoilaHandler,
     VoilaKernelWebsocketHandler: KitKernelWebsocketHandler,
     TemplateStaticFileHandler: KitTemplateStaticFileHandler,

@@ -128,3 +128,32 @@ def test_export_of_one_session_holds_only_its_people(tmp_path, capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     people = {r["participant"] for r in rows if r["instrument"] != "openness_pulse"}
     assert len(people) == 3 and {r["session"] for r in rows} == {"WS1"}
+
+
+def test_export_of_a_session_that_does_not_exist_is_an_error_naming_the_open_ones(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    main(["session", "new", "--name", "Desk", "--store", db])
+    code = open_store(db).team_sessions()[0].code
+    capsys.readouterr()
+    assert main(["export", "--session", "WRONG", "--store", db]) == 1
+    err = capsys.readouterr().err
+    assert "no team session 'WRONG'" in err and f"open sessions: {code}" in err
+
+
+def test_an_anonymous_session_exports_only_once_big_enough_and_only_the_day(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    people = [store.create_participant(session=team.code) for _ in range(2)]
+    for person in people:
+        store.save_answer(person.id, "hidden_leader", "urgency.1", "4")
+    assert main(["export", "--session", team.code, "--store", db]) == 1
+    assert "has 2 of at least 3 people" in capsys.readouterr().err
+    assert main(["export", "--store", db]) == 0  # everything else, without that session
+    captured = capsys.readouterr()
+    assert team.code not in captured.out and "Left out anonymous sessions" in captured.err
+    third = store.create_participant(session=team.code)
+    store.save_answer(third.id, "hidden_leader", "urgency.1", "2")
+    assert main(["export", "--session", team.code.lower(), "--store", db]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 3 and all(r["answered_at"].endswith("T00:00:00+00:00") for r in rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kit.content import get_instrument
@@ -238,3 +240,60 @@ def test_a_closed_circle_takes_nothing_more_from_an_open_page(db, monkeypatch):
     mine.s_text.value = "Too late"
     assert not mine.add_story() and "closed this circle" in mine.notice.value
     assert all(s.text != "Too late" for s in store.stories(mine.session_id))
+
+
+def test_on_binder_the_dashboard_explains_team_sessions_instead_of_offering_one(db, monkeypatch):
+    monkeypatch.setenv("KIT_EPHEMERAL", "1")
+    app = CoachDashboard.open(store=db)
+    page = app.header()
+    html_shown = " ".join(getattr(w, "value", "") for w in page.children)
+    assert "Team sessions need a shared server" in html_shown
+    assert not any(getattr(w, "description", "") == "Create session" for w in _all(page))
+
+
+def _all(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all(child)
+
+
+def test_the_dashboard_says_why_the_minimum_group_cannot_go_down(db):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=5)
+    person = store.create_participant(session=team.code)
+    store.save_answer(person.id, "hidden_leader", "urgency.1", "3")
+    app = dashboard(team.coach_key, db)
+    app.header()
+    app.results()
+    app.controls()
+    app._minimum.value = 4
+    assert "can only go up once anyone has answered" in app.notice.value
+    assert app._minimum.value == 5 and store.team_session(team.code).min_group == 5
+
+
+def test_a_device_that_joined_before_carries_on_as_the_same_person(db, monkeypatch):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    link(monkeypatch, f"session={team.code}")
+    page = StartPage.open(db)
+    page.team()
+    assert page.join() and page.join()  # a double tap
+    assert store.member_count(team.code) == 1
+    ((person_id, _),) = store.members(team.code)
+    code = next(
+        p
+        for p in [
+            store.participant_by_code(c)
+            for c in re.findall(r"resume code is ([A-Z0-9-]+)", page.join_notice.value)
+        ]
+        if p
+    ).resume_code
+    # The page script keeps a cookie for the session: the join link, opened again.
+    monkeypatch.setenv("HTTP_COOKIE", f"_xsrf=x; kit-member-{team.code}={code}")
+    again = StartPage.open(db)
+    again.team()
+    assert "Welcome back" in again.join_notice.value and again.join_button.disabled
+    assert again.join() and store.member_count(team.code) == 1
+    # A workbook opened from the join link (no resume code) is the same person too.
+    pulse = OpennessPulseApp.open(store=db)
+    assert pulse.participant is not None and pulse.participant.id == person_id

@@ -30,6 +30,38 @@ REQUIRED = COLUMNS[:6]
 FORMAT = "customer-value-kit/answers"
 VERSION = 1
 MAX_ERRORS_SHOWN = 10
+# One person's answers file is tens of kilobytes; a coach uploads a room's at
+# once. The page script (kit.js) checks the same sizes before a file is read.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def size_problem(files: list[tuple[str, int]]) -> str | None:
+    """Return what is wrong with the sizes of ``(name, bytes)`` files, or None.
+
+    Examples
+    --------
+    >>> size_problem([("mine.json", 2_000)]) is None
+    True
+    >>> size_problem([("huge.json", 50 * 1024 * 1024)])
+    "huge.json is 50.0 MB: an answers file is at most 5.0 MB. Choose the file from 'Download my answers'. Nothing was uploaded."
+    """
+    for name, size in files:
+        if size > MAX_FILE_BYTES:
+            return (
+                f"{name} is {size / 2**20:.1f} MB: an answers file is at most "
+                f"{MAX_FILE_BYTES / 2**20:.1f} MB. Choose the file from 'Download my answers'. "
+                "Nothing was uploaded."
+            )
+    total = sum(size for _, size in files)
+    if total > MAX_UPLOAD_BYTES:
+        return (
+            f"These files come to {total / 2**20:.1f} MB: upload at most "
+            f"{MAX_UPLOAD_BYTES / 2**20:.1f} MB at a time. Nothing was uploaded."
+        )
+    return None
+
+
 # Spreadsheet programs run cells that start with these as formulas.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # An apostrophe is how neutralise() marks a cell, so one typed by a person is

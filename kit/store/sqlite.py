@@ -578,19 +578,24 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         the participant, come after every other row in the order of those
         random ids, and carry the day they were answered, not the second: no
         row's id, place or time joins a pulse answer to the same person's other
-        answers. Only a person's own file (``own``) keeps them under their id,
-        so it can be uploaded again as one person.
+        answers. Answers in anonymous sessions carry the day too. Only a
+        person's own file (``own``) keeps ids and times, so it can be uploaded
+        again as one person.
         """
         pulse = f"a.instrument = '{PULSE}'" if not own else "a.instrument = ''"
+        # In an anonymous session the second an answer came could match it to
+        # whoever was seen tapping then: the day is all an export says.
+        anonymous = "coalesce(s.anonymous, 0) = 1" if not own else "0 = 1"
         query = (
             "SELECT coalesce(p.session, '') AS session,"
             f" CASE WHEN {pulse} THEN coalesce(r.respondent_id, 'r-unknown')"
             " ELSE p.public_id END AS participant,"
-            f" a.instrument, a.item, a.value, CASE WHEN {pulse}"
+            f" a.instrument, a.item, a.value, CASE WHEN {pulse} OR {anonymous}"
             " THEN substr(a.answered_at, 1, 10) || 'T00:00:00+00:00' ELSE a.answered_at END"
             " AS answered_at, p.demo, a.round"
             " FROM answers a JOIN participants p ON p.id = a.participant_id"
             " LEFT JOIN pulse_respondents r ON r.participant_id = p.id AND r.round = a.round"
+            " LEFT JOIN sessions s ON s.code = p.session"
         )
         where, args = _filter(session, participant_id)
         query += (

@@ -86,7 +86,9 @@ class CirclePlannerApp:
         self.problems = list(problems)
         self.session = session
         self.notice = Notice()
-        self.banner = html(resume_banner(participant.resume_code) if participant else "")
+        self.banner = html(
+            resume_banner(participant.resume_code, participant.session) if participant else ""
+        )
         self._filling = False
 
     @classmethod
@@ -131,7 +133,9 @@ class CirclePlannerApp:
         try:
             if self.participant is None:
                 self.participant = self.store.create_participant(session=self.session)
-                self.banner.value = resume_banner(self.participant.resume_code)
+                self.banner.value = resume_banner(
+                    self.participant.resume_code, self.participant.session
+                )
             self.version = self.store.save_circle(self.participant.id, new, self.version)
         except MapChangedError as err:
             self.notice.show("error", f"Not saved: {err}.")

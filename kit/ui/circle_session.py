@@ -64,7 +64,9 @@ class CircleSessionApp:
         self.report = report
         self.problems = list(problems)
         self.notice = Notice()
-        self.banner = html(resume_banner(participant.resume_code) if participant else "")
+        self.banner = html(
+            resume_banner(participant.resume_code, participant.session) if participant else ""
+        )
         self.session_id: int | None = None
         self.votes_per_person = 3
         self._filling_votes = False
@@ -426,7 +428,9 @@ class CircleSessionApp:
         # resume code with their first contribution, as in every workbook.
         if self.participant is None and self.team is not None and self.store is not None:
             self.participant = self.store.create_participant(session=self.team.code)
-            self.banner.value = resume_banner(self.participant.resume_code)
+            self.banner.value = resume_banner(
+                self.participant.resume_code, self.participant.session
+            )
 
     def follow(self) -> bool:
         """Read the session again; redraw when anyone added or voted. True when redrawn."""

@@ -137,11 +137,24 @@ def messages(problems: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def resume_banner(code: str) -> str:
+def person_marker(code: str, session: str | None = None) -> str:
+    """Return the hidden mark that tells the page's script who the page is for.
+
+    The kit's page template reads it to keep the person on every link they
+    follow (each link gets their resume code), and, in a team session, to
+    remember on this device that they joined, so the join link opened again
+    resumes them rather than making a second person.
+    """
+    team = f" data-session='{escape(session)}'" if session else ""
+    return f"<span class='kit-person' hidden data-code='{escape(code)}'{team}></span>"
+
+
+def resume_banner(code: str, session: str | None = None) -> str:
     """Return the HTML that shows a person their resume code and link."""
     safe = escape(code)
     return (
-        "<div class='kit-ok' role='status'>Your answers are saved as you go. "
+        person_marker(code, session)
+        + "<div class='kit-ok' role='status'>Your answers are saved as you go. "
         f"Your resume code is <span class='kit-code' data-testid='resume-code'>{safe}</span>. "
         f"Keep it, or bookmark <a href='?resume={safe}'>this link</a>, to come back later. "
         "The same code opens your other workbooks: "

@@ -86,7 +86,9 @@ class CustomerMapApp:
         self._drawn: tuple[tuple, bytes] | None = None  # the last diagram and what it showed
         # (what it brings back, how, whether later edits may happen in between)
         self._undo: tuple[str, Callable[[CustomerMap], tuple[CustomerMap, int]], bool] | None = None
-        self.banner = html(resume_banner(participant.resume_code) if participant else "")
+        self.banner = html(
+            resume_banner(participant.resume_code, participant.session) if participant else ""
+        )
         self.notice = Notice()
         self._built = False
         self._results: dict[str, widgets.Widget] = {}
@@ -212,7 +214,9 @@ class CustomerMapApp:
         try:
             if self.participant is None:
                 self.participant = self.store.create_participant(session=self.session)
-                self.banner.value = resume_banner(self.participant.resume_code)
+                self.banner.value = resume_banner(
+                    self.participant.resume_code, self.participant.session
+                )
             self.version = self.store.save_map(self.participant.id, self.cmap, self.version)
         except MapChangedError as err:
             self.notice.show("error", f"Not saved: {err}.")

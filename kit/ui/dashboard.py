@@ -27,6 +27,7 @@ from kit.store import (
     upload_team_files,
 )
 from kit.store.attempts import WRONG_CODES
+from kit.store.records import size_problem
 from kit.team import TeamPicture, team_picture
 from kit.team_views import coach_html
 from kit.ui.components import (
@@ -39,7 +40,7 @@ from kit.ui.components import (
     vbox,
 )
 from kit.ui.components import messages as show_messages
-from kit.ui.context import client_address, page_url, query_params
+from kit.ui.context import client_address, ephemeral, page_url, query_params
 from kit.ui.live import Every
 
 START_PAGE = "00_start_here.ipynb"
@@ -47,6 +48,14 @@ NO_KEY = (
     "This is the coach dashboard of a team session. Open it with your coach link (it ends in "
     "?key=…): `kit session list` on the server prints it. To start a new session, fill in "
     "the form below."
+)
+# On Binder each person's copy of the kit is their own: nobody else can reach it.
+BINDER_SESSIONS = (
+    "<div class='kit-note' role='status'><b>Team sessions need a shared server.</b> This copy "
+    "runs on Binder for you alone: nobody else can open it, so a team session here would "
+    "have a team of one. For a workshop on Binder, ask each person to use <b>Download my "
+    "answers</b>; then, on a computer the team can reach, start <code>kit serve --host "
+    "0.0.0.0</code>, create the session there and upload all the files on its dashboard.</div>"
 )
 TOO_MANY_KEYS = (
     "Too many wrong coach keys came from this device in the last minute, so this one was not "
@@ -110,6 +119,7 @@ class CoachDashboard:
         self._fingerprint: int | None = None
         self.live = Every(self.refresh)
         self.notice = Notice() if not report else None
+        self._syncing = False
 
     @classmethod
     def open(cls, key: str = "", store: str = "", report: bool = False) -> CoachDashboard:
@@ -152,7 +162,9 @@ class CoachDashboard:
             return HTML(views.STYLE + messages + head)
         parts = page_top(messages)
         if self.session is None:
-            if self.store is not None:
+            if self.store is not None and ephemeral():
+                parts.append(html(BINDER_SESSIONS))
+            elif self.store is not None:
                 parts.append(self._new_session_form())
             return vbox(parts)
         parts += [html(self._session_head()), self.notice]
@@ -297,7 +309,9 @@ class CoachDashboard:
             max=1000,
             description="Min. group",
         )
-        self._minimum.observe(lambda c: self.set_min_group(c["new"]), "value")
+        self._minimum.observe(
+            lambda c: None if self._syncing else self.set_min_group(c["new"]), "value"
+        )
         self._close = control(widgets.Button)
         self._close.on_click(lambda _: self.set_closed(not self.session.closed))
         self._controls_status = html()
@@ -361,7 +375,12 @@ class CoachDashboard:
         self._reveal.description = "Hide team results" if s.revealed else "Reveal team results"
         self._close.description = "Reopen the session" if s.closed else "Close the session"
         if self._minimum.value != s.min_group:
-            self._minimum.value = s.min_group
+            # Showing the stored value is not the coach choosing it again.
+            self._syncing = True
+            try:
+                self._minimum.value = s.min_group
+            finally:
+                self._syncing = False
         shown = (
             "Participants' pages show the team's results (aggregates only)."
             if s.revealed
@@ -593,6 +612,12 @@ class CoachDashboard:
             files = [(f["name"], bytes(f["content"])) for f in self._upload.value]
             if not files:
                 return False
+        too_big = size_problem([(name, len(data)) for name, data in files])
+        if too_big:
+            self._upload_notice.show("error", too_big)
+            if hasattr(self, "_upload"):
+                self._upload.value = ()
+            return False
         try:
             done = upload_team_files(self.store, self.session, files)
         except (ImportFileError, StoreError) as err:

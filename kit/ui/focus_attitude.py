@@ -56,8 +56,9 @@ class FocusAttitudeApp(InstrumentApp):
             )
             for number, key in enumerate(self.instrument.commitment_keys(), start=1)
         ]
+        steps: list[widgets.Widget] = []
         for key, box in zip(self.instrument.commitment_keys(), self._steps, strict=True):
-            box.observe(self._saver(key), "value")
+            steps += [box, self.typed_text(box, key)]
         self._refresh_results()
         return vbox(
             [
@@ -68,7 +69,7 @@ class FocusAttitudeApp(InstrumentApp):
                     f"<h3>{STEPS_TITLE}</h3><p class='kit-muted'>Choose one or two things you "
                     "will do in the next month.</p>"
                 ),
-                *self._steps,
+                *steps,
             ]
         )
 

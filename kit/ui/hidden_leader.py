@@ -97,6 +97,5 @@ class HiddenLeaderApp(InstrumentApp):
                 ensure_option=False,
                 layout=line_layout,
             )
-            box.observe(self._saver(key), "value")
-            rows.append(box)
+            rows += [box, self.typed_text(box, key)]
         return vbox(rows)

@@ -37,7 +37,7 @@ from kit.ui.components import (
     messages as show_messages,
 )
 from kit.ui.context import ephemeral
-from kit.ui.live import Every
+from kit.ui.live import Every, SavedAsTyped
 from kit.ui.person import from_link, look_up
 from kit.ui.questionnaire import Questionnaire
 
@@ -88,7 +88,9 @@ class InstrumentApp:
             except StoreError as err:
                 self.problems.append(("error", f"Your answers could not be read: {err}."))
         self.answers: dict[str, str] = dict(answers or {})
-        self.banner = html(resume_banner(participant.resume_code) if participant else "")
+        self.banner = html(
+            resume_banner(participant.resume_code, participant.session) if participant else ""
+        )
         self.save_notice = Notice()
         self._questionnaire: Questionnaire | None = None
         self._results_parts: dict[str, widgets.Widget] = {}
@@ -96,7 +98,10 @@ class InstrumentApp:
         # Made only for a page in a team session: every widget costs the page's load.
         self._team_view = html() if (team is not None and not report) else None
         self._team_seen: tuple[object, ...] = ()
+        self._typed: dict[str, SavedAsTyped] = {}
         self.live = Every(self.follow_team)
+        # Another window or device with the same resume code: this page follows the store.
+        self.own = Every(self.follow_own)
 
     # -- construction ----------------------------------------------------------
 
@@ -199,7 +204,9 @@ class InstrumentApp:
                 self.participant = self.store.create_participant(
                     session=self.session, display_name=self._name
                 )
-                self.banner.value = resume_banner(self.participant.resume_code)
+                self.banner.value = resume_banner(
+                    self.participant.resume_code, self.participant.session
+                )
             self.store.save_answer(self.participant.id, self.INSTRUMENT, key, text, self.round)
         except Exception as err:  # noqa: BLE001 - the page must never show a traceback
             self.save_notice.show(
@@ -255,10 +262,10 @@ class InstrumentApp:
                 value=self._name,
                 description="Your name",
                 placeholder="as your coach knows you",
-                continuous_update=False,
             )
-            name.observe(lambda change: self.set_name(change["new"]), "value")
-            parts.append(name)
+            status = html()
+            SavedAsTyped(name, self.set_name, status)
+            parts += [name, status]
         return parts
 
     def set_name(self, name: str) -> bool:
@@ -342,7 +349,41 @@ class InstrumentApp:
             on_finish=self._finished,
             section=self.SECTION,
         )
+        self.own.start()
         return self._questionnaire.widget
+
+    def follow_own(self) -> bool:
+        """Show answers changed in another window or device; True when something changed.
+
+        The page reads the person's answers again every few seconds (as the
+        dashboard reads the team's), so two tabs of one resume code never
+        show, or download, different answers without saying so.
+        """
+        if self.participant is None or self.store is None or self.instrument is None:
+            return False
+        try:
+            stored = self.store.answers(self.participant.id, self.INSTRUMENT, self.round)
+        except StoreError:
+            return False
+        typing = {key for key, box in self._typed.items() if box.unsaved}
+        mine = {k: v for k, v in self.answers.items() if k not in typing}
+        theirs = {k: v for k, v in stored.items() if k not in typing}
+        if mine == theirs:
+            return False
+        self.answers = {**theirs, **{k: self.answers[k] for k in typing if k in self.answers}}
+        if self._questionnaire is not None:
+            self._questionnaire.restore(self.answers)
+        for key, box in self._typed.items():
+            if key not in typing:
+                box.show(self.answers.get(key, ""))
+        self.save_notice.show(
+            "note",
+            "Your answers were changed in another window or on another device; this page now "
+            "shows the latest ones.",
+        )
+        self._refresh_results()
+        self._refresh_downloads()
+        return True
 
     def results(self) -> widgets.Widget | HTML:
         """What the answers mean; each workbook writes its own."""
@@ -410,27 +451,33 @@ class InstrumentApp:
         layout = widgets.Layout(width="100%", height="90px")
         for reflection in self.instrument.reflections:
             key = self.instrument.reflection_key(reflection)
-            # Saved when the person leaves the box, not at each key: half-typed
-            # words never reach the store (nor, for the pulse, the coach's screen).
             area = control(
                 widgets.Textarea,
                 value=self.answers.get(key, ""),
                 placeholder="Write a few sentences…",
                 layout=layout,
-                continuous_update=False,
             )
-            area.observe(self._saver(key), "value")
             rows += [
                 html(
                     f"<{heading}>{escape(reflection.title)}</{heading}>"
                     f"<p class='kit-muted'>{escape(reflection.prompt)}</p>"
                 ),
                 area,
+                self.typed_text(area, key),
             ]
         return rows
 
-    def _saver(self, key: str) -> Callable[[dict], None]:
-        return lambda change: self.save(key, change["new"].strip())
+    def typed_text(self, box: widgets.Widget, key: str) -> widgets.HTML:
+        """Save ``box`` as ``key`` while the person types; return its "Saved" line.
+
+        The pulse's free text reaches the coach only in the team's steps
+        (:meth:`kit.store.trait_scores.TraitScores.published_texts`), so saving
+        it at each pause shows the coach nothing of who is typing.
+        """
+        status = html()
+        saver = SavedAsTyped(box, lambda text: self.save(key, text.strip()), status)
+        self._typed[key] = saver
+        return status
 
     def _refresh_downloads(self) -> None:
         link = self._download_parts.get("answers")

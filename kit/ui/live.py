@@ -96,3 +96,97 @@ def after_this_cell(work: Callable[[], object]) -> bool:
 
     loop.call_soon(run)
     return True
+
+
+# Text boxes whose last keys are not saved yet; saved at once if the kernel ends.
+_UNSAVED: set[SavedAsTyped] = set()
+SAVE_DELAY_SECONDS = 0.5
+SAVED = "<span class='kit-saved' data-testid='saved'>Saved</span>"
+SAVING = "<span class='kit-saved kit-muted' data-testid='saving'>Saving…</span>"
+
+
+def _save_all_now() -> None:
+    for box in list(_UNSAVED):
+        box.flush()
+
+
+class SavedAsTyped:
+    """Save a text box while the person types: half a second after the last key, and at the end.
+
+    Each key reaches the kernel as it is typed; the box is saved once the
+    person pauses, and whatever is still unsaved when the page's kernel shuts
+    down (the tab closed or reloaded a moment after the last key) is saved
+    then. ``status`` says "Saved" once the store holds the text.
+
+    Parameters
+    ----------
+    box : widget
+        A text widget (Text, Textarea, Combobox); its updates become continuous.
+    save : callable
+        Called with the text; returns True when it is stored (it shows its
+        own message when not).
+    status : widgets.HTML
+        Shows "Saving…" and "Saved" beside the box.
+    """
+
+    def __init__(self, box, save: Callable[[str], bool], status, delay: float | None = None):
+        self.box = box
+        self.save = save
+        self.status = status
+        self.delay = SAVE_DELAY_SECONDS if delay is None else delay
+        self._timer: asyncio.TimerHandle | None = None
+        self._unsaved = False
+        self._quiet = False
+        box.continuous_update = True
+        box.observe(lambda change: self.typed(), "value")
+        if not _UNSAVED and not getattr(_save_all_now, "registered", False):
+            import atexit
+
+            atexit.register(_save_all_now)
+            _save_all_now.registered = True  # type: ignore[attr-defined]
+
+    @property
+    def unsaved(self) -> bool:
+        """True while the person's last keys are not saved yet."""
+        return self._unsaved
+
+    def show(self, text: str) -> None:
+        """Show ``text`` (saved elsewhere, say in another window) without saving it again."""
+        self._quiet = True
+        try:
+            self.box.value = text
+        finally:
+            self._quiet = False
+
+    def typed(self) -> None:
+        """The text changed: save it after the delay (at once where no event loop runs)."""
+        if self._quiet:
+            return
+        self._unsaved = True
+        _UNSAVED.add(self)
+        if self._timer is not None:
+            self._timer.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        self.status.value = SAVING
+        self._timer = loop.call_later(self.delay, self.flush)
+
+    def flush(self) -> bool:
+        """Save the text now if it is not saved yet; True when the store holds it."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._unsaved:
+            return True
+        self._unsaved = False
+        _UNSAVED.discard(self)
+        try:
+            ok = bool(self.save(self.box.value))
+        except Exception:  # noqa: BLE001 - the save shows its own message; keep typing possible
+            log.exception("a typed text could not be saved")
+            ok = False
+        self.status.value = SAVED if ok else ""
+        return ok

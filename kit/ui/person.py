@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from kit.model import Participant, TeamSession
 from kit.store import SQLiteStore
 from kit.store.attempts import WRONG_CODES
-from kit.ui.context import client_address, query_params
+from kit.store.codes import normalise_join_code
+from kit.ui.context import client_address, cookies, query_params
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,34 @@ class Visitor:
 
 
 def from_link(resume: str, report: bool) -> tuple[str, str | None]:
-    """Return (resume code, session code): the link's, except in a headless report run."""
+    """Return (resume code, session code): the link's, except in a headless report run.
+
+    A team link without a resume code, opened on a device that joined that
+    session before, resumes the person who joined (the page script keeps a
+    cookie per session): one device, one person.
+    """
     if report:
         return resume, None
     params = query_params()
-    return params.get("resume", resume), params.get("session")
+    session = params.get("session")
+    if "resume" not in params and session:
+        resume = member_code(session) or resume
+    return params.get("resume", resume), session
+
+
+def member_cookie(session: str) -> str:
+    """The name of the cookie that remembers who joined ``session`` on this device."""
+    return "kit-member-" + "".join(c for c in session if c.isalnum() or c == "-")
+
+
+def member_code(session: str) -> str:
+    """Return the resume code this device joined ``session`` with ('' when none)."""
+    wanted = {member_cookie(session)}
+    normal = normalise_join_code(session)
+    if normal:
+        wanted.add(member_cookie(normal))
+    jar = cookies()
+    return next((jar[name] for name in sorted(wanted) if jar.get(name)), "")
 
 
 def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:

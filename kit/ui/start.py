@@ -7,12 +7,22 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from kit.model import TeamSession
+from kit.model import Participant, TeamSession
 from kit.store import ImportFileError, SQLiteStore, StoreError, import_answers, open_store
 from kit.store.attempts import JOINS, WRONG_CODES
-from kit.ui.components import Notice, control, hbox, html, page_top, stylesheet, vbox
+from kit.store.records import size_problem
+from kit.ui.components import (
+    Notice,
+    control,
+    hbox,
+    html,
+    page_top,
+    person_marker,
+    stylesheet,
+    vbox,
+)
 from kit.ui.context import client_address, query_params
-from kit.ui.person import TOO_MANY_CODES
+from kit.ui.person import TOO_MANY_CODES, member_code
 
 # The workbooks a person's resume code carries into, in the catalogue's order.
 WORKBOOKS = (
@@ -102,6 +112,7 @@ class StartPage:
         self.join_code.observe(lambda change: self.check_join_code(), "value")
         self.join_notice = Notice()
         self.team_session: TeamSession | None = None
+        self.member: Participant | None = None  # who joined on this page
         self._team_shown = False
 
     @classmethod
@@ -147,11 +158,46 @@ class StartPage:
         self.join_notice.show("note", f"Team session: {team.title}. {kind}")
         return team
 
+    def returning(self, team: TeamSession) -> Participant | None:
+        """Return the person who joined ``team`` on this device before (the page's cookie)."""
+        code = query_params().get("resume") or member_code(team.code)
+        if not code or self.store is None:
+            return None
+        try:
+            person = self.store.participant_by_code(code)
+        except StoreError:
+            return None
+        return person if person is not None and person.session == team.code else None
+
+    def _joined(self, person: Participant, team: TeamSession, again: bool) -> None:
+        self.member = person
+        self.join_button.disabled = True
+        lead = (
+            f"Welcome back: you joined {team.title} on this device before, so you carry on as "
+            "the same person."
+            if again
+            else f"You have joined {team.title}."
+        )
+        self.join_notice.show(
+            "ok",
+            f"{lead} Your resume code is {person.resume_code}: note it to come back later, on "
+            "this or another device. Now open, in order:",
+            team_links(person.resume_code, team) + person_marker(person.resume_code, team.code),
+        )
+
     def join(self) -> bool:
-        """Join the session: a new resume code, and links into the team's workbooks."""
+        """Join the session: a new resume code, and links into the team's workbooks.
+
+        A device that joined this session before carries on as that person:
+        a second tap, or the join link opened again, makes no second person.
+        """
         team = self.team_session or self.check_join_code()
         if team is None or self.store is None:
             return False
+        before = self.member if self.member is not None else self.returning(team)
+        if before is not None:
+            self._joined(before, team, again=True)
+            return True
         name = " ".join(self.join_name.value.split())[:60]
         if not team.anonymous and not name:
             self.join_notice.show("warn", "Type your name first: this session is named.")
@@ -173,13 +219,7 @@ class StartPage:
         except StoreError as err:
             self.join_notice.show("error", f"You could not join just now: {err}. Try again.")
             return False
-        self.join_button.disabled = True
-        self.join_notice.show(
-            "ok",
-            f"You have joined {team.title}. Your resume code is {person.resume_code}: note it "
-            "to come back later, on this or another device. Now open, in order:",
-            team_links(person.resume_code, team),
-        )
+        self._joined(person, team, again=False)
         return True
 
     def lookup(self) -> bool:
@@ -205,10 +245,15 @@ class StartPage:
             self.code_notice.show(
                 "error",
                 f"No answers were found for '{typed}'. Check the code (it looks like "
-                "K7QM-3XTA-9PWD-H4RN; dashes and case do not matter), or upload your answers file below.",
+                "K7QM-3XTA-9PWD-H4RN; dashes and case do not matter), or upload your answers file further down.",
             )
             return False
-        self.code_notice.show("ok", "Found your answers. ", continue_link(participant.resume_code))
+        self.code_notice.show(
+            "ok",
+            "Found your answers. ",
+            continue_link(participant.resume_code)
+            + person_marker(participant.resume_code, participant.session),
+        )
         return True
 
     def restore_upload(self) -> bool:
@@ -218,6 +263,11 @@ class StartPage:
             return False
         upload = files[-1]
         name = upload["name"]
+        too_big = size_problem([(name, len(upload["content"]))])
+        if too_big:
+            self.upload.value = ()
+            self.upload_notice.show("error", too_big)
+            return False
         try:
             summary = import_answers(self.store, bytes(upload["content"]), name, from_page=True)
         except (ImportFileError, StoreError) as err:
@@ -253,7 +303,11 @@ class StartPage:
         return True
 
     def _join_parts(self) -> list[widgets.Widget]:
-        self.check_join_code()
+        team = self.check_join_code()
+        before = self.returning(team) if team is not None else None
+        if team is not None and before is not None:
+            self._joined(before, team, again=True)
+            return [html("<h3>Your team session</h3>"), self.join_notice]
         return [
             html(
                 "<h3>Joining a team session?</h3><p>Type the code your coach gives you, "

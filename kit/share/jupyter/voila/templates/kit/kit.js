@@ -1,0 +1,134 @@
+/* The kit's page script: what a page does in the browser beyond Voilà's own.
+ *
+ * - Keeps the person on every link: once a page knows whose it is (the hidden
+ *   .kit-person mark the kernel draws with the resume banner), every link to
+ *   another workbook carries their resume code, so nobody leaves their team
+ *   session by tapping a link that does not.
+ * - Remembers, on this device, that the person joined a team session (a
+ *   cookie named for the session), so opening the join link again resumes
+ *   them instead of making a second person.
+ * - Checks the size of a chosen file before the page reads it: a file over
+ *   the limit gets a plain message beside the upload button (it used to drop
+ *   the page's connection with no word).
+ * - Says so, with a way to try again, when the page has not finished starting.
+ */
+(function () {
+  "use strict";
+  var MAX_FILE = 5 * 1024 * 1024;   // one person's answers file is tens of kilobytes
+  var MAX_TOTAL = 20 * 1024 * 1024; // a coach's upload of a whole room's files
+  var STARTING_SECONDS = 45;
+
+  function mb(bytes) { return (bytes / 1024 / 1024).toFixed(1) + " MB"; }
+
+  function person() {
+    var marks = document.querySelectorAll(".kit-person[data-code]");
+    return marks.length ? marks[marks.length - 1] : null;
+  }
+
+  function remember(mark) {
+    var session = mark.getAttribute("data-session");
+    if (!session) { return; }
+    var name = "kit-member-" + session.replace(/[^A-Za-z0-9-]/g, "");
+    document.cookie = name + "=" + encodeURIComponent(mark.getAttribute("data-code")) +
+      "; path=/; max-age=" + (180 * 24 * 3600) + "; SameSite=Strict";
+  }
+
+  function keepOnLinks(code) {
+    var links = document.querySelectorAll("#rendered_cells a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var a = links[i];
+      var href = a.getAttribute("href");
+      if (!href || href.indexOf("data:") === 0 || href.charAt(0) === "#") { continue; }
+      var url;
+      try { url = new URL(href, window.location.href); } catch (e) { continue; }
+      if (url.origin !== window.location.origin || !/\.ipynb$/.test(url.pathname)) { continue; }
+      if (url.searchParams.has("resume") || url.searchParams.has("key")) { continue; }
+      url.searchParams.set("resume", code);
+      a.setAttribute("href", url.pathname + url.search + url.hash);
+    }
+  }
+
+  var scheduled = false;
+  function update() {
+    scheduled = false;
+    var mark = person();
+    if (!mark) { return; }
+    remember(mark);
+    keepOnLinks(mark.getAttribute("data-code"));
+  }
+  new MutationObserver(function () {
+    if (!scheduled) { scheduled = true; window.requestAnimationFrame(update); }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
+  // The upload widget's file input is never put in the page: it is clicked
+  // from its button. So the check goes on the input itself, as a capturing
+  // listener (which runs before the widget's own) added when it is clicked.
+  var lastUpload = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest(".widget-upload");
+    if (button) { lastUpload = button; }
+  }, true);
+
+  function checkSize(event) {
+    var input = event.target;
+    if (!input || !input.files) { return; }
+    var total = 0, big = null;
+    for (var i = 0; i < input.files.length; i++) {
+      total += input.files[i].size;
+      if (input.files[i].size > MAX_FILE && !big) { big = input.files[i]; }
+    }
+    var holder = lastUpload || input;
+    var old = document.querySelector(".kit-upload-too-big");
+    if (old) { old.remove(); }
+    if (!big && total <= MAX_TOTAL) { return; }
+    // Stop here, before the upload widget reads the file into the page.
+    event.stopImmediatePropagation();
+    input.value = "";
+    var note = document.createElement("div");
+    note.className = "kit-error kit-upload-too-big";
+    note.setAttribute("role", "alert");
+    note.textContent = big
+      ? big.name + " is " + mb(big.size) + ": an answers file is at most " + mb(MAX_FILE) +
+        ". Choose the file from 'Download my answers'. Nothing was uploaded."
+      : "These files come to " + mb(total) + ": upload at most " + mb(MAX_TOTAL) +
+        " at a time. Nothing was uploaded.";
+    if (holder.isConnected) { holder.insertAdjacentElement("afterend", note); }
+  }
+
+  var click = HTMLInputElement.prototype.click;
+  HTMLInputElement.prototype.click = function () {
+    if (this.type === "file" && !this.kitSizeChecked) {
+      this.addEventListener("change", checkSize, true);
+      this.kitSizeChecked = true;
+    }
+    return click.apply(this, arguments);
+  };
+
+  function notStarted(why) {
+    if (document.querySelector(".kit-not-started")) { return; }
+    var box = document.createElement("div");
+    box.className = "kit-error kit-not-started";
+    box.setAttribute("role", "alert");
+    box.textContent = why + " Your answers so far are saved. ";
+    var again = document.createElement("button");
+    again.type = "button";
+    again.textContent = "Try again";
+    again.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(again);
+    document.body.insertBefore(box, document.body.firstChild);
+    var spinner = document.getElementById("loading");
+    if (spinner) { spinner.style.display = "none"; }
+  }
+  window.addEventListener("load", function () {
+    var cells = document.getElementById("rendered_cells");
+    if (cells && /There was an error when executing cell|Timeout waiting for/.test(cells.textContent)) {
+      notStarted("This page did not finish starting.");
+      return;
+    }
+    window.setTimeout(function () {
+      if (!document.querySelector("#rendered_cells .jupyter-widgets, #rendered_cells .widget-html")) {
+        notStarted("This page has not finished starting.");
+      }
+    }, STARTING_SECONDS * 1000);
+  });
+})();
