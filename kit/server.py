@@ -26,13 +26,13 @@ The same settings reach the page's kernel: its client address
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from jupyter_server.utils import ensure_async
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import ensure_async, url_path_join
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
@@ -40,8 +40,6 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
-
-log = logging.getLogger(__name__)
 
 V1 = "v1.kernel.websocket.jupyter.org"
 # A kernel message has a handful of parts (channel, header, parent header,
@@ -109,7 +107,7 @@ def outgoing_header(message: object, v1: bool) -> dict | None:
 
 
 class KernelGuard:
-    """Which kernels the kit's pages started, for whom, and whether their page connected.
+    """Which kernels the kit's pages started, for whom, and whether their page is connected.
 
     Parameters
     ----------
@@ -127,7 +125,9 @@ class KernelGuard:
         self.unconnected_seconds = unconnected_seconds
         self.clients: dict[str, str] = {}  # kernel id -> client address
         self.started: dict[str, float] = {}
-        self.connected: set[str] = set()
+        self.sockets: dict[str, int] = {}  # kernel id -> open websockets
+        self.ever_connected: set[str] = set()
+        self.left_at: dict[str, float] = {}  # kernel id -> when its last websocket closed
         self.reserved: dict[str, int] = {}  # client -> page loads between check and start
 
     def forget(self, alive: set[str]) -> None:
@@ -135,7 +135,14 @@ class KernelGuard:
         for kernel_id in set(self.clients) - alive:
             self.clients.pop(kernel_id, None)
             self.started.pop(kernel_id, None)
-            self.connected.discard(kernel_id)
+            self.sockets.pop(kernel_id, None)
+            self.ever_connected.discard(kernel_id)
+            self.left_at.pop(kernel_id, None)
+
+    def mine(self, client: str) -> int:
+        """Kernels ``client`` holds, with the places it has reserved."""
+        held = sum(1 for c in self.clients.values() if c == client)
+        return held + self.reserved.get(client, 0)
 
     def reserve(self, client: str, alive: set[str]) -> bool:
         """Hold a place for one more kernel for ``client``; False when the room is full.
@@ -144,8 +151,7 @@ class KernelGuard:
         """
         self.forget(alive)
         pending = sum(self.reserved.values())
-        mine = sum(1 for c in self.clients.values() if c == client) + self.reserved.get(client, 0)
-        if len(alive) + pending >= self.max_kernels or mine >= self.max_per_client:
+        if len(alive) + pending >= self.max_kernels or self.mine(client) >= self.max_per_client:
             return False
         self.reserved[client] = self.reserved.get(client, 0) + 1
         return True
@@ -163,14 +169,42 @@ class KernelGuard:
         self.clients[kernel_id] = client
         self.started[kernel_id] = time.monotonic()
 
+    def opened(self, kernel_id: str) -> None:
+        """A page opened its websocket to ``kernel_id``."""
+        self.sockets[kernel_id] = self.sockets.get(kernel_id, 0) + 1
+        self.ever_connected.add(kernel_id)
+        self.left_at.pop(kernel_id, None)
+
+    def closed(self, kernel_id: str) -> None:
+        """A page's websocket to ``kernel_id`` closed."""
+        left = self.sockets.get(kernel_id, 0) - 1
+        self.sockets[kernel_id] = max(0, left)
+        if left <= 0:
+            self.left_at[kernel_id] = time.monotonic()
+
     def unconnected(self, now: float | None = None) -> list[str]:
         """Kernels whose page never opened its websocket in time."""
         now = time.monotonic() if now is None else now
         return [
             k
             for k, at in self.started.items()
-            if k not in self.connected and now - at > self.unconnected_seconds
+            if k not in self.ever_connected and now - at > self.unconnected_seconds
         ]
+
+    def abandoned(self, client: str, now: float | None = None) -> str | None:
+        """The kernel ``client`` left longest ago (its page gone, no websocket), if any.
+
+        When a device is at its cap and opens another page, that kernel makes
+        room: its page was closed without telling the server (a crashed tab,
+        a phone that dropped it), since the page's websocket is gone.
+        """
+        now = time.monotonic() if now is None else now
+        gone = [
+            (at, k)
+            for k, at in self.left_at.items()
+            if self.clients.get(k) == client and now - at > 2.0
+        ]
+        return min(gone)[1] if gone else None
 
 
 class _RecordingKernels:
@@ -240,8 +274,15 @@ class KitVoilaHandler(TornadoVoilaHandler):
         guard = _guard(self)
         client = self.request.remote_ip or ""
         manager = self.settings["kernel_manager"]
+        guard.forget(set(manager.list_kernel_ids()))
+        if guard.mine(client) >= guard.max_per_client:
+            left = guard.abandoned(client)
+            if left is not None:
+                self.log.info("kernel %s makes room: its page is gone", left)
+                guard.forget(set(manager.list_kernel_ids()) - {left})
+                await ensure_async(manager.shutdown_kernel(left))
         if not guard.reserve(client, set(manager.list_kernel_ids())):
-            log.warning("room full: refused a page for %s", client)
+            self.log.warning("room full: refused a page for %s", client)
             self._plain(503, *ROOM_FULL)
             return
         try:
@@ -249,7 +290,7 @@ class KitVoilaHandler(TornadoVoilaHandler):
         except web.HTTPError:
             raise
         except Exception:  # noqa: BLE001 - the person gets a page that says what to do
-            log.exception("a page could not start")
+            self.log.exception("a page could not start")
             if self._headers_written:
                 raise
             self.clear()
@@ -272,20 +313,27 @@ class KitKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         return self.selected_subprotocol == V1
 
     async def open(self, kernel_id: str) -> None:  # type: ignore[override]
-        _guard(self).connected.add(kernel_id)
+        self._kit_kernel = kernel_id
+        _guard(self).opened(kernel_id)
         await super().open(kernel_id)
+
+    def on_close(self) -> None:
+        kernel_id = getattr(self, "_kit_kernel", None)
+        if kernel_id:
+            _guard(self).closed(kernel_id)
+        super().on_close()
 
     def on_message(self, ws_message: str | bytes) -> None:
         if isinstance(ws_message, bytes):
             problem = frame_problem(ws_message, self._v1())
             if problem:
-                log.warning(
+                self.log.warning(
                     "closed a kernel websocket from %s: %s", self.request.remote_ip, problem
                 )
                 self.close(1003, "malformed frame")
                 return
         elif self._v1():
-            log.warning("closed a kernel websocket: text frame on the v1 protocol")
+            self.log.warning("closed a kernel websocket: text frame on the v1 protocol")
             self.close(1003, "malformed frame")
             return
         super().on_message(ws_message)
@@ -329,6 +377,56 @@ class KitShutdownKernelHandler(VoilaShutdownKernelHandler):
         await super().post(kernel_id)
 
 
+class LastWordsHandler(APIHandler):
+    """The text a closing page sends with its last breath (``navigator.sendBeacon``).
+
+    ipywidgets sends a text box's changes one at a time, each waiting for the
+    kernel's reply; keys typed a moment before the tab closes can still be in
+    the browser then, and would be lost with the page. The page script sends
+    each box it saw typed in, with the page's kernel id; the text is saved
+    once that kernel has shut down, so the kernel's own last save, which may
+    hold fewer keys, never lands after it.
+    """
+
+    WAIT_SECONDS = 15.0
+
+    @web.authenticated
+    async def post(self) -> None:
+        import asyncio
+        import json
+
+        from kit.store import open_store, save_last_words
+
+        kernel = self.get_body_argument("kernel", "")
+        code = self.get_body_argument("code", "")
+        try:
+            entries = json.loads(self.get_body_argument("entries", "[]"))
+        except ValueError:
+            raise web.HTTPError(400) from None
+        if not isinstance(entries, list):
+            raise web.HTTPError(400)
+        self.set_status(204)
+        self.finish()
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        while kernel in self.kernel_manager.list_kernel_ids() and time.monotonic() < deadline:
+            await asyncio.sleep(0.25)
+
+        def save() -> int:
+            store = open_store()
+            try:
+                return save_last_words(store, code, entries, self.request.remote_ip or "")
+            finally:
+                store.close()
+
+        try:
+            changed = await asyncio.get_running_loop().run_in_executor(None, save)
+        except Exception:  # noqa: BLE001 - the page is gone; the log is all that can know
+            self.log.exception("a closing page's text could not be saved")
+            return
+        if changed:
+            self.log.info("saved %d typed answer(s) a closing page sent", changed)
+
+
 _REPLACED = {
     VoilaShutdownKernelHandler: KitShutdownKernelHandler,
     TornadoVoilaHandler: KitVoilaHandler,
@@ -341,7 +439,7 @@ class KitVoila(Voila):
     """Voilà with the kit's handlers and kernel guard (see the module's docstring)."""
 
     def init_handlers(self) -> list:
-        handlers = []
+        handlers = [(url_path_join(self.server_url, r"/kit/last-words"), LastWordsHandler)]
         for spec in super().init_handlers():
             pattern, handler, *rest = spec
             handlers.append((pattern, _REPLACED.get(handler, handler), *rest))
@@ -354,12 +452,12 @@ class KitVoila(Voila):
         async def cull() -> None:
             guard.forget(set(manager.list_kernel_ids()))
             for kernel_id in guard.unconnected():
-                log.info("shutting down kernel %s: its page never connected", kernel_id)
+                self.log.info("shutting down kernel %s: its page never connected", kernel_id)
                 guard.forget(set(manager.list_kernel_ids()) - {kernel_id})
                 try:
                     await ensure_async(manager.shutdown_kernel(kernel_id))
                 except Exception:  # noqa: BLE001 - gone already, or going
-                    log.debug("kernel %s was already gone", kernel_id)
+                    self.log.debug("kernel %s was already gone", kernel_id)
 
         every = max(1.0, min(10.0, guard.unconnected_seconds / 4)) * 1000
         PeriodicCallback(cull, every).start()

@@ -194,3 +194,22 @@ def test_the_page_script_checks_the_same_sizes_as_the_kernel():
     script = (jupyter_share_dir() / "voila/templates/kit/kit.js").read_text()
     sizes = {name: eval(value) for name, value in re.findall(r"var (MAX_\w+) = ([\d *]+);", script)}
     assert sizes == {"MAX_FILE": MAX_FILE_BYTES, "MAX_TOTAL": MAX_UPLOAD_BYTES}
+
+
+def test_a_device_at_its_cap_gets_room_from_pages_it_left_without_saying(tmp_path):
+    # A crashed tab or a phone that dropped the page never sends its close
+    # request; its kernel waits for the idle cull. The same device opening
+    # another page gets that room back, not "the room is full".
+    running = start_server(tmp_path, "--max-kernels-per-client", "2")
+    try:
+        for _ in range(2):
+            with kernel_socket(running, "06_openness_pulse.ipynb", v1=True) as ws:
+                ws.recv(timeout=10)
+        assert len(running.kernel_pids()) == 2
+        time.sleep(2.5)
+        with urllib.request.urlopen(running.page("06_openness_pulse.ipynb"), timeout=60) as r:
+            assert r.status == 200
+        assert len(running.kernel_pids()) == 2
+        assert "makes room: its page is gone" in running.log.read_text()
+    finally:
+        stop_server(running)

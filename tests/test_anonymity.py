@@ -251,3 +251,27 @@ def test_free_text_changes_on_the_coachs_screen_only_in_steps(store):
     assert texts() == ("first 0", "first 1", "first 2")
     store.save_answer(group[2].id, PULSE, "reflection.safer", "edited 2")
     assert texts() == ("edited 0", "edited 1", "edited 2")
+
+
+def test_a_participant_cannot_pad_the_team_by_joining_again_from_one_device(
+    store, tmp_path, monkeypatch
+):
+    from kit.ui.start import StartPage
+
+    team = store.create_session("Desk", min_group=5)
+    real = store.create_participant(session=team.code)
+    answer_all(store, real, HL, 2)
+    monkeypatch.setenv("QUERY_STRING", f"session={team.code}")
+    cookie = ""
+    for _ in range(5):  # the attacker's phone opens the join link five times
+        monkeypatch.setenv("HTTP_COOKIE", cookie)
+        page = StartPage.open(str(store.path))
+        page.team()
+        page.join()
+        code = page.member.resume_code
+        cookie = f"kit-member-{team.code}={code}"  # what the page script keeps
+        answer_all(store, page.member, HL, 3)
+    assert store.member_count(team.code) == 2
+    store.update_session(team.code, revealed=True)
+    picture = team_picture(store, team)
+    assert not picture.profile.gate.shown and not trait_means(picture)

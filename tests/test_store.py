@@ -288,3 +288,23 @@ def test_text_starting_with_an_apostrophe_survives_csv(store):
     store.save_answer(person.id, HL, "commitment.1", "'=x' is what they type")
     import_answers(store, to_csv(store.rows()), "x.csv")
     assert store.answers(person.id, HL)["commitment.1"] == "'=x' is what they type"
+
+
+def test_last_words_of_a_closing_page_save_free_text_only_and_for_a_real_code(store):
+    from kit.store import save_last_words
+
+    person = store.create_participant()
+    store.save_answer(person.id, "openness_pulse", "reflection.safer", "half a sen")
+    entries = [
+        ["openness_pulse", 1, "reflection.safer", "half a sentence, now whole"],
+        ["openness_pulse", 1, "openness.1", "5"],  # a rating is not typed text
+        ["nothing", 1, "x", "y"],
+        "junk",
+    ]
+    assert save_last_words(store, person.resume_code, entries, "10.0.0.9") == 1
+    assert store.answers(person.id, "openness_pulse") == {
+        "reflection.safer": "half a sentence, now whole"
+    }
+    assert save_last_words(store, person.resume_code, entries[:1], "10.0.0.9") == 0  # unchanged
+    assert save_last_words(store, "AAAA-AAAA-AAAA-AAAA", entries, "10.0.0.9") == 0
+    assert store.too_many("10.0.0.9", ("wrong code", 1, 60.0))

@@ -297,3 +297,31 @@ def test_a_device_that_joined_before_carries_on_as_the_same_person(db, monkeypat
     # A workbook opened from the join link (no resume code) is the same person too.
     pulse = OpennessPulseApp.open(store=db)
     assert pulse.participant is not None and pulse.participant.id == person_id
+
+
+def test_the_coach_counts_or_removes_an_upload_batch_on_the_dashboard(db, tmp_path):
+    store = open_store(db)
+    team = store.create_session("Workshop", min_group=3)
+    app = dashboard(team.coach_key, db)
+    files = []
+    for n in range(3):
+        binder = open_store(str(tmp_path / f"binder{n}.sqlite3"))
+        person = binder.create_participant()
+        for item in get_instrument("hidden_leader").items:
+            binder.save_answer(person.id, "hidden_leader", item.id, "4")
+        files.append((f"p{n}.json", my_answers_file(binder, person).encode()))
+    assert app.upload_files(files[:2])
+    assert "once you count their batch" in app._upload_notice.value
+    (row,) = app._batches.children
+    label, count, remove = row.children
+    assert "2 people, your upload (p0.json, p1.json): <b>not counted yet" in label.value
+    count.click()  # two are fewer than the minimum group
+    assert "counts in the team&#x27;s figures only with at least 3" in app._upload_notice.value
+    remove.click()
+    assert "Removed 2 uploaded people" in app._upload_notice.value
+    assert app._batches.children == () and store.members(team.code) == []
+    assert app.upload_files(files)
+    app._batches.children[0].children[1].click()
+    assert "The 3 uploaded people now count" in app._upload_notice.value
+    assert "hidden to protect anonymity" not in app._picture_html.value
+    assert "counted" in app._batches.children[0].children[0].value

@@ -31,6 +31,7 @@ __all__ = [
     "maps_for_file",
     "my_answers_file",
     "open_store",
+    "save_last_words",
     "store_location",
 ]
 
@@ -241,6 +242,50 @@ def _checked_circles(raw: dict, name: str) -> tuple[dict[str, list[dict]], list[
             if not problems:
                 circles.setdefault(str(public_id), []).append(record)
     return circles, errors
+
+
+def save_last_words(store: SQLiteStore, code: str, entries: list[list], client: str = "") -> int:
+    """Save the text a closing page sent for the person with resume code ``code``.
+
+    A page whose tab closes a moment after the last key may not have passed
+    those keys to its kernel; the page script sends the boxes' text as the
+    page goes (see ``kit.js``). Each entry is ``[instrument, round, item,
+    text]``; only free-text items are taken, each checked as any answer is,
+    and only when it differs from what is stored.
+
+    Returns
+    -------
+    int
+        How many answers changed.
+    """
+    from kit.store.attempts import WRONG_CODES
+
+    if store.too_many(client, WRONG_CODES):
+        return 0
+    person = store.participant_by_code(code)
+    if person is None:
+        store.note_attempt(client, WRONG_CODES)
+        return 0
+    catalogue = instruments()
+    changed = 0
+    for entry in entries[:20]:
+        if not (isinstance(entry, list) and len(entry) == 4):
+            continue
+        instrument_id, round_, item, text = entry
+        instrument = catalogue.get(str(instrument_id))
+        text = str(text).strip()
+        if instrument is None or str(item) not in instrument.text_keys():
+            continue
+        if text and instrument.check_answer(str(item), text):
+            continue
+        try:
+            round_ = max(1, int(round_))
+        except (TypeError, ValueError):
+            continue
+        if store.answers(person.id, instrument.id, round_).get(str(item), "") != text:
+            store.save_answer(person.id, instrument.id, str(item), text, round_)
+            changed += 1
+    return changed
 
 
 def maps_for_file(stored: dict[str, tuple[str, CustomerMap]]) -> dict[str, dict]:

@@ -584,9 +584,7 @@ class CoachDashboard:
             self._upload_notice.show("error", f"Not counted: {err}.")
             return False
         self._upload_notice.show("ok", f"The {done.people} uploaded people now count.")
-        self._fingerprint = None
-        self.refresh()
-        self._show_batches()
+        self._uploads_changed()
         return True
 
     def remove_batch(self, batch: int) -> bool:
@@ -600,10 +598,13 @@ class CoachDashboard:
         self._upload_notice.show(
             "ok", f"Removed {people} uploaded {'person' if people == 1 else 'people'}."
         )
+        self._uploads_changed()
+        return True
+
+    def _uploads_changed(self) -> None:
         self._fingerprint = None
         self.refresh()
         self._show_batches()
-        return True
 
     def upload_files(self, files: list[tuple[str, bytes]] | None = None) -> bool:
         """Import the chosen files into the session; show what happened."""
@@ -644,9 +645,7 @@ class CoachDashboard:
             f"{'s' if done.files != 1 else ''} ({done.people} people).{again} New people count "
             "in the figures once you count their batch below.",
         )
-        self._fingerprint = None
-        self.refresh()
-        self._show_batches()
+        self._uploads_changed()
         return True
 
     def downloads(self) -> widgets.Widget | HTML:

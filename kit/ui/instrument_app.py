@@ -475,7 +475,12 @@ class InstrumentApp:
         it at each pause shows the coach nothing of who is typing.
         """
         status = html()
-        saver = SavedAsTyped(box, lambda text: self.save(key, text.strip()), status)
+        saver = SavedAsTyped(
+            box,
+            lambda text: self.save(key, text.strip()),
+            status,
+            answer=(self.INSTRUMENT, self.round, key),
+        )
         self._typed[key] = saver
         return status
 

@@ -127,9 +127,19 @@ class SavedAsTyped:
         own message when not).
     status : widgets.HTML
         Shows "Saving…" and "Saved" beside the box.
+    answer : (instrument, round, item), optional
+        The answer the box holds, so a closing page can send its last keys
+        (see ``kit.js`` and :class:`kit.server.LastWordsHandler`).
     """
 
-    def __init__(self, box, save: Callable[[str], bool], status, delay: float | None = None):
+    def __init__(
+        self,
+        box,
+        save: Callable[[str], bool],
+        status,
+        delay: float | None = None,
+        answer: tuple[str, int, str] | None = None,
+    ):
         self.box = box
         self.save = save
         self.status = status
@@ -139,6 +149,13 @@ class SavedAsTyped:
         self._quiet = False
         box.continuous_update = True
         box.observe(lambda change: self.typed(), "value")
+        if answer is not None:
+            # The page script's last word: a tab closed before its last keys
+            # reached the kernel sends them to the server (kit.server), which
+            # needs to know which answer the box holds.
+            instrument, round_, key = answer
+            box.add_class("kit-typed")
+            box.add_class(f"kit-answer|{instrument}|{round_}|{key}")
         if not _UNSAVED and not getattr(_save_all_now, "registered", False):
             import atexit
 

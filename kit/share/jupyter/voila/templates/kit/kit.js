@@ -11,12 +11,16 @@
  *   the limit gets a plain message beside the upload button (it used to drop
  *   the page's connection with no word).
  * - Says so, with a way to try again, when the page has not finished starting.
+ * - Sends, as the page closes, the text of every box typed in (its last keys
+ *   may not have reached the kernel yet): the server saves it once the page's
+ *   kernel is gone (kit.server.LastWordsHandler).
  */
 (function () {
   "use strict";
   var MAX_FILE = 5 * 1024 * 1024;   // one person's answers file is tens of kilobytes
   var MAX_TOTAL = 20 * 1024 * 1024; // a coach's upload of a whole room's files
-  var STARTING_SECONDS = 45;
+  // A page a room opens at once can take 20 s to start; past this, say so.
+  var STARTING_SECONDS = window.KIT_STARTING_SECONDS || 45;
 
   function mb(bytes) { return (bytes / 1024 / 1024).toFixed(1) + " MB"; }
 
@@ -104,6 +108,42 @@
     return click.apply(this, arguments);
   };
 
+  var typed = new Set();
+  document.addEventListener("input", function (event) {
+    var box = event.target && event.target.closest && event.target.closest(".kit-typed");
+    if (box) { typed.add(box); }
+  }, true);
+
+  function cookie(name) {
+    var found = document.cookie.split("; ").filter(function (c) { return c.indexOf(name + "=") === 0; });
+    return found.length ? decodeURIComponent(found[0].slice(name.length + 1)) : "";
+  }
+
+  window.addEventListener("pagehide", function () {
+    var mark = person();
+    if (!typed.size || !mark || !navigator.sendBeacon) { return; }
+    var config = document.getElementById("jupyter-config-data");
+    var kernel = "";
+    try { kernel = JSON.parse(config.textContent).kernelId || ""; } catch (e) { return; }
+    var entries = [];
+    typed.forEach(function (box) {
+      var answer = Array.prototype.filter.call(box.classList, function (c) {
+        return c.indexOf("kit-answer|") === 0;
+      })[0];
+      var field = box.querySelector("textarea, input");
+      if (!answer || !field) { return; }
+      var parts = answer.split("|");
+      entries.push([parts[1], parseInt(parts[2], 10), parts.slice(3).join("|"), field.value]);
+    });
+    var body = new URLSearchParams();
+    body.set("_xsrf", cookie("_xsrf"));
+    body.set("kernel", kernel);
+    body.set("code", mark.getAttribute("data-code"));
+    body.set("entries", JSON.stringify(entries));
+    var base = (document.body.getAttribute("data-base-url") || "/voila/").replace(/voila\/$/, "");
+    navigator.sendBeacon(base + "kit/last-words", body);
+  });
+
   function notStarted(why) {
     if (document.querySelector(".kit-not-started")) { return; }
     var box = document.createElement("div");
@@ -119,16 +159,18 @@
     var spinner = document.getElementById("loading");
     if (spinner) { spinner.style.display = "none"; }
   }
+  function started() {
+    return document.querySelector("#rendered_cells .jupyter-widgets, #rendered_cells .widget-html");
+  }
+  // From the moment the page starts to arrive: a cell that never ends keeps
+  // the page from loading at all, behind Voilà's spinner.
+  window.setTimeout(function () {
+    if (!started()) { notStarted("This page has not finished starting."); }
+  }, STARTING_SECONDS * 1000);
   window.addEventListener("load", function () {
     var cells = document.getElementById("rendered_cells");
     if (cells && /There was an error when executing cell|Timeout waiting for/.test(cells.textContent)) {
       notStarted("This page did not finish starting.");
-      return;
     }
-    window.setTimeout(function () {
-      if (!document.querySelector("#rendered_cells .jupyter-widgets, #rendered_cells .widget-html")) {
-        notStarted("This page has not finished starting.");
-      }
-    }, STARTING_SECONDS * 1000);
   });
 })();
