@@ -105,6 +105,23 @@ SAVED = "<span class='kit-saved' data-testid='saved'>Saved</span>"
 SAVING = "<span class='kit-saved kit-muted' data-testid='saving'>Saving…</span>"
 
 
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the IPython kernel this runs in, or None (a plain Python test).
+
+    Only a kernel's loop will run a timer set now; another loop that merely
+    runs in this thread (a test's browser driver) may never get to it.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _save_all_now() -> None:
     for box in list(_UNSAVED):
         box.flush()
@@ -183,9 +200,8 @@ class SavedAsTyped:
         _UNSAVED.add(self)
         if self._timer is not None:
             self._timer.cancel()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = _kernel_loop()
+        if loop is None:
             self.flush()
             return
         self.status.value = SAVING

@@ -22,8 +22,9 @@ from websockets.sync.client import connect
 from kit.paths import jupyter_share_dir
 from kit.store import open_store
 from kit.store.records import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from tests.serving import start_server, stop_server
 
+pytestmark = pytest.mark.browser
 PER_CLIENT = 3
 CULL_SECONDS = 4
 
@@ -167,22 +168,18 @@ def test_unknown_paths_are_404_not_500(server):
         assert err.value.code == 404, path
 
 
-def test_two_hundred_wrong_codes_from_one_device_are_rate_limited(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(server.page("00_start_here.ipynb"))
-        box = page.get_by_placeholder("e.g. K7QM-3XTA-9PWD-H4RN")
-        box.wait_for(timeout=90_000)
-        started = time.monotonic()
-        for n in range(200):
-            box.fill(f"WRNG-{n + 2000:04d}-CCCC-DDDD")
-            box.press("Enter")
-        page.locator(".kit-error", has_text="Too many wrong codes").wait_for(timeout=20_000)
-        assert time.monotonic() - started < 120
-        browser.close()
+def test_two_hundred_wrong_codes_from_one_device_are_rate_limited(server, browser):
+    page = browser.new_page()
+    page.goto(server.page("00_start_here.ipynb"))
+    box = page.get_by_placeholder("e.g. K7QM-3XTA-9PWD-H4RN")
+    box.wait_for(timeout=90_000)
+    started = time.monotonic()
+    for n in range(200):
+        box.fill(f"WRNG-{n + 2000:04d}-CCCC-DDDD")
+        box.press("Enter")
+    page.locator(".kit-error", has_text="Too many wrong codes").wait_for(timeout=20_000)
+    assert time.monotonic() - started < 120
+    page.close()
     store = open_store(str(server.store))
     tried = store._db.execute(
         "SELECT count(*) FROM attempts WHERE kind = 'wrong code' AND client = '127.0.0.1'"

@@ -1,0 +1,83 @@
+"""The server's guards without a server: frame checks and the kernel bookkeeping."""
+
+from __future__ import annotations
+
+import struct
+
+from jupyter_server.services.kernels.connection.base import (
+    serialize_binary_message,
+    serialize_msg_to_ws_v1,
+)
+
+from kit.server import MAX_FRAME_PARTS, KernelGuard, frame_problem, outgoing_header
+
+
+def v1(parts: list[bytes]) -> bytes:
+    return serialize_msg_to_ws_v1(parts, "shell")
+
+
+def test_well_formed_frames_pass_in_both_protocols():
+    assert frame_problem(v1([b"{}", b"{}", b"{}", b"{}", b"buffer"]), v1=True) is None
+    legacy = serialize_binary_message(
+        {"header": {}, "parent_header": {}, "metadata": {}, "content": {}, "buffers": [b"x"]}
+    )
+    assert frame_problem(legacy, v1=False) is None
+
+
+def test_frames_that_lie_about_their_parts_are_refused():
+    good = v1([b"{}", b"{}", b"{}", b"{}"])
+    assert "claims" in frame_problem(b"\xff" * 8, v1=True)
+    assert "claims" in frame_problem((MAX_FRAME_PARTS + 1).to_bytes(8, "little"), v1=True)
+    assert "past its end" in frame_problem(good[:-3], v1=True)
+    assert "out of order" in frame_problem(
+        good[:8] + (10**6).to_bytes(8, "little") + good[16:], v1=True
+    )
+    assert "too short" in frame_problem(b"\x01", v1=True)
+    # The older protocol: a 4-byte big-endian count.
+    assert "claims" in frame_problem(struct.pack("!I", 2**31) + b"\0" * 8, v1=False)
+
+
+def test_an_outgoing_frame_of_the_older_protocol_is_never_read_as_v1():
+    legacy = serialize_binary_message(
+        {
+            "header": {"msg_type": "comm_msg"},
+            "parent_header": {},
+            "metadata": {},
+            "content": {},
+            "buffers": [b"x"],
+        }
+    )
+    assert int.from_bytes(legacy[:8], "little") > 10**15  # what Voilà's reader trusted
+    assert outgoing_header(legacy, v1=False) is None
+    frame = v1([b'{"msg_type": "execute_input"}', b"{}", b"{}", b"{}"])
+    assert outgoing_header(frame, v1=True) == {"msg_type": "execute_input"}
+
+
+def test_the_guard_caps_kernels_per_server_and_per_client():
+    guard = KernelGuard(max_kernels=3, max_per_client=2, unconnected_seconds=60)
+    alive: set[str] = set()
+    assert guard.reserve("a", alive) and guard.reserve("a", alive)
+    assert not guard.reserve("a", alive)  # two places held by a's page loads
+    guard.record("k1", "a")
+    guard.release("a")
+    alive.add("k1")
+    assert guard.reserve("b", alive)
+    assert not guard.reserve("c", alive)  # 1 kernel and 2 places: the server is full
+    guard.release("a")
+    guard.release("b")
+    assert guard.reserve("c", alive)
+
+
+def test_the_guard_knows_pages_that_never_connected_and_pages_that_left():
+    guard = KernelGuard(max_kernels=10, max_per_client=2, unconnected_seconds=60)
+    guard.record("scripted", "a")
+    guard.record("left", "a")
+    guard.opened("left")
+    now = guard.started["scripted"]
+    assert guard.unconnected(now + 30) == [] and guard.unconnected(now + 61) == ["scripted"]
+    assert guard.abandoned("a") is None  # its page is still connected
+    guard.closed("left")
+    assert guard.abandoned("a", guard.left_at["left"] + 3) == "left"
+    assert guard.abandoned("b", guard.left_at["left"] + 3) is None
+    guard.forget({"left"})
+    assert "scripted" not in guard.clients
