@@ -275,3 +275,49 @@ def test_a_participant_cannot_pad_the_team_by_joining_again_from_one_device(
     store.update_session(team.code, revealed=True)
     picture = team_picture(store, team)
     assert not picture.profile.gate.shown and not trait_means(picture)
+
+
+def test_taking_an_answer_back_neither_moves_the_figure_nor_swaps_someone_in(store):
+    # m = 3; A, B, C, D finish; the figure covers A, B, C. A takes an answer
+    # back, hoping D slips into the figure in their place: then d = a + 3Δ.
+    team = store.create_session("Desk", min_group=3)
+    group = [store.create_participant(session=team.code) for _ in range(4)]
+    for person, value in zip(group, (1, 2, 3, 5), strict=True):
+        answer_all(store, person, HL, value)
+    before = team_picture(store, team)
+    assert before.profile.gate.covered == 3
+    first_item = get_instrument(HL).items[0].id
+    store.save_answer(group[0].id, HL, first_item, None)  # A takes one answer back
+    after = team_picture(store, team)
+    assert trait_means(after) == trait_means(before) and after.profile.gate.covered == 3
+    # A edits instead: still one person's change, still held back.
+    store.save_answer(group[0].id, HL, first_item, "5")
+    assert trait_means(team_picture(store, team)) == trait_means(before)
+    # Once as many people as the minimum group have changed, the figure moves.
+    for person in group[1:3]:
+        store.save_answer(person.id, HL, first_item, "5")
+    assert trait_means(team_picture(store, team)) != trait_means(before)
+
+
+def test_a_batch_of_invented_people_does_not_force_the_real_groups_figure_to_move(store, tmp_path):
+    team = store.create_session("Desk", min_group=3)
+    real = [store.create_participant(session=team.code) for _ in range(3)]
+    for person, value in zip(real, (1, 2, 4), strict=True):
+        answer_all(store, person, HL, value)
+    store.save_answer(real[0].id, PULSE, "reflection.safer", "first words")
+    for person in real:
+        answer_all(store, person, PULSE, 3)
+    before = {t.trait: t.mean for t in team_picture(store, team).profile.traits}
+    item = get_instrument(HL).items[0].id
+    store.save_answer(real[0].id, HL, item, "5")  # one real edit, held back
+    store.save_answer(real[0].id, PULSE, "reflection.safer", "edited words")
+    files = [(f"f{n}.json", own_file(tmp_path, 3, f"b{n}")) for n in range(3)]
+    upload_team_files(store, team, files)
+    (batch,) = store.upload_batches(team.code)
+    store.confirm_batch(team.code, batch.id)
+    picture = team_picture(store, team)
+    assert picture.profile.gate.covered == 6
+    # The six means are the real three as they were, plus the invented 3s.
+    for trait, mean in trait_means(picture).items():
+        assert mean == pytest.approx((3 * before[trait] + 9) / 6, abs=0.01)
+    assert "edited words" not in picture.pulse[0].texts

@@ -20,7 +20,6 @@ compares two refreshes.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -56,13 +55,25 @@ CREATE TABLE IF NOT EXISTS published_levels (
     level INTEGER NOT NULL,
     PRIMARY KEY (session, instrument, round, grp)
 );
+CREATE TABLE IF NOT EXISTS published_scores (
+    session TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    grp INTEGER NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    trait TEXT NOT NULL,
+    mean REAL NOT NULL,
+    PRIMARY KEY (session, instrument, round, participant_id, trait)
+);
 CREATE TABLE IF NOT EXISTS published_texts (
     session TEXT NOT NULL,
     instrument TEXT NOT NULL,
     item TEXT NOT NULL,
     round INTEGER NOT NULL,
-    texts TEXT NOT NULL,
-    PRIMARY KEY (session, instrument, item, round)
+    grp INTEGER NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    PRIMARY KEY (session, instrument, item, round, participant_id)
 );
 """
 _SUM = (
@@ -71,12 +82,13 @@ _SUM = (
     " JOIN temp.item_traits t ON t.instrument = a.instrument AND t.item = a.item"
 )
 _GROUP = " GROUP BY a.participant_id, a.instrument, a.round, t.trait"
-# The people a figure covers (CTE "shown"): in each group of a session (the
-# people who joined through it, group 0, and each confirmed upload batch), the
-# first ``level`` to finish an instrument in a round, in finishing order. The
-# levels are kept in published_levels and only ever rise in whole steps of
-# the minimum group (see TraitScores._levels). Parameters: session,
-# instrument, round, then session, instrument, round again.
+# The people eligible for a figure (CTE "shown", with their group): in each
+# group of a session (the people who joined through it, group 0, and each
+# confirmed upload batch), the first ``level`` to finish an instrument in a
+# round, in finishing order. The levels are kept in published_levels and move
+# only in whole steps of the minimum group (TraitScores._publish); what the
+# figures show is a kept snapshot of these people (TraitScores._snapshot).
+# Parameters: session, instrument, round, then session, instrument, round again.
 _PUBLISHED = (
     "WITH ranked AS (SELECT c.participant_id AS pid, coalesce(p.batch, 0) AS grp,"
     " row_number() OVER (PARTITION BY coalesce(p.batch, 0) ORDER BY c.rowid) AS rn"
@@ -84,7 +96,7 @@ _PUBLISHED = (
     " LEFT JOIN upload_batches b ON b.id = p.batch"
     " WHERE p.session = ? AND c.instrument = ? AND c.round = ?"
     " AND (p.batch IS NULL OR b.confirmed)),"
-    " shown AS MATERIALIZED (SELECT r.pid FROM ranked r JOIN published_levels l"
+    " shown AS MATERIALIZED (SELECT r.pid, r.grp FROM ranked r JOIN published_levels l"
     " ON l.session = ? AND l.instrument = ? AND l.round = ? AND l.grp = r.grp"
     " WHERE r.rn <= l.level)"
 )
@@ -271,11 +283,12 @@ class TraitScores:
         instrument : str
         round_ : int
         step : int
-            Publish in steps of this many people (the session's minimum group):
-            ``traits`` covers, in each group of the session, the first people
-            to finish, a number that only rises and only by whole steps, so
-            two figures always differ by ``step`` people or more, never by one
-            person (see :meth:`_publish`).
+            The session's minimum group. The figures are worked out from a
+            kept snapshot of people's scores, taken again for a group only
+            when at least ``step`` of its people differ from it (new people
+            who finished, edits, someone who took an answer back): so two
+            figures always differ by ``step`` people or more, never by one
+            (see :meth:`_publish` and :meth:`_snapshot`).
         """
         self._ready()
         started = self._db.execute(
@@ -285,15 +298,20 @@ class TraitScores:
             (code, instrument, round_),
         ).fetchone()[0]
         completed = self._completed(code, instrument, round_)
-        published = self._publish(code, instrument, round_, step)
+        self._publish(code, instrument, round_, step)
+        self._snapshot(code, instrument, round_, step)
+        key = (code, instrument, round_)
+        published = self._db.execute(
+            "SELECT count(DISTINCT participant_id) FROM published_scores WHERE session = ?"
+            " AND instrument = ? AND round = ?",
+            key,
+        ).fetchone()[0]
         if not published:
             return InstrumentSummary(started, completed, (), 0)
         rows = self._db.execute(
-            _PUBLISHED + " SELECT s.trait, count(*), avg(s.total / s.answered),"
-            " avg((s.total / s.answered) * (s.total / s.answered)) FROM trait_scores s"
-            " JOIN shown ON shown.pid = s.participant_id WHERE s.instrument = ? AND s.round = ?"
-            " GROUP BY s.trait",
-            (*_keys(code, instrument, round_), instrument, round_),
+            "SELECT trait, count(*), avg(mean), avg(mean * mean) FROM published_scores"
+            " WHERE session = ? AND instrument = ? AND round = ? GROUP BY trait",
+            key,
         ).fetchall()
         summaries = tuple(
             TraitSummary(trait, n, mean, max(0.0, squares - mean * mean) ** 0.5)
@@ -301,8 +319,8 @@ class TraitScores:
         )
         return InstrumentSummary(started, completed, summaries, published)
 
-    def _publish(self, code: str, instrument: str, round_: int, step: int) -> int:
-        """Raise each group's published level by whole steps; return how many people are covered.
+    def _publish(self, code: str, instrument: str, round_: int, step: int) -> None:
+        """Move each group's published level by whole steps.
 
         A level is kept, not worked out afresh from the minimum group: were
         it ``finished // step * step``, a coach who raised the minimum group
@@ -326,25 +344,72 @@ class TraitScores:
                 (code, instrument, round_),
             ).fetchall()
         )
-        rises = {}
+        moves = {}
         for grp, level in {**dict.fromkeys(finished, 0), **levels}.items():
             done = finished.get(grp, 0)
             if done - level >= step:
-                rises[grp] = level + (done - level) // step * step
+                moves[grp] = level + (done - level) // step * step
             elif done < level:
-                # Someone took an answer back: the figure drops by whole steps
-                # too, never to cover one person fewer.
                 steps_down = -(-(level - done) // step)  # rounded up
-                rises[grp] = max(0, level - steps_down * step)
-        if rises:
+                moves[grp] = max(0, level - steps_down * step)
+        if moves:
             with self._write() as db:
                 db.executemany(
                     "INSERT INTO published_levels VALUES (?, ?, ?, ?, ?) ON CONFLICT"
                     " (session, instrument, round, grp) DO UPDATE SET level = excluded.level",
-                    [(code, instrument, round_, grp, level) for grp, level in rises.items()],
+                    [(code, instrument, round_, grp, level) for grp, level in moves.items()],
                 )
-            levels.update(rises)
-        return sum(min(levels.get(grp, 0), done) for grp, done in finished.items())
+
+    def _snapshot(self, code: str, instrument: str, round_: int, step: int) -> None:
+        """Take each group's snapshot of scores again when ``step`` of its people differ from it.
+
+        Without a kept snapshot, a person who takes one answer back (or
+        edits one) would move the figure by exactly their own change, or
+        swap places with the next person to finish; with it, the figure
+        moves only when as many people as the minimum group have changed.
+        Each group is taken on its own, so a coach who uploads a batch of
+        invented people cannot force the real group's snapshot to be taken.
+        """
+        keys = _keys(code, instrument, round_)
+        groups = {
+            grp
+            for (grp,) in self._db.execute(
+                _PUBLISHED + " SELECT DISTINCT grp FROM shown UNION SELECT DISTINCT grp"
+                " FROM published_scores WHERE session = ? AND instrument = ? AND round = ?",
+                (*keys, code, instrument, round_),
+            ).fetchall()
+        }
+        retake = []
+        for grp in groups:
+            changed = self._db.execute(
+                _PUBLISHED + ", cur AS (SELECT s.participant_id AS pid, s.trait,"
+                " s.total / s.answered AS m FROM trait_scores s JOIN shown"
+                " ON shown.pid = s.participant_id WHERE shown.grp = ? AND s.instrument = ?"
+                " AND s.round = ?), kept AS (SELECT participant_id AS pid, trait, mean AS m"
+                " FROM published_scores WHERE session = ? AND instrument = ? AND round = ?"
+                " AND grp = ?), a AS (SELECT * FROM cur EXCEPT SELECT * FROM kept),"
+                " b AS (SELECT * FROM kept EXCEPT SELECT * FROM cur)"
+                " SELECT count(*) FROM (SELECT pid FROM a UNION SELECT pid FROM b)",
+                (*keys, grp, instrument, round_, code, instrument, round_, grp),
+            ).fetchone()[0]
+            if changed >= step:
+                retake.append(grp)
+        if not retake:
+            return
+        with self._write() as db:
+            for grp in retake:
+                db.execute(
+                    "DELETE FROM published_scores WHERE session = ? AND instrument = ?"
+                    " AND round = ? AND grp = ?",
+                    (code, instrument, round_, grp),
+                )
+                db.execute(
+                    _PUBLISHED + " INSERT INTO published_scores SELECT ?, ?, ?, shown.grp,"
+                    " s.participant_id, s.trait, s.total / s.answered FROM trait_scores s"
+                    " JOIN shown ON shown.pid = s.participant_id WHERE shown.grp = ?"
+                    " AND s.instrument = ? AND s.round = ?",
+                    (*keys, code, instrument, round_, grp, instrument, round_),
+                )
 
     def _completed(self, code: str, instrument: str, round_: int) -> int:
         return self._db.execute(
@@ -361,20 +426,18 @@ class TraitScores:
 
         Points are grouped, so placing them costs one call per distinct point,
         not one per person. ``published`` is the count from
-        :meth:`instrument_summary` (nothing when 0).
+        :meth:`instrument_summary`, whose snapshot they come from (nothing when 0).
         """
         if not published:
             return []
-        self._ready()
         rows = self._db.execute(
-            _PUBLISHED + ", xy AS (SELECT max(CASE WHEN s.trait = ? THEN s.total / s.answered END)"
-            " AS x, max(CASE WHEN s.trait = ? THEN s.total / s.answered END) AS y"
-            " FROM trait_scores s JOIN shown ON shown.pid = s.participant_id"
-            " WHERE s.instrument = ? AND s.round = 1 GROUP BY s.participant_id)"
+            "WITH xy AS (SELECT max(CASE WHEN trait = ? THEN mean END) AS x,"
+            " max(CASE WHEN trait = ? THEN mean END) AS y FROM published_scores"
+            " WHERE session = ? AND instrument = ? AND round = 1 GROUP BY participant_id)"
             " SELECT round(x, 2), round(y, 2), count(*) FROM xy GROUP BY 1, 2",
-            (*_keys(code, instrument, 1), x, y, instrument),
+            (x, y, code, instrument),
         ).fetchall()
-        return [(float(a), float(b), int(n)) for a, b, n in rows]
+        return [(float(a), float(b), int(n)) for a, b, n in rows if a is not None and b is not None]
 
     @guarded
     def published_texts(
@@ -383,41 +446,59 @@ class TraitScores:
         """Free-text answers of the people the figures cover, sorted by text.
 
         Sorted by text, not by who or when, so the order gives nobody away.
-        The list shown is a kept snapshot, taken again only when the texts of
-        at least ``step`` people differ from it (new people with a text, or
-        edits): a line that appeared or changed the moment one person put
-        their phone down would point at that person.
+        The list shown is a kept snapshot per group, taken again only when the
+        texts of at least ``step`` of the group's people differ from it (new
+        people, edits): a line that appeared or changed the moment one person
+        put their phone down would point at that person.
         """
         if not published:
             return []
-        now = {
-            pid: text
-            for pid, text in self._db.execute(
-                _PUBLISHED + " SELECT shown.pid, a.value FROM shown LEFT JOIN answers a"
-                " ON a.participant_id = shown.pid AND a.instrument = ? AND a.item = ?"
-                " AND a.round = ?",
-                (*_keys(code, instrument, round_), instrument, item, round_),
-            ).fetchall()
-        }
-        key = (code, instrument, item, round_)
-        row = self._db.execute(
-            "SELECT texts FROM published_texts WHERE session = ? AND instrument = ? AND item = ?"
-            " AND round = ?",
-            key,
-        ).fetchone()
-        kept = {int(pid): text for pid, text in json.loads(row[0])} if row else None
-        if kept is not None:
-            # People no longer covered (a removed upload batch) leave the list.
-            kept = {pid: text for pid, text in kept.items() if pid in now}
-            changed = sum(1 for pid, text in now.items() if kept.get(pid) != text)
-        if kept is None or changed >= step:
-            kept = {pid: text for pid, text in now.items() if text}
+        key = (code, instrument, round_)
+        text_key = (code, instrument, item, round_)
+        now = (
+            "SELECT p.participant_id AS pid, p.grp, coalesce(a.value, '') AS text FROM"
+            " (SELECT DISTINCT participant_id, grp FROM published_scores WHERE session = ?"
+            " AND instrument = ? AND round = ?) p LEFT JOIN answers a ON a.participant_id ="
+            " p.participant_id AND a.instrument = ? AND a.item = ? AND a.round = ?"
+        )
+        now_args = (*key, instrument, item, round_)
+        retake = []
+        for (grp,) in self._db.execute(
+            "SELECT DISTINCT grp FROM published_scores WHERE session = ? AND instrument = ?"
+            " AND round = ? UNION SELECT DISTINCT grp FROM published_texts WHERE session = ?"
+            " AND instrument = ? AND item = ? AND round = ?",
+            (*key, *text_key),
+        ).fetchall():
+            changed = self._db.execute(
+                f"WITH cur AS (SELECT pid, text FROM ({now}) WHERE grp = ? AND text <> ''),"
+                " kept AS (SELECT participant_id AS pid, text FROM published_texts WHERE"
+                " session = ? AND instrument = ? AND item = ? AND round = ? AND grp = ?),"
+                " a AS (SELECT * FROM cur EXCEPT SELECT * FROM kept),"
+                " b AS (SELECT * FROM kept EXCEPT SELECT * FROM cur)"
+                " SELECT count(*) FROM (SELECT pid FROM a UNION SELECT pid FROM b)",
+                (*now_args, grp, *text_key, grp),
+            ).fetchone()[0]
+            if changed >= step:
+                retake.append(grp)
+        if retake:
             with self._write() as db:
-                db.execute(
-                    "INSERT OR REPLACE INTO published_texts VALUES (?, ?, ?, ?, ?)",
-                    (*key, json.dumps(sorted(kept.items()))),
-                )
-        return sorted(text for text in kept.values() if text)
+                for grp in retake:
+                    db.execute(
+                        "DELETE FROM published_texts WHERE session = ? AND instrument = ?"
+                        " AND item = ? AND round = ? AND grp = ?",
+                        (*text_key, grp),
+                    )
+                    db.execute(
+                        f"INSERT INTO published_texts SELECT ?, ?, ?, ?, grp, pid, text FROM"
+                        f" ({now}) WHERE grp = ? AND text <> ''",
+                        (*text_key, *now_args, grp),
+                    )
+        rows = self._db.execute(
+            "SELECT text FROM published_texts WHERE session = ? AND instrument = ? AND item = ?"
+            " AND round = ? ORDER BY text",
+            text_key,
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def _ready(self) -> None:
         if not self._scores_checked:
