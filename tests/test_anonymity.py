@@ -277,6 +277,29 @@ def test_a_participant_cannot_pad_the_team_by_joining_again_from_one_device(
     assert not picture.profile.gate.shown and not trait_means(picture)
 
 
+def test_joins_in_private_windows_from_one_address_wait_for_the_coach(store, monkeypatch):
+    from kit.ui.start import StartPage
+
+    team = store.create_session("Desk", min_group=5)
+    real = store.create_participant(session=team.code, client="10.0.0.7")
+    answer_all(store, real, HL, 2)
+    monkeypatch.setenv("QUERY_STRING", f"session={team.code}")
+    monkeypatch.setenv("HTTP_X_KIT_CLIENT", "10.0.0.9")
+    monkeypatch.delenv("HTTP_COOKIE", raising=False)  # a private window each time
+    for _ in range(5):
+        page = StartPage.open(str(store.path))
+        page.team()
+        assert page.join()
+        answer_all(store, page.member, HL, 3)
+    # The first person from 10.0.0.9 counts; the four after wait in a batch.
+    assert store.member_count(team.code) == 2
+    (batch,) = store.upload_batches(team.code)
+    assert (batch.kind, batch.people, batch.confirmed) == ("address", 4, False)
+    with pytest.raises(SessionSettingsError, match="at least 5"):
+        store.confirm_batch(team.code, batch.id)
+    assert not team_picture(store, team).profile.gate.shown
+
+
 def test_taking_an_answer_back_neither_moves_the_figure_nor_swaps_someone_in(store):
     # m = 3; A, B, C, D finish; the figure covers A, B, C. A takes an answer
     # back, hoping D slips into the figure in their place: then d = a + 3Δ.
@@ -321,3 +344,29 @@ def test_a_batch_of_invented_people_does_not_force_the_real_groups_figure_to_mov
     for trait, mean in trait_means(picture).items():
         assert mean == pytest.approx((3 * before[trait] + 9) / 6, abs=0.01)
     assert "edited words" not in picture.pulse[0].texts
+
+
+def test_files_cannot_write_into_a_pulse_respondent_or_a_member_who_joined(store, tmp_path):
+    from kit.store import StoreError
+
+    team = store.create_session("Named", min_group=3, anonymous=False)
+    person = store.create_participant(session=team.code, display_name="Alice")
+    answer_all(store, person, PULSE, 2)
+    (respondent,) = {r["participant"] for r in store.rows() if r["instrument"] == PULSE}
+    planted = {
+        "session": team.code,
+        "participant": respondent,
+        "instrument": HL,
+        "item": get_instrument(HL).items[0].id,
+        "value": "5",
+        "answered_at": "2099-01-01T00:00:00+00:00",
+        "demo": "0",
+        "round": "1",
+    }
+    with pytest.raises(StoreError, match="pulse respondent id"):
+        import_answers(store, records.to_json([planted]), "planted.json")
+    # A coach's upload may not touch someone who joined through the link either.
+    mine = my_answers_file(store, person).encode()
+    with pytest.raises(StoreError, match="joined this session through its link"):
+        upload_team_files(store, team, [("alice.json", mine)])
+    assert store.answers(person.id, HL) == {}

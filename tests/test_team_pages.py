@@ -325,3 +325,22 @@ def test_the_coach_counts_or_removes_an_upload_batch_on_the_dashboard(db, tmp_pa
     assert "The 3 uploaded people now count" in app._upload_notice.value
     assert "hidden to protect anonymity" not in app._picture_html.value
     assert "counted" in app._batches.children[0].children[0].value
+
+
+def test_someone_else_on_a_device_that_joined_before_joins_as_a_new_person(db, monkeypatch):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    link(monkeypatch, f"session={team.code}")
+    first = StartPage.open(db)
+    first.team()
+    assert first.join()
+    monkeypatch.setenv("HTTP_COOKIE", f"kit-member-{team.code}={first.member.resume_code}")
+    shared = StartPage.open(db)
+    shared.team()
+    assert "Welcome back" in shared.join_notice.value
+    assert shared.someone_else.layout.display is None
+    shared.someone_else.click()
+    assert "You have joined Desk" in shared.join_notice.value
+    assert shared.member.resume_code != first.member.resume_code
+    assert "data-joined='1'" in shared.join_notice.value  # the script remembers the new person
+    assert len(store.members(team.code)) == 2

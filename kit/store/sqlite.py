@@ -31,7 +31,7 @@ from kit.store.codes import (
 )
 from kit.store.errors import MapChangedError, StoreError, guarded
 from kit.store.records import AnswerFile
-from kit.store.team_sessions import TeamSessions
+from kit.store.team_sessions import TeamSessions, origin_of
 from kit.store.trait_scores import SCHEMA as SCORES_SCHEMA
 from kit.store.trait_scores import TraitScores
 
@@ -87,7 +87,8 @@ CREATE TABLE IF NOT EXISTS participants (
     display_name TEXT NOT NULL DEFAULT '',
     demo INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    batch INTEGER REFERENCES upload_batches(id)
+    batch INTEGER REFERENCES upload_batches(id),
+    origin TEXT
 );
 CREATE TABLE IF NOT EXISTS upload_batches (
     id INTEGER PRIMARY KEY,
@@ -233,6 +234,7 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
                 self._db.execute(
                     "ALTER TABLE participants ADD COLUMN batch INTEGER REFERENCES upload_batches(id)"
                 )
+                self._db.execute("ALTER TABLE participants ADD COLUMN origin TEXT")
             if version < SCHEMA_VERSION:
                 for statement in (_SCHEMA + SESSIONS_SCHEMA + SCORES_SCHEMA).split(";"):
                     if statement.strip():
@@ -276,16 +278,46 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
 
     @guarded
     def create_participant(
-        self, session: str | None = None, display_name: str = "", demo: bool = False
+        self,
+        session: str | None = None,
+        display_name: str = "",
+        demo: bool = False,
+        client: str = "",
     ) -> Participant:
-        """Create a participant with a fresh resume code and anonymous public id."""
+        """Create a participant with a fresh resume code and anonymous public id.
+
+        ``client`` is the address the person joins a session from. The first
+        person from an address counts in the team's figures at once; later
+        ones from the same address (the same device joining again in a private
+        window, or another device on the same network) wait in an upload-like
+        batch that the coach counts, so one device cannot pad the team.
+        """
         with self._write() as db:
             if session:
                 self._ensure_session(db, session, demo)
+            origin = origin_of(session, client)
+            batch = None
+            if (
+                origin
+                and db.execute(
+                    "SELECT 1 FROM participants WHERE session = ? AND origin = ? LIMIT 1",
+                    (session, origin),
+                ).fetchone()
+            ):
+                batch = self._open_batch(db, str(session), "address", "")
             cursor = db.execute(
                 "INSERT INTO participants (public_id, resume_code, session, display_name, demo,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (new_public_id(), new_resume_code(), session, display_name, int(demo), now()),
+                " created_at, batch, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new_public_id(),
+                    new_resume_code(),
+                    session,
+                    display_name,
+                    int(demo),
+                    now(),
+                    batch,
+                    origin,
+                ),
             )
             row = db.execute(
                 "SELECT * FROM participants WHERE id = ?", (cursor.lastrowid,)
@@ -679,6 +711,15 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
                 existing = db.execute(
                     "SELECT * FROM participants WHERE public_id = ?", (public_id,)
                 ).fetchone()
+                if public_id.startswith(RESPONDENT_PREFIX) and any(
+                    row["instrument"] != PULSE for row in rows
+                ):
+                    # A respondent id stands for one round of the pulse, nothing
+                    # else: other answers under it could be joined to the person.
+                    raise StoreError(
+                        f"{public_id} is a pulse respondent id: a file may hold only pulse "
+                        "answers under it"
+                    )
                 if existing is None and public_id.startswith(RESPONDENT_PREFIX):
                     # Pulse rows of an export, back in the store they came from.
                     existing = db.execute(
@@ -691,6 +732,15 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
                 session = first.get("session") or None
                 if into_session is not None:
                     session = into_session
+                    if existing is not None and (
+                        existing["session"] == into_session and existing["batch"] is None
+                    ):
+                        # Their answers are here already, from their own pages: a file
+                        # must not change them (nor show which person a change moves).
+                        raise StoreError(
+                            f"participant {public_id} joined this session through its link: "
+                            "their answers are already here, so their file is not needed"
+                        )
                     if existing is not None and existing["session"] not in (None, into_session):
                         raise StoreError(
                             f"participant {public_id} already belongs to session "

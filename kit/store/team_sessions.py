@@ -7,6 +7,7 @@ here and each page reads them again when it looks.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -195,13 +196,29 @@ class TeamSessions:
     # -- the team's answers, for the dashboard -------------------------------------
 
     @guarded
-    def join_session(self, participant_id: int, code: str, display_name: str = "") -> None:
-        """Put a person who answered on their own into team session ``code``."""
+    def join_session(
+        self, participant_id: int, code: str, display_name: str = "", client: str = ""
+    ) -> None:
+        """Put a person who answered on their own into team session ``code``.
+
+        As with :meth:`create_participant`, a second person from one address
+        waits for the coach to count them.
+        """
+        origin = origin_of(code, client)
         with self._write() as db:
+            batch = None
+            if (
+                origin
+                and db.execute(
+                    "SELECT 1 FROM participants WHERE session = ? AND origin = ? LIMIT 1",
+                    (code, origin),
+                ).fetchone()
+            ):
+                batch = self._open_batch(db, code, "address", "")
             db.execute(
-                "UPDATE participants SET session = ?, display_name = ? WHERE id = ?"
-                " AND session IS NULL",
-                (code, display_name, participant_id),
+                "UPDATE participants SET session = ?, display_name = ?, batch = ?, origin = ?"
+                " WHERE id = ? AND session IS NULL",
+                (code, display_name, batch, origin, participant_id),
             )
 
     @guarded
@@ -228,13 +245,14 @@ class TeamSessions:
         """Return the batch new uploaded people join (inside an import's transaction).
 
         A coach's upload is a batch of its own; files uploaded on the start
-        page gather in the session's one unconfirmed page batch.
+        page gather in the session's one unconfirmed page batch, and people
+        who joined from an address someone else joined from in theirs.
         """
-        if kind == "page":
+        if kind in ("page", "address"):
             row = db.execute(
-                "SELECT id FROM upload_batches WHERE session = ? AND kind = 'page'"
+                "SELECT id FROM upload_batches WHERE session = ? AND kind = ?"
                 " AND NOT confirmed ORDER BY id DESC LIMIT 1",
-                (session,),
+                (session, kind),
             ).fetchone()
             if row is not None:
                 return int(row[0])
@@ -320,11 +338,20 @@ class UploadBatch:
     """People who came into a session by file: counted in its figures once ``confirmed``."""
 
     id: int
-    kind: str  # "coach" (the dashboard) or "page" (files uploaded on the start page)
+    # "coach" (the dashboard), "page" (files uploaded on the start page) or
+    # "address" (joined from an address someone in the session joined from)
+    kind: str
     files: str
     created_at: str
     confirmed: bool
     people: int
+
+
+def origin_of(session: str | None, client: str) -> str | None:
+    """A digest of where a person joined a session from, kept instead of their address."""
+    if not (session and client):
+        return None
+    return hashlib.sha256(f"{session}|{client}".encode()).hexdigest()[:20]
 
 
 def _anyone_answered(db: sqlite3.Connection, code: str) -> bool:

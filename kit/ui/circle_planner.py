@@ -35,6 +35,7 @@ from kit.ui.components import (
 from kit.ui.components import (
     messages as show_messages,
 )
+from kit.ui.context import client_address
 from kit.ui.live import after_this_cell
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
@@ -132,7 +133,9 @@ class CirclePlannerApp:
             return False
         try:
             if self.participant is None:
-                self.participant = self.store.create_participant(session=self.session)
+                self.participant = self.store.create_participant(
+                    session=self.session, client=client_address()
+                )
                 self.banner.value = resume_banner(
                     self.participant.resume_code, self.participant.session
                 )

@@ -32,6 +32,7 @@ from kit.ui.components import (
 from kit.ui.components import (
     messages as show_messages,
 )
+from kit.ui.context import client_address
 from kit.ui.live import Every
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
@@ -427,7 +428,9 @@ class CircleSessionApp:
         # Someone who opened the circle straight from the session link gets a
         # resume code with their first contribution, as in every workbook.
         if self.participant is None and self.team is not None and self.store is not None:
-            self.participant = self.store.create_participant(session=self.team.code)
+            self.participant = self.store.create_participant(
+                session=self.team.code, client=client_address()
+            )
             self.banner.value = resume_banner(
                 self.participant.resume_code, self.participant.session
             )

@@ -137,16 +137,19 @@ def messages(problems: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def person_marker(code: str, session: str | None = None) -> str:
+def person_marker(code: str, session: str | None = None, joined: bool = False) -> str:
     """Return the hidden mark that tells the page's script who the page is for.
 
     The kit's page template reads it to keep the person on every link they
-    follow (each link gets their resume code), and, in a team session, to
-    remember on this device that they joined, so the join link opened again
-    resumes them rather than making a second person.
+    follow (each link gets their resume code). ``joined`` marks the moment a
+    person joins ``session`` on this device: only then does the script
+    remember them (a cookie for that session), so the join link opened again
+    resumes them rather than making a second person, and a coach who opens
+    someone's resume link on their laptop is not taken for them.
     """
     team = f" data-session='{escape(session)}'" if session else ""
-    return f"<span class='kit-person' hidden data-code='{escape(code)}'{team}></span>"
+    mark = " data-joined='1'" if joined and session else ""
+    return f"<span class='kit-person' hidden data-code='{escape(code)}'{team}{mark}></span>"
 
 
 def resume_banner(code: str, session: str | None = None) -> str:

@@ -43,6 +43,7 @@ from kit.ui.components import (
 from kit.ui.components import (
     messages as show_messages,
 )
+from kit.ui.context import client_address
 from kit.ui.person import from_link, look_up
 
 WORKBOOK = "03_customer_map.ipynb"
@@ -213,7 +214,9 @@ class CustomerMapApp:
             return False
         try:
             if self.participant is None:
-                self.participant = self.store.create_participant(session=self.session)
+                self.participant = self.store.create_participant(
+                    session=self.session, client=client_address()
+                )
                 self.banner.value = resume_banner(
                     self.participant.resume_code, self.participant.session
                 )

@@ -557,7 +557,12 @@ class CoachDashboard:
             return
         rows: list[widgets.Widget] = []
         for batch in batches:
-            where = "your upload" if batch.kind == "coach" else "uploaded on the start page"
+            where = {
+                "coach": "your upload",
+                "page": "uploaded on the start page",
+                "address": "joined from an address someone else here joined from (one device "
+                "again, or phones sharing one network): count them if they are all in the room",
+            }.get(batch.kind, batch.kind)
             state = "counted" if batch.confirmed else "<b>not counted yet</b>"
             files = f" ({escape(batch.files)})" if batch.files else ""
             label = html(

@@ -36,7 +36,7 @@ from kit.ui.components import (
 from kit.ui.components import (
     messages as show_messages,
 )
-from kit.ui.context import ephemeral
+from kit.ui.context import client_address, ephemeral
 from kit.ui.live import Every, SavedAsTyped
 from kit.ui.person import from_link, look_up
 from kit.ui.questionnaire import Questionnaire
@@ -202,7 +202,7 @@ class InstrumentApp:
         try:
             if self.participant is None:
                 self.participant = self.store.create_participant(
-                    session=self.session, display_name=self._name
+                    session=self.session, display_name=self._name, client=client_address()
                 )
                 self.banner.value = resume_banner(
                     self.participant.resume_code, self.participant.session

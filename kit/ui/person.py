@@ -85,7 +85,7 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
         team = store.team_session(participant.session)
     elif participant is not None and team is not None and not team.closed:
         # Someone who began on their own joins the team they were given a link to.
-        store.join_session(participant.id, team.code)
+        store.join_session(participant.id, team.code, client=client)
         participant = store.participant_by_code(participant.resume_code)
     if team is not None and team.closed and (participant is None or not participant.session):
         problems.append(

@@ -113,6 +113,14 @@ class StartPage:
         self.join_notice = Notice()
         self.team_session: TeamSession | None = None
         self.member: Participant | None = None  # who joined on this page
+        self._someone_else = False
+        # Its own layout: shown only when the device joined before.
+        self.someone_else = control(
+            widgets.Button,
+            description="I am someone else",
+            layout=widgets.Layout(display="none"),
+        )
+        self.someone_else.on_click(lambda _: self.join_as_someone_else())
         self._team_shown = False
 
     @classmethod
@@ -172,9 +180,10 @@ class StartPage:
     def _joined(self, person: Participant, team: TeamSession, again: bool) -> None:
         self.member = person
         self.join_button.disabled = True
+        self.someone_else.layout.display = None if again else "none"
         lead = (
             f"Welcome back: you joined {team.title} on this device before, so you carry on as "
-            "the same person."
+            "the same person. (Not you? Use the button below.)"
             if again
             else f"You have joined {team.title}."
         )
@@ -182,8 +191,16 @@ class StartPage:
             "ok",
             f"{lead} Your resume code is {person.resume_code}: note it to come back later, on "
             "this or another device. Now open, in order:",
-            team_links(person.resume_code, team) + person_marker(person.resume_code, team.code),
+            team_links(person.resume_code, team)
+            + person_marker(person.resume_code, team.code, joined=True),
         )
+
+    def join_as_someone_else(self) -> bool:
+        """On a device someone joined from before, join as a new person."""
+        self.member = None
+        self._someone_else = True
+        self.join_button.disabled = False
+        return self.join()
 
     def join(self) -> bool:
         """Join the session: a new resume code, and links into the team's workbooks.
@@ -194,7 +211,9 @@ class StartPage:
         team = self.team_session or self.check_join_code()
         if team is None or self.store is None:
             return False
-        before = self.member if self.member is not None else self.returning(team)
+        before = self.member
+        if before is None and not self._someone_else:
+            before = self.returning(team)
         if before is not None:
             self._joined(before, team, again=True)
             return True
@@ -214,7 +233,7 @@ class StartPage:
                 return False
             self.store.note_attempt(client, JOINS)
             person = self.store.create_participant(
-                session=team.code, display_name="" if team.anonymous else name
+                session=team.code, display_name="" if team.anonymous else name, client=client
             )
         except StoreError as err:
             self.join_notice.show("error", f"You could not join just now: {err}. Try again.")
@@ -307,7 +326,7 @@ class StartPage:
         before = self.returning(team) if team is not None else None
         if team is not None and before is not None:
             self._joined(before, team, again=True)
-            return [html("<h3>Your team session</h3>"), self.join_notice]
+            return [html("<h3>Your team session</h3>"), self.join_notice, self.someone_else]
         return [
             html(
                 "<h3>Joining a team session?</h3><p>Type the code your coach gives you, "

@@ -30,11 +30,12 @@
   }
 
   function remember(mark) {
+    // Only the moment of joining: a coach opening someone's link is not them.
     var session = mark.getAttribute("data-session");
-    if (!session) { return; }
+    if (!session || mark.getAttribute("data-joined") !== "1") { return; }
     var name = "kit-member-" + session.replace(/[^A-Za-z0-9-]/g, "");
     document.cookie = name + "=" + encodeURIComponent(mark.getAttribute("data-code")) +
-      "; path=/; max-age=" + (180 * 24 * 3600) + "; SameSite=Strict";
+      "; path=/; max-age=" + (30 * 24 * 3600) + "; SameSite=Strict";
   }
 
   function keepOnLinks(code) {
