@@ -39,8 +39,15 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="pages one device (address) runs at once, at most (default 10)",
     )
+    serve.add_argument(
+        "--trust-proxy",
+        action="store_true",
+        help="behind a proxy you run (nginx, Traefik, HAProxy): take each visitor's address "
+        "from X-Forwarded-For, so the per-device limits do not lump everyone together",
+    )
     serve.add_argument("--cull-idle", type=int, default=None, help=argparse.SUPPRESS)
     serve.add_argument("--cull-unconnected", type=float, default=None, help=argparse.SUPPRESS)
+    serve.add_argument("--abandoned-after", type=float, default=None, help=argparse.SUPPRESS)
 
     export = sub.add_parser("export", help="write answers as tidy CSV or JSON")
     export.add_argument("--session", help="only this team session")
@@ -140,8 +147,12 @@ def _serve(args: argparse.Namespace) -> int:
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
         if value is not None:
             options = replace(options, **{name: value})
+    if args.trust_proxy:
+        options = replace(options, trust_proxy=True)
     if args.cull_unconnected:  # hidden, as --cull-idle
         options = replace(options, unconnected_seconds=args.cull_unconnected)
+    if args.abandoned_after:  # hidden, as --cull-idle
+        options = replace(options, abandoned_seconds=args.abandoned_after)
     if args.cull_idle:  # hidden: lets a test watch culling in seconds, not minutes
         options = replace(
             options,
@@ -176,6 +187,40 @@ def _session(args: argparse.Namespace) -> int:
     return 0
 
 
+def pulse_rounds_shown(store, rows: list[dict]) -> list[dict]:
+    """Leave out the pulse rows of any round a session's minimum group has not yet answered.
+
+    The pulse is anonymous in every session: a round two people answered,
+    exported row by row, would show what each of them said.
+    """
+    from kit.model import PULSE
+
+    sessions = {s.code: s for s in store.team_sessions()}
+    people: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        if row["instrument"] == PULSE and row["session"]:
+            people.setdefault((row["session"], str(row["round"])), set()).add(row["participant"])
+    small = {
+        key
+        for key, who in people.items()
+        if key[0] in sessions
+        and not sessions[key[0]].demo
+        and len(who) < sessions[key[0]].min_group
+    }
+    if small:
+        print(
+            "Left out pulse rounds with fewer people than their session's minimum group: "
+            + ", ".join(f"{code} round {r}" for code, r in sorted(small))
+            + ".",
+            file=sys.stderr,
+        )
+    return [
+        r
+        for r in rows
+        if not (r["instrument"] == PULSE and (r["session"], str(r["round"])) in small)
+    ]
+
+
 def _export(args: argparse.Namespace) -> int:
     from kit.anonymity import rows_allowed
     from kit.store import maps_for_file, open_store, records
@@ -203,11 +248,12 @@ def _export(args: argparse.Namespace) -> int:
     if team is not None and team.anonymous:
         print(
             f"Session {team.code} is anonymous: the file has one row per answer under ids no one "
-            "can link to a name, with the day, not the time, of each answer; keep it to yourself "
-            "and share only the team report.",
+            "can link to a name, with the day, not the time, of each answer. Keep it, and the "
+            "team report (your view, with spreads and counts), to yourself: participants see "
+            "the revealed results on their own pages.",
             file=sys.stderr,
         )
-    rows = store.rows(session=args.session)
+    rows = pulse_rounds_shown(store, store.rows(session=args.session))
     if hidden:
         left_out = {s.code for s in hidden}
         rows = [r for r in rows if r["session"] not in left_out]

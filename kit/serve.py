@@ -56,6 +56,8 @@ class ServeOptions:
     max_kernels: int = MAX_KERNELS
     max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT
     unconnected_seconds: float = UNCONNECTED_SECONDS
+    abandoned_seconds: float = 120.0  # a page's websocket gone this long: its kernel may go
+    trust_proxy: bool = False  # take visitors' addresses from X-Forwarded-For (kit.server)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -114,8 +116,12 @@ def voila_config(options: ServeOptions | None = None):
     config.Voila.tornado_settings = {
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
         "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+        "kit_trust_proxy": options.trust_proxy,
         "kit_kernel_guard": KernelGuard(
-            options.max_kernels, options.max_kernels_per_client, options.unconnected_seconds
+            options.max_kernels,
+            options.max_kernels_per_client,
+            options.unconnected_seconds,
+            options.abandoned_seconds,
         ),
     }
     # The page's kernel learns its client's address and cookies (kit.server).

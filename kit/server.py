@@ -71,7 +71,9 @@ def frame_problem(frame: bytes, v1: bool) -> str | None:
     if len(frame) < width:
         return "the frame is too short"
     count = int.from_bytes(frame[:width], order)
-    if count < 2 or count > MAX_FRAME_PARTS:
+    # v1: the start, the channel, header, parent header, metadata and content
+    # offsets at least; the older format: the message, then its buffers.
+    if count < (6 if v1 else 1) or count > MAX_FRAME_PARTS:
         return f"the frame claims {count} parts"
     table = width * (count + 1)
     if table > len(frame):
@@ -119,10 +121,18 @@ class KernelGuard:
         A kernel whose page has not opened its websocket by then is shut down.
     """
 
-    def __init__(self, max_kernels: int, max_per_client: int, unconnected_seconds: float):
+    def __init__(
+        self,
+        max_kernels: int,
+        max_per_client: int,
+        unconnected_seconds: float,
+        abandoned_seconds: float = 120.0,
+    ):
         self.max_kernels = max_kernels
         self.max_per_client = max_per_client
         self.unconnected_seconds = unconnected_seconds
+        self.abandoned_seconds = abandoned_seconds
+        self.rendered_at: dict[str, float] = {}  # kernel id -> when its page was sent
         self.clients: dict[str, str] = {}  # kernel id -> client address
         self.started: dict[str, float] = {}
         self.sockets: dict[str, int] = {}  # kernel id -> open websockets
@@ -138,6 +148,7 @@ class KernelGuard:
             self.sockets.pop(kernel_id, None)
             self.ever_connected.discard(kernel_id)
             self.left_at.pop(kernel_id, None)
+            self.rendered_at.pop(kernel_id, None)
 
     def mine(self, client: str) -> int:
         """Kernels ``client`` holds, with the places it has reserved."""
@@ -182,12 +193,20 @@ class KernelGuard:
         if left <= 0:
             self.left_at[kernel_id] = time.monotonic()
 
+    def rendered(self, kernel_id: str) -> None:
+        """The page of ``kernel_id`` has been sent (or its request ended): its clock starts."""
+        self.rendered_at.setdefault(kernel_id, time.monotonic())
+
     def unconnected(self, now: float | None = None) -> list[str]:
-        """Kernels whose page never opened its websocket in time."""
+        """Kernels whose page, once sent, never opened its websocket in time.
+
+        The clock starts when the page has been sent, not when its kernel
+        started: under load a page can take a while to run its cells.
+        """
         now = time.monotonic() if now is None else now
         return [
             k
-            for k, at in self.started.items()
+            for k, at in self.rendered_at.items()
             if k not in self.ever_connected and now - at > self.unconnected_seconds
         ]
 
@@ -196,13 +215,15 @@ class KernelGuard:
 
         When a device is at its cap and opens another page, that kernel makes
         room: its page was closed without telling the server (a crashed tab,
-        a phone that dropped it), since the page's websocket is gone.
+        a phone that dropped it), since the page's websocket has been gone
+        for ``abandoned_seconds`` (two minutes: a phone locked for a moment
+        keeps its page).
         """
         now = time.monotonic() if now is None else now
         gone = [
             (at, k)
             for k, at in self.left_at.items()
-            if self.clients.get(k) == client and now - at > 2.0
+            if self.clients.get(k) == client and now - at > self.abandoned_seconds
         ]
         return min(gone)[1] if gone else None
 
@@ -258,11 +279,23 @@ NOT_STARTED = (
 class KitVoilaHandler(TornadoVoilaHandler):
     """Voilà's page handler, within the kernel caps, telling the kernel who is asking."""
 
+    _kit_started: str | None = None
+    _kit_reserved = False
+
     @property
     def kernel_manager(self) -> Any:  # type: ignore[override]
-        manager = self.settings["kernel_manager"]
+        return _RecordingKernels(self.settings["kernel_manager"], self._kit_kernel_started)
+
+    def _kit_kernel_started(self, kernel_id: str) -> None:
+        # The kernel now counts itself: the place held for it is given back at
+        # once, not when the page has been sent (it would count twice till then).
         client = self.request.remote_ip or ""
-        return _RecordingKernels(manager, lambda k: _guard(self).record(k, client))
+        guard = _guard(self)
+        guard.record(kernel_id, client)
+        self._kit_started = kernel_id
+        if self._kit_reserved:
+            self._kit_reserved = False
+            guard.release(client)
 
     def prepare(self) -> Any:
         # The kernel learns its client's address from this header (never the
@@ -285,6 +318,7 @@ class KitVoilaHandler(TornadoVoilaHandler):
             self.log.warning("room full: refused a page for %s", client)
             self._plain(503, *ROOM_FULL)
             return
+        self._kit_reserved = True
         try:
             await super().get(path)
         except web.HTTPError:
@@ -296,7 +330,11 @@ class KitVoilaHandler(TornadoVoilaHandler):
             self.clear()
             self._plain(503, *NOT_STARTED)
         finally:
-            guard.release(client)
+            if self._kit_reserved:
+                self._kit_reserved = False
+                guard.release(client)
+            if self._kit_started:
+                guard.rendered(self._kit_started)
 
     def _plain(self, status: int, title: str, text: str) -> None:
         self.set_status(status)
@@ -389,15 +427,26 @@ class LastWordsHandler(APIHandler):
     """
 
     WAIT_SECONDS = 15.0
+    MAX_BYTES = 64 * 1024  # a page's text boxes: 5,000 characters each at most
+    MAX_PER_CLIENT = 5
+    pending: dict[str, str] = {}  # kernel id -> client, for beacons waiting on their kernel
 
     @web.authenticated
     async def post(self) -> None:
         import asyncio
         import json
+        from datetime import UTC, datetime
 
         from kit.store import open_store, save_last_words
 
+        client = self.request.remote_ip or ""
+        if len(self.request.body) > self.MAX_BYTES:
+            raise web.HTTPError(413)
         kernel = self.get_body_argument("kernel", "")
+        waiting = self.pending
+        if kernel in waiting or sum(c == client for c in waiting.values()) >= self.MAX_PER_CLIENT:
+            raise web.HTTPError(429)
+        arrived = datetime.now(UTC).replace(microsecond=0).isoformat()
         code = self.get_body_argument("code", "")
         try:
             entries = json.loads(self.get_body_argument("entries", "[]"))
@@ -407,14 +456,18 @@ class LastWordsHandler(APIHandler):
             raise web.HTTPError(400)
         self.set_status(204)
         self.finish()
-        deadline = time.monotonic() + self.WAIT_SECONDS
-        while kernel in self.kernel_manager.list_kernel_ids() and time.monotonic() < deadline:
-            await asyncio.sleep(0.25)
+        waiting[kernel] = client
+        try:
+            deadline = time.monotonic() + self.WAIT_SECONDS
+            while kernel in self.kernel_manager.list_kernel_ids() and time.monotonic() < deadline:
+                await asyncio.sleep(0.25)
+        finally:
+            waiting.pop(kernel, None)
 
         def save() -> int:
             store = open_store()
             try:
-                return save_last_words(store, code, entries, self.request.remote_ip or "")
+                return save_last_words(store, code, entries, client, arrived)
             finally:
                 store.close()
 
@@ -461,4 +514,11 @@ class KitVoila(Voila):
 
         every = max(1.0, min(10.0, guard.unconnected_seconds / 4)) * 1000
         PeriodicCallback(cull, every).start()
+        if self.app.settings.get("kit_trust_proxy"):
+            # Behind a proxy the kit's owner runs, each visitor's address is in
+            # X-Forwarded-For / X-Real-IP; without this they would all share one.
+            listen = self.app.listen
+            self.app.listen = lambda port, address="", **kw: listen(  # type: ignore[method-assign]
+                port, address, xheaders=True, **kw
+            )
         super().listen()

@@ -157,3 +157,19 @@ def test_an_anonymous_session_exports_only_once_big_enough_and_only_the_day(tmp_
     assert main(["export", "--session", team.code.lower(), "--store", db]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 3 and all(r["answered_at"].endswith("T00:00:00+00:00") for r in rows)
+
+
+def test_export_leaves_out_a_pulse_round_too_few_people_answered(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    team = store.create_session("Named", min_group=3, anonymous=False)
+    for n in range(3):
+        person = store.create_participant(session=team.code, display_name=f"P{n}")
+        store.save_answer(person.id, "openness_pulse", "openness.1", "4")
+        if n == 0:
+            store.save_answer(person.id, "openness_pulse", "openness.1", "1", 2)
+    assert main(["export", "--session", team.code, "--store", db]) == 0
+    captured = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(captured.out)))
+    assert {r["round"] for r in rows} == {"1"} and len(rows) == 3
+    assert f"{team.code} round 2" in captured.err

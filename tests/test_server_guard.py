@@ -69,15 +69,30 @@ def test_the_guard_caps_kernels_per_server_and_per_client():
 
 
 def test_the_guard_knows_pages_that_never_connected_and_pages_that_left():
-    guard = KernelGuard(max_kernels=10, max_per_client=2, unconnected_seconds=60)
+    guard = KernelGuard(
+        max_kernels=10, max_per_client=2, unconnected_seconds=60, abandoned_seconds=2
+    )
     guard.record("scripted", "a")
     guard.record("left", "a")
     guard.opened("left")
-    now = guard.started["scripted"]
+    # The clock starts once the page has been sent, not while its cells run.
+    assert guard.unconnected(guard.started["scripted"] + 3600) == []
+    guard.rendered("scripted")
+    now = guard.rendered_at["scripted"]
     assert guard.unconnected(now + 30) == [] and guard.unconnected(now + 61) == ["scripted"]
     assert guard.abandoned("a") is None  # its page is still connected
     guard.closed("left")
+    assert guard.abandoned("a", guard.left_at["left"] + 1) is None  # a phone locked a moment
     assert guard.abandoned("a", guard.left_at["left"] + 3) == "left"
     assert guard.abandoned("b", guard.left_at["left"] + 3) is None
     guard.forget({"left"})
     assert "scripted" not in guard.clients
+
+
+def test_a_page_load_counts_once_while_its_kernel_starts():
+    guard = KernelGuard(max_kernels=2, max_per_client=2, unconnected_seconds=60)
+    assert guard.reserve("a", set())
+    guard.record("k1", "a")  # the kernel started: the handler gives its place back
+    guard.release("a")
+    assert guard.reserve("b", {"k1"})  # one kernel, one place: the second page fits
+    assert not guard.reserve("c", {"k1"})

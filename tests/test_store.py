@@ -308,3 +308,13 @@ def test_last_words_of_a_closing_page_save_free_text_only_and_for_a_real_code(st
     assert save_last_words(store, person.resume_code, entries[:1], "10.0.0.9") == 0  # unchanged
     assert save_last_words(store, "AAAA-AAAA-AAAA-AAAA", entries, "10.0.0.9") == 0
     assert store.too_many("10.0.0.9", ("wrong code", 1, 60.0))
+
+
+def test_last_words_never_overwrite_what_was_saved_after_the_page_sent_them(store):
+    from kit.store import save_last_words
+
+    person = store.create_participant()
+    store.save_answer(person.id, "openness_pulse", "reflection.safer", "newer, from a reload")
+    entries = [["openness_pulse", 1, "reflection.safer", "older text from the closed tab"]]
+    assert save_last_words(store, person.resume_code, entries, "", "2000-01-01T00:00:00+00:00") == 0
+    assert store.answers(person.id, "openness_pulse")["reflection.safer"] == "newer, from a reload"

@@ -344,3 +344,18 @@ def test_someone_else_on_a_device_that_joined_before_joins_as_a_new_person(db, m
     assert shared.member.resume_code != first.member.resume_code
     assert "data-joined='1'" in shared.join_notice.value  # the script remembers the new person
     assert len(store.members(team.code)) == 2
+
+
+def test_a_page_refused_for_too_many_wrong_codes_saves_nothing(db, monkeypatch):
+    from kit.store.attempts import WRONG_CODES
+
+    store = open_store(db)
+    person = store.create_participant()
+    for _ in range(WRONG_CODES[1]):
+        store.note_attempt("10.0.0.5", WRONG_CODES)
+    monkeypatch.setenv("HTTP_X_KIT_CLIENT", "10.0.0.5")
+    link(monkeypatch, f"resume={person.resume_code}")  # a good code, from a busy address
+    app = OpennessPulseApp.open(store=db)
+    assert app.store is None and "Too many wrong codes" in app.problems[0][1]
+    assert not app.save("openness.1", 4)
+    assert len(store._db.execute("SELECT * FROM participants").fetchall()) == 1

@@ -244,14 +244,17 @@ def _checked_circles(raw: dict, name: str) -> tuple[dict[str, list[dict]], list[
     return circles, errors
 
 
-def save_last_words(store: SQLiteStore, code: str, entries: list[list], client: str = "") -> int:
+def save_last_words(
+    store: SQLiteStore, code: str, entries: list[list], client: str = "", arrived: str = ""
+) -> int:
     """Save the text a closing page sent for the person with resume code ``code``.
 
     A page whose tab closes a moment after the last key may not have passed
     those keys to its kernel; the page script sends the boxes' text as the
     page goes (see ``kit.js``). Each entry is ``[instrument, round, item,
     text]``; only free-text items are taken, each checked as any answer is,
-    and only when it differs from what is stored.
+    and only when it differs from what is stored and nothing newer was saved
+    since the page sent it (``arrived``, ISO time; another window may have).
 
     Returns
     -------
@@ -282,7 +285,10 @@ def save_last_words(store: SQLiteStore, code: str, entries: list[list], client: 
             round_ = max(1, int(round_))
         except (TypeError, ValueError):
             continue
-        if store.answers(person.id, instrument.id, round_).get(str(item), "") != text:
+        stored = store.answer_with_time(person.id, instrument.id, str(item), round_)
+        if stored is not None and arrived and stored[1] > arrived:
+            continue  # saved again since this page sent its text
+        if (stored[0] if stored else "") != text:
             store.save_answer(person.id, instrument.id, str(item), text, round_)
             changed += 1
     return changed

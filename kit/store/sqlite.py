@@ -421,6 +421,18 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         )
         return {r["item"]: r["value"] for r in rows}
 
+    @guarded
+    def answer_with_time(
+        self, participant_id: int, instrument: str, item: str, round_: int = 1
+    ) -> tuple[str, str] | None:
+        """Return (value, answered_at) of one stored answer, or None."""
+        row = self._db.execute(
+            "SELECT value, answered_at FROM answers WHERE participant_id = ? AND instrument = ?"
+            " AND item = ? AND round = ?",
+            (participant_id, instrument, item, round_),
+        ).fetchone()
+        return (row["value"], row["answered_at"]) if row else None
+
     # -- customer maps ----------------------------------------------------------
 
     @guarded

@@ -58,7 +58,7 @@ BINDER_SESSIONS = (
     "0.0.0.0</code>, create the session there and upload all the files on its dashboard.</div>"
 )
 TOO_MANY_KEYS = (
-    "Too many wrong coach keys came from this device in the last minute, so this one was not "
+    "Too many wrong coach keys came from this network address in the last minute, so this one was not "
     "tried. Wait a minute, then open your coach link again."
 )
 WRONG_KEY = (

@@ -38,7 +38,7 @@ from kit.ui.components import (
 )
 from kit.ui.context import client_address, ephemeral
 from kit.ui.live import Every, SavedAsTyped
-from kit.ui.person import from_link, look_up
+from kit.ui.person import LookupRefused, from_link, look_up
 from kit.ui.questionnaire import Questionnaire
 
 _FALLBACK_HELP = "Run `kit check` on the server to see what is wrong in the content files."
@@ -99,6 +99,7 @@ class InstrumentApp:
         self._team_view = html() if (team is not None and not report) else None
         self._team_seen: tuple[object, ...] = ()
         self._typed: dict[str, SavedAsTyped] = {}
+        self._not_saved: set[str] = set()  # answers on screen that could not be saved
         self.live = Every(self.follow_team)
         # Another window or device with the same resume code: this page follows the store.
         self.own = Every(self.follow_own)
@@ -162,6 +163,9 @@ class InstrumentApp:
             visitor = look_up(the_store, resume, session)
             participant, session, team = visitor.participant, visitor.session, visitor.team
             problems.extend(visitor.problems)
+        except LookupRefused as err:
+            # Saving now would make a new person of someone whose code was good.
+            return cls(instrument, None, report=report, problems=(("error", str(err)),))
         except StoreError as err:
             problems.append(("error", f"Your answers could not be looked up: {err}."))
         return cls(
@@ -209,12 +213,14 @@ class InstrumentApp:
                 )
             self.store.save_answer(self.participant.id, self.INSTRUMENT, key, text, self.round)
         except Exception as err:  # noqa: BLE001 - the page must never show a traceback
+            self._not_saved.add(key)
             self.save_notice.show(
                 "error",
                 f"Your last answer could not be saved ({type(err).__name__}: {err}). It is still "
                 "on screen; try again in a moment, or use Download my answers.",
             )
             return False
+        self._not_saved.discard(key)
         self.save_notice.clear()
         self._refresh_downloads()
         return True
@@ -365,16 +371,18 @@ class InstrumentApp:
             stored = self.store.answers(self.participant.id, self.INSTRUMENT, self.round)
         except StoreError:
             return False
-        typing = {key for key, box in self._typed.items() if box.unsaved}
+        # What this page holds but has not managed to save stays as it is.
+        typing = {key for key, box in self._typed.items() if box.unsaved} | self._not_saved
         mine = {k: v for k, v in self.answers.items() if k not in typing}
         theirs = {k: v for k, v in stored.items() if k not in typing}
         if mine == theirs:
             return False
+        moved = {k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
         self.answers = {**theirs, **{k: self.answers[k] for k in typing if k in self.answers}}
         if self._questionnaire is not None:
             self._questionnaire.restore(self.answers)
         for key, box in self._typed.items():
-            if key not in typing:
+            if key in moved:
                 box.show(self.answers.get(key, ""))
         self.save_notice.show(
             "note",

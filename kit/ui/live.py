@@ -214,12 +214,14 @@ class SavedAsTyped:
             self._timer = None
         if not self._unsaved:
             return True
-        self._unsaved = False
-        _UNSAVED.discard(self)
         try:
             ok = bool(self.save(self.box.value))
         except Exception:  # noqa: BLE001 - the save shows its own message; keep typing possible
             log.exception("a typed text could not be saved")
             ok = False
+        if ok:
+            # Still unsaved after a failure: tried again with the next key or at the end.
+            self._unsaved = False
+            _UNSAVED.discard(self)
         self.status.value = SAVED if ok else ""
         return ok

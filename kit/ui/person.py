@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kit.model import Participant, TeamSession
-from kit.store import SQLiteStore
+from kit.store import SQLiteStore, StoreError
 from kit.store.attempts import WRONG_CODES
 from kit.store.codes import normalise_join_code
 from kit.ui.context import client_address, cookies, query_params
@@ -57,6 +57,9 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
 
     Raises
     ------
+    LookupRefused
+        When too many wrong codes came from this client: the page must not
+        save (a person whose code is right would become a new person).
     StoreError
         When the store cannot be read (the caller decides what the page can still do).
     """
@@ -64,8 +67,8 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
     participant = None
     client = client_address()
     if resume and store.too_many(client, WRONG_CODES):
-        problems.append(("error", f"{TOO_MANY_CODES} {NEW_CODE}"))
-    elif resume:
+        raise LookupRefused(TOO_MANY_CODES_PAGE)
+    if resume:
         participant = store.participant_by_code(resume)
         if participant is None:
             store.note_attempt(client, WRONG_CODES)
@@ -100,12 +103,16 @@ def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
 
 
 TOO_MANY_CODES = (
-    "Too many wrong codes came from this device in the last minute, so this one was not "
+    "Too many wrong codes came from this network address in the last minute, so this one was not "
     "looked up. Wait a minute, then check the code against the one you noted."
 )
 
 
-NEW_CODE = "Anything you answer now is saved under a new code."
+TOO_MANY_CODES_PAGE = f"{TOO_MANY_CODES} This page saves nothing until then: reload it in a minute."
+
+
+class LookupRefused(StoreError):
+    """A code was not looked up: too many wrong ones came from this client."""
 
 
 def wrong_code_message(code: str) -> str:

@@ -226,7 +226,7 @@ class StartPage:
             if self.store.too_many(client, JOINS):
                 self.join_notice.show(
                     "error",
-                    "Too many people joined from this device's address in the last few minutes. "
+                    "Too many people joined from this network address in the last few minutes. "
                     "If you joined before, open your resume code instead; otherwise ask your "
                     "coach.",
                 )

@@ -197,7 +197,7 @@ def test_a_device_at_its_cap_gets_room_from_pages_it_left_without_saying(tmp_pat
     # A crashed tab or a phone that dropped the page never sends its close
     # request; its kernel waits for the idle cull. The same device opening
     # another page gets that room back, not "the room is full".
-    running = start_server(tmp_path, "--max-kernels-per-client", "2")
+    running = start_server(tmp_path, "--max-kernels-per-client", "2", "--abandoned-after", "2")
     try:
         for _ in range(2):
             with kernel_socket(running, "06_openness_pulse.ipynb", v1=True) as ws:
@@ -208,5 +208,24 @@ def test_a_device_at_its_cap_gets_room_from_pages_it_left_without_saying(tmp_pat
             assert r.status == 200
         assert len(running.kernel_pids()) == 2
         assert "makes room: its page is gone" in running.log.read_text()
+    finally:
+        stop_server(running)
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_counted_by_their_own_address(tmp_path):
+    running = start_server(tmp_path, "--trust-proxy", "--max-kernels-per-client", "1")
+
+    def get(address: str) -> int:
+        request = urllib.request.Request(
+            running.page("06_openness_pulse.ipynb"), headers={"X-Forwarded-For": address}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as r:
+                return r.status
+        except urllib.error.HTTPError as err:
+            return err.code
+
+    try:
+        assert [get("203.0.113.5"), get("203.0.113.6"), get("203.0.113.5")] == [200, 200, 503]
     finally:
         stop_server(running)

@@ -113,10 +113,17 @@ def test_one_person_stays_one_person_on_every_link_and_on_a_second_visit(browser
     phone.locator(".kit-ok", has_text="Welcome back").wait_for(timeout=LOAD_TIMEOUT)
     assert phone.get_by_role("button", name="Join").count() == 0
     assert store.member_count(team.code) == 1
-    summary = store.instrument_summary(team.code, "openness_pulse", 1, 3)
-    assert summary.started == 1  # the pulse answer reached the session
+    # The coach's dashboard counts one person, whose pulse answer reached the session.
+    coach = open_person(browser, server)
+    coach.goto(server.page("coach_dashboard.ipynb", f"key={team.coach_key}"))
+    picture = coach.get_by_test_id("team-picture")
+    picture.wait_for(timeout=LOAD_TIMEOUT)
+    assert "1 person has joined" in picture.inner_text()
+    row = picture.locator("tr", has_text="Openness pulse").first
+    assert row.locator("td").nth(1).inner_text().strip() == "1"
     clean(phone)
     phone.context.close()
+    coach.context.close()
 
 
 def test_a_change_in_one_window_shows_in_the_other(browser, server):

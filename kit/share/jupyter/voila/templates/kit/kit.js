@@ -159,6 +159,14 @@
     document.body.insertBefore(box, document.body.firstChild);
     var spinner = document.getElementById("loading");
     if (spinner) { spinner.style.display = "none"; }
+    // A page that starts after all takes the message away again.
+    var watch = window.setInterval(function () {
+      if (started()) {
+        box.remove();
+        if (spinner) { spinner.style.display = ""; }
+        window.clearInterval(watch);
+      }
+    }, 1000);
   }
   function started() {
     return document.querySelector("#rendered_cells .jupyter-widgets, #rendered_cells .widget-html");
