@@ -322,7 +322,7 @@ def test_the_coach_counts_or_removes_an_upload_batch_on_the_dashboard(db, tmp_pa
     assert app._batches.children == () and store.members(team.code) == []
     assert app.upload_files(files)
     app._batches.children[0].children[1].click()
-    assert "The 3 uploaded people now count" in app._upload_notice.value
+    assert "The 3 people now count" in app._upload_notice.value
     assert "hidden to protect anonymity" not in app._picture_html.value
     assert "counted" in app._batches.children[0].children[0].value
 

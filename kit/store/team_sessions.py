@@ -283,7 +283,10 @@ class TeamSessions:
         """Count an upload batch in the team's figures; it must hold at least the minimum group.
 
         A batch of fewer would let whoever made it (who knows its answers)
-        work out the real people's answers from the team's figures.
+        work out the real people's answers from the team's figures. People
+        who joined from a shared address (kind "address") become members of
+        the session whatever their number: the coach counts them once they
+        match the people in the room.
 
         Raises
         ------
@@ -300,6 +303,16 @@ class TeamSessions:
             if row is None:
                 raise SessionSettingsError(f"session {code} has no upload batch {batch}")
             minimum, people = row
+            kind = db.execute("SELECT kind FROM upload_batches WHERE id = ?", (batch,)).fetchone()
+            if kind[0] == "address":
+                # People who joined by the link from a shared address: once the
+                # coach has checked them against the room, they are simply members.
+                db.execute("UPDATE participants SET batch = NULL WHERE batch = ?", (batch,))
+                db.execute(
+                    "UPDATE upload_batches SET confirmed = 1, files = ? WHERE id = ?",
+                    (f"{people} counted", batch),
+                )
+                return UploadBatch(batch, "address", f"{people} counted", "", True, people)
             if people < minimum:
                 raise SessionSettingsError(
                     f"this upload holds {people} {'person' if people == 1 else 'people'}; an upload "

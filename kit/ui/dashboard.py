@@ -120,6 +120,7 @@ class CoachDashboard:
         self.live = Every(self.refresh)
         self.notice = Notice() if not report else None
         self._syncing = False
+        self._batches_seen: list | None = None
 
     @classmethod
     def open(cls, key: str = "", store: str = "", report: bool = False) -> CoachDashboard:
@@ -280,6 +281,7 @@ class CoachDashboard:
             else:
                 self.notice.show("error", message)
             return False
+        self._show_batches()  # people waiting to be counted come in without a redraw
         fingerprint = picture.fingerprint()
         if fingerprint == self._fingerprint:
             return False
@@ -547,7 +549,7 @@ class CoachDashboard:
         )
 
     def _show_batches(self) -> None:
-        """List the session's upload batches, each with its buttons."""
+        """List the session's upload batches, each with its buttons (redrawn when they change)."""
         if not hasattr(self, "_batches") or self.session is None or self.store is None:
             return
         try:
@@ -555,6 +557,9 @@ class CoachDashboard:
         except StoreError as err:
             self._upload_notice.show("error", f"The uploads could not be listed: {err}.")
             return
+        if batches == self._batches_seen:
+            return
+        self._batches_seen = batches
         rows: list[widgets.Widget] = []
         for batch in batches:
             where = {
@@ -588,7 +593,11 @@ class CoachDashboard:
         except StoreError as err:
             self._upload_notice.show("error", f"Not counted: {err}.")
             return False
-        self._upload_notice.show("ok", f"The {done.people} uploaded people now count.")
+        self._upload_notice.show(
+            "ok",
+            f"The {done.people} {'person' if done.people == 1 else 'people'} now count"
+            f"{'s' if done.people == 1 else ''}.",
+        )
         self._uploads_changed()
         return True
 

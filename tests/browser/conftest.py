@@ -14,7 +14,17 @@ from tests.serving import CHROMIUM, CHROMIUM_ARGS, Server, start_server, stop_se
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("serve"))
+    # Playwright closes a context without its pages' close request (a person's
+    # closed tab sends one), and plain GETs never connect, so these tests leave
+    # kernels waiting for the culls: the caps are tested on servers of their
+    # own (test_abuse), and this one is roomy.
+    running = start_server(
+        tmp_path_factory.mktemp("serve"),
+        "--max-kernels",
+        "150",
+        "--max-kernels-per-client",
+        "150",
+    )
     yield running
     stop_server(running)
 
