@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS published_scores (
     mean REAL NOT NULL,
     PRIMARY KEY (session, instrument, round, participant_id, trait)
 );
+CREATE TABLE IF NOT EXISTS score_changes (
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    PRIMARY KEY (participant_id, instrument, round)
+);
 CREATE TABLE IF NOT EXISTS published_texts (
     session TEXT NOT NULL,
     instrument TEXT NOT NULL,
@@ -236,6 +242,11 @@ class TraitScores:
             key,
         )
         self._mark_completion(db, participant_id, instrument, round_)
+        # Who changed since their group's snapshot was taken (TraitScores._snapshot).
+        db.execute(
+            "INSERT OR IGNORE INTO score_changes VALUES (?, ?, ?)",
+            (participant_id, instrument, round_),
+        )
 
     def _mark_completion(
         self, db: sqlite3.Connection, participant_id: int, instrument: str, round_: int
@@ -269,6 +280,10 @@ class TraitScores:
                 (pid, pid),
             ).fetchall():
                 self._mark_completion(db, pid, instrument, round_)
+                db.execute(
+                    "INSERT OR IGNORE INTO score_changes VALUES (?, ?, ?)",
+                    (pid, instrument, round_),
+                )
 
     @guarded
     def instrument_summary(
@@ -381,16 +396,18 @@ class TraitScores:
         }
         retake = []
         for grp in groups:
+            # People who came or went, plus people in both whose scores changed
+            # since (score_changes): counting people, not comparing every score,
+            # keeps a dashboard of thousands quick.
             changed = self._db.execute(
-                _PUBLISHED + ", cur AS (SELECT s.participant_id AS pid, s.trait,"
-                " s.total / s.answered AS m FROM trait_scores s JOIN shown"
-                " ON shown.pid = s.participant_id WHERE shown.grp = ? AND s.instrument = ?"
-                " AND s.round = ?), kept AS (SELECT participant_id AS pid, trait, mean AS m"
-                " FROM published_scores WHERE session = ? AND instrument = ? AND round = ?"
-                " AND grp = ?), a AS (SELECT * FROM cur EXCEPT SELECT * FROM kept),"
-                " b AS (SELECT * FROM kept EXCEPT SELECT * FROM cur)"
-                " SELECT count(*) FROM (SELECT pid FROM a UNION SELECT pid FROM b)",
-                (*keys, grp, instrument, round_, code, instrument, round_, grp),
+                _PUBLISHED + ", now AS (SELECT pid FROM shown WHERE grp = ?),"
+                " kept AS (SELECT DISTINCT participant_id AS pid FROM published_scores"
+                " WHERE session = ? AND instrument = ? AND round = ? AND grp = ?)"
+                " SELECT (SELECT count(*) FROM (SELECT pid FROM now EXCEPT SELECT pid FROM kept))"
+                " + (SELECT count(*) FROM (SELECT pid FROM kept EXCEPT SELECT pid FROM now))"
+                " + (SELECT count(*) FROM score_changes c WHERE c.instrument = ? AND c.round = ?"
+                " AND c.participant_id IN (SELECT pid FROM now INTERSECT SELECT pid FROM kept))",
+                (*keys, grp, code, instrument, round_, grp, instrument, round_),
             ).fetchone()[0]
             if changed >= step:
                 retake.append(grp)
@@ -409,6 +426,12 @@ class TraitScores:
                     " JOIN shown ON shown.pid = s.participant_id WHERE shown.grp = ?"
                     " AND s.instrument = ? AND s.round = ?",
                     (*keys, code, instrument, round_, grp, instrument, round_),
+                )
+                db.execute(
+                    "DELETE FROM score_changes WHERE instrument = ? AND round = ?"
+                    " AND participant_id IN (SELECT participant_id FROM published_scores"
+                    " WHERE session = ? AND instrument = ? AND round = ? AND grp = ?)",
+                    (instrument, round_, code, instrument, round_, grp),
                 )
 
     def _completed(self, code: str, instrument: str, round_: int) -> int:
