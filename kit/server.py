@@ -428,7 +428,7 @@ class LastWordsHandler(APIHandler):
 
     WAIT_SECONDS = 15.0
     MAX_BYTES = 64 * 1024  # a page's text boxes: 5,000 characters each at most
-    MAX_PER_CLIENT = 5
+    MAX_PER_CLIENT = 20  # a room behind one router, closing its pages at once
     pending: dict[str, str] = {}  # kernel id -> client, for beacons waiting on their kernel
 
     @web.authenticated
@@ -446,7 +446,7 @@ class LastWordsHandler(APIHandler):
         waiting = self.pending
         if kernel in waiting or sum(c == client for c in waiting.values()) >= self.MAX_PER_CLIENT:
             raise web.HTTPError(429)
-        arrived = datetime.now(UTC).replace(microsecond=0).isoformat()
+
         code = self.get_body_argument("code", "")
         try:
             entries = json.loads(self.get_body_argument("entries", "[]"))
@@ -463,11 +463,14 @@ class LastWordsHandler(APIHandler):
                 await asyncio.sleep(0.25)
         finally:
             waiting.pop(kernel, None)
+        # Saves from now on are not this page's kernel's (it is gone): they
+        # come from another window, and are newer than this page's text.
+        since = datetime.now(UTC).replace(microsecond=0).isoformat()
 
         def save() -> int:
             store = open_store()
             try:
-                return save_last_words(store, code, entries, client, arrived)
+                return save_last_words(store, code, entries, client, since)
             finally:
                 store.close()
 

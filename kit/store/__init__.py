@@ -253,8 +253,9 @@ def save_last_words(
     those keys to its kernel; the page script sends the boxes' text as the
     page goes (see ``kit.js``). Each entry is ``[instrument, round, item,
     text]``; only free-text items are taken, each checked as any answer is,
-    and only when it differs from what is stored and nothing newer was saved
-    since the page sent it (``arrived``, ISO time; another window may have).
+    and only when it differs from what is stored and nothing was saved after
+    ``arrived`` (ISO time: when the page's kernel was gone, so a later save
+    came from another window).
 
     Returns
     -------
