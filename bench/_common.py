@@ -67,10 +67,24 @@ def served():
     # since a bench opens hundreds of pages in minutes, and with the usual
     # 10-minute cull their idle kernels would crowd the machine and slow every
     # later load (heavier pages most).
-    server = start_server(tmp, "--workbooks", str(root), "--cull-idle", "4")
+    # The page loads of a bench all come from this machine's one address.
+    server = start_server(
+        tmp,
+        "--workbooks",
+        str(root),
+        "--cull-idle",
+        "4",
+        "--max-kernels",
+        "200",
+        "--max-kernels-per-client",
+        "200",
+    )
     store = SQLiteStore(server.store)
+    # The minimum group only goes down before anyone has answered.
+    store.ensure_session("BENCH", demo=True)
+    store.update_session("BENCH", min_group=3)
     simulate(store, DEMO_TEAM, session="BENCH", seed=1)
-    team = store.update_session("BENCH", min_group=3, revealed=True)
+    team = store.update_session("BENCH", revealed=True)
     _QUERIES["coach_dashboard.ipynb"] = f"key={team.coach_key}"
     store.close()
     try:
