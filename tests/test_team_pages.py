@@ -272,12 +272,8 @@ def test_the_dashboard_says_why_the_minimum_group_cannot_go_down(db):
 
 
 def test_a_device_that_joined_before_carries_on_as_the_same_person(db, monkeypatch):
-    store = open_store(db)
-    team = store.create_session("Desk", min_group=3)
-    link(monkeypatch, f"session={team.code}")
-    page = StartPage.open(db)
-    page.team()
-    assert page.join() and page.join()  # a double tap
+    store, team, page = joined_on_the_start_page(db, monkeypatch)
+    assert page.join()  # a double tap
     assert store.member_count(team.code) == 1
     ((person_id, _),) = store.members(team.code)
     code = next(
@@ -328,12 +324,7 @@ def test_the_coach_counts_or_removes_an_upload_batch_on_the_dashboard(db, tmp_pa
 
 
 def test_someone_else_on_a_device_that_joined_before_joins_as_a_new_person(db, monkeypatch):
-    store = open_store(db)
-    team = store.create_session("Desk", min_group=3)
-    link(monkeypatch, f"session={team.code}")
-    first = StartPage.open(db)
-    first.team()
-    assert first.join()
+    store, team, first = joined_on_the_start_page(db, monkeypatch)
     monkeypatch.setenv("HTTP_COOKIE", f"kit-member-{team.code}={first.member.resume_code}")
     shared = StartPage.open(db)
     shared.team()
@@ -359,3 +350,14 @@ def test_a_page_refused_for_too_many_wrong_codes_saves_nothing(db, monkeypatch):
     assert app.store is None and "Too many wrong codes" in app.problems[0][1]
     assert not app.save("openness.1", 4)
     assert len(store._db.execute("SELECT * FROM participants").fetchall()) == 1
+
+
+def joined_on_the_start_page(db, monkeypatch) -> tuple:
+    """A team session, its join link opened on the start page, and one join: (store, team, page)."""
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    link(monkeypatch, f"session={team.code}")
+    page = StartPage.open(db)
+    page.team()
+    assert page.join()
+    return store, team, page
