@@ -76,15 +76,6 @@ class Gate:
         """True when at least the minimum group size is covered."""
         return self.covered >= self.min_group
 
-    @property
-    def with_spread(self) -> bool:
-        """True when the group is large enough that a spread gives no one away (to the coach).
-
-        With a mean and a spread of three people, each of them can work out
-        the other two's scores; from twice the minimum group that is no longer so.
-        """
-        return disclose(Figure.SPREAD, self, Audience.COACH)
-
     def message(self) -> str:
         """What to say instead of the figure ('' when it is shown).
 

@@ -295,16 +295,15 @@ class TeamSessions:
         """
         with self._write() as db:
             row = db.execute(
-                "SELECT s.min_group, (SELECT count(*) FROM participants p WHERE p.batch = b.id)"
-                " FROM upload_batches b JOIN sessions s ON s.code = b.session"
+                "SELECT s.min_group, (SELECT count(*) FROM participants p WHERE p.batch = b.id),"
+                " b.kind FROM upload_batches b JOIN sessions s ON s.code = b.session"
                 " WHERE b.id = ? AND b.session = ?",
                 (batch, code),
             ).fetchone()
             if row is None:
                 raise SessionSettingsError(f"session {code} has no upload batch {batch}")
-            minimum, people = row
-            kind = db.execute("SELECT kind FROM upload_batches WHERE id = ?", (batch,)).fetchone()
-            if kind[0] == "address":
+            minimum, people, kind = row
+            if kind == "address":
                 # People who joined by the link from a shared address: once the
                 # coach has checked them against the room, they are simply members.
                 db.execute("UPDATE participants SET batch = NULL WHERE batch = ?", (batch,))

@@ -10,6 +10,7 @@ a page's costlier, lower parts off until its first widgets are on their way.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 from collections.abc import Callable
@@ -127,6 +128,9 @@ def _save_all_now() -> None:
         box.flush()
 
 
+atexit.register(_save_all_now)  # the kernel shutting down (the page closed or reloaded)
+
+
 class SavedAsTyped:
     """Save a text box while the person types: half a second after the last key, and at the end.
 
@@ -173,11 +177,6 @@ class SavedAsTyped:
             instrument, round_, key = answer
             box.add_class("kit-typed")
             box.add_class(f"kit-answer|{instrument}|{round_}|{key}")
-        if not _UNSAVED and not getattr(_save_all_now, "registered", False):
-            import atexit
-
-            atexit.register(_save_all_now)
-            _save_all_now.registered = True  # type: ignore[attr-defined]
 
     @property
     def unsaved(self) -> bool:
