@@ -7,6 +7,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from kit import __version__
+
 STORE_HELP = "store path or URL (default: $KIT_STORE, else a SQLite file in your data folder)"
 DEFAULT_URL = "http://localhost:8866"
 
@@ -15,6 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kit", description="Customer Value Workbooks: workbooks for customer-centred teams."
     )
+    parser.add_argument("--version", action="version", version=f"kit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the workbooks as a web app (Voilà)")

@@ -39,6 +39,8 @@ def wheel_site(tmp_path_factory) -> Path:
     assert "kit/_bundled/workbooks/01_hidden_leader_traits.ipynb" in names
     assert "kit/_bundled/data/hidden_leader.toml" in names
     assert "kit/share/jupyter/voila/templates/kit/index.html.j2" in names
+    assert "kit/py.typed" in names  # type checkers read the kit's hints
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     site = out / "site"
     subprocess.run(
         [
@@ -190,3 +192,35 @@ def test_pages_of_kit_serve_skip_the_stylesheet_widget_and_others_keep_it(monkey
     # JupyterLab, papermill or a plain Voilà: the page brings its own stylesheet.
     monkeypatch.delenv("KIT_PAGE_CSS")
     assert any(".kit-ok" in getattr(w, "value", "") for w in page_top())
+
+
+def test_one_version_for_the_command_the_package_and_its_metadata(wheel_site, tmp_path):
+    import email
+
+    import kit
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "--version"],
+        cwd=tmp_path,
+        env=_env(wheel_site, tmp_path),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == f"kit {kit.__version__}"
+    (meta,) = wheel_site.glob("customer_value_kit-*.dist-info/METADATA")
+    fields = email.message_from_string(meta.read_text())
+    assert fields["Version"] == kit.__version__
+    assert fields["License-Expression"] == "MIT"
+    assert "Typing :: Typed" in fields.get_all("Classifier")
+    assert any(u.startswith("Source, https://") for u in fields.get_all("Project-URL"))
+
+
+def test_readme_images_show_on_a_package_index():
+    # A package index shows the README without the repository beside it:
+    # an image with a relative path would be a broken picture there.
+    import re
+
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (ROOT / "README.md").read_text())
+    assert images
+    assert all(src.startswith("https://") for src in images), images
