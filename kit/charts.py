@@ -2,22 +2,24 @@
 
 Only this module imports matplotlib, and the UI imports it only when a chart
 is drawn, so a workbook page starts without paying for it.
+
+Charts are drawn on a :class:`matplotlib.figure.Figure` of their own, never
+through ``pyplot``: choosing a backend (``matplotlib.use``) or opening pyplot
+figures would change the plots of a JupyterLab user who runs a workbook
+beside their own cells (their ``plt.show()`` showed nothing after a kit
+chart). A Figure renders to PNG with the Agg canvas whatever the backend is.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 
-import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display in a kernel or a headless run
-
-import textwrap  # noqa: E402
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from kit.model import (  # noqa: E402
+from kit.model import (
     EXTERNAL,
     OWN_TEAM,
     CustomerMap,
@@ -60,7 +62,7 @@ def trait_bars(
     matplotlib Axes
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.55 * len(scores) + 1.1), dpi=110)
+        ax = _axes((7, 0.55 * len(scores) + 1.1), 110)
     names = [s.trait.name for s in scores][::-1]
     values = [s.mean or 0 for s in scores][::-1]
     colours = [_GROW if s.trait.id in highlight else _BAR for s in scores][::-1]
@@ -107,7 +109,7 @@ def four_blocks(
     matplotlib Axes
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.6, 5.6), dpi=110)
+        ax = _axes((5.6, 5.6), 110)
     low, high = 1, scale.points
     middle = (low + high) / 2
     ax.set_xlim(low, high)
@@ -195,7 +197,7 @@ def customer_map(
     if ax is None:
         width = min(18, max(6.5, 2.6 * len(columns) + 1))
         height = min(30, max(3.0, 0.62 * rows + 1.2))
-        _, ax = plt.subplots(figsize=(width, height), dpi=100)
+        ax = _axes((width, height), 100)
     boxes = {}
     for element in cmap.elements:
         if element.name not in positions:
@@ -283,7 +285,7 @@ def backlog(figures, ax: Axes | None = None) -> Axes:
         The completion axis; the age line is on a twin axis.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
+        ax = _axes((7, 3.2), 110)
     labels = [f"#{f.session}\n{f.held_on}" for f in figures]
     rates = [100 * (f.completion or 0) for f in figures]
     ax.bar(labels, rates, color=_BAR, width=0.55)
@@ -302,9 +304,15 @@ def backlog(figures, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def _axes(size: tuple[float, float], dpi: int) -> Axes:
+    """A new figure's one axes, outside pyplot (so no user's figure list changes)."""
+    figure = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(figure)  # its own canvas: drawn and measured the same on any backend
+    return figure.subplots()
+
+
 def to_png(ax: Axes) -> bytes:
-    """Render the axes' figure as PNG bytes and close it."""
+    """Render the axes' figure as PNG bytes."""
     buffer = io.BytesIO()
     ax.figure.savefig(buffer, format="png")
-    plt.close(ax.figure)
     return buffer.getvalue()

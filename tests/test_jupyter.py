@@ -1,0 +1,68 @@
+"""The kit behaves in a Jupyter user's own session: their plots, their diffs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from scripts.clean_notebooks import clean, notebooks
+from tests.conftest import ROOT
+
+
+def test_kit_charts_leave_the_users_backend_and_figures_alone():
+    # In JupyterLab the user's backend is the inline one; a kit chart used to
+    # switch it to Agg, and the user's next plt.show() showed nothing.
+    code = textwrap.dedent(
+        """
+        import matplotlib
+        import matplotlib.pyplot as plt
+        plt.figure()  # the user's own figure, drawn before the kit's chart
+        before = matplotlib.get_backend()
+        from kit.charts import to_png, trait_bars
+        from kit.content import get_instrument
+        from kit.scoring import trait_scores
+        inst = get_instrument("hidden_leader")
+        answers = {item.id: 4 for trait in inst.traits for item in trait.items}
+        png = to_png(trait_bars(trait_scores(inst, answers), inst.scale))
+        assert png.startswith(b"\\x89PNG"), png[:8]
+        print(before, matplotlib.get_backend(), plt.get_fignums())
+        """
+    )
+    env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    before, after, figures = done.stdout.split(" ", 2)
+    assert before == after == "module://matplotlib_inline.backend_inline"
+    assert figures.strip() == "[1]"  # the user's figure, and none of the kit's
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
+def test_notebooks_are_committed_clean_in_nbformats_own_layout(path):
+    # JupyterLab saves in nbformat's layout (what nbformat.write gives); a
+    # file in any other rewrites itself on the first save and floods the diff.
+    import nbformat
+
+    text = path.read_text(encoding="utf-8")
+    assert clean(text) == text, f"{path.name}: run python scripts/clean_notebooks.py"
+    notebook = nbformat.reads(text, as_version=4)
+    nbformat.validate(notebook)
+    assert all(not c.get("outputs") for c in notebook.cells)
+
+
+def test_the_cleaner_puts_a_saved_notebook_back_in_layout():
+    import nbformat
+
+    text = (ROOT / "workbooks" / "01_hidden_leader_traits.ipynb").read_text()
+    run = nbformat.reads(text, as_version=4)
+    run.cells[1].outputs = [nbformat.v4.new_output("stream", text="hello")]
+    run.cells[1].execution_count = 3
+    run.metadata["widgets"] = {"state": {}}
+    import json
+
+    squashed = json.dumps(run)  # one line: not nbformat's layout, with outputs
+    assert clean(squashed) == text
