@@ -146,19 +146,43 @@ def test_in_a_kernel_the_files_come_just_after_the_page_is_built(tmp_path):
     assert "Calendar file (.ics)" in after
 
 
-def test_a_failure_in_put_off_work_is_logged_and_the_loop_goes_on(caplog):
-    done = []
+def test_a_failure_in_put_off_work_is_said_and_the_loop_goes_on(caplog):
+    done, shown = [], []
 
     def broken():
         raise RuntimeError("no calendar")
 
     async def page():
-        assert after_this_cell(broken) is True
-        assert after_this_cell(lambda: done.append(1)) is True
+        assert after_this_cell(broken, shown.append, "The files") is True
+        assert after_this_cell(lambda: done.append(1), shown.append) is True
         await asyncio.sleep(0)
 
     in_own_loop(page)
     assert done == [1] and "put off" in caplog.text
+    assert shown == [
+        "<div class='kit-error' role='alert'>The files could not be made (RuntimeError: "
+        "no calendar). Your answers are saved: reload the page to try again.</div>"
+    ]
     with ThreadPoolExecutor(1) as pool:  # a thread with no event loop: at once
-        assert pool.submit(after_this_cell, lambda: done.append(2)).result() is False
+        assert pool.submit(after_this_cell, lambda: done.append(2), shown.append).result() is False
     assert done == [1, 2]
+
+
+def test_without_icalendar_the_files_say_so_instead_of_preparing_for_ever(tmp_path, monkeypatch):
+    # Binder once installed the kit without icalendar: "Preparing the files…"
+    # stayed on the page for ever, with the error seen by nobody.
+    import sys
+
+    db = str(tmp_path / "kit.sqlite3")
+    monkeypatch.setitem(sys.modules, "icalendar", None)  # import icalendar now fails
+
+    async def page():
+        app, _ = open_app(db)
+        await asyncio.sleep(0)
+        return app.files.value
+
+    shown = in_own_loop(page)
+    assert "Preparing the files" not in shown
+    assert "The calendar and agenda files could not be made" in shown
+    assert "not installed: import of icalendar halted" in shown
+    assert "Your answers are saved" in shown

@@ -361,3 +361,41 @@ def joined_on_the_start_page(db, monkeypatch) -> tuple:
     page.team()
     assert page.join()
     return store, team, page
+
+
+def test_a_dashboard_that_cannot_follow_the_store_says_so_and_recovers(db):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    app = dashboard(team.coach_key, db)
+    app.store.close()  # the store is out of reach for a moment
+    app.live.once()
+    assert "The team&#x27;s answers could not be read just now" in app.notice.value
+    app.store = open_store(db)
+    simulate(store, 3, session=team.code, seed=4)
+    app.live.once()
+    assert app.notice.value == ""
+    assert "<b>3</b> people have joined" in app._picture_html.value
+
+
+def test_a_live_page_whose_follow_fails_says_so_beside_it_and_clears_when_it_works():
+    from kit.ui.components import Notice
+    from kit.ui.live import Every, shown_in
+
+    notice, broken = Notice(), [True]
+
+    def tick():
+        if broken[0]:
+            raise OSError("disk I/O error")
+
+    live = Every(tick, shown=shown_in(notice))
+    live.once()
+    assert "cannot look for changes just now (OSError: disk I/O error)" in notice.value
+    broken[0] = False
+    live.once()
+    assert notice.value == ""
+    broken[0] = True
+    live.once()
+    notice.show("ok", "Saved your name.")  # a newer message stays when following recovers
+    broken[0] = False
+    live.once()
+    assert "Saved your name." in notice.value

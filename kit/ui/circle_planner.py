@@ -36,7 +36,7 @@ from kit.ui.components import (
     messages as show_messages,
 )
 from kit.ui.context import client_address
-from kit.ui.live import after_this_cell
+from kit.ui.live import LATER_FAILED, after_this_cell, problem_html, reason
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 
@@ -296,7 +296,7 @@ class CirclePlannerApp:
         self.files = html("<p class='kit-muted'>Preparing the files…</p>")
         # The calendar file needs icalendar (some 50 ms to import): built just
         # after the page's cells run, it no longer holds up the page's first view.
-        after_this_cell(self._refresh_files)
+        after_this_cell(self._refresh_files, self._files_failed, "The calendar and agenda files")
         return vbox(
             [
                 html(
@@ -420,7 +420,17 @@ class CirclePlannerApp:
             self._refresh_files()
 
     def _refresh_files(self) -> None:
-        self.files.value = self._files_html()
+        try:
+            self.files.value = self._files_html()
+        except Exception as err:  # noqa: BLE001 - said beside the files, the plan is saved
+            self._files_failed(
+                problem_html(
+                    LATER_FAILED.format(what="The calendar and agenda files", reason=reason(err))
+                )
+            )
+
+    def _files_failed(self, message: str) -> None:
+        self.files.value = message
 
     def _files_html(self) -> str:
         circle = self.circle

@@ -33,7 +33,7 @@ from kit.ui.components import (
     messages as show_messages,
 )
 from kit.ui.context import client_address
-from kit.ui.live import Every
+from kit.ui.live import Every, shown_in
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 
@@ -76,7 +76,7 @@ class CircleSessionApp:
         self.held_on = ""
         self._parts: dict[str, widgets.Widget] = {}
         self._seen: tuple[object, ...] = ()
-        self.live = Every(self.follow)
+        self.live = Every(self.follow, shown=shown_in(self.notice))
         self._load()
 
     @classmethod

@@ -41,7 +41,7 @@ from kit.ui.components import (
 )
 from kit.ui.components import messages as show_messages
 from kit.ui.context import client_address, ephemeral, page_url, query_params
-from kit.ui.live import Every
+from kit.ui.live import Every, shown_in
 
 START_PAGE = "00_start_here.ipynb"
 NO_KEY = (
@@ -117,10 +117,11 @@ class CoachDashboard:
         self._picture = ""
         self._picture_html = None if report else html()
         self._fingerprint: int | None = None
-        self.live = Every(self.refresh)
         self.notice = Notice() if not report else None
+        self.live = Every(self.refresh, shown=shown_in(self.notice) if self.notice else None)
         self._syncing = False
         self._batches_seen: list | None = None
+        self._read_problem = ""  # the message shown while the store could not be read
 
     @classmethod
     def open(cls, key: str = "", store: str = "", report: bool = False) -> CoachDashboard:
@@ -280,7 +281,11 @@ class CoachDashboard:
                 self._picture = f"<div class='kit-error' role='alert'>{escape(message)}</div>"
             else:
                 self.notice.show("error", message)
+                self._read_problem = self.notice.value
             return False
+        if self.notice is not None and self._read_problem == self.notice.value:
+            self.notice.clear()  # reading works again: the message would mislead
+        self._read_problem = ""
         self._show_batches()  # people waiting to be counted come in without a redraw
         fingerprint = picture.fingerprint()
         if fingerprint == self._fingerprint:

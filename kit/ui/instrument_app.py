@@ -37,7 +37,7 @@ from kit.ui.components import (
     messages as show_messages,
 )
 from kit.ui.context import client_address, ephemeral
-from kit.ui.live import Every, SavedAsTyped
+from kit.ui.live import Every, SavedAsTyped, shown_in
 from kit.ui.person import LookupRefused, from_link, look_up
 from kit.ui.questionnaire import Questionnaire
 
@@ -100,9 +100,9 @@ class InstrumentApp:
         self._team_seen: tuple[object, ...] = ()
         self._typed: dict[str, SavedAsTyped] = {}
         self._not_saved: set[str] = set()  # answers on screen that could not be saved
-        self.live = Every(self.follow_team)
+        self.live = Every(self.follow_team, shown=shown_in(self.save_notice))
         # Another window or device with the same resume code: this page follows the store.
-        self.own = Every(self.follow_own)
+        self.own = Every(self.follow_own, shown=shown_in(self.save_notice))
 
     # -- construction ----------------------------------------------------------
 

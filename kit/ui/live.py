@@ -17,6 +17,37 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
+# Shown where put-off work failed: a page must never wait on "Preparing…" forever.
+LATER_FAILED = (
+    "{what} could not be made ({reason}). Your answers are saved: reload the page to try again."
+)
+LIVE_FAILED = (
+    "This page cannot look for changes just now ({reason}). It keeps trying; "
+    "what you have entered is saved."
+)
+
+
+def problem_html(text: str) -> str:
+    """A plain error box for the page, escaped, announced to screen readers.
+
+    >>> problem_html("No <b>file</b>")
+    "<div class='kit-error' role='alert'>No &lt;b&gt;file&lt;/b&gt;</div>"
+    """
+    from html import escape
+
+    return f"<div class='kit-error' role='alert'>{escape(text)}</div>"
+
+
+def reason(err: BaseException) -> str:
+    """A short, plain reason for an error, for people rather than a log.
+
+    >>> reason(ModuleNotFoundError("No module named 'icalendar'"))
+    "a part of the kit is not installed: No module named 'icalendar'"
+    """
+    if isinstance(err, ImportError):
+        return f"a part of the kit is not installed: {err}"
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
 
 def live_seconds() -> float:
     """How often live pages look again (``KIT_LIVE_SECONDS``, default 3)."""
@@ -37,11 +68,21 @@ class Every:
         locked store for a moment never stops a dashboard.
     seconds : float, optional
         Defaults to :func:`live_seconds`.
+    shown : callable, optional
+        Given a plain message (HTML) when a tick fails, and ``""`` when a
+        tick succeeds again, so the page says it has stopped following.
     """
 
-    def __init__(self, tick: Callable[[], object], seconds: float | None = None):
+    def __init__(
+        self,
+        tick: Callable[[], object],
+        seconds: float | None = None,
+        shown: Callable[[str], object] | None = None,
+    ):
         self.tick = tick
         self.seconds = seconds or live_seconds()
+        self.shown = shown
+        self.failing = False
         self._task: asyncio.Task | None = None
 
     def start(self) -> bool:
@@ -64,13 +105,46 @@ class Every:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.seconds)
-            try:
-                self.tick()
-            except Exception:  # noqa: BLE001 - keep following; the next tick may succeed
-                log.exception("a live update failed")
+            self.once()
+
+    def once(self) -> None:
+        """Run one tick, saying on the page when it fails and when it works again."""
+        try:
+            self.tick()
+        except Exception as err:  # noqa: BLE001 - keep following; the next tick may succeed
+            log.exception("a live update failed")
+            self.failing = True
+            if self.shown is not None:
+                self.shown(problem_html(LIVE_FAILED.format(reason=reason(err))))
+            return
+        if self.failing:
+            self.failing = False
+            if self.shown is not None:
+                self.shown("")
 
 
-def after_this_cell(work: Callable[[], object]) -> bool:
+def shown_in(widget: object) -> Callable[[str], None]:
+    """Show :class:`Every`'s messages in ``widget`` (an HTML widget's ``value``).
+
+    The message goes away when following works again, unless the widget has
+    since been given another message (which then stays).
+    """
+    mine: list[str] = []
+
+    def show(message: str) -> None:
+        if message:
+            mine[:] = [message]
+            widget.value = message  # type: ignore[attr-defined]
+        elif mine and widget.value == mine[0]:  # type: ignore[attr-defined]
+            widget.value = ""  # type: ignore[attr-defined]
+            mine.clear()
+
+    return show
+
+
+def after_this_cell(
+    work: Callable[[], object], failed: Callable[[str], object], what: str = "This part"
+) -> bool:
     """Run ``work`` once the cell running now has finished, on the kernel's event loop.
 
     For what a page shows below the fold and costs to build (a calendar file,
@@ -78,23 +152,43 @@ def after_this_cell(work: Callable[[], object]) -> bool:
     and it is ready while the browser is still loading the page's scripts.
     Where no event loop runs (a plain Python test), ``work`` runs at once.
 
+    Parameters
+    ----------
+    work : callable
+        What to do; it fills the widgets it was put off for.
+    failed : callable
+        Given a plain message (HTML) when ``work`` raises. Put-off work runs
+        after the cell has ended, where an error is seen by nobody: without
+        this the page would wait on its "Preparing…" text for ever.
+    what : str
+        The thing being made, for the message ("The calendar files").
+
     Returns
     -------
     bool
         True when ``work`` was put off, False when it ran at once.
+
+    Examples
+    --------
+    >>> shown = []
+    >>> after_this_cell(lambda: 1 / 0, shown.append, "The files")
+    False
+    >>> shown[0]
+    "<div class='kit-error' role='alert'>The files could not be made (ZeroDivisionError: division by zero). Your answers are saved: reload the page to try again.</div>"
     """
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        work()
-        return False
 
     def run() -> None:
         try:
             work()
-        except Exception:  # noqa: BLE001 - a page's later part must not break the page
+        except Exception as err:  # noqa: BLE001 - a page's later part must not break the page
             log.exception("work put off until after the cell failed")
+            failed(problem_html(LATER_FAILED.format(what=what, reason=reason(err))))
 
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        run()
+        return False
     loop.call_soon(run)
     return True
 
