@@ -39,6 +39,16 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# How Voilà shows a page, the same under `kit serve` and in a Jupyter server
+# (Binder, kit.jupyter_extension).
+VOILA_SETTINGS: dict[str, object] = {
+    "template": "kit",
+    "theme": "light",
+    "strip_sources": True,
+    "show_tracebacks": False,
+}
+
+
 class ServeError(RuntimeError):
     """The server cannot start; the message says what to change."""
 
@@ -92,10 +102,7 @@ def voila_argv(options: ServeOptions) -> list[str]:
         f"--Voila.ip={options.host}",
         "--Voila.port_retries=0",
         "--no-browser",
-        "--template=kit",
-        "--theme=light",
-        "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.show_tracebacks=False",
+        *(f"--VoilaConfiguration.{name}={value}" for name, value in VOILA_SETTINGS.items()),
         f"--MappingKernelManager.cull_idle_timeout={options.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",

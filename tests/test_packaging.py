@@ -224,3 +224,20 @@ def test_readme_images_show_on_a_package_index():
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (ROOT / "README.md").read_text())
     assert images
     assert all(src.startswith("https://") for src in images), images
+
+
+def test_binder_takes_its_python_and_dependencies_from_the_project():
+    # repo2docker reads binder/ alone: no requires-python, and a second list of
+    # dependencies there once left out icalendar without a word.
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    assert runtime.startswith("python-")
+    assert runtime.removeprefix("python-") + ".0" in SpecifierSet(project["requires-python"])
+    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if line.strip() and not line.startswith("#")] == ["."]
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "--no-deps" not in post_build and "kit.jupyter_extension" in post_build
