@@ -65,6 +65,23 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--store", help=STORE_HELP)
 
+    report = sub.add_parser(
+        "report", help="write every participant's report and the team report of a session"
+    )
+    report.add_argument("--session", required=True, help="the team session's join code")
+    report.add_argument("--out", type=Path, required=True, help="folder to write the reports in")
+    report.add_argument(
+        "--jobs", type=int, default=2, help="reports made at once (default 2; one per core)"
+    )
+    report.add_argument(
+        "--instrument",
+        choices=("hidden_leader", "focus_attitude"),
+        default="hidden_leader",
+        help="what each person's report shows (default: hidden_leader)",
+    )
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.add_argument("--store", help=STORE_HELP)
+
     imp = sub.add_parser("import", help="import an answers file (all of it or nothing)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--store", help=STORE_HELP)
@@ -287,6 +304,26 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from kit.cohort import plan, run
+    from kit.store import open_store
+
+    if args.jobs < 1:
+        raise ValueError("--jobs must be 1 or more")
+    store = open_store(args.store)
+    try:
+        jobs, result = plan(store, args.session, args.out, args.instrument)
+    finally:
+        store.close()
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    for skipped in result.skipped:
+        print(f"skipped {skipped}", file=sys.stderr)
+    run(jobs, result, workers=args.jobs, progress=not args.quiet)
+    print(f"Wrote {_count(len(result.written), 'report')} to {args.out}")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from kit.store import import_answers, open_store
 
@@ -375,6 +412,7 @@ def _count(n: int, word: str) -> str:
 _COMMANDS = {
     "serve": _serve,
     "export": _export,
+    "report": _report,
     "import": _import,
     "demo": _demo,
     "check": _check,

@@ -1,18 +1,27 @@
-"""Reports: a workbook run headless with papermill, then turned into HTML with no code.
+"""Reports: a workbook's own cells run in report mode, turned into HTML with no code.
 
 Running the real notebook (rather than a separate template) keeps the report
-and the app showing the same thing.
+and the app showing the same thing. Two ways, one result:
+
+- :func:`render_workbook` runs the cells here, in this process, and joins
+  their outputs into a page: what a page's "Download report" button and
+  ``kit report`` use (no kernel to start);
+- :func:`run_workbook` + :func:`notebook_to_html` run them with papermill in
+  a kernel of their own, for headless runs that want the executed notebook.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import tempfile
+from html import escape
 from pathlib import Path
 
 from kit.paths import workbooks_dir
 
 HIDDEN_LEADER = "01_hidden_leader_traits.ipynb"
+FOCUS_ATTITUDE = "02_focus_and_attitude.ipynb"
 APP_ONLY = "app-only"
 _REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=[\"']https?://[^>]*>(\s*</script>)?", re.I)
 
@@ -69,6 +78,104 @@ def notebook_to_html(path: Path, title: str) -> str:
     return _REMOTE.sub("", body)
 
 
+PARAMETERS = "parameters"
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
+  line-height: 1.5; max-width: 52em; margin: 2em auto; padding: 0 1.2em; font-size: 15px; }}
+h1 {{ font-size: 1.6em; }} h2 {{ font-size: 1.3em; margin-top: 1.6em; }}
+a.anchor-link {{ display: none; }}
+table {{ border-collapse: collapse; }} td, th {{ padding: .25em .6em; text-align: left; }}
+img {{ max-width: 100%; height: auto; }}
+@media print {{ body {{ margin: 0; max-width: none; }} }}
+</style>
+</head>
+<body>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def _as_html(value: object) -> str:
+    """The richest static form of a cell's result, as a notebook would show it."""
+    if value is None:
+        return ""
+    from IPython.core.formatters import DisplayFormatter
+
+    data, _ = DisplayFormatter().format(value)
+    if "text/html" in data:
+        return str(data["text/html"])
+    if "image/png" in data:
+        return f"<img alt='' src='data:image/png;base64,{data['image/png']}'>"
+    return f"<pre>{escape(str(data.get('text/plain', '')))}</pre>"
+
+
+def render_workbook(name: str, parameters: dict[str, object], title: str) -> str:
+    """Run a workbook's cells here in report mode and return the page they make.
+
+    Cells tagged ``app-only`` are left out, as in the papermill report; the
+    ``parameters`` cell runs first and ``parameters`` then replace its values
+    (``report`` is always True: no widgets are made). Each code cell shows the
+    value of its last expression, as in a notebook.
+
+    Parameters
+    ----------
+    name : str
+        File name in the workbooks folder.
+    parameters : dict
+        Values for the names the ``parameters`` cell sets.
+    title : str
+        The page title.
+
+    Returns
+    -------
+    str
+        A self-contained HTML page with no code and no script.
+
+    Examples
+    --------
+    >>> page = render_workbook(HIDDEN_LEADER, {"store": ":memory:"}, "My results")
+    >>> page.startswith("<!DOCTYPE html>") and "Hidden-leader traits" in page
+    True
+    >>> "HiddenLeaderApp" in page or "<script" in page
+    False
+    """
+    import nbformat
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    notebook = nbformat.read(workbooks_dir() / name, as_version=4)
+    namespace: dict[str, object] = {"__name__": "__kit_report__"}
+    parts = []
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if APP_ONLY in tags:
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(markdown2html_mistune(cell.source))
+            continue
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, f"<{name}>", "exec"), namespace)  # noqa: S102 - the kit's own workbook
+        if PARAMETERS in tags:
+            namespace.update(parameters)
+            namespace["report"] = True
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), f"<{name}>", "eval"), namespace)  # noqa: S307
+            parts.append(f"<div class='kit-output'>{_as_html(value)}</div>")
+    page = _PAGE.format(title=escape(title), body="\n".join(p for p in parts if p))
+    return _REMOTE.sub("", page)
+
+
 def workbook_report(
     workbook: str, title: str, resume: str = "", store: str = "", answers_file: str = ""
 ) -> str:
@@ -88,12 +195,10 @@ def workbook_report(
     answers_file : str
         A kit answer file to report on instead of the store.
     """
-    with tempfile.TemporaryDirectory(prefix="kit-report-") as tmp:
-        params: dict[str, object] = {"resume": resume, "store": store, "report": True}
-        if answers_file:
-            params["answers_file"] = answers_file
-        executed = run_workbook(workbook, params, Path(tmp))
-        return notebook_to_html(executed, title)
+    params: dict[str, object] = {"resume": resume, "store": store}
+    if answers_file:
+        params["answers_file"] = answers_file
+    return render_workbook(workbook, params, title)
 
 
 def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = "") -> str:
@@ -120,7 +225,11 @@ def team_report(key: str, store: str = "") -> str:
     store : str
         The store's path or URL; empty for ``KIT_STORE`` or the default.
     """
+    return render_workbook(COACH_DASHBOARD, {"key": key, "store": store}, "Team report")
+
+
+def papermill_report(workbook: str, parameters: dict[str, object], title: str) -> str:
+    """The same report made the headless way: papermill in a kernel, then nbconvert."""
     with tempfile.TemporaryDirectory(prefix="kit-report-") as tmp:
-        params: dict[str, object] = {"key": key, "store": store, "report": True}
-        executed = run_workbook(COACH_DASHBOARD, params, Path(tmp))
-        return notebook_to_html(executed, "Team report")
+        executed = run_workbook(workbook, {**parameters, "report": True}, Path(tmp))
+        return notebook_to_html(executed, title)

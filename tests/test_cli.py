@@ -173,3 +173,71 @@ def test_export_leaves_out_a_pulse_round_too_few_people_answered(tmp_path, capsy
     rows = list(csv.DictReader(io.StringIO(captured.out)))
     assert {r["round"] for r in rows} == {"1"} and len(rows) == 3
     assert f"{team.code} round 2" in captured.err
+
+
+def _named_demo_session(db: str, people: int) -> str:
+    store = open_store(db)
+    team = store.create_session("Desk", anonymous=False)
+    assert main(["demo", "--participants", str(people), "--session", team.code, "--store", db]) == 0
+    return team.code
+
+
+def test_cohort_reports_write_every_persons_scores_and_the_team_report(tmp_path):
+    from kit.content import get_instrument
+    from kit.scoring import trait_scores
+
+    db = str(tmp_path / "kit.sqlite3")
+    code = _named_demo_session(db, 12)
+    out = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "kit", "report", "--session", code, "--out", str(out)]
+        + ["--jobs", "2", "--store", db],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "13/13" in done.stderr  # tqdm's bar, on stderr
+    assert f"Wrote 13 reports to {out}" in done.stdout
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 13 and "team-report.html" in files
+    store, instrument = open_store(db), get_instrument("hidden_leader")
+    for number, (participant_id, _) in enumerate(store.members(code), start=1):
+        (path,) = out.glob(f"{number:02d}-*.html")
+        page = path.read_text()
+        assert "Your strongest trait" in page
+        for score in trait_scores(instrument, store.answers(participant_id, "hidden_leader")):
+            assert f"<td class='kit-num'>{score.mean:.2f}</td>" in page, (path.name, score)
+        person = store.participant_by_id(participant_id)
+        assert person.resume_code not in page  # a report is shown to others
+    team_page = (out / "team-report.html").read_text()
+    assert "<b>12</b> people have joined" in team_page
+
+
+def test_cohort_reports_name_and_skip_people_with_no_answers(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    code = _named_demo_session(db, 2)
+    store = open_store(db)
+    store.create_participant(session=code, display_name="Ana")  # joined, answered nothing yet
+    out = tmp_path / "reports"
+    assert main(["report", "--session", code, "--out", str(out), "--jobs", "1", "--store", db]) == 0
+    captured = capsys.readouterr()
+    assert "skipped Ana: no answers to Hidden-leader traits" in captured.err
+    assert "Wrote 3 reports" in captured.out
+    assert not list(out.glob("*ana*"))
+
+
+def test_cohort_reports_refuse_a_wrong_code_and_keep_anonymous_answers_private(tmp_path, capsys):
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    team = store.create_session("Room", anonymous=True, min_group=3)
+    assert main(["demo", "--participants", "4", "--session", team.code, "--store", db]) == 0
+    capsys.readouterr()
+    out = tmp_path / "reports"
+    assert main(["report", "--session", "NOPE-NOPE", "--out", str(out), "--store", db]) == 1
+    assert f"no team session 'NOPE-NOPE' in this store; open sessions: {team.code}" in (
+        capsys.readouterr().err
+    )
+    assert not out.exists()
+    assert main(["report", "--session", team.code, "--out", str(out), "--store", db]) == 0
+    assert "is anonymous: only the team report is written" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["team-report.html"]

@@ -336,6 +336,14 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         return _participant(row) if row else None
 
     @guarded
+    def participant_by_id(self, participant_id: int) -> Participant | None:
+        """Return the participant with the store's own id ``participant_id``, or None."""
+        row = self._db.execute(
+            "SELECT * FROM participants WHERE id = ?", (participant_id,)
+        ).fetchone()
+        return _participant(row) if row else None
+
+    @guarded
     def participant_by_public_id(self, public_id: str) -> Participant | None:
         """Return the participant with the anonymous id ``public_id``, or None."""
         row = self._db.execute(
