@@ -207,64 +207,17 @@ def _session(args: argparse.Namespace) -> int:
     return 0
 
 
-def pulse_rounds_shown(store, rows: list[dict]) -> list[dict]:
-    """Leave out the pulse rows of any round a session's minimum group has not yet answered.
-
-    The pulse is anonymous in every session: a round two people answered,
-    exported row by row, would show what each of them said.
-    """
-    from kit.model import PULSE
-
-    sessions = {s.code: s for s in store.team_sessions()}
-    people: dict[tuple[str, str], set[str]] = {}
-    for row in rows:
-        if row["instrument"] == PULSE and row["session"]:
-            people.setdefault((row["session"], str(row["round"])), set()).add(row["participant"])
-    small = {
-        key
-        for key, who in people.items()
-        if key[0] in sessions
-        and not sessions[key[0]].demo
-        and len(who) < sessions[key[0]].min_group
-    }
-    if small:
-        print(
-            "Left out pulse rounds with fewer people than their session's minimum group: "
-            + ", ".join(f"{code} round {r}" for code, r in sorted(small))
-            + ".",
-            file=sys.stderr,
-        )
-    return [
-        r
-        for r in rows
-        if not (r["instrument"] == PULSE and (r["session"], str(r["round"])) in small)
-    ]
-
-
 def _export(args: argparse.Namespace) -> int:
-    from kit.anonymity import rows_allowed
+    from kit.data import shared_rows
     from kit.store import maps_for_file, open_store, records
     from kit.store.map_files import map_tables_csv
 
     store = open_store(args.store)
-    team = store.team_session(args.session) if args.session else None
-    if args.session and team is None:
-        open_ones = [s.code for s in store.team_sessions() if not s.closed]
-        known = f"; open sessions: {', '.join(open_ones)}" if open_ones else "; there are none"
-        raise ValueError(f"there is no team session '{args.session}' in this store{known}")
+    # The same rows, through the same gates, as kit.data.answers gives analysts.
+    shared = shared_rows(store, args.session)
+    team = shared.session
     if team is not None:
         args.session = team.code  # as typed, with dashes and case forgiven
-    hidden = [
-        s
-        for s in ([team] if team else store.team_sessions())
-        if not rows_allowed(s, store.member_count(s.code))
-    ]
-    if team is not None and hidden:
-        raise ValueError(
-            f"session {team.code} is anonymous and has {store.member_count(team.code)} of at "
-            f"least {team.min_group} people: one row per answer would show what each of them "
-            "answered. Use the team report, or export once the group is large enough"
-        )
     if team is not None and team.anonymous:
         print(
             f"Session {team.code} is anonymous: the file has one row per answer under ids no one "
@@ -273,15 +226,9 @@ def _export(args: argparse.Namespace) -> int:
             "the revealed results on their own pages.",
             file=sys.stderr,
         )
-    rows = pulse_rounds_shown(store, store.rows(session=args.session))
-    if hidden:
-        left_out = {s.code for s in hidden}
-        rows = [r for r in rows if r["session"] not in left_out]
-        print(
-            f"Left out anonymous sessions with fewer people than their minimum group: "
-            f"{', '.join(sorted(left_out))}.",
-            file=sys.stderr,
-        )
+    for note in shared.held_back:
+        print(note, file=sys.stderr)
+    rows = shared.rows
     maps = store.maps(session=args.session)
     what = f"{_count(len(rows), 'answer')} and {_count(len(maps), 'customer map')}"
     if args.format == "json":

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from kit.data import find_session
 from kit.report import (
     COACH_DASHBOARD,
     FOCUS_ATTITUDE,
@@ -78,11 +79,7 @@ def plan(
         For a session this store does not have (naming the open ones), or an
         instrument with no personal report.
     """
-    team = store.team_session(code)
-    if team is None:
-        open_ones = [s.code for s in store.team_sessions() if not s.closed]
-        known = f"; open sessions: {', '.join(open_ones)}" if open_ones else "; there are none"
-        raise ValueError(f"there is no team session '{code}' in this store{known}")
+    team = find_session(store, code)
     if instrument not in PERSONAL:
         raise ValueError(f"no personal report for '{instrument}': choose {', '.join(PERSONAL)}")
     workbook, title = PERSONAL[instrument]

@@ -603,6 +603,17 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         return circle_from_dict(json.loads(row["settings"])) if row else None
 
     @guarded
+    def circle_codes(self, session: str | None = None) -> list[tuple[str, str]]:
+        """Return (owner's public id, circle code) of every planned circle, oldest first."""
+        where, args = _filter(session, None)
+        rows = self._db.execute(
+            "SELECT p.public_id, c.code FROM circles c JOIN participants p"
+            " ON p.id = c.participant_id" + where + " ORDER BY c.rowid",
+            args,
+        ).fetchall()
+        return [(r["public_id"], r["code"]) for r in rows]
+
+    @guarded
     def circle_records(
         self, session: str | None = None, participant_id: int | None = None
     ) -> dict[str, list[dict]]:
