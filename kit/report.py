@@ -89,7 +89,6 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933;
   line-height: 1.5; max-width: 52em; margin: 2em auto; padding: 0 1.2em; font-size: 15px; }}
 h1 {{ font-size: 1.6em; }} h2 {{ font-size: 1.3em; margin-top: 1.6em; }}
-a.anchor-link {{ display: none; }}
 table {{ border-collapse: collapse; }} td, th {{ padding: .25em .6em; text-align: left; }}
 img {{ max-width: 100%; height: auto; }}
 @media print {{ body {{ margin: 0; max-width: none; }} }}
@@ -148,22 +147,26 @@ def render_workbook(name: str, parameters: dict[str, object], title: str) -> str
     >>> "HiddenLeaderApp" in page or "<script" in page
     False
     """
-    import nbformat
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    import json
 
-    notebook = nbformat.read(workbooks_dir() / name, as_version=4)
+    import mistune
+
+    # Plain JSON and mistune, not nbformat and nbconvert: those take over a
+    # second to import in a page's kernel, longer than the report itself.
+    notebook = json.loads((workbooks_dir() / name).read_text(encoding="utf-8"))
     namespace: dict[str, object] = {"__name__": "__kit_report__"}
     parts = []
-    for cell in notebook.cells:
-        tags = cell.metadata.get("tags", [])
+    for cell in notebook["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if APP_ONLY in tags:
             continue
-        if cell.cell_type == "markdown":
-            parts.append(markdown2html_mistune(cell.source))
+        if cell["cell_type"] == "markdown":
+            parts.append(str(mistune.html(source)))
             continue
-        if cell.cell_type != "code":
+        if cell["cell_type"] != "code":
             continue
-        tree = ast.parse(cell.source)
+        tree = ast.parse(source)
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         exec(compile(tree, f"<{name}>", "exec"), namespace)  # noqa: S102 - the kit's own workbook
         if PARAMETERS in tags:

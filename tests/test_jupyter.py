@@ -11,6 +11,8 @@ import pytest
 from scripts.clean_notebooks import clean, notebooks
 from tests.conftest import ROOT
 
+HIDDEN_LEADER = "01_hidden_leader_traits.ipynb"
+
 
 def test_kit_charts_leave_the_users_backend_and_figures_alone():
     # In JupyterLab the user's backend is the inline one; a kit chart used to
@@ -66,3 +68,29 @@ def test_the_cleaner_puts_a_saved_notebook_back_in_layout():
 
     squashed = json.dumps(run)  # one line: not nbformat's layout, with outputs
     assert clean(squashed) == text
+
+
+def test_a_papermill_run_with_default_parameters_leaves_readable_output(tmp_path, monkeypatch):
+    # Before, every output was only a reference to a widget that is gone.
+    import nbformat
+
+    from kit.content import get_instrument
+    from kit.report import run_workbook
+
+    monkeypatch.setenv("KIT_STORE", str(tmp_path / "kit.sqlite3"))
+    executed = nbformat.read(run_workbook(HIDDEN_LEADER, {}, tmp_path), as_version=4)
+    shown = "".join(
+        str(output.get("data", {}).get("text/html", ""))
+        for cell in executed.cells
+        for output in cell.get("outputs", [])
+    )
+    statement = get_instrument("hidden_leader").items[0].text
+    assert statement in shown
+    assert "Download my answers" in shown
+    widget_views = [
+        output
+        for cell in executed.cells
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
+    assert widget_views and all("text/html" in o["data"] for o in widget_views)

@@ -11,7 +11,8 @@ from typing import TypeVar
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from kit.ui.context import css_in_page, ephemeral
+from kit.ui.context import css_in_page, ephemeral, in_voila
+from kit.ui.readable import Row, Section, Text
 from kit.views import STYLE
 
 
@@ -54,12 +55,12 @@ def control(kind: type[W], **kwargs: object) -> W:
 
 def html(value: str = "") -> widgets.HTML:
     """Return an HTML widget with the shared layout and style."""
-    return widgets.HTML(value, layout=shared_layout(), style=shared_html_style())
+    return Text(value, layout=shared_layout(), style=shared_html_style())
 
 
 def vbox(children: Sequence[widgets.Widget] = ()) -> widgets.VBox:
     """Return a VBox with the shared layout."""
-    return widgets.VBox(list(children), layout=shared_layout())
+    return Section(list(children), layout=shared_layout())
 
 
 @cache
@@ -73,7 +74,7 @@ def row_layout() -> widgets.Layout:
 
 def hbox(children: Sequence[widgets.Widget] = ()) -> widgets.HBox:
     """Return an HBox that wraps its children on a narrow screen."""
-    return widgets.HBox(list(children), layout=row_layout())
+    return Row(list(children), layout=row_layout())
 
 
 def style() -> widgets.HTML:
@@ -166,6 +167,31 @@ def resume_banner(code: str, session: str | None = None) -> str:
             for name, title in PERSONAL_WORKBOOKS
         )
         + ".</div>"
+        + outside_voila_note(code)
+    )
+
+
+def outside_voila_note(code: str) -> str:
+    """How to resume in JupyterLab, where a link cannot carry the code ('' in Voilà).
+
+    JupyterLab opens a notebook from a link but drops its ``?resume=``; the
+    parameters cell is Lab's way in.
+
+    >>> import os; os.environ["VOILA_PREHEAT"] = "False"
+    >>> outside_voila_note("K7QM-3XTA-9PWD-H4RN")
+    ''
+    >>> del os.environ["VOILA_PREHEAT"]
+    >>> "resume = &quot;K7QM-3XTA-9PWD-H4RN&quot;" in outside_voila_note("K7QM-3XTA-9PWD-H4RN")
+    True
+    """
+    if in_voila():
+        return ""
+    line = escape(f'resume = "{code}"')
+    return (
+        "<div class='kit-note kit-lab-resume' role='note'>In JupyterLab a link opens the "
+        "workbook but cannot carry your code. To open your answers there, put "
+        f"<code>{line}</code> in the workbook's first code cell and run all cells "
+        "(Run → Run All Cells).</div>"
     )
 
 

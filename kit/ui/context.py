@@ -18,6 +18,15 @@ def query_params() -> dict[str, str]:
     return {k: parsed[k][0].strip() for k in QUERY_KEYS if k in parsed and parsed[k][0].strip()}
 
 
+def in_voila() -> bool:
+    """True in a Voilà page's kernel (kit serve, Binder's /voila/render/…).
+
+    Voilà sets ``VOILA_PREHEAT`` in every kernel it starts, with or without
+    a request (a preheated kernel); JupyterLab and papermill do not.
+    """
+    return "VOILA_PREHEAT" in os.environ or "VOILA_BASE_URL" in os.environ
+
+
 def ephemeral() -> bool:
     """True on a host that keeps nothing after the visit, such as Binder."""
     if os.environ.get("KIT_EPHEMERAL", "").lower() in ("1", "true", "yes"):

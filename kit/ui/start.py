@@ -16,6 +16,7 @@ from kit.ui.components import (
     control,
     hbox,
     html,
+    outside_voila_note,
     page_top,
     person_marker,
     stylesheet,
@@ -50,7 +51,7 @@ def team_links(code: str, team: TeamSession) -> str:
         f"<li><a class='kit-team-link' href='{name}?resume={quote(code)}'>{escape(text)}</a></li>"
         for name, text in items
     )
-    return f"<ol class='kit-team-links'>{links}</ol>"
+    return f"<ol class='kit-team-links'>{links}</ol>" + outside_voila_note(code)
 
 
 def continue_link(code: str) -> str:
@@ -59,7 +60,7 @@ def continue_link(code: str) -> str:
         f"<a class='kit-continue' href='{name}?resume={quote(code)}'>{escape(text)}</a>"
         for name, text in WORKBOOKS
     ]
-    return "<br>" + " · ".join(links)
+    return "<br>" + " · ".join(links) + outside_voila_note(code)
 
 
 class StartPage:
