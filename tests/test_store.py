@@ -318,3 +318,22 @@ def test_last_words_never_overwrite_what_was_saved_after_the_page_sent_them(stor
     entries = [["openness_pulse", 1, "reflection.safer", "older text from the closed tab"]]
     assert save_last_words(store, person.resume_code, entries, "", "2000-01-01T00:00:00+00:00") == 0
     assert store.answers(person.id, "openness_pulse")["reflection.safer"] == "newer, from a reload"
+
+
+def test_a_store_opened_in_one_thread_saves_from_another(tmp_path):
+    # JupyterLab runs a page's cells on the kernel's main thread and its
+    # widget callbacks on a subshell's thread: one store, two threads.
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = open_store(str(tmp_path / "kit.sqlite3"))
+    person = store.create_participant()
+    with ThreadPoolExecutor(4) as pool:
+        list(
+            pool.map(
+                lambda n: store.save_answer(person.id, "hidden_leader", f"enthusiasm.{n}", "3"),
+                range(1, 5),
+            )
+        )
+    assert store.answers(person.id, "hidden_leader") == {
+        f"enthusiasm.{n}": "3" for n in range(1, 5)
+    }

@@ -22,10 +22,17 @@ class MapChangedError(StoreError):
 def guarded(method: Callable[P, R]) -> Callable[P, R]:
     # Callers (pages, commands) handle one error type with one plain message;
     # a locked or damaged file must not surface as a sqlite3 traceback.
+    # One call at a time per store: JupyterLab runs widget callbacks on a
+    # kernel subshell's thread while cells run on the main one, and both
+    # use the page's one connection.
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        lock = getattr(args[0], "_lock", None) if args else None
         try:
-            return method(*args, **kwargs)
+            if lock is None:
+                return method(*args, **kwargs)
+            with lock:
+                return method(*args, **kwargs)
         except sqlite3.Error as err:
             raise StoreError(f"the store could not be read or written ({err}); try again") from err
 

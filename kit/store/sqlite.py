@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -195,7 +196,12 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         self.path = Path(path).expanduser().resolve()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+            # Any thread may use the connection (JupyterLab calls widget
+            # callbacks on a subshell's thread); `guarded` lets one at a time.
+            self._lock = threading.RLock()
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=10, check_same_thread=False
+            )
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -259,7 +265,8 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
 
     def close(self) -> None:
         """Close the connection."""
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

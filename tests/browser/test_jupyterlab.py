@@ -1,0 +1,122 @@
+"""A Jupyter user's habits: workbook 01 run in JupyterLab, then their own plot beside it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, answer_all, choose, wait_for
+from tests.conftest import ROOT
+from tests.serving import free_port
+
+pytestmark = pytest.mark.browser
+TOKEN = "lab-test"
+
+
+@dataclass
+class Lab:
+    url: str
+    store: Path
+    process: subprocess.Popen
+    root: Path
+
+    def open(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={TOKEN}"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[Lab]:
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "notebooks"
+    shutil.copytree(ROOT / "workbooks", root)
+    store = tmp / "kit.sqlite3"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIT_", "VOILA_"))}
+    env.update(KIT_STORE=str(store), HOME=str(tmp))  # a user's own machine, fresh settings
+    port = free_port()
+    log = tmp / "lab.log"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}"]
+    command += [f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}"]
+    command += [
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    process = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"jupyter lab exited:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=10).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"jupyter lab did not answer in 90 s:\n{log.read_text()}")
+            time.sleep(0.5)
+    yield Lab(url, store, process, root)
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def stored(store: Path) -> dict[str, str]:
+    if not store.exists():
+        return {}
+    with sqlite3.connect(store) as db:
+        return dict(db.execute("SELECT item, value FROM answers").fetchall())
+
+
+def test_workbook_01_runs_in_lab_saves_an_answer_and_leaves_the_users_plots_alone(browser, lab):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(lab.open("01_hidden_leader_traits.ipynb"))
+    page.locator(".jp-Notebook").wait_for(timeout=LOAD_TIMEOUT)
+    # The kernel is ready when the status says Idle.
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        timeout=LOAD_TIMEOUT
+    )
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.locator(".kit-questionnaire").wait_for(state="visible", timeout=LOAD_TIMEOUT)
+    first = HL.traits[0].items[0]
+    choose(page, first.text, HL.scale.label(4))
+    wait_for(lambda: stored(lab.store).get(first.id) == "4", timeout=30)
+    answer_all(page, lambda trait_index: [2, 5, 4, 1, 3][trait_index])
+    # Lab sends widget messages to a kernel subshell, on a thread of its own:
+    # every answer after the first page used to fail to save there.
+    wait_for(lambda: len(stored(lab.store)) == len(HL.items), timeout=30)
+    assert page.locator(".kit-error:visible").count() == 0
+    page.get_by_role("button", name="See my results").click()
+    # The kit's own chart is drawn: it used to switch the user's plots off.
+    page.locator(".kit-cards").wait_for(timeout=30_000)
+    # Lab drops a link's ?resume=: the banner says how to resume here instead.
+    note = page.locator(".kit-lab-resume").first
+    note.wait_for(timeout=30_000)
+    assert 'resume = "' in note.inner_text()
+
+    # The user's own cell, below the workbook's: their plot still shows.
+    page.locator(".jp-Cell").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.type("import matplotlib.pyplot as plt\nplt.plot([1, 3, 2]); plt.show()")
+    page.keyboard.press("Shift+Enter")
+    plot = page.locator(".jp-Cell").nth(-2).locator(".jp-OutputArea-output img")
+    plot.wait_for(timeout=60_000)
+    assert plot.get_attribute("src").startswith("data:image/png")
+    context.close()
