@@ -208,7 +208,7 @@ def _session(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kit.data import shared_rows
+    from kit.anonymity import shared_rows
     from kit.store import maps_for_file, open_store, records
     from kit.store.map_files import map_tables_csv
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from kit.data import find_session
+from kit.anonymity import find_session
 from kit.report import (
     COACH_DASHBOARD,
     FOCUS_ATTITUDE,

@@ -4,7 +4,7 @@ Every function takes a store (an open store, a path or URL, or None for
 ``KIT_STORE`` / the default file) and returns a tidy frame: one row per
 observation, one column per variable, with documented dtypes. The rows are
 the ones ``kit export`` writes, through the same gates
-(:func:`shared_rows`): an anonymous session below its minimum group gives
+(:func:`kit.anonymity.shared_rows`): an anonymous session below its minimum group gives
 no rows, a pulse round below it is left out, and answers in anonymous
 sessions carry their day, not their time. Team figures (:func:`team_scores`)
 are the dashboard's own, behind the same minimum-group gate.
@@ -25,12 +25,23 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kit.anonymity import rows_allowed
-from kit.model import PULSE, TeamSession
+from kit.anonymity import DataError, SharedRows, find_session, shared_rows
+from kit.model import PULSE
+
+__all__ = [
+    "DataError",
+    "SharedRows",
+    "actions",
+    "answers",
+    "customer_map",
+    "find_session",
+    "scores",
+    "shared_rows",
+    "team_scores",
+]
 
 ANSWER_COLUMNS = {
     "session": "string",
@@ -92,101 +103,6 @@ MAP_COLUMNS = {
     "steps_to_paying": "Int64",
     "bridged": "boolean",
 }
-
-
-class DataError(ValueError):
-    """What was asked for cannot be given; the message says why and what to do."""
-
-
-@dataclass
-class SharedRows:
-    """Answer rows that may leave the store, and what was held back, in words."""
-
-    rows: list[dict]
-    session: TeamSession | None = None
-    held_back: list[str] = field(default_factory=list)
-
-
-def find_session(store, code: str) -> TeamSession:
-    """The team session a typed code names; a wrong code names the open ones.
-
-    Raises
-    ------
-    DataError
-        When the store has no such session.
-    """
-    team = store.team_session(code)
-    if team is None:
-        open_ones = [s.code for s in store.team_sessions() if not s.closed]
-        known = f"; open sessions: {', '.join(open_ones)}" if open_ones else "; there are none"
-        raise DataError(f"there is no team session '{code}' in this store{known}")
-    return team
-
-
-def shared_rows(store, session: str | None = None) -> SharedRows:
-    """The answer rows ``kit export`` and :func:`answers` give, behind the anonymity gates.
-
-    Parameters
-    ----------
-    store : SQLiteStore
-    session : str, optional
-        A team session's code (typed loosely); every answer when None.
-
-    Raises
-    ------
-    DataError
-        For a wrong code, or an anonymous session with fewer people than its
-        minimum group (one row per answer would show what each one said).
-    """
-    team = find_session(store, session) if session else None
-    sessions = [team] if team else store.team_sessions()
-    hidden = [s for s in sessions if not rows_allowed(s, store.member_count(s.code))]
-    if team is not None and hidden:
-        raise DataError(
-            f"session {team.code} is anonymous and has {store.member_count(team.code)} of at "
-            f"least {team.min_group} people: one row per answer would show what each of them "
-            "answered. Use the team report, or export once the group is large enough"
-        )
-    rows = store.rows(session=team.code if team else None)
-    shared = SharedRows(rows, team)
-    small = _small_pulse_rounds(store, rows)
-    if small:
-        shared.held_back.append(
-            "Left out pulse rounds with fewer people than their session's minimum group: "
-            + ", ".join(f"{code} round {r}" for code, r in sorted(small))
-            + "."
-        )
-        rows = [
-            r
-            for r in rows
-            if not (r["instrument"] == PULSE and (r["session"], str(r["round"])) in small)
-        ]
-    if hidden:
-        left_out = {s.code for s in hidden}
-        rows = [r for r in rows if r["session"] not in left_out]
-        shared.held_back.append(
-            "Left out anonymous sessions with fewer people than their minimum group: "
-            f"{', '.join(sorted(left_out))}."
-        )
-    shared.rows = rows
-    return shared
-
-
-def _small_pulse_rounds(store, rows: list[dict]) -> set[tuple[str, str]]:
-    # The pulse is anonymous in every session: a round two people answered,
-    # row by row, would show what each of them said.
-    sessions = {s.code: s for s in store.team_sessions()}
-    people: dict[tuple[str, str], set[str]] = {}
-    for row in rows:
-        if row["instrument"] == PULSE and row["session"]:
-            people.setdefault((row["session"], str(row["round"])), set()).add(row["participant"])
-    return {
-        key
-        for key, who in people.items()
-        if key[0] in sessions
-        and not sessions[key[0]].demo
-        and len(who) < sessions[key[0]].min_group
-    }
 
 
 @contextmanager

@@ -20,6 +20,7 @@ LOWER_LAYERS = [
     "kit.team",
     "kit.team_views",
     "kit.cli",
+    "kit.cohort",
 ]
 FORBIDDEN = ["ipywidgets", "IPython", "matplotlib", "pandas", "voila"]
 
