@@ -90,24 +90,40 @@ def start_server(
         cwd=tmp,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    # The file tree, not a notebook: opening a notebook would start a kernel.
+    wait_until_up(url + "/", process, log, "kit serve", 60)
+    return Server(url, store, process, log)
+
+
+def wait_until_up(
+    url: str, process: subprocess.Popen, log: Path, what: str, seconds: float
+) -> None:
+    """Wait until ``url`` answers; raise with the server's log if it exits or never does."""
+    deadline = time.monotonic() + seconds
+    while True:
         if process.poll() is not None:
-            raise RuntimeError(f"kit serve exited early:\n{log.read_text()}")
+            raise RuntimeError(f"{what} exited early:\n{log.read_text()}")
         try:
-            # The file tree, not a notebook: opening a notebook would start a kernel.
-            urllib.request.urlopen(url + "/", timeout=30).read()
-            return Server(url, store, process, log)
+            urllib.request.urlopen(url, timeout=30).read()
+            return
         except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(
+                    f"{what} did not answer within {seconds:.0f} s:\n{log.read_text()}"
+                ) from None
             time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"kit serve did not answer within 60 s:\n{log.read_text()}")
+
+
+def stop_process(process: subprocess.Popen, seconds: float = 15) -> None:
+    """Stop a server (Ctrl+C's polite cousin), killing it if it hangs."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def stop_server(server: Server) -> None:
-    """Stop the server (Ctrl+C's polite cousin), killing it if it hangs."""
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    """Stop a `kit serve`."""
+    stop_process(server.process)

@@ -337,24 +337,22 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         normal = normalise_code(code)
         if normal is None:
             return None
-        row = self._db.execute(
-            "SELECT * FROM participants WHERE resume_code = ?", (normal,)
-        ).fetchone()
-        return _participant(row) if row else None
+        return self._participant_where("resume_code", normal)
 
     @guarded
     def participant_by_id(self, participant_id: int) -> Participant | None:
         """Return the participant with the store's own id ``participant_id``, or None."""
-        row = self._db.execute(
-            "SELECT * FROM participants WHERE id = ?", (participant_id,)
-        ).fetchone()
-        return _participant(row) if row else None
+        return self._participant_where("id", participant_id)
 
     @guarded
     def participant_by_public_id(self, public_id: str) -> Participant | None:
         """Return the participant with the anonymous id ``public_id``, or None."""
+        return self._participant_where("public_id", public_id)
+
+    def _participant_where(self, column: str, value: object) -> Participant | None:
+        # column is one of the three above, never a caller's text.
         row = self._db.execute(
-            "SELECT * FROM participants WHERE public_id = ?", (public_id,)
+            f"SELECT * FROM participants WHERE {column} = ?", (value,)
         ).fetchone()
         return _participant(row) if row else None
 

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from tests.browser.conftest import Watch
 from tests.browser.test_focus_and_map import dropdown
 from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, _decoded, choose, wait_for
 from tests.conftest import ROOT
-from tests.serving import free_port
+from tests.serving import free_port, stop_process, wait_until_up
 
 pytestmark = pytest.mark.browser
 TOKEN = "binder-simulation"
@@ -122,26 +121,12 @@ def start_binder(built: Built, **extra_env: str) -> Binder:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"jupyter server exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=10).read()
-            return Binder(url, Path(built.env["HOME"]), process, log)
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"jupyter server did not answer in 90 s:\n{log.read_text()}")
-            time.sleep(0.5)
+    wait_until_up(f"{url}/api/status?token={TOKEN}", process, log, "jupyter server", 90)
+    return Binder(url, Path(built.env["HOME"]), process, log)
 
 
 def stop_binder(binder: Binder) -> None:
-    binder.process.terminate()
-    try:
-        binder.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        binder.process.kill()
+    stop_process(binder.process, 20)
 
 
 @pytest.fixture(scope="module")

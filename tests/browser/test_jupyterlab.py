@@ -7,8 +7,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 
 from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, answer_all, choose, wait_for
 from tests.conftest import ROOT
-from tests.serving import free_port
+from tests.serving import free_port, stop_process, wait_until_up
 
 pytestmark = pytest.mark.browser
 TOKEN = "lab-test"
@@ -54,24 +52,9 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
         command.append("--allow-root")
     process = subprocess.Popen(command, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"jupyter lab exited:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=10).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"jupyter lab did not answer in 90 s:\n{log.read_text()}")
-            time.sleep(0.5)
+    wait_until_up(f"{url}/api/status?token={TOKEN}", process, log, "jupyter lab", 90)
     yield Lab(url, store, process, root)
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_process(process, 20)
 
 
 def stored(store: Path) -> dict[str, str]:
