@@ -141,7 +141,9 @@ def render_workbook(name: str, parameters: dict[str, object], title: str) -> str
 
     Examples
     --------
-    >>> page = render_workbook(HIDDEN_LEADER, {"store": ":memory:"}, "My results")
+    >>> import tempfile, pathlib
+    >>> store = str(pathlib.Path(tempfile.mkdtemp()) / "k.db")
+    >>> page = render_workbook(HIDDEN_LEADER, {"store": store}, "My results")
     >>> page.startswith("<!DOCTYPE html>") and "Hidden-leader traits" in page
     True
     >>> "HiddenLeaderApp" in page or "<script" in page
