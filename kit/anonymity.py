@@ -164,6 +164,7 @@ class SharedRows:
     rows: list[dict]
     session: TeamSession | None = None
     held_back: list[str] = field(default_factory=list)
+    hidden: list[TeamSession] = field(default_factory=list)  # sessions nothing may leave from
 
 
 def find_session(store, code: str) -> TeamSession:
@@ -182,6 +183,32 @@ def find_session(store, code: str) -> TeamSession:
     return team
 
 
+def sessions_held_back(
+    store, session: str | None = None
+) -> tuple[TeamSession | None, list[TeamSession]]:
+    """The session asked for (None for all) and the sessions whose records may not leave.
+
+    A person's own records (answers, a customer map, a circle's actions)
+    may leave the store only from sessions :func:`rows_allowed` passes;
+    every export and frame leaves the others out.
+
+    Raises
+    ------
+    DataError
+        For a wrong code, or when the session asked for is held back.
+    """
+    team = find_session(store, session) if session else None
+    sessions = [team] if team else store.team_sessions()
+    hidden = [s for s in sessions if not rows_allowed(s, store.member_count(s.code))]
+    if team is not None and hidden:
+        raise DataError(
+            f"session {team.code} is anonymous and has {store.member_count(team.code)} of at "
+            f"least {team.min_group} people: one row per answer would show what each of them "
+            "answered. Use the team report, or export once the group is large enough"
+        )
+    return team, hidden
+
+
 def shared_rows(store, session: str | None = None) -> SharedRows:
     """The answer rows ``kit export`` and :func:`answers` give, behind the anonymity gates.
 
@@ -197,17 +224,9 @@ def shared_rows(store, session: str | None = None) -> SharedRows:
         For a wrong code, or an anonymous session with fewer people than its
         minimum group (one row per answer would show what each one said).
     """
-    team = find_session(store, session) if session else None
-    sessions = [team] if team else store.team_sessions()
-    hidden = [s for s in sessions if not rows_allowed(s, store.member_count(s.code))]
-    if team is not None and hidden:
-        raise DataError(
-            f"session {team.code} is anonymous and has {store.member_count(team.code)} of at "
-            f"least {team.min_group} people: one row per answer would show what each of them "
-            "answered. Use the team report, or export once the group is large enough"
-        )
+    team, hidden = sessions_held_back(store, session)
     rows = store.rows(session=team.code if team else None)
-    shared = SharedRows(rows, team)
+    shared = SharedRows(rows, team, hidden=hidden)
     small = _small_pulse_rounds(store, rows)
     if small:
         shared.held_back.append(
@@ -224,8 +243,8 @@ def shared_rows(store, session: str | None = None) -> SharedRows:
         left_out = {s.code for s in hidden}
         rows = [r for r in rows if r["session"] not in left_out]
         shared.held_back.append(
-            "Left out anonymous sessions with fewer people than their minimum group: "
-            f"{', '.join(sorted(left_out))}."
+            "Left out anonymous sessions with fewer people than their minimum group "
+            f"(answers, maps and circles): {', '.join(sorted(left_out))}."
         )
     shared.rows = rows
     return shared

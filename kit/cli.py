@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--session", required=True, help="the team session's join code")
     report.add_argument("--out", type=Path, required=True, help="folder to write the reports in")
     report.add_argument(
-        "--jobs", type=int, default=2, help="reports made at once (default 2; one per core)"
+        "--jobs", type=int, default=2, help="reports made at once, one per core (default 2)"
     )
     report.add_argument(
         "--instrument",
@@ -229,10 +229,15 @@ def _export(args: argparse.Namespace) -> int:
     for note in shared.held_back:
         print(note, file=sys.stderr)
     rows = shared.rows
-    maps = store.maps(session=args.session)
+    # A held-back session's maps and circles stay in the store with its answers.
+    held = {p for s in shared.hidden for p in store.maps(session=s.code)}
+    held |= {p for s in shared.hidden for p, _ in store.circle_codes(session=s.code)}
+    maps = {p: m for p, m in store.maps(session=args.session).items() if p not in held}
     what = f"{_count(len(rows), 'answer')} and {_count(len(maps), 'customer map')}"
     if args.format == "json":
-        circles = store.circle_records(session=args.session)
+        circles = {
+            p: c for p, c in store.circle_records(session=args.session).items() if p not in held
+        }
         what += f" and {_count(sum(len(c) for c in circles.values()), 'circle')}"
         text = records.to_json(rows, maps=maps_for_file(maps), circles=circles) + "\n"
     elif args.table == "answers":

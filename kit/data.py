@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 import pandas as pd
 
-from kit.anonymity import DataError, SharedRows, find_session, shared_rows
+from kit.anonymity import DataError, SharedRows, find_session, sessions_held_back, shared_rows
 from kit.model import PULSE
 
 __all__ = [
@@ -117,6 +117,16 @@ def _opened(store) -> Iterator:
             opened.close()
     else:
         yield store
+
+
+def _warn_held_back(hidden: list, what: str) -> None:
+    if hidden:
+        warnings.warn(
+            f"Left out the {what} of anonymous sessions with fewer people than their minimum "
+            f"group: {', '.join(sorted(s.code for s in hidden))}.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _frame(records: list[dict], columns: dict[str, str]) -> pd.DataFrame:
@@ -357,8 +367,12 @@ def actions(store=None, session: str | None = None, today: str | None = None) ->
     day = today or date.today().isoformat()
     records = []
     with _opened(store) as opened:
-        code = find_session(opened, session).code if session else None
-        for owner_id, circle in opened.circle_codes(session=code):
+        team, hidden = sessions_held_back(opened, session)
+        held = {owner for s in hidden for owner, _ in opened.circle_codes(session=s.code)}
+        _warn_held_back(hidden, "circles")
+        for owner_id, circle in opened.circle_codes(session=team.code if team else None):
+            if owner_id in held:
+                continue
             for action in opened.actions(circle):
                 last = action.history[-1] if action.history else None
                 records.append(
@@ -418,8 +432,12 @@ def customer_map(store=None, session: str | None = None) -> pd.DataFrame:
 
     records = []
     with _opened(store) as opened:
-        code = find_session(opened, session).code if session else None
-        maps = opened.maps(session=code)
+        team, hidden = sessions_held_back(opened, session)
+        maps = opened.maps(session=team.code if team else None)
+        for held in hidden:
+            for public_id in opened.maps(session=held.code):
+                maps.pop(public_id, None)
+        _warn_held_back(hidden, "customer maps")
     for public_id, (_, cmap) in maps.items():
         kinds = {name_key(e.name): e.kind for e in cmap.elements}
         sights = {

@@ -122,8 +122,10 @@ def render_workbook(name: str, parameters: dict[str, object], title: str) -> str
 
     Cells tagged ``app-only`` are left out, as in the papermill report; the
     ``parameters`` cell runs first and ``parameters`` then replace its values
-    (``report`` is always True: no widgets are made). Each code cell shows the
-    value of its last expression, as in a notebook.
+    (``report`` is always True: the sections give static HTML). Each code
+    cell shows the value of its last expression, as in a notebook. The few
+    widgets an app makes on opening (its banner, a notice) are closed again,
+    so a page that makes reports does not gather them.
 
     Parameters
     ----------
@@ -149,6 +151,26 @@ def render_workbook(name: str, parameters: dict[str, object], title: str) -> str
     >>> "HiddenLeaderApp" in page or "<script" in page
     False
     """
+    from ipywidgets import DOMWidget
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    namespace: dict[str, object] = {"__name__": "__kit_report__"}
+    try:
+        return _render(name, parameters, title, namespace)
+    finally:
+        # Layouts and styles are shared, cached ones the page itself uses: kept.
+        for key in set(_instances) - before:
+            widget = _instances.get(key)
+            if isinstance(widget, DOMWidget):
+                widget.close()
+        for value in namespace.values():
+            store = getattr(value, "store", None)
+            if hasattr(store, "close"):
+                store.close()
+
+
+def _render(name: str, parameters: dict[str, object], title: str, namespace: dict) -> str:
     import json
 
     import mistune
@@ -156,7 +178,6 @@ def render_workbook(name: str, parameters: dict[str, object], title: str) -> str
     # Plain JSON and mistune, not nbformat and nbconvert: those take over a
     # second to import in a page's kernel, longer than the report itself.
     notebook = json.loads((workbooks_dir() / name).read_text(encoding="utf-8"))
-    namespace: dict[str, object] = {"__name__": "__kit_report__"}
     parts = []
     for cell in notebook["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pandas as pd
 import pytest
@@ -140,3 +141,25 @@ def test_empty_store_gives_empty_frames_with_their_columns(db):
         (data.customer_map(db), data.MAP_COLUMNS),
     ]:
         assert frame.empty and dtypes(frame) == columns
+
+
+def test_maps_and_actions_of_a_held_back_session_stay_in_the_store(db, capsys):
+    # An anonymous session of two: their answers are refused, and so are the
+    # map and circle the first demo person made (they are that person's own).
+    store = open_store(db)
+    team = store.create_session("Room", anonymous=True, min_group=5)
+    simulate(store, 2, session=team.code, seed=4)
+    for frame_of in (data.customer_map, data.actions):
+        with pytest.raises(data.DataError, match="is anonymous and has 2 of at least 5"):
+            frame_of(store, session=team.code)
+        with pytest.warns(UserWarning, match=f"anonymous sessions .*{team.code}"):
+            assert frame_of(store).empty
+    simulate(store, 1, seed=9)  # someone on their own: their map is theirs to export
+    with pytest.warns(UserWarning):
+        assert len(data.customer_map(store)) > 0 and len(data.actions(store)) > 0
+    capsys.readouterr()
+    assert main(["export", "--format", "json", "--store", db]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    held = {store.participant_by_id(pid).public_id for pid, _ in store.members(team.code)}
+    assert exported["maps"] and not held & set(exported["maps"])
+    assert exported["circles"] and not held & set(exported["circles"])

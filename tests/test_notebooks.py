@@ -345,3 +345,18 @@ def test_papermill_run_of_the_dashboard_with_a_wrong_key_shows_no_data(tmp_path)
     html = _outputs_text(executed)
     assert "does not open any team session" in html
     assert team.code not in html and "people have joined" not in html
+
+
+def test_a_report_made_in_a_page_leaves_no_widget_open(tmp_path):
+    # "Download report" makes the report in the page's own kernel: each click
+    # used to leave the report's banner and notices behind as live widgets.
+    from ipywidgets import DOMWidget
+    from ipywidgets.widgets.widget import _instances
+
+    db = str(tmp_path / "kit.sqlite3")
+    person = open_store(db).create_participant()
+    before = {k for k, w in _instances.items() if isinstance(w, DOMWidget)}
+    page = hidden_leader_report(resume=person.resume_code, store=db)
+    assert "Hidden-leader traits" in page
+    after = {k for k, w in _instances.items() if isinstance(w, DOMWidget)}
+    assert after == before

@@ -399,3 +399,36 @@ def test_a_live_page_whose_follow_fails_says_so_beside_it_and_clears_when_it_wor
     broken[0] = False
     live.once()
     assert "Saved your name." in notice.value
+
+
+def test_a_questionnaire_that_cannot_follow_the_store_says_so_beside_its_answers(db):
+    app = FocusAttitudeApp.open(store=db)
+    app.questions()
+    assert app.save(app.instrument.items[0].id, 3)
+    app.store.close()  # the store is out of reach for a moment
+    app.own.once()
+    assert "This page cannot look for changes just now" in app.save_notice.value
+    app.store = open_store(db)
+    app.own.once()
+    assert app.save_notice.value == ""
+
+
+def test_live_pages_follow_the_store_in_voila_only(monkeypatch):
+    # JupyterLab runs widget callbacks on another thread than these ticks: a
+    # tick between a click and its save undid the click there.
+    import asyncio
+
+    from kit.ui.live import Every
+
+    async def started() -> bool:
+        live = Every(lambda: None, seconds=60)
+        try:
+            return live.start()
+        finally:
+            live.stop()
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv("VOILA_BASE_URL", raising=False)
+    assert asyncio.run(started()) is False
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    assert asyncio.run(started()) is True

@@ -100,9 +100,10 @@ class InstrumentApp:
         self._team_seen: tuple[object, ...] = ()
         self._typed: dict[str, SavedAsTyped] = {}
         self._not_saved: set[str] = set()  # answers on screen that could not be saved
-        self.live = Every(self.follow_team, shown=shown_in(self.save_notice))
+        # The live checks let a store error through, so the page says it stopped following.
+        self.live = Every(lambda: self.follow_team(raising=True), shown=shown_in(self.save_notice))
         # Another window or device with the same resume code: this page follows the store.
-        self.own = Every(self.follow_own, shown=shown_in(self.save_notice))
+        self.own = Every(lambda: self.follow_own(raising=True), shown=shown_in(self.save_notice))
 
     # -- construction ----------------------------------------------------------
 
@@ -300,8 +301,11 @@ class InstrumentApp:
         self.live.start()
         return self._team_view
 
-    def follow_team(self) -> bool:
-        """Read the session again; show the team's results if revealed. True when redrawn."""
+    def follow_team(self, raising: bool = False) -> bool:
+        """Read the session again; show the team's results if revealed. True when redrawn.
+
+        A store that cannot be read gives False, or its error with ``raising``.
+        """
         if self.team is None or self.store is None or self._team_view is None:
             return False
         from kit.team import team_picture
@@ -311,6 +315,8 @@ class InstrumentApp:
             team = self.store.team_session(self.team.code) or self.team
             picture = team_picture(self.store, team) if team.revealed else None
         except (StoreError, ContentError):
+            if raising:
+                raise
             return False
         moved = self.ROUNDS and team.pulse_round != self.round
         seen = (team.revealed, picture.fingerprint() if picture else None, moved)
@@ -358,7 +364,7 @@ class InstrumentApp:
         self.own.start()
         return self._questionnaire.widget
 
-    def follow_own(self) -> bool:
+    def follow_own(self, raising: bool = False) -> bool:
         """Show answers changed in another window or device; True when something changed.
 
         The page reads the person's answers again every few seconds (as the
@@ -370,6 +376,8 @@ class InstrumentApp:
         try:
             stored = self.store.answers(self.participant.id, self.INSTRUMENT, self.round)
         except StoreError:
+            if raising:
+                raise
             return False
         # What this page holds but has not managed to save stays as it is.
         typing = {key for key, box in self._typed.items() if box.unsaved} | self._not_saved
@@ -509,7 +517,7 @@ class InstrumentApp:
         )
 
     def prepare_report(self) -> bool:
-        """Build the HTML report (papermill, then nbconvert) and offer it as a link.
+        """Build the HTML report from the workbook's cells, here in the page's kernel, and offer it as a link.
 
         Returns
         -------

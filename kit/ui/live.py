@@ -15,6 +15,8 @@ import logging
 import os
 from collections.abc import Callable
 
+from kit.ui.context import in_voila
+
 log = logging.getLogger(__name__)
 
 # Shown where put-off work failed: a page must never wait on "Preparing…" forever.
@@ -86,9 +88,18 @@ class Every:
         self._task: asyncio.Task | None = None
 
     def start(self) -> bool:
-        """Start looking; False where no event loop runs (a plain Python test)."""
+        """Start looking; False where no event loop runs, or outside Voilà.
+
+        JupyterLab runs widget callbacks on a kernel subshell's thread while
+        this would tick on the main one: a tick reading the store between a
+        click and its save took the click for another window's change and
+        put the old answer back. There a page follows nothing by itself (run
+        its cells again); in Voilà all of a page runs on one thread.
+        """
         if self._task is not None:
             return True
+        if not in_voila():
+            return False
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
