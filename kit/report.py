@@ -19,9 +19,10 @@ from html import escape
 from pathlib import Path
 
 from kit.paths import workbooks_dir
+from kit.workbooks import DASHBOARD, workbook
 
-HIDDEN_LEADER = "01_hidden_leader_traits.ipynb"
-FOCUS_ATTITUDE = "02_focus_and_attitude.ipynb"
+HIDDEN_LEADER = workbook("hidden_leader").file
+FOCUS_ATTITUDE = workbook("focus_attitude").file
 APP_ONLY = "app-only"
 _REMOTE = re.compile(r"<(script|link)\b[^>]*\b(src|href)=[\"']https?://[^>]*>(\s*</script>)?", re.I)
 
@@ -238,7 +239,7 @@ def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = 
     )
 
 
-COACH_DASHBOARD = "coach_dashboard.ipynb"
+COACH_DASHBOARD = DASHBOARD
 
 
 def team_report(key: str, store: str = "") -> str:

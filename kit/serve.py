@@ -17,8 +17,9 @@ from urllib.parse import quote
 
 from kit.model import TeamSession
 from kit.paths import PACKAGE_DIR, jupyter_share_dir, workbooks_dir
+from kit.workbooks import DASHBOARD, START
 
-START_PAGE = "00_start_here.ipynb"
+START_PAGE = START
 # A closed page's kernel goes after 10 idle minutes; a page still open is never
 # culled (cull_connected stays False), however long its reader thinks.
 CULL_IDLE_SECONDS = 600
@@ -160,7 +161,6 @@ def page_urls(host: str, port: int, page: str = START_PAGE) -> list[str]:
     return urls
 
 
-DASHBOARD = "coach_dashboard.ipynb"
 SESSIONS_SHOWN = 5
 
 

@@ -17,13 +17,10 @@ from kit.content import instruments as load_instruments
 from kit.model import PULSE, Instrument, TeamSession
 from kit.scoring import place
 from kit.store.trait_scores import InstrumentSummary
+from kit.workbooks import team_workbooks
 
 # The instruments a team session collects, with the workbook that asks them.
-TEAM_WORKBOOKS = (
-    ("hidden_leader", "01_hidden_leader_traits.ipynb"),
-    ("focus_attitude", "02_focus_and_attitude.ipynb"),
-    (PULSE, "06_openness_pulse.ipynb"),
-)
+TEAM_WORKBOOKS = tuple((w.instrument, w.file) for w in team_workbooks())
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ LOWER_LAYERS = [
     "kit.team_views",
     "kit.cli",
     "kit.cohort",
+    "kit.workbooks",
 ]
 FORBIDDEN = ["ipywidgets", "IPython", "matplotlib", "pandas", "voila"]
 

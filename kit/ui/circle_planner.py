@@ -39,8 +39,9 @@ from kit.ui.context import client_address
 from kit.ui.live import LATER_FAILED, after_this_cell, problem_html, reason
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
+from kit.workbooks import workbook
 
-WORKBOOK = "04_circle_planner.ipynb"
+WORKBOOK = workbook("circle_planner").file
 EVERY = (("every month", 1), ("every two months", 2))
 
 

@@ -36,8 +36,9 @@ from kit.ui.context import client_address
 from kit.ui.live import Every, shown_in
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
+from kit.workbooks import workbook
 
-WORKBOOK = "05_circle_session.ipynb"
+WORKBOOK = workbook("circle_session").file
 _NO_STORY = ("(not linked to a story)", None)
 
 

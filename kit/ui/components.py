@@ -14,6 +14,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from kit.ui.context import css_in_page, ephemeral, in_voila
 from kit.ui.readable import Row, Section, Text
 from kit.views import STYLE
+from kit.workbooks import personal_workbooks
 
 
 @cache
@@ -163,8 +164,7 @@ def resume_banner(code: str, session: str | None = None) -> str:
         f"Keep it, or bookmark <a href='?resume={safe}'>this link</a>, to come back later. "
         "The same code opens your other workbooks: "
         + " · ".join(
-            f"<a href='{name}?resume={safe}'>{escape(title)}</a>"
-            for name, title in PERSONAL_WORKBOOKS
+            f"<a href='{w.file}?resume={safe}'>{escape(w.label)}</a>" for w in personal_workbooks()
         )
         + ".</div>"
         + outside_voila_note(code)
@@ -193,17 +193,6 @@ def outside_voila_note(code: str) -> str:
         f"<code>{line}</code> in the workbook's first code cell and run all cells "
         "(Run → Run All Cells).</div>"
     )
-
-
-# The workbooks that keep one person's answers under their resume code.
-PERSONAL_WORKBOOKS = (
-    ("01_hidden_leader_traits.ipynb", "1. Hidden-leader traits"),
-    ("02_focus_and_attitude.ipynb", "2. Focus and attitude"),
-    ("03_customer_map.ipynb", "3. Customer map"),
-    ("04_circle_planner.ipynb", "4. Circle planner"),
-    ("05_circle_session.ipynb", "5. Circle session"),
-    ("06_openness_pulse.ipynb", "6. Openness pulse"),
-)
 
 
 EPHEMERAL_NOTICE = (

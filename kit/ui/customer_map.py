@@ -45,8 +45,9 @@ from kit.ui.components import (
 )
 from kit.ui.context import client_address
 from kit.ui.person import from_link, look_up
+from kit.workbooks import workbook
 
-WORKBOOK = "03_customer_map.ipynb"
+WORKBOOK = workbook("customer_map").file
 REPORT_TITLE = "Customer map: line of sight to the paying customer"
 INTRO = (
     "<p>List what your team hands over and who receives it: a team or department inside "

@@ -42,8 +42,9 @@ from kit.ui.components import (
 from kit.ui.components import messages as show_messages
 from kit.ui.context import client_address, ephemeral, page_url, query_params
 from kit.ui.live import Every, shown_in
+from kit.workbooks import START
 
-START_PAGE = "00_start_here.ipynb"
+START_PAGE = START
 NO_KEY = (
     "This is the coach dashboard of a team session. Open it with your coach link (it ends in "
     "?key=…): `kit session list` on the server prints it. To start a new session, fill in "

@@ -19,8 +19,9 @@ from kit.content import ContentError, get_instrument
 from kit.model import Block, Placement
 from kit.ui.components import control, html, vbox
 from kit.ui.instrument_app import InstrumentApp
+from kit.workbooks import workbook
 
-HIDDEN_LEADER_WORKBOOK = "01_hidden_leader_traits.ipynb"
+HIDDEN_LEADER_WORKBOOK = workbook("hidden_leader").file
 STEPS_TITLE = "My next steps"
 
 
@@ -28,7 +29,7 @@ class FocusAttitudeApp(InstrumentApp):
     """One person's focus-and-attitude self-assessment (workbook 02)."""
 
     INSTRUMENT = "focus_attitude"
-    WORKBOOK = "02_focus_and_attitude.ipynb"
+    WORKBOOK = workbook("focus_attitude").file
     REPORT_TITLE = "Focus and attitude: where I stand"
     REPORT_FILE = "focus-and-attitude-report"
     SECTION = "Part"

@@ -13,13 +13,14 @@ from IPython.display import HTML
 from kit import scoring, views
 from kit.ui.components import control, html, vbox
 from kit.ui.instrument_app import InstrumentApp
+from kit.workbooks import workbook
 
 
 class HiddenLeaderApp(InstrumentApp):
     """One person's hidden-leader self-assessment (workbook 01)."""
 
     INSTRUMENT = "hidden_leader"
-    WORKBOOK = "01_hidden_leader_traits.ipynb"
+    WORKBOOK = workbook("hidden_leader").file
     REPORT_TITLE = "Hidden-leader traits: my results"
     REPORT_FILE = "hidden-leader-report"
 

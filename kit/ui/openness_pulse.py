@@ -14,13 +14,14 @@ from IPython.display import HTML
 from kit import scoring, views
 from kit.ui.components import html, vbox
 from kit.ui.instrument_app import InstrumentApp
+from kit.workbooks import workbook
 
 
 class OpennessPulseApp(InstrumentApp):
     """One person's answers to the openness pulse (workbook 06)."""
 
     INSTRUMENT = "openness_pulse"
-    WORKBOOK = "06_openness_pulse.ipynb"
+    WORKBOOK = workbook("openness_pulse").file
     REPORT_TITLE = "Openness pulse: my answers"
     REPORT_FILE = "openness-pulse"
     SECTION = "Theme"

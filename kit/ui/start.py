@@ -24,29 +24,17 @@ from kit.ui.components import (
 )
 from kit.ui.context import client_address, query_params
 from kit.ui.person import TOO_MANY_CODES, member_code
-
-# The workbooks a person's resume code carries into, in the catalogue's order.
-WORKBOOKS = (
-    ("01_hidden_leader_traits.ipynb", "Continue to the hidden-leader self-assessment →"),
-    ("02_focus_and_attitude.ipynb", "Focus and attitude: the four blocks →"),
-    ("03_customer_map.ipynb", "The customer map →"),
-    ("04_circle_planner.ipynb", "Plan a Customer Circle →"),
-    ("05_circle_session.ipynb", "Run a circle session →"),
-    ("06_openness_pulse.ipynb", "The openness pulse →"),
-)
-# What a team session asks of its members, in order.
-TEAM_WORKBOOKS = (
-    ("01_hidden_leader_traits.ipynb", "1. Hidden-leader traits (15 min)"),
-    ("02_focus_and_attitude.ipynb", "2. Focus and attitude (5 min)"),
-    ("06_openness_pulse.ipynb", "3. Openness pulse (3 min)"),
-)
+from kit.workbooks import personal_workbooks, team_workbooks, workbook
 
 
 def team_links(code: str, team: TeamSession) -> str:
     """Return the team's workbooks as links carrying the person's resume code."""
-    items = list(TEAM_WORKBOOKS)
+    items = [
+        (w.file, f"{n}. {w.title} ({w.minutes} min)")
+        for n, w in enumerate(team_workbooks(), start=1)
+    ]
     if team.circle:
-        items.append(("05_circle_session.ipynb", "The circle: add stories and ideas, vote"))
+        items.append((workbook("circle_session").file, "The circle: add stories and ideas, vote"))
     links = "".join(
         f"<li><a class='kit-team-link' href='{name}?resume={quote(code)}'>{escape(text)}</a></li>"
         for name, text in items
@@ -58,7 +46,7 @@ def continue_link(code: str) -> str:
     """Return links into each personal workbook, carrying the resume code."""
     links = [
         f"<a class='kit-continue' href='{name}?resume={quote(code)}'>{escape(text)}</a>"
-        for name, text in WORKBOOKS
+        for name, text in ((w.file, w.onward) for w in personal_workbooks())
     ]
     return "<br>" + " · ".join(links) + outside_voila_note(code)
 
