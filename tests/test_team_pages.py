@@ -417,6 +417,7 @@ def test_live_pages_follow_the_store_in_voila_only(monkeypatch):
     # JupyterLab runs widget callbacks on another thread than these ticks: a
     # tick between a click and its save undid the click there.
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from kit.ui.live import Every
 
@@ -427,8 +428,13 @@ def test_live_pages_follow_the_store_in_voila_only(monkeypatch):
         finally:
             live.stop()
 
+    def run() -> bool:
+        # In a thread of its own: the browser tests' Playwright keeps a loop here.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, started()).result()
+
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     monkeypatch.delenv("VOILA_BASE_URL", raising=False)
-    assert asyncio.run(started()) is False
+    assert run() is False
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    assert asyncio.run(started()) is True
+    assert run() is True
