@@ -608,9 +608,11 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         return circle_from_dict(json.loads(row["settings"])) if row else None
 
     @guarded
-    def circle_codes(self, session: str | None = None) -> list[tuple[str, str]]:
+    def circle_codes(
+        self, session: str | None = None, participant_id: int | None = None
+    ) -> list[tuple[str, str]]:
         """Return (owner's public id, circle code) of every planned circle, oldest first."""
-        where, args = _filter(session, None)
+        where, args = _filter(session, participant_id)
         rows = self._db.execute(
             "SELECT p.public_id, c.code FROM circles c JOIN participants p"
             " ON p.id = c.participant_id" + where + " ORDER BY c.rowid",
@@ -623,15 +625,9 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
         self, session: str | None = None, participant_id: int | None = None
     ) -> dict[str, list[dict]]:
         """Return whole circles (sessions and actions included) by owner's public id."""
-        where, args = _filter(session, participant_id)
-        rows = self._db.execute(
-            "SELECT p.public_id, c.code FROM circles c JOIN participants p"
-            " ON p.id = c.participant_id" + where + " ORDER BY c.rowid",
-            args,
-        ).fetchall()
         records: dict[str, list[dict]] = {}
-        for r in rows:
-            records.setdefault(r["public_id"], []).append(self.circle_record(r["code"]))
+        for owner, code in self.circle_codes(session, participant_id):
+            records.setdefault(owner, []).append(self.circle_record(code))
         return records
 
     # -- export and import ----------------------------------------------------

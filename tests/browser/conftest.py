@@ -68,11 +68,11 @@ class Watch:
             self.foreign.append(request.url)
 
 
-@pytest.fixture
-def page(browser, server):
+def watched_page(browser, url: str) -> Iterator:
+    """A page in a fresh context, failing the test on any request that leaves ``url``'s host."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
     the_page = context.new_page()
-    watch = Watch(urlparse(server.url).netloc)
+    watch = Watch(urlparse(url).netloc)
     the_page.on("request", watch.request)
     the_page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
     the_page.on("pageerror", lambda e: watch.page_errors.append(str(e)))
@@ -83,3 +83,8 @@ def page(browser, server):
     assert watch.foreign == [], f"requests left the server: {watch.foreign}"
     assert watch.dialogs == [], f"a script ran and opened a dialog: {watch.dialogs}"
     assert watch.refused == [], f"the page tried to load from elsewhere: {watch.refused}"
+
+
+@pytest.fixture
+def page(browser, server):
+    yield from watched_page(browser, server.url)

@@ -20,12 +20,11 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from icalendar import Calendar
 
-from tests.browser.conftest import Watch
+from tests.browser.conftest import watched_page
 from tests.browser.test_focus_and_map import dropdown
 from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, _decoded, choose, wait_for
 from tests.conftest import ROOT
@@ -138,17 +137,7 @@ def binder(built) -> Iterator[Binder]:
 
 @pytest.fixture
 def binder_page(browser, binder):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    watch = Watch(urlparse(binder.url).netloc)
-    page.on("request", watch.request)
-    page.on("console", watch.console)
-    page.on("pageerror", lambda e: watch.page_errors.append(str(e)))
-    page.watch = watch
-    yield page
-    context.close()
-    assert watch.foreign == [], f"requests left the server: {watch.foreign}"
-    assert watch.refused == [], f"the page tried to load from elsewhere: {watch.refused}"
+    yield from watched_page(browser, binder.url)
 
 
 @pytest.mark.parametrize("name", WORKBOOKS)
