@@ -56,13 +56,6 @@ def group_factors(factors: list[Factor] | tuple[Factor, ...], kind: str) -> list
     return sorted(out, key=lambda g: (-g.stories, order[id(g)]))
 
 
-def votes_left(ideas: list[Idea] | tuple[Idea, ...], voter: str, per_person: int) -> int:
-    """How many votes ``voter`` may still cast in the session."""
-    key = voter.casefold().strip()
-    used = sum(n for idea in ideas for who, n in idea.votes if who.casefold().strip() == key)
-    return max(0, per_person - used)
-
-
 def ranked(ideas: list[Idea] | tuple[Idea, ...]) -> list[Idea]:
     """Ideas by votes, most first; ties keep the order they were proposed in."""
     return sorted(ideas, key=lambda i: -i.total)

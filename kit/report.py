@@ -228,17 +228,6 @@ def workbook_report(
     return render_workbook(workbook, params, title)
 
 
-def hidden_leader_report(resume: str = "", store: str = "", answers_file: str = "") -> str:
-    """Return the hidden-leader report (workbook 01) for one person as an HTML page."""
-    return workbook_report(
-        HIDDEN_LEADER,
-        "Hidden-leader traits: my results",
-        resume=resume,
-        store=store,
-        answers_file=answers_file,
-    )
-
-
 COACH_DASHBOARD = DASHBOARD
 
 

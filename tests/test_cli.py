@@ -41,7 +41,7 @@ def test_demo_with_a_seed_is_repeatable(tmp_path, capsys):
         main(["demo", "--participants", "2", "--seed", "3", "--store", db])
         rows = open_store(db).rows()
         values.append(sorted((r["instrument"], r["item"], r["value"]) for r in rows))
-    assert values[0] == values[1]
+    assert values[0] and values[0] == values[1]
 
 
 def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kit.report import hidden_leader_report, run_workbook
+from kit.report import HIDDEN_LEADER, run_workbook, workbook_report
 from kit.store import my_answers_file, open_store
 from tests.conftest import ROOT, answer_all
 
@@ -154,7 +154,7 @@ def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
 
     for item, value in answer_all(get_instrument(HL)).items():
         store.save_answer(person.id, HL, item, value)
-    page = hidden_leader_report(resume=person.resume_code, store=db)
+    page = workbook_report(HIDDEN_LEADER, "My results", resume=person.resume_code, store=db)
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert "Your strongest trait" in page
     assert "Take it with you" not in page and "Download my answers" not in page
@@ -356,7 +356,7 @@ def test_a_report_made_in_a_page_leaves_no_widget_open(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     person = open_store(db).create_participant()
     before = {k for k, w in _instances.items() if isinstance(w, DOMWidget)}
-    page = hidden_leader_report(resume=person.resume_code, store=db)
+    page = workbook_report(HIDDEN_LEADER, "My results", resume=person.resume_code, store=db)
     assert "Hidden-leader traits" in page
     after = {k for k, w in _instances.items() if isinstance(w, DOMWidget)}
     assert after == before

@@ -77,7 +77,7 @@ def test_export_then_import_into_another_store_round_trips(store, tmp_path, hidd
     summary = import_answers(other, to_csv(rows), "export.csv")
     assert (summary.answers, summary.new_participants) == (21, 1)
     assert other.rows() == rows
-    assert other.session_exists("TEAM1")
+    assert other.team_session("TEAM1") is not None
 
 
 def test_my_answers_file_restores_the_person_under_a_fresh_code(store, tmp_path):
@@ -246,7 +246,7 @@ def test_upload_joins_only_a_session_that_exists(store, tmp_path):
     person = elsewhere.create_participant(session="INVENTED")
     elsewhere.save_answer(person.id, HL, "urgency.1", "4")
     summary = import_answers(store, my_answers_file(elsewhere, person), "mine.json", from_page=True)
-    assert not store.session_exists("INVENTED")
+    assert store.team_session("INVENTED") is None
     (code,) = summary.resume_codes.values()
     assert store.participant_by_code(code).session is None
 

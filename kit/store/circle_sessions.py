@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from kit.model import Action, ActionEvent, Factor, Idea, Story
+from kit.store.clock import now
 from kit.store.errors import StoreError, guarded
 
 SCHEMA = """
@@ -133,7 +134,7 @@ class CircleSessions:
                 " VALUES (?, ?, ?, ?)",
                 (circle, number, held_on, votes_per_person),
             )
-            db.execute(_TOUCH_BY_CIRCLE, (_stamp(), circle))
+            db.execute(_TOUCH_BY_CIRCLE, (now(), circle))
         return cursor.lastrowid, number
 
     @guarded
@@ -153,7 +154,7 @@ class CircleSessions:
             db.execute(
                 "UPDATE circle_sessions SET votes_per_person = ? WHERE id = ?", (votes, session_id)
             )
-            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
+            db.execute(_TOUCH_BY_SESSION, (now(), session_id))
 
     @guarded
     def add_story(self, session_id: int, story: Story) -> int:
@@ -172,7 +173,7 @@ class CircleSessions:
                     story.prevention,
                 ),
             )
-            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
+            db.execute(_TOUCH_BY_SESSION, (now(), session_id))
         return cursor.lastrowid
 
     @guarded
@@ -193,7 +194,7 @@ class CircleSessions:
                 "INSERT INTO factors (session_id, kind, text, story_id) VALUES (?, ?, ?, ?)",
                 (session_id, kind, text, story),
             )
-            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
+            db.execute(_TOUCH_BY_SESSION, (now(), session_id))
         return cursor.lastrowid
 
     @guarded
@@ -213,7 +214,7 @@ class CircleSessions:
             cursor = db.execute(
                 "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)", (session_id, text, by)
             )
-            db.execute(_TOUCH_BY_SESSION, (_stamp(), session_id))
+            db.execute(_TOUCH_BY_SESSION, (now(), session_id))
         return cursor.lastrowid
 
     @guarded
@@ -273,7 +274,7 @@ class CircleSessions:
                 " (idea_id, voter) DO UPDATE SET count = count + 1",
                 (idea_id, voter),
             )
-            db.execute(_TOUCH_BY_IDEA, (_stamp(), idea_id))
+            db.execute(_TOUCH_BY_IDEA, (now(), idea_id))
         return row["votes_per_person"] - used - 1
 
     @guarded
@@ -297,7 +298,7 @@ class CircleSessions:
                 "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, 'open', '', ?)",
                 (cursor.lastrowid, session, at),
             )
-            db.execute(_TOUCH_BY_CIRCLE, (_stamp(), circle))
+            db.execute(_TOUCH_BY_CIRCLE, (now(), circle))
         return cursor.lastrowid
 
     @guarded
@@ -309,7 +310,7 @@ class CircleSessions:
                 "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, ?, ?, ?)",
                 (action_id, session, status, note, at),
             )
-            db.execute(_TOUCH_BY_ACTION, (_stamp(), action_id))
+            db.execute(_TOUCH_BY_ACTION, (now(), action_id))
 
     @guarded
     def actions(self, circle: str) -> list[Action]:
@@ -464,10 +465,3 @@ class CircleSessions:
                     " VALUES (?, ?, ?, ?, ?)",
                     (action_id, e["session"], e["status"], e["note"], e["at"]),
                 )
-
-
-def _stamp() -> str:
-    from datetime import UTC, datetime
-
-    # The same form as the rest of the store's time stamps, so they compare as text.
-    return datetime.now(UTC).replace(microsecond=0).isoformat()

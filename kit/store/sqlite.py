@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -22,6 +21,7 @@ from kit.store.attempts import Attempts
 from kit.store.circle_files import circle_from_dict, circle_to_dict
 from kit.store.circle_sessions import SCHEMA as SESSIONS_SCHEMA
 from kit.store.circle_sessions import CircleSessions
+from kit.store.clock import now
 from kit.store.codes import (
     RESPONDENT_PREFIX,
     new_coach_key,
@@ -162,11 +162,6 @@ _RESPONDENTS = (
     "INSERT OR IGNORE INTO pulse_respondents SELECT DISTINCT participant_id, round,"
     f" 'r-' || lower(hex(randomblob(6))) FROM answers WHERE instrument = '{PULSE}'"
 )
-
-
-def now() -> str:
-    """Return the current UTC time as ISO 8601 text, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -667,12 +662,6 @@ class SQLiteStore(CircleSessions, TeamSessions, TraitScores, Attempts):
             " p.id, a.instrument, a.round, a.item"
         )
         return [dict(r) for r in self._db.execute(query, args)]
-
-    @guarded
-    def session_exists(self, code: str) -> bool:
-        """True when team session ``code`` exists."""
-        row = self._db.execute("SELECT 1 FROM sessions WHERE code = ?", (code,)).fetchone()
-        return row is not None
 
     @guarded
     def import_rows(

@@ -12,9 +12,9 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
+from kit.store.clock import now
 from kit.store.codes import new_coach_key, new_join_code, normalise_join_code
 from kit.store.errors import StoreError, guarded
 
@@ -111,7 +111,7 @@ class TeamSessions:
             db.execute(
                 "INSERT INTO sessions (code, title, demo, created_at, anonymous, min_group,"
                 " coach_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (join, title, int(demo), _now(), int(anonymous), min_group, new_coach_key()),
+                (join, title, int(demo), now(), int(anonymous), min_group, new_coach_key()),
             )
             row = db.execute("SELECT * FROM sessions WHERE code = ?", (join,)).fetchone()
         return _session(row)
@@ -258,7 +258,7 @@ class TeamSessions:
                 return int(row[0])
         cursor = db.execute(
             "INSERT INTO upload_batches (session, kind, files, created_at) VALUES (?, ?, ?, ?)",
-            (session, kind, files, _now()),
+            (session, kind, files, now()),
         )
         return int(cursor.lastrowid or 0)
 
@@ -373,10 +373,6 @@ def _anyone_answered(db: sqlite3.Connection, code: str) -> bool:
         (code,),
     ).fetchone()
     return row is not None
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _session(row: sqlite3.Row) -> TeamSession:

@@ -528,9 +528,6 @@ class TraitScores:
             with self._write() as db:
                 self._prepare_scores(db)
 
-    def _sizes(self) -> list[tuple[str, str]]:
-        return list(self._db.execute("SELECT instrument, trait FROM temp.trait_sizes"))
-
 
 def _keys(code: str, instrument: str, round_: int) -> tuple[object, ...]:
     """The six parameters of :data:`_PUBLISHED`."""

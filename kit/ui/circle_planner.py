@@ -26,6 +26,7 @@ from kit.ui.components import (
     Notice,
     control,
     download_link,
+    empty,
     hbox,
     html,
     page_top,
@@ -177,7 +178,7 @@ class CirclePlannerApp:
     def members(self) -> widgets.Widget | HTML:
         """Add and remove members; the mix check says what is missing."""
         if self.circle is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML(self._mix_html())
         self.m_name = control(widgets.Text, placeholder="Name", description="Member")
@@ -202,7 +203,7 @@ class CirclePlannerApp:
     def cadence(self) -> widgets.Widget | HTML:
         """When the circle meets, with the next six dates."""
         if self.circle is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML("")
         c = self.circle.cadence
@@ -263,7 +264,7 @@ class CirclePlannerApp:
     def agenda(self) -> widgets.Widget | HTML:
         """The agenda's blocks in the method's order, minutes editable, with the guide."""
         if self.circle is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML(agenda_html(self.circle, self._dates()))
         self.block_minutes = []
@@ -293,7 +294,7 @@ class CirclePlannerApp:
     def downloads(self) -> widgets.Widget | HTML:
         """The calendar file, the agenda page and the Markdown."""
         if self.report or self.circle is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         self.files = html("<p class='kit-muted'>Preparing the files…</p>")
         # The calendar file needs icalendar (some 50 ms to import): built just
         # after the page's cells run, it no longer holds up the page's first view.

@@ -8,7 +8,7 @@ HTML, so the same notebook is the session summary.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from html import escape
 
 import ipywidgets as widgets
@@ -19,10 +19,12 @@ from kit.circle_exports import actions_csv, actions_html, session_html, stories_
 from kit.ical import due_dates
 from kit.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle, Story, TeamSession
 from kit.store import SQLiteStore, StoreError, open_store
+from kit.store.clock import now
 from kit.ui.components import (
     Notice,
     control,
     download_link,
+    empty,
     hbox,
     html,
     page_top,
@@ -214,7 +216,7 @@ class CircleSessionApp:
     def review(self) -> widgets.Widget | HTML:
         """The open actions from earlier sessions, to update one by one."""
         if self.circle is None:
-            return _empty(self.report)
+            return empty(self.report)
         if self.report:
             return HTML("")
         if self.contributor:
@@ -237,7 +239,7 @@ class CircleSessionApp:
     def stories_section(self) -> widgets.Widget | HTML:
         """Unhappy and happy stories; an unhappy one's cause and what would have prevented it."""
         if self.circle is None:
-            return _empty(self.report)
+            return empty(self.report)
         if self.report:
             return HTML("")
         self.s_kind = control(
@@ -284,7 +286,7 @@ class CircleSessionApp:
     def lists(self) -> widgets.Widget | HTML:
         """The Do-Not-Annoy list and delight factors, similar entries grouped and counted."""
         if self.circle is None:
-            return _empty(self.report)
+            return empty(self.report)
         if self.report:
             return HTML("")
         if self.contributor:
@@ -311,7 +313,7 @@ class CircleSessionApp:
     def ideas_section(self) -> widgets.Widget | HTML:
         """Ideas, dot-votes, and chosen ideas turned into owned actions."""
         if self.circle is None:
-            return _empty(self.report)
+            return empty(self.report)
         if self.report:
             return HTML("")
         self.i_text = control(
@@ -356,7 +358,7 @@ class CircleSessionApp:
     def backlog(self) -> widgets.Widget | HTML:
         """Every action with its history, and the backlog's figures over sessions."""
         if self.circle is None:
-            return _empty(self.report)
+            return empty(self.report)
         if self.report:
             return HTML(self._session_html() + self._chart_html())
         if self.contributor:
@@ -373,7 +375,7 @@ class CircleSessionApp:
     def downloads(self) -> widgets.Widget | HTML:
         """The session summary, the actions as CSV and as calendar entries."""
         if self.report or self.circle is None or self.contributor:
-            return _empty(self.report)
+            return empty(self.report)
         self.files = html()
         self._refresh()
         return self.files
@@ -490,7 +492,7 @@ class CircleSessionApp:
             if action_id is None:
                 raise bl.EntryError("Choose an open action first.")
             text = bl.clean_entry("note", note, required=status == "dropped")
-            self.store.update_action(action_id, self.number, status, text, _now())
+            self.store.update_action(action_id, self.number, status, text, now())
 
         if self._do(work, "Action updated."):
             self.a_note.value = ""
@@ -607,7 +609,7 @@ class CircleSessionApp:
                 raise bl.EntryError("Give the action a due date.")
             text = next(i.text for i in self.ideas if i.id == idea)
             self.store.open_action(
-                self.circle.code, self.number, text, name, due.isoformat(), idea, _now()
+                self.circle.code, self.number, text, name, due.isoformat(), idea, now()
             )
 
         if self._do(work, "The idea is now an action: it opens the next session's review."):
@@ -781,11 +783,3 @@ def _set_options(box: widgets.Dropdown, options: list[tuple[str, object]]) -> No
     box.options = options
     values = [v for _, v in options]
     box.value = current if current in values else (values[0] if values else None)
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def _empty(report: bool) -> widgets.Widget | HTML:
-    return HTML("") if report else html("")

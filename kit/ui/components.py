@@ -9,6 +9,7 @@ from html import escape
 from typing import TypeVar
 
 import ipywidgets as widgets
+from IPython.display import HTML
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from kit.ui.context import css_in_page, ephemeral, in_voila
@@ -57,6 +58,11 @@ def control(kind: type[W], **kwargs: object) -> W:
 def html(value: str = "") -> widgets.HTML:
     """Return an HTML widget with the shared layout and style."""
     return Text(value, layout=shared_layout(), style=shared_html_style())
+
+
+def empty(report: bool) -> widgets.Widget | HTML:
+    """Nothing to show: static for a report, an empty widget on a page (its place kept)."""
+    return HTML("") if report else html("")
 
 
 def vbox(children: Sequence[widgets.Widget] = ()) -> widgets.VBox:

@@ -34,6 +34,7 @@ from kit.ui.components import (
     Notice,
     control,
     download_link,
+    empty,
     hbox,
     html,
     page_top,
@@ -262,7 +263,7 @@ class CoachDashboard:
     def results(self) -> widgets.Widget | HTML:
         """The team's figures; in the app they redraw by themselves every few seconds."""
         if self.session is None or self.store is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         self.refresh()
         if self.report:
             return HTML(self._picture)
@@ -305,7 +306,7 @@ class CoachDashboard:
     def controls(self) -> widgets.Widget | HTML:
         """Reveal to participants, the minimum group, pulse rounds, and closing the session."""
         if self.session is None or self.report:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         self._reveal = control(widgets.Button, button_style="primary")
         self._reveal.on_click(lambda _: self.set_revealed(not self.session.revealed))
         self._round = control(widgets.Button, description="Start a new pulse round")
@@ -458,7 +459,7 @@ class CoachDashboard:
     def people(self) -> widgets.Widget | HTML:
         """In a named session, each person's results; in an anonymous one, nothing to open."""
         if self.session is None or self.store is None or self.report:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.session.anonymous:
             return html(
                 "<p class='kit-muted'>This session is anonymous, so no one's own answers can be "
@@ -529,7 +530,7 @@ class CoachDashboard:
     def uploads(self) -> widgets.Widget | HTML:
         """Upload participants' answer files (from Binder) into this session: all or nothing."""
         if self.session is None or self.report:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         self._upload = widgets.FileUpload(
             accept=".json,.csv", multiple=True, description="Upload files"
         )
@@ -671,7 +672,7 @@ class CoachDashboard:
     def downloads(self) -> widgets.Widget | HTML:
         """The team report (HTML) and the session's answers as CSV."""
         if self.session is None or self.report:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         button = control(widgets.Button, description="Download team report")
         link = html()
         csv_button = control(widgets.Button, description="Answers as CSV")

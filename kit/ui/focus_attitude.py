@@ -17,7 +17,7 @@ from IPython.display import HTML
 from kit import scoring, views
 from kit.content import ContentError, get_instrument
 from kit.model import Block, Placement
-from kit.ui.components import control, html, vbox
+from kit.ui.components import control, empty, html, vbox
 from kit.ui.instrument_app import InstrumentApp
 from kit.workbooks import workbook
 
@@ -37,7 +37,7 @@ class FocusAttitudeApp(InstrumentApp):
     def results(self) -> widgets.Widget | HTML:
         """The grid with the person's point, what it means, next steps, related traits."""
         if self.instrument is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML(
                 self._results_html(with_chart=True)

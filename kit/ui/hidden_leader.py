@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit import scoring, views
-from kit.ui.components import control, html, vbox
+from kit.ui.components import control, empty, html, vbox
 from kit.ui.instrument_app import InstrumentApp
 from kit.workbooks import workbook
 
@@ -27,7 +27,7 @@ class HiddenLeaderApp(InstrumentApp):
     def results(self) -> widgets.Widget | HTML:
         """Scores, chart, strongest trait, traits to grow, reflections, commitments."""
         if self.instrument is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML(
                 self._results_html(with_chart=True)

@@ -27,6 +27,7 @@ from kit.ui.components import (
     Notice,
     control,
     download_link,
+    empty,
     hbox,
     html,
     page_top,
@@ -351,7 +352,7 @@ class InstrumentApp:
     def questions(self) -> widgets.Widget | HTML:
         """The questionnaire (the answers table in a report)."""
         if self.instrument is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML(views.answers_table(self.instrument, self.answers))
         self._questionnaire = Questionnaire(
@@ -408,7 +409,7 @@ class InstrumentApp:
     def downloads(self) -> widgets.Widget | HTML:
         """ "Download my answers" and "Download report"."""
         if self.report or self.instrument is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         answers_link = html()
         report_button = control(widgets.Button, description="Download report")
         report_button.on_click(lambda _: self.prepare_report())

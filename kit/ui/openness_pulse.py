@@ -12,7 +12,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit import scoring, views
-from kit.ui.components import html, vbox
+from kit.ui.components import empty, html, vbox
 from kit.ui.instrument_app import InstrumentApp
 from kit.workbooks import workbook
 
@@ -30,7 +30,7 @@ class OpennessPulseApp(InstrumentApp):
     def results(self) -> widgets.Widget | HTML:
         """The free-text question and the person's own view of their answers."""
         if self.instrument is None:
-            return HTML("") if self.report else html("")
+            return empty(self.report)
         if self.report:
             return HTML(self._summary() + views.reflections(self.instrument, self.answers))
         self._results_parts = {"summary": html(self._summary())}
