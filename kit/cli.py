@@ -14,6 +14,8 @@ DEFAULT_URL = "http://localhost:8866"
 
 
 def _parser() -> argparse.ArgumentParser:
+    from kit.cohort import PERSONAL
+
     parser = argparse.ArgumentParser(
         prog="kit", description="Customer Value Workbooks: workbooks for customer-centred teams."
     )
@@ -75,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--instrument",
-        choices=("hidden_leader", "focus_attitude"),
+        choices=tuple(PERSONAL),
         default="hidden_leader",
         help="what each person's report shows (default: hidden_leader)",
     )

@@ -21,18 +21,11 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from kit.anonymity import find_session
-from kit.report import (
-    COACH_DASHBOARD,
-    FOCUS_ATTITUDE,
-    HIDDEN_LEADER,
-    render_workbook,
-)
+from kit.report import COACH_DASHBOARD, render_workbook
+from kit.workbooks import workbook
 
-# What a person's report can be made of: the instrument and its workbook.
-PERSONAL = {
-    "hidden_leader": (HIDDEN_LEADER, "Hidden-leader traits"),
-    "focus_attitude": (FOCUS_ATTITUDE, "Focus and attitude"),
-}
+# The workbooks a person's report can be made of, by instrument.
+PERSONAL = {w.instrument: w for w in (workbook("hidden_leader"), workbook("focus_attitude"))}
 
 
 @dataclass(frozen=True)
@@ -82,7 +75,8 @@ def plan(
     team = find_session(store, code)
     if instrument not in PERSONAL:
         raise ValueError(f"no personal report for '{instrument}': choose {', '.join(PERSONAL)}")
-    workbook, title = PERSONAL[instrument]
+    chosen = PERSONAL[instrument]
+    title = chosen.title
     result = CohortResult()
     jobs = [
         Job(
@@ -108,7 +102,7 @@ def plan(
             continue
         jobs.append(
             Job(
-                workbook,
+                chosen.file,
                 {"resume": person.resume_code, "store": store.location},
                 f"{title}: {label}",
                 out / f"{number:0{width}d}-{slug(label)}-{slug(title)}.html",

@@ -37,12 +37,13 @@ from kit.ui.components import (
     messages as show_messages,
 )
 from kit.ui.context import client_address
-from kit.ui.live import LATER_FAILED, after_this_cell, problem_html, reason
+from kit.ui.live import after_this_cell, later_failed
 from kit.ui.person import from_link, look_up
 from kit.views import STYLE
 from kit.workbooks import workbook
 
 WORKBOOK = workbook("circle_planner").file
+FILES = "The calendar and agenda files"  # what the put-off part makes, for its message
 EVERY = (("every month", 1), ("every two months", 2))
 
 
@@ -298,7 +299,7 @@ class CirclePlannerApp:
         self.files = html("<p class='kit-muted'>Preparing the files…</p>")
         # The calendar file needs icalendar (some 50 ms to import): built just
         # after the page's cells run, it no longer holds up the page's first view.
-        after_this_cell(self._refresh_files, self._files_failed, "The calendar and agenda files")
+        after_this_cell(self._refresh_files, self._files_failed, FILES)
         return vbox(
             [
                 html(
@@ -425,11 +426,7 @@ class CirclePlannerApp:
         try:
             self.files.value = self._files_html()
         except Exception as err:  # noqa: BLE001 - said beside the files, the plan is saved
-            self._files_failed(
-                problem_html(
-                    LATER_FAILED.format(what="The calendar and agenda files", reason=reason(err))
-                )
-            )
+            self._files_failed(later_failed(FILES, err))
 
     def _files_failed(self, message: str) -> None:
         self.files.value = message

@@ -280,7 +280,7 @@ class CoachDashboard:
         except (StoreError, ContentError) as err:
             message = f"The team's answers could not be read just now: {err}."
             if self.notice is None:
-                self._picture = f"<div class='kit-error' role='alert'>{escape(message)}</div>"
+                self._picture = show_messages((("error", message),))
             else:
                 self.notice.show("error", message)
                 self._read_problem = self.notice.value

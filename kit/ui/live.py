@@ -15,6 +15,7 @@ import logging
 import os
 from collections.abc import Callable
 
+from kit.ui.components import messages
 from kit.ui.context import in_voila
 
 log = logging.getLogger(__name__)
@@ -29,15 +30,13 @@ LIVE_FAILED = (
 )
 
 
-def problem_html(text: str) -> str:
-    """A plain error box for the page, escaped, announced to screen readers.
+def later_failed(what: str, err: BaseException) -> str:
+    """The page's message when put-off work ``what`` failed with ``err`` (escaped HTML).
 
-    >>> problem_html("No <b>file</b>")
-    "<div class='kit-error' role='alert'>No &lt;b&gt;file&lt;/b&gt;</div>"
+    >>> later_failed("The <b>files</b>", OSError("disk full"))[:60]
+    "<div class='kit-error' role='alert'>The &lt;b&gt;files&lt;/b"
     """
-    from html import escape
-
-    return f"<div class='kit-error' role='alert'>{escape(text)}</div>"
+    return messages((("error", LATER_FAILED.format(what=what, reason=reason(err))),))
 
 
 def reason(err: BaseException) -> str:
@@ -126,7 +125,7 @@ class Every:
             log.exception("a live update failed")
             self.failing = True
             if self.shown is not None:
-                self.shown(problem_html(LIVE_FAILED.format(reason=reason(err))))
+                self.shown(messages((("error", LIVE_FAILED.format(reason=reason(err))),)))
             return
         if self.failing:
             self.failing = False
@@ -193,7 +192,7 @@ def after_this_cell(
             work()
         except Exception as err:  # noqa: BLE001 - a page's later part must not break the page
             log.exception("work put off until after the cell failed")
-            failed(problem_html(LATER_FAILED.format(what=what, reason=reason(err))))
+            failed(later_failed(what, err))
 
     try:
         loop = asyncio.get_running_loop()

@@ -16,6 +16,7 @@ from kit.ui.components import (
     control,
     hbox,
     html,
+    messages,
     outside_voila_note,
     page_top,
     person_marker,
@@ -343,7 +344,7 @@ class StartPage:
         """Return the start page's controls."""
         parts = page_top()
         if self.problem:
-            parts.append(html(f"<div class='kit-error' role='alert'>{escape(self.problem)}</div>"))
+            parts.append(html(messages((("error", self.problem),))))
             return vbox(parts)
         if not self._team_shown:
             parts += self._join_parts()
