@@ -28,7 +28,16 @@ from contextlib import contextmanager
 
 import pandas as pd
 
-from kit.anonymity import DataError, SharedRows, find_session, sessions_held_back, shared_rows
+from kit.anonymity import (
+    Audience,
+    DataError,
+    Figure,
+    SharedRows,
+    disclose,
+    find_session,
+    sessions_held_back,
+    shared_rows,
+)
 from kit.model import PULSE
 
 __all__ = [
@@ -264,7 +273,9 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
     """A team session's figures per trait, exactly as its dashboard shows them.
 
     Below the session's minimum group a figure holds no numbers: ``mean``
-    and ``spread`` are <NA>, ``shown`` is False and ``note`` says why.
+    and ``spread`` are <NA>, ``shown`` is False and ``note`` says why. Each
+    number is one :func:`kit.anonymity.disclose` lets the coach see: the
+    spread, for one, only from twice the minimum group.
 
     Parameters
     ----------
@@ -302,7 +313,7 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
     profiles += [(PULSE, r.round, r) for r in picture.pulse]
     for instrument, rnd, profile in profiles:
         gate = profile.gate
-        if not gate.shown:
+        if not disclose(Figure.MEANS, gate, Audience.COACH):
             records.append(
                 {
                     "instrument": instrument,
@@ -321,7 +332,9 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
                     "trait": trait.trait,
                     "name": trait.name,
                     "mean": trait.mean,
-                    "spread": trait.spread,
+                    "spread": trait.spread
+                    if disclose(Figure.SPREAD, gate, Audience.COACH)
+                    else None,
                     "people": gate.covered,
                     "shown": True,
                     "note": "",

@@ -86,6 +86,14 @@ def test_team_scores_are_the_dashboards_and_hold_nothing_below_the_minimum_group
     picture = team_picture(store, store.team_session(team.code))
     assert {t.trait: t.mean for t in picture.profile.traits} == shown["mean"].to_dict()
     assert shown["people"].eq(3).all() and shown["shown"].all()
+    # The spread, as on the dashboard, waits for twice the minimum group.
+    assert shown["spread"].isna().all()
+    for _ in range(3):
+        person = store.create_participant(session=team.code)
+        for item in hl.items:
+            store.save_answer(person.id, hl.id, item.id, "3")
+    six = data.team_scores(store, team.code).query("instrument == 'hidden_leader'")
+    assert six["people"].eq(6).all() and six["spread"].notna().all()
 
 
 def test_an_anonymous_session_below_its_minimum_gives_no_rows_and_says_why(db):
