@@ -55,8 +55,8 @@ def page_url(base: str, name: str) -> str:
 @contextmanager
 def served():
     """Yield (base_url, server) for `kit serve` over the workbooks and the baseline."""
+    from kit.database import Store
     from kit.demo import simulate
-    from kit.store import SQLiteStore
 
     tmp = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     root = tmp / "workbooks"
@@ -79,10 +79,8 @@ def served():
         "--max-kernels-per-client",
         "200",
     )
-    store = SQLiteStore(server.store)
-    # The minimum group only goes down before anyone has answered.
-    store.ensure_session("BENCH", demo=True)
-    store.update_session("BENCH", min_group=3)
+    store = Store(server.store)
+    store.create_session("Bench", min_group=3, demo=True, code="BENCH")
     simulate(store, DEMO_TEAM, session="BENCH", seed=1)
     team = store.update_session("BENCH", revealed=True)
     _QUERIES["coach_dashboard.ipynb"] = f"key={team.coach_key}"

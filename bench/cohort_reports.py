@@ -20,9 +20,9 @@ from pathlib import Path
 
 from _common import ROOT, median
 
+from kit.database import open_store
 from kit.demo import simulate
 from kit.report import HIDDEN_LEADER, papermill_report
-from kit.store import open_store
 
 
 def papermill_loop(db: str, codes: list[str], out: Path) -> float:

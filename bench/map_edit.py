@@ -10,13 +10,14 @@ import argparse
 import statistics
 import time
 
-from kit import customer_map as cm
-from kit.charts import to_png, trait_bars
-from kit.content import get_instrument
-from kit.model import CustomerMap
-from kit.scoring import results
-from kit.store.map_files import example_map
-from kit.ui.customer_map import CustomerMapApp
+from kit.charts import to_png
+from kit.instruments.charts import trait_bars
+from kit.instruments.content import get_instrument
+from kit.instruments.scoring import results
+from kit.maps import logic as cm
+from kit.maps.files import example_map
+from kit.maps.model import CustomerMap
+from kit.maps.pages import CustomerMapApp
 
 
 def made_up(elements: int) -> CustomerMap:

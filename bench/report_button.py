@@ -15,9 +15,9 @@ import time
 
 from _common import chromium, median, served
 
-from kit.content import get_instrument
+from kit.database import Store
+from kit.instruments.content import get_instrument
 from kit.report import HIDDEN_LEADER, papermill_report
-from kit.store import SQLiteStore
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     instrument = get_instrument("hidden_leader")
     clicks, baseline = [], []
     with served() as (base, server), chromium() as browser:
-        store = SQLiteStore(server.store)
+        store = Store(server.store)
         person = store.create_participant()
         for n, item in enumerate(instrument.items):
             store.save_answer(person.id, instrument.id, item.id, str(1 + n % 5))

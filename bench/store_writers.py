@@ -20,14 +20,14 @@ from pathlib import Path
 
 from _common import ROOT
 
-from kit.store import SQLiteStore
+from kit.database import Store
 
 WRITER = """
 import json, sys, time
-from kit.content import get_instrument
-from kit.store import SQLiteStore
+from kit.instruments.content import get_instrument
+from kit.database import Store
 path, session, saves = sys.argv[1], sys.argv[2], int(sys.argv[3])
-store = SQLiteStore(path)
+store = Store(path)
 items = [i.id for i in get_instrument("hidden_leader").items]
 person = store.create_participant(session=session)
 print("ready", flush=True)
@@ -46,7 +46,7 @@ def run(writers: int, saves: int) -> tuple[float, list[float]]:
     """Return (wall seconds, every save's latency) for ``writers`` writers at once."""
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         path = Path(tmp) / "room.sqlite3"
-        code = SQLiteStore(path).create_session("Room").code
+        code = Store(path).create_session("Room").code
         procs = [
             subprocess.Popen(
                 [sys.executable, "-c", WRITER, str(path), code, str(saves)],
@@ -66,7 +66,7 @@ def run(writers: int, saves: int) -> tuple[float, list[float]]:
         # From the first save anywhere to the last: process start-up is not the store's.
         wall = max(o["last"] for o in outs) - min(o["first"] for o in outs)
         latencies = [t for o in outs for t in o["took"]]
-        assert len(SQLiteStore(path).rows()) == writers * min(saves, 20)
+        assert len(Store(path).rows()) == writers * min(saves, 20)
         return wall, latencies
 
 

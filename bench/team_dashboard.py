@@ -18,11 +18,11 @@ from pathlib import Path
 
 from _common import median
 
-from kit.content import instruments
+from kit.database import Store
 from kit.demo import simulate
-from kit.store import SQLiteStore
-from kit.team import team_picture
-from kit.team_views import coach_html
+from kit.instruments.content import instruments
+from kit.team.picture import team_picture
+from kit.team.views import coach_html
 
 
 def timed(action, runs: int) -> list[float]:
@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
-        store = SQLiteStore(Path(tmp) / "bench.sqlite3")
+        store = Store(Path(tmp) / "bench.sqlite3")
         start = time.perf_counter()
         simulate(store, args.participants, session="BENCH", seed=1)
         made = time.perf_counter() - start

@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from kit.content import ContentError
     from kit.serve import ServeError
-    from kit.store import ImportFileError, StoreError
+    from kit.store.errors import StoreError
+    from kit.store.records import ImportFileError
 
     try:
         return _COMMANDS[args.command](args)
@@ -147,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from kit.database import open_store
     from kit.serve import ServeOptions, choose_port, serve
-    from kit.store import open_store
 
     store = open_store(args.store)  # fail here, clearly, before the server starts
     location = store.location
@@ -186,8 +187,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _session(args: argparse.Namespace) -> int:
+    from kit.database import open_store
     from kit.serve import session_lines
-    from kit.store import open_store
 
     store = open_store(args.store)
     if args.action == "new":
@@ -210,9 +211,11 @@ def _session(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kit.anonymity import shared_rows
-    from kit.store import maps_for_file, open_store, records
-    from kit.store.map_files import map_tables_csv
+    from kit.database import open_store
+    from kit.exchange import maps_for_file
+    from kit.maps.files import map_tables_csv
+    from kit.store import records
+    from kit.team.anonymity import shared_rows
 
     store = open_store(args.store)
     # The same rows, through the same gates, as kit.data.answers gives analysts.
@@ -260,7 +263,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from kit.cohort import plan, run
-    from kit.store import open_store
+    from kit.database import open_store
 
     if args.jobs < 1:
         raise ValueError("--jobs must be 1 or more")
@@ -279,7 +282,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kit.store import import_answers, open_store
+    from kit.database import open_store
+    from kit.exchange import import_answers
 
     try:
         data = args.file.read_bytes()
@@ -302,8 +306,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from kit.database import open_store
     from kit.demo import simulate
-    from kit.store import open_store
 
     store = open_store(args.store)
     summary = simulate(store, args.participants, session=args.session, seed=args.seed)
@@ -329,7 +333,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kit.content import AGENDA_FILE, ContentError, agenda_template, check_dir
+    from kit.circles.content import AGENDA_FILE, agenda_template
+    from kit.content import ContentError
+    from kit.instruments.content import check_dir
     from kit.paths import data_dir
 
     directory = args.dir or data_dir()
@@ -340,7 +346,7 @@ def _check(args: argparse.Namespace) -> int:
         except ContentError as err:
             problems = [*problems, *err.problems]
     if (directory / "example_map").is_dir():
-        from kit.store.map_files import MapFileError, example_map
+        from kit.maps.files import MapFileError, example_map
 
         try:
             example_map(directory)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from kit.anonymity import find_session
 from kit.report import COACH_DASHBOARD, render_workbook
+from kit.team.anonymity import find_session
 from kit.workbooks import workbook
 
 # The workbooks a person's report can be made of, by instrument.
@@ -121,8 +121,8 @@ def write_one(job: Job) -> Path:
 def _warm() -> None:
     # Each worker imports what every report needs once, before its first job.
     import kit.charts  # noqa: F401
-    import kit.ui.dashboard  # noqa: F401
-    import kit.ui.hidden_leader  # noqa: F401
+    import kit.instruments.pages.hidden_leader  # noqa: F401
+    import kit.team.pages  # noqa: F401
 
 
 def run(

@@ -4,12 +4,12 @@ Every function takes a store (an open store, a path or URL, or None for
 ``KIT_STORE`` / the default file) and returns a tidy frame: one row per
 observation, one column per variable, with documented dtypes. The rows are
 the ones ``kit export`` writes, through the same gates
-(:func:`kit.anonymity.shared_rows`): an anonymous session below its minimum group gives
+(:func:`kit.team.anonymity.shared_rows`): an anonymous session below its minimum group gives
 no rows, a pulse round below it is left out, and answers in anonymous
 sessions carry their day, not their time. Team figures (:func:`team_scores`)
 are the dashboard's own, behind the same minimum-group gate.
 
->>> from kit.store import open_store
+>>> from kit.database import open_store
 >>> from kit.demo import simulate
 >>> import tempfile, pathlib
 >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
@@ -28,7 +28,8 @@ from contextlib import contextmanager
 
 import pandas as pd
 
-from kit.anonymity import (
+from kit.model import PULSE
+from kit.team.anonymity import (
     Audience,
     DataError,
     Figure,
@@ -38,7 +39,6 @@ from kit.anonymity import (
     sessions_held_back,
     shared_rows,
 )
-from kit.model import PULSE
 
 __all__ = [
     "DataError",
@@ -116,7 +116,7 @@ MAP_COLUMNS = {
 
 @contextmanager
 def _opened(store) -> Iterator:
-    from kit.store import open_store
+    from kit.database import open_store
 
     if store is None or isinstance(store, str):
         opened = open_store(store or None)
@@ -148,7 +148,7 @@ def answers(store=None, session: str | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    store : SQLiteStore, str or None
+    store : Store, str or None
         An open store, a store path or URL, or None for ``KIT_STORE`` or
         the default file.
     session : str, optional
@@ -172,7 +172,7 @@ def answers(store=None, session: str | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kit.store import open_store
+    >>> from kit.database import open_store
     >>> import tempfile, pathlib
     >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
     >>> person = store.create_participant()
@@ -211,7 +211,7 @@ def scores(store=None, session: str | None = None, instrument: str | None = None
 
     Parameters
     ----------
-    store : SQLiteStore, str or None
+    store : Store, str or None
     session : str, optional
     instrument : str, optional
         Only this instrument (``hidden_leader``, ``focus_attitude``,
@@ -227,7 +227,7 @@ def scores(store=None, session: str | None = None, instrument: str | None = None
 
     Examples
     --------
-    >>> from kit.store import open_store
+    >>> from kit.database import open_store
     >>> import tempfile, pathlib
     >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
     >>> person = store.create_participant()
@@ -237,8 +237,8 @@ def scores(store=None, session: str | None = None, instrument: str | None = None
     >>> row["trait"], float(row["mean"]), int(row["answered"]), int(row["items"])
     ('enthusiasm', 3.5, 2, 4)
     """
-    from kit.content import instruments
-    from kit.scoring import trait_scores
+    from kit.instruments.content import instruments
+    from kit.instruments.scoring import trait_scores
 
     frame = answers(store, session)
     catalogue = instruments()
@@ -274,12 +274,12 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
 
     Below the session's minimum group a figure holds no numbers: ``mean``
     and ``spread`` are <NA>, ``shown`` is False and ``note`` says why. Each
-    number is one :func:`kit.anonymity.disclose` lets the coach see: the
+    number is one :func:`kit.team.anonymity.disclose` lets the coach see: the
     spread, for one, only from twice the minimum group.
 
     Parameters
     ----------
-    store : SQLiteStore, str or None
+    store : Store, str or None
     session : str
         The team session's join code.
 
@@ -292,7 +292,7 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kit.store import open_store
+    >>> from kit.database import open_store
     >>> import tempfile, pathlib
     >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
     >>> team = store.create_session("Desk", min_group=3)
@@ -301,7 +301,7 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
     >>> row["instrument"], bool(row["shown"]), row["note"]
     ('hidden_leader', False, 'no answers yet')
     """
-    from kit.team import team_picture
+    from kit.team.picture import team_picture
 
     with _opened(store) as opened:
         team = find_session(opened, session)
@@ -348,7 +348,7 @@ def actions(store=None, session: str | None = None, today: str | None = None) ->
 
     Parameters
     ----------
-    store : SQLiteStore, str or None
+    store : Store, str or None
     session : str, optional
         Only circles planned by people of this team session.
     today : str, optional
@@ -366,7 +366,7 @@ def actions(store=None, session: str | None = None, today: str | None = None) ->
 
     Examples
     --------
-    >>> from kit.store import open_store
+    >>> from kit.database import open_store
     >>> from kit.demo import simulate
     >>> import tempfile, pathlib
     >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
@@ -413,7 +413,7 @@ def customer_map(store=None, session: str | None = None) -> pd.DataFrame:
 
     Parameters
     ----------
-    store : SQLiteStore, str or None
+    store : Store, str or None
     session : str, optional
         Only maps of people in this team session.
 
@@ -431,7 +431,7 @@ def customer_map(store=None, session: str | None = None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kit.store import open_store
+    >>> from kit.database import open_store
     >>> from kit.demo import simulate
     >>> import tempfile, pathlib
     >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
@@ -440,8 +440,8 @@ def customer_map(store=None, session: str | None = None) -> pd.DataFrame:
     >>> bool(frame["own_output"].any()), bool(frame["steps_to_paying"].min() >= 1)
     (True, True)
     """
-    from kit.customer_map import analyse
-    from kit.model import name_key
+    from kit.maps.logic import analyse
+    from kit.maps.model import name_key
 
     records = []
     with _opened(store) as opened:

@@ -7,10 +7,12 @@ import dataclasses
 import random
 from dataclasses import dataclass
 
-from kit.content import ContentError, instruments
-from kit.store import SQLiteStore, records
-from kit.store.map_files import MapFileError, example_map
-from kit.store.sqlite import now
+from kit.content import ContentError
+from kit.database import Store
+from kit.instruments.content import instruments
+from kit.maps.files import MapFileError, example_map
+from kit.store import records
+from kit.store.clock import now
 
 # Free-text answers for the openness pulse's question (demo data only).
 DEMO_TEXTS = (
@@ -33,7 +35,7 @@ class DemoSummary:
 
 
 def simulate(
-    store: SQLiteStore, participants: int, session: str | None = None, seed: int | None = None
+    store: Store, participants: int, session: str | None = None, seed: int | None = None
 ) -> DemoSummary:
     """Write complete, plausible answers for ``participants`` demo people.
 
@@ -42,7 +44,7 @@ def simulate(
 
     Parameters
     ----------
-    store : SQLiteStore
+    store : Store
     participants : int
         How many people to simulate (1 or more).
     session : str, optional
@@ -129,7 +131,7 @@ _IDEAS = [
 ]
 
 
-def demo_circle(store: SQLiteStore, owner: int, rng: random.Random) -> int:
+def demo_circle(store: Store, owner: int, rng: random.Random) -> int:
     """Give ``owner`` a planned circle with three past sessions and a living backlog.
 
     Returns
@@ -139,9 +141,9 @@ def demo_circle(store: SQLiteStore, owner: int, rng: random.Random) -> int:
     """
     from datetime import date, timedelta
 
-    from kit.circles import meeting_days, new_circle
-    from kit.content import agenda_template
-    from kit.model import Member, Story
+    from kit.circles.content import agenda_template
+    from kit.circles.model import Member, Story
+    from kit.circles.planning import meeting_days, new_circle
 
     circle = new_circle(agenda_template(), today=date.today() - timedelta(days=100))
     members = tuple(

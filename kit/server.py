@@ -437,7 +437,8 @@ class LastWordsHandler(APIHandler):
         import json
         from datetime import UTC, datetime
 
-        from kit.store import open_store, save_last_words
+        from kit.database import open_store
+        from kit.instruments.storage import save_last_words
 
         client = self.request.remote_ip or ""
         if len(self.request.body) > self.MAX_BYTES:

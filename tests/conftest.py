@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kit.content import get_instrument
-from kit.model import Instrument
-from kit.store import SQLiteStore, open_store
+from kit.database import Store, open_store
+from kit.instruments.content import get_instrument
+from kit.instruments.model import Instrument
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,11 +24,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
+def store(tmp_path: Path) -> Store:
     """A fresh SQLite store in a temporary folder."""
     the_store = open_store(str(tmp_path / "kit.sqlite3"))
     yield the_store
     the_store.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """The path of a store that does not exist yet: a page or command opens it."""
+    return str(tmp_path / "kit.sqlite3")
 
 
 @pytest.fixture
@@ -37,7 +43,7 @@ def hidden_leader() -> Instrument:
     return get_instrument("hidden_leader")
 
 
-def answer_all(instrument: Instrument, pattern: dict[str, int] | None = None) -> dict[str, str]:
+def answers_for(instrument: Instrument, pattern: dict[str, int] | None = None) -> dict[str, str]:
     """Answers to every item: 3 unless ``pattern`` gives a trait's value."""
     pattern = pattern or {}
     return {item.id: str(pattern.get(t.id, 3)) for t in instrument.traits for item in t.items}

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from kit.cli import main
-from kit.store import open_store
+from kit.database import open_store
 
 
 def test_demo_then_export_csv_is_tidy_and_marked_demo(tmp_path, capsys):
@@ -183,8 +183,8 @@ def _named_demo_session(db: str, people: int) -> str:
 
 
 def test_cohort_reports_write_every_persons_scores_and_the_team_report(tmp_path):
-    from kit.content import get_instrument
-    from kit.scoring import trait_scores
+    from kit.instruments.content import get_instrument
+    from kit.instruments.scoring import trait_scores
 
     db = str(tmp_path / "kit.sqlite3")
     code = _named_demo_session(db, 12)

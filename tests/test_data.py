@@ -11,15 +11,10 @@ import pytest
 
 from kit import data
 from kit.cli import main
-from kit.content import get_instrument
+from kit.database import open_store
 from kit.demo import simulate
-from kit.scoring import trait_scores
-from kit.store import open_store
-
-
-@pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "kit.sqlite3")
+from kit.instruments.content import get_instrument
+from kit.instruments.scoring import trait_scores
 
 
 def dtypes(frame: pd.DataFrame) -> dict[str, str]:
@@ -64,7 +59,7 @@ def test_scores_are_each_persons_trait_means(db):
 
 
 def test_team_scores_are_the_dashboards_and_hold_nothing_below_the_minimum_group(db):
-    from kit.team import team_picture
+    from kit.team.picture import team_picture
 
     store = open_store(db)
     team = store.create_session("Desk", min_group=3)

@@ -23,9 +23,10 @@ def test_kit_charts_leave_the_users_backend_and_figures_alone():
         import matplotlib.pyplot as plt
         plt.figure()  # the user's own figure, drawn before the kit's chart
         before = matplotlib.get_backend()
-        from kit.charts import to_png, trait_bars
-        from kit.content import get_instrument
-        from kit.scoring import trait_scores
+        from kit.charts import to_png
+        from kit.instruments.charts import trait_bars
+        from kit.instruments.content import get_instrument
+        from kit.instruments.scoring import trait_scores
         inst = get_instrument("hidden_leader")
         answers = {item.id: 4 for trait in inst.traits for item in trait.items}
         png = to_png(trait_bars(trait_scores(inst, answers), inst.scale))
@@ -74,7 +75,7 @@ def test_a_papermill_run_with_default_parameters_leaves_readable_output(tmp_path
     # Before, every output was only a reference to a widget that is gone.
     import nbformat
 
-    from kit.content import get_instrument
+    from kit.instruments.content import get_instrument
     from kit.report import run_workbook
 
     monkeypatch.setenv("KIT_STORE", str(tmp_path / "kit.sqlite3"))

@@ -8,9 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from kit.database import open_store
+from kit.exchange import my_answers_file
 from kit.report import HIDDEN_LEADER, run_workbook, workbook_report
-from kit.store import my_answers_file, open_store
-from tests.conftest import ROOT, answer_all
+from tests.conftest import ROOT, answers_for
 
 WORKBOOKS = sorted((ROOT / "workbooks").glob("*.ipynb"))
 HL = "hidden_leader"
@@ -100,9 +101,9 @@ def test_papermill_run_for_one_participant_from_the_store(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
     person = store.create_participant()
-    from kit.content import get_instrument
+    from kit.instruments.content import get_instrument
 
-    answers = answer_all(get_instrument(HL), {"urgency": 5, "ownership": 1, "enthusiasm": 2})
+    answers = answers_for(get_instrument(HL), {"urgency": 5, "ownership": 1, "enthusiasm": 2})
     for item, value in answers.items():
         store.save_answer(person.id, HL, item, value)
     store.save_answer(person.id, HL, "commitment.1", "Call three customers <b>myself</b>")
@@ -150,9 +151,9 @@ def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
     person = store.create_participant()
-    from kit.content import get_instrument
+    from kit.instruments.content import get_instrument
 
-    for item, value in answer_all(get_instrument(HL)).items():
+    for item, value in answers_for(get_instrument(HL)).items():
         store.save_answer(person.id, HL, item, value)
     page = workbook_report(HIDDEN_LEADER, "My results", resume=person.resume_code, store=db)
     assert page.lstrip().lower().startswith("<!doctype html>")
@@ -190,8 +191,8 @@ def test_papermill_run_of_workbook_02_places_the_person_and_lists_their_steps(tm
 
 
 def test_papermill_run_of_workbook_03_from_the_store_and_from_csv_files(tmp_path):
-    from kit.customer_map import add_element
-    from kit.store.map_files import connections_csv, elements_csv, example_map
+    from kit.maps.files import connections_csv, elements_csv, example_map
+    from kit.maps.logic import add_element
 
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
@@ -228,9 +229,9 @@ def test_papermill_run_of_workbook_03_from_the_store_and_from_csv_files(tmp_path
 
 
 def test_papermill_run_of_workbook_04_prints_the_plan(tmp_path):
-    from kit.circles import new_circle
-    from kit.content import agenda_template
-    from kit.model import Member
+    from kit.circles.content import agenda_template
+    from kit.circles.model import Member
+    from kit.circles.planning import new_circle
 
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
@@ -255,9 +256,9 @@ def test_papermill_run_of_workbook_04_prints_the_plan(tmp_path):
 
 
 def test_papermill_run_of_workbook_05_is_the_session_summary(tmp_path):
-    from kit.circles import new_circle
-    from kit.content import agenda_template
-    from kit.model import Story
+    from kit.circles.content import agenda_template
+    from kit.circles.model import Story
+    from kit.circles.planning import new_circle
 
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
@@ -282,7 +283,7 @@ def test_papermill_run_of_workbook_05_is_the_session_summary(tmp_path):
 
 
 def test_papermill_run_of_workbook_06_shows_the_round_the_person_answered(tmp_path):
-    from kit.content import get_instrument
+    from kit.instruments.content import get_instrument
 
     db = str(tmp_path / "kit.sqlite3")
     store = open_store(db)
@@ -306,7 +307,7 @@ def test_papermill_run_of_workbook_06_shows_the_round_the_person_answered(tmp_pa
 
 
 def test_team_report_shows_the_figures_as_text_and_nothing_below_the_minimum(tmp_path):
-    from kit.content import get_instrument
+    from kit.instruments.content import get_instrument
     from kit.report import team_report
 
     db = str(tmp_path / "kit.sqlite3")

@@ -158,7 +158,7 @@ def test_binder_start_marks_the_app_ephemeral_and_finds_the_template():
 
 
 def test_ephemeral_host_shows_that_nothing_is_kept(monkeypatch, tmp_path):
-    from kit.ui.hidden_leader import HiddenLeaderApp
+    from kit.instruments.pages.hidden_leader import HiddenLeaderApp
 
     monkeypatch.setenv("KIT_EPHEMERAL", "1")
     intro = HiddenLeaderApp.open(store=str(tmp_path / "k.db")).intro()

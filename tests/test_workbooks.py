@@ -1,7 +1,7 @@
 """The registry of workbooks matches the notebooks, and every list of links reads it."""
 
+from kit.start.pages import continue_link, team_links
 from kit.ui.components import resume_banner
-from kit.ui.start import continue_link, team_links
 from kit.workbooks import WORKBOOKS, personal_workbooks, team_workbooks, workbook
 from tests.conftest import ROOT
 

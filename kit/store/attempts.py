@@ -21,7 +21,7 @@ KEPT_SECONDS = 3600.0
 
 
 class Attempts:
-    """Store methods that count attempts; mixed into :class:`kit.store.SQLiteStore`."""
+    """Store methods that count attempts; mixed into :class:`kit.store.Store`."""
 
     _db: sqlite3.Connection
     _write: Callable[[], AbstractContextManager[sqlite3.Connection]]

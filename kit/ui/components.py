@@ -12,9 +12,9 @@ import ipywidgets as widgets
 from IPython.display import HTML
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from kit.style import STYLE
 from kit.ui.context import css_in_page, ephemeral, in_voila
 from kit.ui.readable import Row, Section, Text
-from kit.views import STYLE
 from kit.workbooks import personal_workbooks
 
 

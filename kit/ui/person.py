@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.database import Store
 from kit.model import Participant, TeamSession
-from kit.store import SQLiteStore, StoreError
 from kit.store.attempts import WRONG_CODES
 from kit.store.codes import normalise_join_code
+from kit.store.errors import StoreError
 from kit.ui.context import client_address, cookies, query_params
 
 
@@ -52,7 +53,7 @@ def member_code(session: str) -> str:
     return next((jar[name] for name in sorted(wanted) if jar.get(name)), "")
 
 
-def look_up(store: SQLiteStore, resume: str, session: str | None) -> Visitor:
+def look_up(store: Store, resume: str, session: str | None) -> Visitor:
     """Find the participant and check the session; a wrong code becomes a message.
 
     Raises

@@ -13,8 +13,8 @@ from html import escape
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_description import DescriptionStyle
 
-from kit.model import Instrument, Item
-from kit.scoring import progress, rating, unanswered
+from kit.instruments.model import Instrument, Item
+from kit.instruments.scoring import progress, rating, unanswered
 from kit.ui.components import Notice, control, hbox, html, vbox
 
 

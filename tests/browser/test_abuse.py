@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from websockets.sync.client import connect
 
+from kit.database import open_store
 from kit.paths import jupyter_share_dir
-from kit.store import open_store
 from kit.store.records import MAX_FILE_BYTES, MAX_UPLOAD_BYTES
 from tests.serving import start_server, stop_server
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.content import get_instrument
+from kit.instruments.content import get_instrument
 from tests.browser.test_hidden_leader_app import (
     LOAD_TIMEOUT,
     choose,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.content import get_instrument
+from kit.instruments.content import get_instrument
 
 pytestmark = pytest.mark.browser
 HL = get_instrument("hidden_leader")
@@ -46,7 +46,7 @@ def choose(page, item_text: str, label: str) -> None:
     page.locator(".kit-item", has_text=item_text).locator("label", has_text=label).click()
 
 
-def answer_all(page, value_for) -> None:
+def tap_every_statement(page, value_for) -> None:
     for index, trait in enumerate(HL.traits):
         page.get_by_text(f"Trait {index + 1} of 5").wait_for()
         for item in trait.items:
@@ -65,7 +65,7 @@ def resume_code(page) -> str:
 
 def test_complete_see_results_leave_and_come_back(page, server, browser):
     open_workbook(page, server.page(WORKBOOK))
-    answer_all(page, lambda trait_index: [2, 5, 4, 1, 3][trait_index])
+    tap_every_statement(page, lambda trait_index: [2, 5, 4, 1, 3][trait_index])
     progress_says(page, "20 of 20 answered")
     page.get_by_role("button", name="See my results").click()
     page.get_by_text("All statements answered").wait_for(timeout=20_000)
@@ -131,7 +131,7 @@ def test_unanswered_items_are_marked_when_finishing(page, server):
 
 def test_hostile_text_shows_as_text_and_runs_nothing(page, server, tmp_path):
     open_workbook(page, server.page(WORKBOOK))
-    answer_all(page, lambda i: 3)
+    tap_every_statement(page, lambda i: 3)
     script, image = "<script>alert(1)</script>", "<img src=x onerror=alert(1)>"
     page.locator("textarea").first.fill(script)
     page.get_by_placeholder("Commitment 1: pick or write").fill(image)
@@ -163,7 +163,7 @@ def test_hostile_text_shows_as_text_and_runs_nothing(page, server, tmp_path):
 
 def test_download_my_answers_gives_a_file_the_start_page_restores(page, server):
     open_workbook(page, server.page(WORKBOOK))
-    answer_all(page, lambda i: 4)
+    tap_every_statement(page, lambda i: 4)
     link = page.get_by_text("Download my answers")
     wait_for(
         lambda: (

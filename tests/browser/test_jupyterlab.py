@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, answer_all, choose, wait_for
+from tests.browser.test_hidden_leader_app import (
+    HL,
+    LOAD_TIMEOUT,
+    choose,
+    tap_every_statement,
+    wait_for,
+)
 from tests.conftest import ROOT
 from tests.serving import free_port, stop_process, wait_until_up
 
@@ -79,7 +85,7 @@ def test_workbook_01_runs_in_lab_saves_an_answer_and_leaves_the_users_plots_alon
     first = HL.traits[0].items[0]
     choose(page, first.text, HL.scale.label(4))
     wait_for(lambda: stored(lab.store).get(first.id) == "4", timeout=30)
-    answer_all(page, lambda trait_index: [2, 5, 4, 1, 3][trait_index])
+    tap_every_statement(page, lambda trait_index: [2, 5, 4, 1, 3][trait_index])
     # Lab sends widget messages to a kernel subshell, on a thread of its own:
     # every answer after the first page used to fail to save there.
     wait_for(lambda: len(stored(lab.store)) == len(HL.items), timeout=30)

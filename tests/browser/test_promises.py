@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from kit.content import get_instrument
-from kit.store import open_store
+from kit.database import open_store
+from kit.instruments.content import get_instrument
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT
 from tests.browser.test_team_session import LIVE, PHONE, clean, open_person
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from kit.content import get_instrument
+from kit.instruments.content import get_instrument
 from tests.browser.conftest import Watch
 from tests.browser.test_focus_and_map import dropdown
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT, resume_code
@@ -214,10 +214,10 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
 
 
 def test_kit_serve_prints_the_links_of_open_sessions_only(tmp_path):
-    from kit.store import SQLiteStore
+    from kit.database import Store
     from tests.serving import start_server, stop_server
 
-    store = SQLiteStore(tmp_path / "kit.sqlite3")
+    store = Store(tmp_path / "kit.sqlite3")
     open_one = store.create_session("Service desk")
     closed = store.update_session(store.create_session("Last year").code, closed=True)
     store.close()

@@ -1,0 +1,145 @@
+"""The circle's improvement backlog and its session's lists, as pure functions.
+
+Grouping the Do-Not-Annoy list and delight factors, tallying votes, and the
+backlog's figures over sessions (completion rate, age of open actions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+from kit.circles.model import Action, Factor, Idea
+
+_WORDS = re.compile(r"[^\w]+")
+
+
+def factor_key(text: str) -> str:
+    """Return the form under which similar entries are grouped: case, spacing and punctuation ignored.
+
+    Examples
+    --------
+    >>> factor_key("Never ask twice for the address!") == factor_key("never ask twice for the address")
+    True
+    """
+    return " ".join(_WORDS.sub(" ", text.casefold()).split())
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Entries that say the same thing, with how many stories back them."""
+
+    text: str
+    kind: str
+    entries: tuple[Factor, ...]
+    stories: int
+
+
+def group_factors(factors: list[Factor] | tuple[Factor, ...], kind: str) -> list[Grouped]:
+    """Group a session's entries of one kind; most-backed first, then first written.
+
+    ``stories`` counts the distinct stories behind a group (an entry without
+    a story counts as one).
+    """
+    groups: dict[str, list[Factor]] = {}
+    for factor in factors:
+        if factor.kind == kind:
+            groups.setdefault(factor_key(factor.text), []).append(factor)
+    out = []
+    for entries in groups.values():
+        linked = {f.story for f in entries if f.story is not None}
+        unlinked = sum(f.story is None for f in entries)
+        out.append(Grouped(entries[0].text, kind, tuple(entries), len(linked) + unlinked))
+    order = {id(g): n for n, g in enumerate(out)}
+    return sorted(out, key=lambda g: (-g.stories, order[id(g)]))
+
+
+def ranked(ideas: list[Idea] | tuple[Idea, ...]) -> list[Idea]:
+    """Ideas by votes, most first; ties keep the order they were proposed in."""
+    return sorted(ideas, key=lambda i: -i.total)
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """The backlog as it stood at the end of one session."""
+
+    session: int
+    held_on: str
+    opened: int
+    closed: int  # done or dropped, all time up to this session
+    done: int
+    open_ages: tuple[int, ...]  # in days, of actions still open
+
+    @property
+    def completion(self) -> float | None:
+        """Done as a share of all actions opened so far (None before the first)."""
+        return self.done / self.opened if self.opened else None
+
+    @property
+    def median_age(self) -> float | None:
+        """Median age in days of the actions still open (None when none are)."""
+        return median(self.open_ages) if self.open_ages else None
+
+
+def backlog_figures(actions: list[Action], sessions: list[tuple[int, str]]) -> list[SessionFigures]:
+    """Replay the actions' histories to the end of each session.
+
+    Parameters
+    ----------
+    actions : list of Action
+        With their full histories.
+    sessions : list of (number, held_on ISO date)
+        The circle's sessions, in order.
+
+    Examples
+    --------
+    >>> from kit.circles.model import ActionEvent
+    >>> a = Action(1, "Fix", "Ana", "2027-02-01", 1, "done",
+    ...            (ActionEvent(1, "open", "", ""), ActionEvent(2, "done", "", "")))
+    >>> [(f.opened, f.done, f.open_ages) for f in backlog_figures([a], [(1, "2027-01-12"), (2, "2027-02-09")])]
+    [(1, 0, (0,)), (1, 1, ())]
+    """
+    held = {number: day for number, day in sessions}
+    figures = []
+    for number, day in sessions:
+        opened = done = closed = 0
+        ages = []
+        for action in actions:
+            if action.opened > number:
+                continue
+            opened += 1
+            status = "open"
+            for event in action.history:
+                if event.session <= number:
+                    status = event.status
+            if status == "done":
+                done += 1
+            if status in ("done", "dropped"):
+                closed += 1
+            else:
+                start = date.fromisoformat(held.get(action.opened, day))
+                ages.append((date.fromisoformat(day) - start).days)
+        figures.append(SessionFigures(number, day, opened, closed, done, tuple(ages)))
+    return figures
+
+
+class EntryError(ValueError):
+    """An entry cannot be added; the message says what to write."""
+
+
+def clean_entry(label: str, text: str, required: bool = True, limit: int = 1000) -> str:
+    """Return typed text tidied, or raise :class:`EntryError` saying what is wrong.
+
+    Examples
+    --------
+    >>> clean_entry("story", "  Came   late ")
+    'Came late'
+    """
+    text = " ".join(str(text).split())
+    if required and not text:
+        raise EntryError(f"Write the {label} first.")
+    if len(text) > limit:
+        raise EntryError(f"Keep the {label} to {limit} characters; it has {len(text)}.")
+    return text

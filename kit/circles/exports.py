@@ -1,0 +1,153 @@
+"""A planned circle as an agenda page (HTML) and as Markdown, both with the facilitator's guide.
+
+Every text a person typed is escaped for the format it lands in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import escape
+
+from kit.circles.model import Circle
+from kit.circles.planning import cadence_words
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def md(text: str) -> str:
+    """Escape text for Markdown: no formatting, links or raw HTML from what was typed.
+
+    Examples
+    --------
+    >>> md("<b>*Fix* [this](x)</b>")
+    '&lt;b&gt;\\\\*Fix\\\\* \\\\[this\\\\]\\\\(x\\\\)&lt;/b&gt;'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def agenda_markdown(circle: Circle, dates: list[date]) -> str:
+    """Return the circle's plan as Markdown: when, who, and the agenda with its guide."""
+    lines = [f"# {md(circle.title)}", "", f"Meets {md(cadence_words(circle.cadence))}."]
+    if circle.cadence.place:
+        lines.append(f"Place or call link: {md(circle.cadence.place)}")
+    lines += ["", "## Next meetings", ""] + [f"- {d:%A %d %B %Y}" for d in dates]
+    lines += ["", "## Members", ""] + [f"- {md(m.name)} ({md(m.group)})" for m in circle.members]
+    lines += ["", "## Agenda", ""]
+    for number, block in enumerate(circle.agenda, start=1):
+        lines += [
+            f"{number}. **{md(block.title)}** ({block.minutes} min)  ",
+            f"   {md(block.guide)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def agenda_html(circle: Circle, dates: list[date]) -> str:
+    """Return the plan as HTML fragments (for the app and the report)."""
+    place = (
+        f"<p>Place or call link: {escape(circle.cadence.place)}</p>" if circle.cadence.place else ""
+    )
+    rows = "".join(
+        f"<tr><td class='kit-num'>{b.minutes}</td><td><b>{escape(b.title)}</b>"
+        f"<br><span class='kit-muted'>{escape(b.guide)}</span></td></tr>"
+        for b in circle.agenda
+    )
+    members = ", ".join(f"{escape(m.name)} ({escape(m.group)})" for m in circle.members)
+    return (
+        f"<h3>{escape(circle.title)}</h3><p>Meets {escape(cadence_words(circle.cadence))}.</p>"
+        f"{place}<p><b>Next meetings:</b> "
+        + ", ".join(f"{d:%a %d %b %Y}" for d in dates)
+        + f"</p><p><b>Members:</b> {members or 'none yet'}</p>"
+        "<table class='kit-table'><caption>Agenda and facilitator's guide</caption>"
+        f"<thead><tr><th>Min</th><th>Block</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def agenda_page(circle: Circle, dates: list[date]) -> str:
+    """Return a self-contained HTML page of the plan, to print or send."""
+    from kit.style import STYLE
+
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{escape(circle.title)}</title>{STYLE}</head>"
+        f"<body style='font-family: sans-serif; max-width: 50em; margin: 2em auto'>"
+        f"{agenda_html(circle, dates)}</body></html>"
+    )
+
+
+def actions_csv(actions) -> str:
+    """Return the circle's actions as CSV, formulas neutralised."""
+    import csv
+    import io
+
+    from kit.store.records import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["action", "owner", "due", "opened_in_session", "status", "last_note"])
+    for a in actions:
+        note = a.history[-1].note if a.history else ""
+        row = [a.text, a.owner, a.due, str(a.opened), a.status, note]
+        writer.writerow([neutralise(cell) for cell in row])
+    return out.getvalue()
+
+
+def stories_html(stories) -> str:
+    """Return the unhappy and happy stories, each unhappy one with its cause."""
+
+    def story(s) -> str:
+        cause = ""
+        if s.kind == "unhappy" and (s.act or s.where or s.prevention):
+            cause = (
+                f"<br><span class='kit-muted'>Cause: {escape(s.act or '?')} at "
+                f"{escape(s.where or '?')}. Would have prevented it: "
+                f"{escape(s.prevention or '—')}</span>"
+            )
+        teller = f" <span class='kit-muted'>({escape(s.teller)})</span>" if s.teller else ""
+        return f"<li>{escape(s.text)}{teller}{cause}</li>"
+
+    parts = []
+    for kind, title in (("unhappy", "Unhappy customers"), ("happy", "Happy customers")):
+        items = "".join(story(s) for s in stories if s.kind == kind)
+        parts.append(f"<h4>{title}</h4><ul class='kit-stories'>{items or '<li>none yet</li>'}</ul>")
+    return "".join(parts)
+
+
+def session_html(number, held_on, stories, groups, ideas, actions) -> str:
+    """Return one session's record as HTML: stories, the two lists, ideas, and the actions."""
+    parts = [f"<h3>Session {number} · {escape(held_on)}</h3>", stories_html(stories)]
+    for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
+        items = "".join(
+            f"<li>{escape(g.text)} <span class='kit-muted'>· {g.stories} "
+            f"stor{'y' if g.stories == 1 else 'ies'}</span></li>"
+            for g in groups.get(kind, [])
+        )
+        parts.append(f"<h4>{title}</h4><ul class='kit-factors'>{items or '<li>none yet</li>'}</ul>")
+    items = "".join(
+        f"<li>{escape(i.text)} <span class='kit-muted'>· {i.total} vote"
+        f"{'' if i.total == 1 else 's'}</span></li>"
+        for i in ideas
+    )
+    parts.append(f"<h4>Ideas</h4><ul class='kit-ideas'>{items or '<li>none yet</li>'}</ul>")
+    parts.append(actions_html(actions))
+    return "".join(parts)
+
+
+def actions_html(actions) -> str:
+    """Return the circle's actions with owner, due date, status and history."""
+    rows = "".join(
+        f"<tr><td>{escape(a.text)}</td><td>{escape(a.owner)}</td><td>{escape(a.due)}</td>"
+        f"<td>#{a.opened}</td><td class='kit-status'>{escape(a.status)}</td><td>"
+        + "; ".join(
+            f"#{e.session} {escape(e.status)}" + (f": {escape(e.note)}" if e.note else "")
+            for e in a.history
+        )
+        + "</td></tr>"
+        for a in actions
+    )
+    return (
+        "<table class='kit-table kit-actions'><caption>Actions</caption><thead><tr><th>Action</th>"
+        "<th>Owner</th><th>Due</th><th>Opened</th><th>Status</th><th>History</th></tr></thead>"
+        f"<tbody>{rows or '<tr><td colspan=6>No actions yet.</td></tr>'}</tbody></table>"
+    )

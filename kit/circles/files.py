@@ -1,0 +1,134 @@
+"""Planned circles as plain data (for the store and answer files), checked on the way in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from kit.circles.model import ROLE_GROUPS, AgendaBlock, Cadence, Circle, Member
+from kit.circles.planning import CircleError, check_cadence
+
+
+def circle_to_dict(circle: Circle) -> dict:
+    """Return the circle as plain data."""
+    return asdict(circle)
+
+
+def circle_from_dict(data: dict) -> Circle:
+    """Rebuild a circle from :func:`circle_to_dict` output.
+
+    Raises
+    ------
+    CircleError
+        Naming what is wrong, when the data is not a usable circle.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("cadence"), dict):
+        raise CircleError("a circle's settings are incomplete (no cadence)")
+    try:
+        cadence = check_cadence(Cadence(**data["cadence"]))
+        members = tuple(Member(**m) for m in data.get("members", []))
+        agenda = tuple(AgendaBlock(**b) for b in data.get("agenda", []))
+        circle = Circle(str(data["code"]), str(data["title"]), cadence, members, agenda)
+    except (KeyError, TypeError, AttributeError) as err:
+        raise CircleError(f"a circle's settings are incomplete ({err})") from None
+    if not circle.code.startswith("c-") or not 0 < len(circle.title) <= 200:
+        raise CircleError("a circle needs a code and a title of up to 200 characters")
+    for member in members:
+        if not isinstance(member.name, str) or not 0 < len(member.name) <= 80:
+            raise CircleError("every member needs a name of up to 80 characters")
+        if member.group not in ROLE_GROUPS:
+            raise CircleError(f"member {member.name}: '{member.group}' is not a role group")
+    for block in agenda:
+        if isinstance(block.minutes, bool) or not isinstance(block.minutes, int):
+            raise CircleError("every agenda block needs a whole number of minutes")
+        if not 1 <= block.minutes <= 240:
+            raise CircleError("every agenda block needs 1 to 240 minutes")
+        if not all(
+            isinstance(t, str) and len(t) <= 2000 for t in (block.id, block.title, block.guide)
+        ):
+            raise CircleError("every agenda block needs an id, a title and a guide as text")
+    return circle
+
+
+def check_record(record: object, where: str) -> list[str]:
+    """Say what is wrong with a circle record from a file (an empty list when it can be imported)."""
+    from kit.circles.model import ACTION_STATUSES, FACTOR_KINDS, STORY_KINDS
+
+    if not isinstance(record, dict):
+        return [f"{where}: a circle must be an object"]
+    errors: list[str] = []
+    try:
+        circle_from_dict(record.get("circle") or {})
+    except CircleError as err:
+        errors.append(f"{where}: {err}")
+    if not isinstance(record.get("updated_at"), str):
+        errors.append(f"{where}: 'updated_at' must be a date and time")
+    ideas: set[tuple[int, int]] = set()
+    try:
+        numbers = set()
+        for s in record.get("sessions", []):
+            label = f"{where} session {s.get('number')}"
+            if not _int(s["number"], 1, 10_000) or not _iso(s["held_on"]):
+                errors.append(f"{label}: a session needs a number and a date (YYYY-MM-DD)")
+                continue
+            numbers.add(s["number"])
+            if not _int(s["votes_per_person"], 1, 20):
+                errors.append(f"{label}: votes per person must be 1 to 20")
+            n_stories = len(s["stories"])
+            for t in s["stories"]:
+                if t["kind"] not in STORY_KINDS or not _text(t["text"], 1000, required=True):
+                    errors.append(f"{label}: a story needs a kind (unhappy or happy) and a text")
+                if not all(_text(t[k], 1000) for k in ("teller", "act", "where", "prevention")):
+                    errors.append(f"{label}: a story's teller, cause and prevention must be text")
+            for f in s["factors"]:
+                if f["kind"] not in FACTOR_KINDS or not _text(f["text"], 1000, required=True):
+                    errors.append(f"{label}: a list entry needs a kind and a text")
+                story = f["story"]
+                if story is not None and not (_int(story, 0, 10_000) and story < n_stories):
+                    errors.append(f"{label}: an entry names a story that is not there")
+            for n, i in enumerate(s["ideas"]):
+                ideas.add((s["number"], n))
+                if not _text(i["text"], 1000, required=True) or not _text(i["by"], 80):
+                    errors.append(f"{label}: an idea needs a text")
+                if not all(_text(v, 80, True) and _int(c, 1, 20) for v, c in i["votes"]):
+                    errors.append(f"{label}: votes must be [voter, count] pairs of 1 to 20")
+        for a in record.get("actions", []):
+            name = f"{where}: action '{str(a.get('text'))[:40]}'"
+            if a["status"] not in ACTION_STATUSES:
+                errors.append(f"{name} has status '{a['status']}'")
+            if not (
+                _text(a["text"], 1000, True) and _text(a["owner"], 80, True) and _iso(a["due"])
+            ):
+                errors.append(f"{name} needs a text, an owner and a due date (YYYY-MM-DD)")
+            if not _int(a["opened"], 1, 10_000) or a["opened"] not in numbers:
+                errors.append(f"{name} was opened in a session that is not in the file")
+            if a["idea"] is not None and tuple(a["idea"]) not in ideas:
+                errors.append(f"{name} names an idea that is not there")
+            for e in a["history"]:
+                if (
+                    e["status"] not in ACTION_STATUSES
+                    or not _int(e["session"], 1, 10_000)
+                    or not _text(e["note"], 1000)
+                    or not _text(e["at"], 40)
+                ):
+                    errors.append(f"{name} has a bad history entry")
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        errors.append(f"{where}: the circle's sessions or actions are incomplete ({err!r})")
+    return errors
+
+
+def _int(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _text(value: object, limit: int, required: bool = False) -> bool:
+    return isinstance(value, str) and len(value) <= limit and (bool(value.strip()) or not required)
+
+
+def _iso(value: object) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)

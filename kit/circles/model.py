@@ -1,0 +1,148 @@
+"""Customer Circles' model: members, cadence, agenda, stories, factors, ideas and actions.
+
+Frozen dataclasses with no I/O, no widgets and no plotting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Who sits in a Customer Circle: mostly front-line people, some support staff.
+FRONT_LINE = "front line"
+
+
+ROLE_GROUPS = (FRONT_LINE, "IT", "HR", "finance", "other support staff")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in a Customer Circle, by name and role group."""
+
+    name: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """When a circle meets: every ``months`` months on a rule such as "second Tuesday".
+
+    ``ordinal`` is 1 to 5 for first to fifth, or -1 for last; ``weekday`` is
+    0 for Monday to 6 for Sunday. Times are local to ``timezone`` (an IANA
+    name such as ``Europe/Amsterdam``), so a meeting stays at 09:30 across a
+    daylight-saving change.
+    """
+
+    months: int
+    ordinal: int
+    weekday: int
+    start: str  # "HH:MM"
+    minutes: int
+    first: str  # ISO date: the series starts on the first meeting day on or after it
+    timezone: str = "UTC"
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaBlock:
+    """One block of a circle's agenda, with minutes and a short guide for the facilitator."""
+
+    id: str
+    title: str
+    minutes: int
+    guide: str
+
+
+@dataclass(frozen=True)
+class Circle:
+    """A planned Customer Circle: who is in it, when it meets, and its agenda.
+
+    ``code`` is a public id (``c-`` and hex) that names the circle in links
+    and files; the circle belongs to the person whose resume code planned it.
+    """
+
+    code: str
+    title: str
+    cadence: Cadence
+    members: tuple[Member, ...] = ()
+    agenda: tuple[AgendaBlock, ...] = ()
+
+
+# What a circle session collects, in the method's order.
+STORY_KINDS = ("unhappy", "happy")
+
+
+ACTS = ("omission", "commission")
+
+
+WHERE = (FRONT_LINE, "support")
+
+
+FACTOR_KINDS = ("do not annoy", "delight")
+
+
+ACTION_STATUSES = ("open", "done", "dropped")
+
+
+@dataclass(frozen=True)
+class Story:
+    """A customer story told in a circle session; an unhappy one carries its cause."""
+
+    id: int
+    session: int
+    kind: str
+    text: str
+    teller: str = ""
+    act: str = ""
+    where: str = ""
+    prevention: str = ""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A Do-Not-Annoy rule or a delight factor, drawn from one story (or none)."""
+
+    id: int
+    session: int
+    kind: str
+    text: str
+    story: int | None = None
+
+
+@dataclass(frozen=True)
+class Idea:
+    """An idea the team proposed in a session, with its votes by voter."""
+
+    id: int
+    session: int
+    text: str
+    by: str = ""
+    votes: tuple[tuple[str, int], ...] = ()
+    chosen: bool = False  # already made into an action
+
+    @property
+    def total(self) -> int:
+        """All votes cast for the idea."""
+        return sum(n for _, n in self.votes)
+
+
+@dataclass(frozen=True)
+class ActionEvent:
+    """One change in an action's life: opened, updated, done or dropped, in a session."""
+
+    session: int
+    status: str
+    note: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """An owned action carried from session to session until done or dropped."""
+
+    id: int
+    text: str
+    owner: str
+    due: str  # ISO date
+    opened: int  # the session number it was opened in
+    status: str = "open"
+    history: tuple[ActionEvent, ...] = ()

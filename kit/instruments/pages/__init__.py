@@ -1,0 +1,1 @@
+"""The questionnaire workbooks' pages: 01, 02 and 06."""

@@ -1,0 +1,182 @@
+"""Pure scoring functions over the model: no I/O, no widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from statistics import fmean
+
+from kit.instruments.model import Instrument, Placement, Results, TraitScore
+
+
+def rating(value: object, points: int) -> int | None:
+    """Return ``value`` as a rating from 1 to ``points``, or None if it is not one.
+
+    Examples
+    --------
+    >>> rating("4", 5), rating("", 5), rating(9, 5)
+    (4, None, None)
+    """
+    try:
+        number = int(str(value))
+    except ValueError:
+        return None
+    return number if 1 <= number <= points else None
+
+
+def trait_scores(instrument: Instrument, answers: Mapping[str, object]) -> tuple[TraitScore, ...]:
+    """Score every trait as the mean of its answered items, in instrument order.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The questionnaire.
+    answers : mapping of str to value
+        Answers by item id; unknown keys and non-ratings are ignored.
+
+    Returns
+    -------
+    tuple of TraitScore
+        One per trait; ``mean`` is None for a trait with no answered item.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> hl = get_instrument("hidden_leader")
+    >>> scores = trait_scores(hl, {"urgency.1": 4, "urgency.2": "5"})
+    >>> [(s.trait.id, s.mean) for s in scores if s.mean is not None]
+    [('urgency', 4.5)]
+    """
+    points = instrument.scale.points
+    scores = []
+    for trait in instrument.traits:
+        values = [rating(answers.get(item.id), points) for item in trait.items]
+        given = [v for v in values if v is not None]
+        scores.append(TraitScore(trait, round(fmean(given), 2) if given else None, len(given)))
+    return tuple(scores)
+
+
+def results(instrument: Instrument, answers: Mapping[str, object], grow: int = 2) -> Results:
+    """Summarise a self-assessment: scores sorted high to low, strongest, traits to grow.
+
+    Strongest and traits to grow are named only once every item is answered,
+    because a partial mean would point at the wrong habit. Ties keep the
+    instrument's order, so the same answers always give the same advice.
+
+    Parameters
+    ----------
+    instrument : Instrument
+    answers : mapping of str to value
+    grow : int, default 2
+        How many traits to suggest growing.
+
+    Returns
+    -------
+    Results
+    """
+    scores = trait_scores(instrument, answers)
+    answered = sum(s.answered for s in scores)
+    total = len(instrument.items)
+    ordered = tuple(sorted(scores, key=lambda s: -(s.mean if s.mean is not None else 0.0)))
+    if answered < total:
+        return Results(ordered, answered, total)
+    strongest = ordered[0]
+    lowest_first = [s for s in sorted(scores, key=lambda s: s.mean or 0.0) if s is not strongest]
+    return Results(
+        scores=ordered,
+        answered=answered,
+        total=total,
+        strongest=strongest,
+        to_grow=tuple(lowest_first[:grow]),
+    )
+
+
+def progress(instrument: Instrument, answers: Mapping[str, object]) -> tuple[int, int]:
+    """Return (answered, total) over the rated items."""
+    points = instrument.scale.points
+    answered = sum(rating(answers.get(i.id), points) is not None for i in instrument.items)
+    return answered, len(instrument.items)
+
+
+def unanswered(instrument: Instrument, answers: Mapping[str, object]) -> list[str]:
+    """Return the ids of rated items still without a valid answer, in order."""
+    points = instrument.scale.points
+    return [i.id for i in instrument.items if rating(answers.get(i.id), points) is None]
+
+
+def placement(instrument: Instrument, answers: Mapping[str, object]) -> Placement | None:
+    """Place a person on the instrument's four-block grid.
+
+    A point within ``grid.near`` of the scale's middle on an axis is said to
+    lie between the blocks on either side, because a questionnaire cannot
+    tell the two apart that finely.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        An instrument with a ``grid``.
+    answers : mapping of str to value
+        Answers by item id.
+
+    Returns
+    -------
+    Placement or None
+        None until every item of both axes is answered, or when the
+        instrument has no grid.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> fa = get_instrument("focus_attitude")
+    >>> answers = {f"focus.{n}": 5 for n in range(1, 5)} | {f"attitude.{n}": 1 for n in range(1, 5)}
+    >>> placement(fa, answers).wording()
+    'Problem Solver'
+    >>> answers |= {"attitude.1": 4, "attitude.2": 4, "attitude.3": 3, "attitude.4": 2}
+    >>> placement(fa, answers).wording()  # attitude 3.25: too close to the middle to call
+    'between Problem Solver and Customer Value Creator, a little closer to Customer Value Creator'
+    """
+    grid = instrument.grid
+    if grid is None:
+        return None
+    by_id = {s.trait.id: s for s in trait_scores(instrument, answers)}
+    x_score, y_score = by_id[grid.x], by_id[grid.y]
+    if not (x_score.complete and y_score.complete):
+        return None
+    assert x_score.mean is not None and y_score.mean is not None
+    return place(instrument, x_score.mean, y_score.mean)
+
+
+def place(instrument: Instrument, x: float, y: float) -> Placement | None:
+    """Place a point given by its two axis means (see :func:`placement`).
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> place(get_instrument("focus_attitude"), 4.5, 4.25).wording()
+    'Customer Value Creator'
+    """
+    grid = instrument.grid
+    if grid is None:
+        return None
+    x, y = round(x, 2), round(y, 2)
+    middle = (instrument.scale.points + 1) / 2
+    # Means are rounded to 2 places, so compare with a little slack: a point
+    # exactly `near` away counts as near.
+    sides = [_sides(mean - middle, grid.near) for mean in (x, y)]
+    blocks = tuple(b for b in grid.blocks if b.x in sides[0] and b.y in sides[1])
+    leaning = None
+    signs = [_side(mean - middle) for mean in (x, y)]
+    if len(blocks) > 1 and None not in signs:
+        leaning = grid.block(signs[0], signs[1])
+    return Placement(x, y, blocks, leaning)
+
+
+def _side(offset: float) -> str | None:
+    if abs(offset) < 1e-9:
+        return None
+    return "high" if offset > 0 else "low"
+
+
+def _sides(offset: float, near: float) -> tuple[str, ...]:
+    if abs(offset) <= near + 1e-9:
+        return ("low", "high")
+    return ("high",) if offset > 0 else ("low",)

@@ -1,0 +1,219 @@
+"""HTML fragments for a questionnaire's results and answers, shared by the app and the report.
+
+Every piece of text a person typed, and every piece of content a coach wrote,
+goes through :func:`html.escape` here, so no page or report ever runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+from kit.instruments.model import Instrument, Placement, Results, TraitScore
+from kit.instruments.scoring import rating
+
+
+def _para(text: str) -> str:
+    return "".join(f"<p>{escape(p.strip())}</p>" for p in text.strip().split("\n\n") if p.strip())
+
+
+def score_table(results: Results) -> str:
+    """Return the trait scores as an accessible table, highest first."""
+    rows = "".join(
+        f"<tr><td>{escape(s.trait.name)}</td>"
+        f"<td class='kit-num'>{'—' if s.mean is None else f'{s.mean:.2f}'}</td>"
+        f"<td class='kit-num'>{s.answered} of {len(s.trait.items)}</td></tr>"
+        for s in results.scores
+    )
+    return (
+        "<table class='kit-table'><caption>Score per trait (mean, 1–5)</caption>"
+        "<thead><tr><th>Trait</th><th>Score</th><th>Answered</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _trait_card(score: TraitScore, heading: str, with_tips: bool) -> str:
+    tips = ""
+    if with_tips:
+        tips = (
+            "<ul class='kit-tips'>"
+            + "".join(f"<li>{escape(t)}</li>" for t in score.trait.tips)
+            + "</ul>"
+        )
+    mean = "—" if score.mean is None else f"{score.mean:.1f}"
+    return (
+        f"<div class='kit-card'><div class='kit-card-kicker'>{escape(heading)}</div>"
+        f"<h4>{escape(score.trait.name)} <span class='kit-score'>{mean}</span></h4>"
+        f"<p>{escape(score.trait.definition)}</p>{tips}</div>"
+    )
+
+
+def highlights(results: Results) -> str:
+    """Return the strongest trait and the traits to grow, with their tips."""
+    if not results.complete or results.strongest is None:
+        left = results.total - results.answered
+        return (
+            f"<div class='kit-note'>Answer the {left} remaining statement"
+            f"{'' if left == 1 else 's'} to see your strongest trait and the two to grow "
+            f"({results.answered} of {results.total} answered so far).</div>"
+        )
+    cards = [_trait_card(results.strongest, "Your strongest trait", with_tips=False)]
+    cards += [
+        _trait_card(s, "A trait to grow: try one of these", with_tips=True) for s in results.to_grow
+    ]
+    return "<div class='kit-cards'>" + "".join(cards) + "</div>"
+
+
+def answers_table(instrument: Instrument, answers: Mapping[str, object]) -> str:
+    """Return every statement with the answer given, grouped by trait."""
+    parts = []
+    for trait in instrument.traits:
+        rows = []
+        for item in trait.items:
+            value = rating(answers.get(item.id), instrument.scale.points)
+            shown = (
+                "not answered" if value is None else f"{value} · {instrument.scale.label(value)}"
+            )
+            rows.append(f"<tr><td>{escape(item.text)}</td><td>{escape(shown)}</td></tr>")
+        parts.append(
+            f"<h4>{escape(trait.name)}</h4><table class='kit-table'>"
+            f"<thead><tr><th>Statement</th><th>Answer</th></tr></thead><tbody>{''.join(rows)}"
+            "</tbody></table>"
+        )
+    return "".join(parts)
+
+
+def reflections(
+    instrument: Instrument, answers: Mapping[str, object], commitments_title: str = "My commitments"
+) -> str:
+    """Return the person's reflections and commitments as text, escaped."""
+    parts = []
+    for reflection in instrument.reflections:
+        text = str(answers.get(instrument.reflection_key(reflection), "")).strip()
+        parts.append(
+            f"<h4>{escape(reflection.title)}</h4>"
+            + (_para(text) if text else "<p class='kit-muted'>Not written yet.</p>")
+        )
+    commitments = [
+        str(answers.get(key, "")).strip()
+        for key in instrument.commitment_keys()
+        if str(answers.get(key, "")).strip()
+    ]
+    parts.append(f"<h4>{escape(commitments_title)}</h4>")
+    if commitments:
+        parts.append("<ol>" + "".join(f"<li>{escape(c)}</li>" for c in commitments) + "</ol>")
+    else:
+        parts.append("<p class='kit-muted'>None chosen yet.</p>")
+    return "".join(parts)
+
+
+def placement(instrument: Instrument, where: Placement | None, answered: int, total: int) -> str:
+    """Return where the person stands on the four blocks, what it means, and next steps.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        An instrument with a grid.
+    where : Placement or None
+        None until both axes are answered.
+    answered, total : int
+        Progress over the rated items, for the message shown before then.
+    """
+    grid = instrument.grid
+    if grid is None:
+        return ""
+    if where is None:
+        left = total - answered
+        return (
+            f"<div class='kit-note'>Answer the {left} remaining statement"
+            f"{'' if left == 1 else 's'} to see where you stand "
+            f"({answered} of {total} answered so far).</div>"
+        )
+    middle = (instrument.scale.points + 1) / 2
+
+    def side(value: float, labels: tuple[str, str]) -> str:
+        if abs(value - middle) <= grid.near + 1e-9:
+            return "close to the middle"
+        return f"{labels[1] if value > middle else labels[0]} side".lower()
+
+    scores = (
+        f"<p class='kit-muted'>{escape(instrument.trait(grid.x).name)}: {where.x:.2f} "
+        f"({escape(side(where.x, grid.x_labels))}) · {escape(instrument.trait(grid.y).name)}: "
+        f"{where.y:.2f} ({escape(side(where.y, grid.y_labels))}), on a scale of 1 to "
+        f"{instrument.scale.points}.</p>"
+    )
+    if where.clear:
+        block = where.blocks[0]
+        head = (
+            f"<div class='kit-card-kicker'>Where you stand</div>"
+            f"<h4 class='kit-block-name'>{escape(block.name)}</h4>"
+        )
+        body = f"<p>{escape(block.description)}</p>"
+        guide = block
+    else:
+        head = (
+            "<div class='kit-card-kicker'>Where you stand</div>"
+            f"<h4 class='kit-block-name'>You are {escape(where.wording())}</h4>"
+        )
+        body = (
+            "<p>Your answers put you too close to a line to name one block honestly. "
+            "Read the descriptions below and judge which fits you better.</p>"
+            + "".join(
+                f"<p><b>{escape(b.name)}.</b> {escape(b.description)}</p>" for b in where.blocks
+            )
+        )
+        guide = where.leaning or where.blocks[0]
+    goal = grid.block("high", "high")
+    if guide.id == goal.id:
+        steps_head = f"Staying a {goal.name}, and bringing others with you"
+    else:
+        steps_head = f"Steps toward {goal.name} from {guide.name}"
+    steps = "".join(f"<li>{escape(s)}</li>" for s in guide.steps)
+    return (
+        f"<div class='kit-card kit-placement'>{head}{scores}{body}</div>"
+        f"<div class='kit-card'><div class='kit-card-kicker'>What to do next</div>"
+        f"<h4>{escape(steps_head)}</h4><ol class='kit-tips'>{steps}</ol></div>"
+    )
+
+
+def related_scores(
+    groups: list[tuple[str, list[TraitScore]]], link: str = "", link_text: str = ""
+) -> str:
+    """Return scores from another workbook, shown beside the axis they shed light on.
+
+    Parameters
+    ----------
+    groups : list of (axis name, trait scores)
+        The scores to show; a trait with no answers shows as not answered.
+    link : str
+        Where to answer them, shown when any is missing.
+    link_text : str
+        The link's words.
+    """
+    if not groups:
+        return ""
+    rows = []
+    missing = False
+    for axis_name, scores in groups:
+        for score in scores:
+            complete = score.mean is not None and score.complete
+            missing = missing or not complete
+            shown = f"{score.mean:.1f}" if complete else "not answered yet"
+            rows.append(
+                f"<tr><td>{escape(axis_name)}</td><td>{escape(score.trait.name)}</td>"
+                f"<td class='kit-num'>{escape(shown)}</td></tr>"
+            )
+    tail = ""
+    if missing and link:
+        tail = f"<p><a href='{escape(link, quote=True)}'>{escape(link_text)}</a></p>"
+    return (
+        "<h4>Beside your hidden-leader traits</h4><p class='kit-muted'>The self-assessment in "
+        "workbook 01 measures habits that feed each axis.</p><table class='kit-table'>"
+        "<thead><tr><th>Axis</th><th>Hidden-leader trait</th><th>Score</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>{tail}"
+    )
+
+
+def intro(instrument: Instrument) -> str:
+    """Return the instrument's introduction."""
+    return _para(instrument.intro)

@@ -1,0 +1,283 @@
+"""The store's core: one SQLite file, WAL mode, one transaction per save, numbered migrations.
+
+Voilà gives every page its own kernel, so everything shared between pages
+(a person's answers, a team session) goes through this file, never through
+Python globals. The core owns the connection, transactions, the schema and
+its migrations (``kit/store/migrations/``), people and team sessions; each
+feature keeps its own queries beside it (``kit/<feature>/storage.py``) as a
+mixin of :class:`kit.database.Store`, which every page opens.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from kit.model import PULSE, Participant
+from kit.store.attempts import Attempts
+from kit.store.clock import now
+from kit.store.codes import new_coach_key, new_public_id, new_resume_code, normalise_code
+from kit.store.errors import StoreError, guarded
+from kit.store.sessions import TeamSessions, origin_of
+
+SCHEMA_VERSION = 6
+MIGRATIONS = Path(__file__).with_name("migrations")
+_STEP = re.compile(r"(\d{4})_[\w]+\.sql")
+
+
+@cache
+def _statements(name: str) -> tuple[str, ...]:
+    """The statements of one migration file, split where SQLite says one ends.
+
+    ``sqlite3.complete_statement`` knows about quotes, comments and triggers,
+    so a semicolon inside a string or a trigger body never cuts a statement.
+    """
+    statements: list[str] = []
+    current = ""
+    for line in (MIGRATIONS / name).read_text(encoding="utf-8").splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip() and not all(
+                part.strip().startswith("--") or not part.strip() for part in current.splitlines()
+            ):
+                statements.append(current.strip())
+            current = ""
+    if current.strip() and not all(
+        p.strip().startswith("--") or not p.strip() for p in current.splitlines()
+    ):
+        raise StoreError(f"{name} ends in the middle of a statement")
+    return tuple(statements)
+
+
+def steps() -> list[tuple[int, str]]:
+    """Return the numbered migration files as (version they bring a file to, file name), in order.
+
+    Examples
+    --------
+    >>> [version for version, _ in steps()]
+    [4, 6]
+    """
+    found = [
+        (int(m.group(1)), m.group(0))
+        for p in MIGRATIONS.iterdir()
+        if (m := _STEP.fullmatch(p.name))
+    ]
+    return sorted(found)
+
+
+def run_file(db: sqlite3.Connection, name: str) -> None:
+    """Run every statement of one migration file inside the caller's transaction."""
+    for statement in _statements(name):
+        db.execute(statement, {"pulse": PULSE} if ":pulse" in statement else {})
+
+
+def number_respondents(db: sqlite3.Connection) -> None:
+    """Give every pulse answer's person and round a respondent id (see ``after.sql``)."""
+    run_file(db, "after.sql")
+
+
+def upgrade(db: sqlite3.Connection) -> None:
+    """Bring the file to :data:`SCHEMA_VERSION` in one transaction (the caller holds the write lock).
+
+    A new file (version 0) gets ``schema.sql`` whole. An older one first
+    takes each numbered step above its version, then the tables it lacks.
+    """
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return  # another kernel upgraded it while this one waited for the lock
+    for number, name in steps():
+        if 0 < version < number:
+            run_file(db, name)
+    run_file(db, "schema.sql")
+    number_respondents(db)
+    # Sessions from before version 4 get a coach key, so their dashboard opens.
+    for (code,) in db.execute("SELECT code FROM sessions WHERE coach_key IS NULL").fetchall():
+        db.execute("UPDATE sessions SET coach_key = ? WHERE code = ?", (new_coach_key(), code))
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def where_people(session: str | None, participant_id: int | None) -> tuple[str, list[object]]:
+    """Return a WHERE clause (on participants ``p``) and its arguments."""
+    where, args = [], []
+    if session is not None:
+        where.append("p.session = ?")
+        args.append(session)
+    if participant_id is not None:
+        where.append("p.id = ?")
+        args.append(participant_id)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+class StoreCore(TeamSessions, Attempts):
+    """The connection, its transactions and migrations, people and team sessions.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; its folder is created when missing.
+    """
+
+    def __init__(self, path: str | Path):
+        # Absolute, because every page's kernel runs in its notebook's folder:
+        # a relative path would name a different file there.
+        self.path = Path(path).expanduser().resolve()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Any thread may use the connection (JupyterLab calls widget
+            # callbacks on a subshell's thread); `guarded` lets one at a time.
+            self._lock = threading.RLock()
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=10, check_same_thread=False
+            )
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer kit (schema {version}); upgrade the kit"
+                )
+            if version < SCHEMA_VERSION:
+                self._upgrade()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(
+                f"cannot use {self.path} as the kit's store ({err}); "
+                "choose another file with --store or KIT_STORE"
+            ) from None
+        except OSError as err:
+            raise StoreError(f"cannot create the store at {self.path} ({err.strerror})") from None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.path)!r})"
+
+    def _upgrade(self) -> None:
+        # Only a new (or older) file takes the write lock here: every page
+        # load opens the store, and most find it ready. The version is read
+        # again under the lock in case another kernel got there first.
+        with self._write() as db:
+            upgrade(db)
+
+    @property
+    def location(self) -> str:
+        """Where the data is kept, for people to read."""
+        return str(self.path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock up front, so two kernels saving
+        # at once wait for each other instead of failing half-way.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    # -- participants ---------------------------------------------------------
+
+    @guarded
+    def create_participant(
+        self,
+        session: str | None = None,
+        display_name: str = "",
+        demo: bool = False,
+        client: str = "",
+    ) -> Participant:
+        """Create a participant with a fresh resume code and anonymous public id.
+
+        ``client`` is the address the person joins a session from. The first
+        person from an address counts in the team's figures at once; later
+        ones from the same address (the same device joining again in a private
+        window, or another device on the same network) wait in an upload-like
+        batch that the coach counts, so one device cannot pad the team.
+        """
+        with self._write() as db:
+            if session:
+                self._ensure_session(db, session, demo)
+            origin = origin_of(session, client)
+            batch = None
+            if (
+                origin
+                and db.execute(
+                    "SELECT 1 FROM participants WHERE session = ? AND origin = ? LIMIT 1",
+                    (session, origin),
+                ).fetchone()
+            ):
+                batch = self._open_batch(db, str(session), "address", "")
+            cursor = db.execute(
+                "INSERT INTO participants (public_id, resume_code, session, display_name, demo,"
+                " created_at, batch, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new_public_id(),
+                    new_resume_code(),
+                    session,
+                    display_name,
+                    int(demo),
+                    now(),
+                    batch,
+                    origin,
+                ),
+            )
+            row = db.execute(
+                "SELECT * FROM participants WHERE id = ?", (cursor.lastrowid,)
+            ).fetchone()
+        return _participant(row)
+
+    @guarded
+    def participant_by_code(self, code: str) -> Participant | None:
+        """Return the participant with resume code ``code`` (typed loosely), or None."""
+        normal = normalise_code(code)
+        if normal is None:
+            return None
+        return self._participant_where("resume_code", normal)
+
+    @guarded
+    def participant_by_id(self, participant_id: int) -> Participant | None:
+        """Return the participant with the store's own id ``participant_id``, or None."""
+        return self._participant_where("id", participant_id)
+
+    @guarded
+    def participant_by_public_id(self, public_id: str) -> Participant | None:
+        """Return the participant with the anonymous id ``public_id``, or None."""
+        return self._participant_where("public_id", public_id)
+
+    def _participant_where(self, column: str, value: object) -> Participant | None:
+        # column is one of the three above, never a caller's text.
+        row = self._db.execute(
+            f"SELECT * FROM participants WHERE {column} = ?", (value,)
+        ).fetchone()
+        return _participant(row) if row else None
+
+    @staticmethod
+    def _ensure_session(db: sqlite3.Connection, code: str, demo: bool) -> None:
+        # Sessions made on the way (kit demo, kit import) get a coach key too,
+        # so `kit session list` can open their dashboard.
+        db.execute(
+            "INSERT OR IGNORE INTO sessions (code, title, demo, created_at, coach_key)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (code, code, int(demo), now(), new_coach_key()),
+        )
+
+
+def _participant(row: sqlite3.Row) -> Participant:
+    return Participant(
+        id=row["id"],
+        public_id=row["public_id"],
+        resume_code=row["resume_code"],
+        session=row["session"],
+        display_name=row["display_name"],
+        demo=bool(row["demo"]),
+    )

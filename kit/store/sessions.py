@@ -1,0 +1,391 @@
+"""Team sessions in the store: join codes, coach keys, settings, and the team's answers.
+
+A coach's dashboard and every participant's page run in their own kernels, so
+the session's settings (reveal, pulse round, the circle open to the team) live
+here and each page reads them again when it looks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
+from kit.store.clock import now
+from kit.store.codes import new_coach_key, new_join_code, normalise_join_code
+from kit.store.errors import StoreError, guarded
+
+# Settings a coach can change after creating the session.
+_SETTINGS = {"title", "min_group", "revealed", "pulse_round", "circle", "closed"}
+TITLE_MAX = 80
+
+
+class SessionSettingsError(StoreError):
+    """A team session's settings are not allowed; the message says which and why."""
+
+
+def check_min_group(value: object) -> int:
+    """Return ``value`` as a minimum group size, or raise with what is allowed.
+
+    Examples
+    --------
+    >>> check_min_group("4")
+    4
+    >>> check_min_group(2)
+    Traceback (most recent call last):
+    ...
+    kit.store.sessions.SessionSettingsError: the minimum group size must be at least 3 ...
+    """
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise SessionSettingsError(
+            f"the minimum group size must be a whole number, not {value!r}"
+        ) from None
+    if number < MIN_GROUP_FLOOR:
+        raise SessionSettingsError(
+            f"the minimum group size must be at least {MIN_GROUP_FLOOR} (you gave {number}): "
+            "with fewer, a team figure shows what one person answered"
+        )
+    if number > 1000:
+        raise SessionSettingsError(f"the minimum group size {number} is more than 1000")
+    return number
+
+
+class TeamSessions:
+    """Store methods for team sessions; mixed into :class:`kit.store.Store`."""
+
+    _db: sqlite3.Connection
+    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+    @guarded
+    def create_session(
+        self,
+        title: str,
+        anonymous: bool = True,
+        min_group: int = MIN_GROUP_DEFAULT,
+        demo: bool = False,
+        code: str | None = None,
+    ) -> TeamSession:
+        """Create a team session with a fresh join code and coach key.
+
+        Parameters
+        ----------
+        title : str
+            What the coach calls it (shown on participants' pages).
+        anonymous : bool
+            True keeps no names; False asks each person for a name.
+        min_group : int
+            Team figures show only when at least this many have answered (3 or more).
+        demo : bool
+            Marks a session of simulated people.
+        code : str, optional
+            A join code to use instead of a fresh one (``kit demo --session``).
+
+        Raises
+        ------
+        SessionSettingsError
+            For a minimum group size under 3, or a title that is empty or too long.
+        """
+        title = " ".join(title.split())
+        if not title:
+            raise SessionSettingsError("give the session a name, such as 'Service desk, March'")
+        if len(title) > TITLE_MAX:
+            raise SessionSettingsError(
+                f"the session name has {len(title)} characters; keep it to {TITLE_MAX}"
+            )
+        min_group = check_min_group(min_group)
+        with self._write() as db:
+            for _ in range(20):
+                join = code or new_join_code()
+                taken = db.execute("SELECT 1 FROM sessions WHERE code = ?", (join,)).fetchone()
+                if not taken:
+                    break
+                if code:
+                    raise SessionSettingsError(f"there is already a session '{code}'")
+            else:  # pragma: no cover - 29**6 codes make this all but impossible
+                raise StoreError("no free join code was found; try again")
+            db.execute(
+                "INSERT INTO sessions (code, title, demo, created_at, anonymous, min_group,"
+                " coach_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (join, title, int(demo), now(), int(anonymous), min_group, new_coach_key()),
+            )
+            row = db.execute("SELECT * FROM sessions WHERE code = ?", (join,)).fetchone()
+        return _session(row)
+
+    @guarded
+    def team_session(self, code: str) -> TeamSession | None:
+        """Return the session a typed join code names (case, spaces and dashes forgiven)."""
+        typed = code.strip()
+        if not typed:
+            return None
+        row = self._db.execute("SELECT * FROM sessions WHERE code = ?", (typed,)).fetchone()
+        normal = normalise_join_code(typed)
+        if row is None and normal:
+            row = self._db.execute("SELECT * FROM sessions WHERE code = ?", (normal,)).fetchone()
+        return _session(row) if row else None
+
+    @guarded
+    def session_for_key(self, key: str) -> TeamSession | None:
+        """Return the session whose coach key is ``key``, or None."""
+        key = key.strip()
+        if len(key) < 16:  # keys are 32 characters; anything short is a mistake
+            return None
+        row = self._db.execute("SELECT * FROM sessions WHERE coach_key = ?", (key,)).fetchone()
+        return _session(row) if row else None
+
+    @guarded
+    def team_sessions(self) -> list[TeamSession]:
+        """Return every team session, newest first."""
+        rows = self._db.execute("SELECT * FROM sessions ORDER BY created_at DESC, rowid DESC")
+        return [_session(r) for r in rows]
+
+    @guarded
+    def update_session(self, code: str, **changes: object) -> TeamSession:
+        """Change a session's settings (title, min_group, revealed, pulse_round, circle, closed).
+
+        Raises
+        ------
+        SessionSettingsError
+            For an unknown setting or a value that is not allowed.
+        """
+        unknown = set(changes) - _SETTINGS
+        if unknown:
+            raise SessionSettingsError(f"cannot change {', '.join(sorted(unknown))}")
+        if "min_group" in changes:
+            changes["min_group"] = check_min_group(changes["min_group"])
+        for flag in ("revealed", "closed"):
+            if flag in changes:
+                changes[flag] = int(bool(changes[flag]))
+        if "pulse_round" in changes and int(changes["pulse_round"]) < 1:  # type: ignore[arg-type]
+            raise SessionSettingsError("pulse rounds count from 1")
+        with self._write() as db:
+            row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
+            if row is None:
+                raise SessionSettingsError(f"there is no session '{code}'")
+            lower = int(changes.get("min_group", row["min_group"])) < row["min_group"]  # type: ignore[call-overload]
+            if lower and _anyone_answered(db, code):
+                # Figures over 5 people, then 4, then 5 again would give one
+                # person away: once anyone has answered, the gate only rises.
+                raise SessionSettingsError(
+                    f"the minimum group can only go up once anyone has answered (it is "
+                    f"{row['min_group']}; you asked for {changes['min_group']})"
+                )
+            for name, value in changes.items():
+                db.execute(f"UPDATE sessions SET {name} = ? WHERE code = ?", (value, code))
+            row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
+        return _session(row)
+
+    @guarded
+    def open_next_round(self, code: str, expected: int) -> int:
+        """Start the pulse's next round, unless another window already did; return the round."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET pulse_round = pulse_round + 1"
+                " WHERE code = ? AND pulse_round = ?",
+                (code, expected),
+            )
+            row = db.execute("SELECT pulse_round FROM sessions WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise SessionSettingsError(f"there is no session '{code}'")
+        return int(row["pulse_round"])
+
+    # -- the team's answers, for the dashboard -------------------------------------
+
+    @guarded
+    def join_session(
+        self, participant_id: int, code: str, display_name: str = "", client: str = ""
+    ) -> None:
+        """Put a person who answered on their own into team session ``code``.
+
+        As with :meth:`create_participant`, a second person from one address
+        waits for the coach to count them.
+        """
+        origin = origin_of(code, client)
+        with self._write() as db:
+            batch = None
+            if (
+                origin
+                and db.execute(
+                    "SELECT 1 FROM participants WHERE session = ? AND origin = ? LIMIT 1",
+                    (code, origin),
+                ).fetchone()
+            ):
+                batch = self._open_batch(db, code, "address", "")
+            db.execute(
+                "UPDATE participants SET session = ?, display_name = ?, batch = ?, origin = ?"
+                " WHERE id = ? AND session IS NULL",
+                (code, display_name, batch, origin, participant_id),
+            )
+
+    @guarded
+    def set_display_name(self, participant_id: int, name: str) -> None:
+        """Change the name a named session shows for a person."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE participants SET display_name = ? WHERE id = ?", (name, participant_id)
+            )
+
+    @guarded
+    def member_count(self, code: str) -> int:
+        """Return how many people have joined the session through it (uploads not counted)."""
+        return self._db.execute(
+            "SELECT count(*) FROM participants WHERE session = ? AND batch IS NULL"
+            " AND public_id NOT LIKE 'r-%'",
+            (code,),
+        ).fetchone()[0]
+
+    # -- upload batches: people who came by file, counted once the coach confirms ----
+
+    @staticmethod
+    def _open_batch(db: sqlite3.Connection, session: str, kind: str, files: str) -> int:
+        """Return the batch new uploaded people join (inside an import's transaction).
+
+        A coach's upload is a batch of its own; files uploaded on the start
+        page gather in the session's one unconfirmed page batch, and people
+        who joined from an address someone else joined from in theirs.
+        """
+        if kind in ("page", "address"):
+            row = db.execute(
+                "SELECT id FROM upload_batches WHERE session = ? AND kind = ?"
+                " AND NOT confirmed ORDER BY id DESC LIMIT 1",
+                (session, kind),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        cursor = db.execute(
+            "INSERT INTO upload_batches (session, kind, files, created_at) VALUES (?, ?, ?, ?)",
+            (session, kind, files, now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @guarded
+    def upload_batches(self, code: str) -> list[UploadBatch]:
+        """Return the session's upload batches, oldest first."""
+        rows = self._db.execute(
+            "SELECT b.id, b.kind, b.files, b.created_at, b.confirmed,"
+            " (SELECT count(*) FROM participants p WHERE p.batch = b.id) AS people"
+            " FROM upload_batches b WHERE b.session = ? ORDER BY b.id",
+            (code,),
+        )
+        return [
+            UploadBatch(
+                r["id"], r["kind"], r["files"], r["created_at"], bool(r["confirmed"]), r["people"]
+            )
+            for r in rows
+        ]
+
+    @guarded
+    def confirm_batch(self, code: str, batch: int) -> UploadBatch:
+        """Count an upload batch in the team's figures; it must hold at least the minimum group.
+
+        A batch of fewer would let whoever made it (who knows its answers)
+        work out the real people's answers from the team's figures. People
+        who joined from a shared address (kind "address") become members of
+        the session whatever their number: the coach counts them once they
+        match the people in the room.
+
+        Raises
+        ------
+        SessionSettingsError
+            For a batch of another session, or one with too few people.
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT s.min_group, (SELECT count(*) FROM participants p WHERE p.batch = b.id),"
+                " b.kind FROM upload_batches b JOIN sessions s ON s.code = b.session"
+                " WHERE b.id = ? AND b.session = ?",
+                (batch, code),
+            ).fetchone()
+            if row is None:
+                raise SessionSettingsError(f"session {code} has no upload batch {batch}")
+            minimum, people, kind = row
+            if kind == "address":
+                # People who joined by the link from a shared address: once the
+                # coach has checked them against the room, they are simply members.
+                db.execute("UPDATE participants SET batch = NULL WHERE batch = ?", (batch,))
+                db.execute(
+                    "UPDATE upload_batches SET confirmed = 1, files = ? WHERE id = ?",
+                    (f"{people} counted", batch),
+                )
+                return UploadBatch(batch, "address", f"{people} counted", "", True, people)
+            if people < minimum:
+                raise SessionSettingsError(
+                    f"this upload holds {people} {'person' if people == 1 else 'people'}; an upload "
+                    f"counts in the team's figures only with at least {minimum} (the minimum group)"
+                )
+            db.execute("UPDATE upload_batches SET confirmed = 1 WHERE id = ?", (batch,))
+        return next(b for b in self.upload_batches(code) if b.id == batch)
+
+    @guarded
+    def remove_batch(self, code: str, batch: int) -> int:
+        """Remove an upload batch and everyone in it, with their answers; return how many people."""
+        with self._write() as db:
+            found = db.execute(
+                "SELECT 1 FROM upload_batches WHERE id = ? AND session = ?", (batch, code)
+            ).fetchone()
+            if found is None:
+                raise SessionSettingsError(f"session {code} has no upload batch {batch}")
+            people = db.execute("DELETE FROM participants WHERE batch = ?", (batch,)).rowcount
+            db.execute("DELETE FROM published_levels WHERE session = ? AND grp = ?", (code, batch))
+            db.execute("DELETE FROM upload_batches WHERE id = ?", (batch,))
+        return people
+
+    @guarded
+    def members(self, code: str) -> list[tuple[int, str]]:
+        """Return (participant id, display name) of everyone who joined, in joining order."""
+        rows = self._db.execute(
+            "SELECT id, display_name FROM participants WHERE session = ?"
+            " AND public_id NOT LIKE 'r-%' ORDER BY id",
+            (code,),
+        )
+        return [(r["id"], r["display_name"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class UploadBatch:
+    """People who came into a session by file: counted in its figures once ``confirmed``."""
+
+    id: int
+    # "coach" (the dashboard), "page" (files uploaded on the start page) or
+    # "address" (joined from an address someone in the session joined from)
+    kind: str
+    files: str
+    created_at: str
+    confirmed: bool
+    people: int
+
+
+def origin_of(session: str | None, client: str) -> str | None:
+    """A digest of where a person joined a session from, kept instead of their address."""
+    if not (session and client):
+        return None
+    return hashlib.sha256(f"{session}|{client}".encode()).hexdigest()[:20]
+
+
+def _anyone_answered(db: sqlite3.Connection, code: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM answers a JOIN participants p ON p.id = a.participant_id"
+        " WHERE p.session = ? LIMIT 1",
+        (code,),
+    ).fetchone()
+    return row is not None
+
+
+def _session(row: sqlite3.Row) -> TeamSession:
+    return TeamSession(
+        code=row["code"],
+        title=row["title"],
+        coach_key=row["coach_key"] or "",
+        anonymous=bool(row["anonymous"]),
+        min_group=row["min_group"],
+        revealed=bool(row["revealed"]),
+        pulse_round=row["pulse_round"],
+        circle=row["circle"] or "",
+        closed=bool(row["closed"]),
+        demo=bool(row["demo"]),
+        created_at=row["created_at"],
+    )

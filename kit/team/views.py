@@ -1,0 +1,198 @@
+"""A team's picture as HTML: the coach dashboard, participants' revealed results, the team report.
+
+Bars are plain HTML, not images: they draw at once on a phone, scale with
+the screen, and need no plotting library in the page's kernel. Every text a
+person typed is escaped here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from kit.team.anonymity import NO_ANSWERS, Audience, Figure, Gate, disclose
+from kit.team.picture import BlockCounts, Profile, PulseRound, TeamPicture, TraitSpread
+
+SCALE_TOP = 5
+
+
+def _gate(gate: Gate) -> str:
+    if gate.message() == NO_ANSWERS:
+        return f"<div class='kit-muted kit-empty' role='status'>{escape(gate.message())}</div>"
+    # The words the coach and the team learn to read: never reworded per page.
+    return f"<div class='kit-note kit-hidden' role='status'>{escape(gate.message())}</div>"
+
+
+def _bar(label: str, mean: float, spread: float | None) -> str:
+    # The bar's length is the mean on the 1–5 scale; the whisker is ±1 spread.
+    width = max(0.0, (mean - 1) / (SCALE_TOP - 1) * 100)
+    whisker = value = ""
+    if spread is not None:
+        low = max(0.0, (mean - spread - 1) / (SCALE_TOP - 1) * 100)
+        high = min(100.0, (mean + spread - 1) / (SCALE_TOP - 1) * 100)
+        whisker = (
+            f"<div class='kit-whisker' style='left:{low:.1f}%;width:{max(0.5, high - low):.1f}%'>"
+            "</div>"
+        )
+        value = f" <span class='kit-muted'>±{spread:.2f}</span>"
+    said = f"mean {mean:.2f}" + (f", spread {spread:.2f}" if spread is not None else "")
+    return (
+        f"<div class='kit-bar-row'><div class='kit-bar-label'>{escape(label)}</div>"
+        f"<div class='kit-bar-track' role='img' aria-label='{escape(label)}: {said}'>"
+        f"<div class='kit-bar' style='width:{width:.1f}%'></div>{whisker}</div>"
+        f"<div class='kit-bar-value'>{mean:.2f}{value}</div></div>"
+    )
+
+
+def _bars(traits: tuple[TraitSpread, ...], spread: bool) -> str:
+    return (
+        "<div class='kit-bars'>"
+        + "".join(_bar(t.name, t.mean, t.spread if spread else None) for t in traits)
+        + "</div>"
+    )
+
+
+def profile_html(profile: Profile, title: str, audience: Audience = Audience.COACH) -> str:
+    """The team's trait profile as sorted bars (mean; for the coach, ±1 standard deviation).
+
+    What shows is :func:`kit.team.anonymity.disclose`'s to decide: the spread only
+    to the coach and only for a large enough group (with a mean and a spread
+    of three people, each of them could work out the other two's scores).
+    """
+    head = f"<h4>{escape(title)}</h4>"
+    if not disclose(Figure.MEANS, profile.gate, audience):
+        return head + _gate(profile.gate)
+    spread = disclose(Figure.SPREAD, profile.gate, audience)
+    note = "; the thin line shows the spread (one standard deviation either side)" if spread else ""
+    return (
+        head
+        + f"<p class='kit-muted'>{escape(profile.gate.covering())}, highest mean first{note}.</p>"
+        + _bars(profile.traits, spread)
+    )
+
+
+def blocks_html(blocks: BlockCounts) -> str:
+    """How many people are in each of the four blocks, laid out as the grid (the coach's view)."""
+    head = "<h4>The four blocks: how many Customer Value Creators?</h4>"
+    if not disclose(Figure.BLOCK_COUNTS, blocks.gate, Audience.COACH):
+        return head + _gate(blocks.gate)
+    counts = dict(blocks.counts)
+    # The grid as people see it on their own page: attitude up, focus across.
+    cells = [
+        ("Empire Builder", "Customer Value Creator"),
+        ("Risk Avoider", "Problem Solver"),
+    ]
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='kit-block-cell'><div class='kit-block-count'>{counts.get(name, 0)}</div>"
+            f"<div>{escape(name)}</div></td>"
+            for name in row
+        )
+        + "</tr>"
+        for row in cells
+    )
+    between = (
+        f"<p class='kit-muted'>{blocks.between} more {'is' if blocks.between == 1 else 'are'} "
+        "too close to a line to place in one block.</p>"
+        if blocks.between
+        else ""
+    )
+    return (
+        head + f"<p class='kit-muted'>{escape(blocks.gate.covering())}. Up: entrepreneur attitude; "
+        "right: external focus.</p>" + f"<table class='kit-blocks'>{rows}</table>{between}"
+    )
+
+
+def pulse_html(rounds: tuple[PulseRound, ...], audience: Audience) -> str:
+    """The openness pulse: each round's means, the trend, and (for the coach) the free text."""
+    head = "<h4>Openness pulse</h4>"
+    if not rounds:
+        return head + "<p class='kit-muted'>The pulse is not set up on this server.</p>"
+    rows = []
+    for r in rounds:
+        if r.gate.shown:
+            means = " · ".join(f"{escape(t.name.split(':')[0])} {t.mean:.2f}" for t in r.traits)
+            rows.append(
+                f"<tr><td>Round {r.round}</td><td class='kit-num'>{r.gate.covered}</td>"
+                f"<td class='kit-num'><b>{r.overall:.2f}</b></td><td>{means}</td></tr>"
+            )
+        else:
+            rows.append(
+                f"<tr><td>Round {r.round}</td><td class='kit-num'>0</td>"
+                f"<td colspan='2' class='kit-muted'>{escape(r.gate.message())}</td></tr>"
+            )
+    trend = ""
+    shown = [r for r in rounds if r.gate.shown and r.overall is not None]
+    if len(shown) >= 2:
+        change = shown[-1].overall - shown[-2].overall  # type: ignore[operator]
+        word = "up" if change > 0.05 else "down" if change < -0.05 else "about the same"
+        trend = (
+            f"<p><b>Trend:</b> {word} from round {shown[-2].round} to round {shown[-1].round} "
+            f"({shown[-2].overall:.2f} → {shown[-1].overall:.2f}).</p>"
+        )
+    latest = rounds[-1]
+    bars = ""
+    if disclose(Figure.MEANS, latest.gate, audience):
+        bars = _bars(latest.traits, disclose(Figure.SPREAD, latest.gate, audience))
+    texts = ""
+    if audience is Audience.COACH:
+        texts = "<h4>What would make it safer to speak up (latest round, no names)</h4>"
+        if not latest.gate.shown:
+            texts += _gate(latest.gate)
+        elif latest.texts and disclose(Figure.TEXTS, latest.gate, audience):
+            texts += (
+                "<ul class='kit-texts'>"
+                + "".join(f"<li>{escape(t)}</li>" for t in latest.texts)
+                + "</ul>"
+            )
+        else:
+            texts += "<p class='kit-muted'>Nobody has written anything yet.</p>"
+    table = (
+        "<table class='kit-table'><thead><tr><th>Round</th><th>People counted</th><th>Overall</th>"
+        f"<th>By theme</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return head + table + trend + bars + texts
+
+
+def progress_html(picture: TeamPicture) -> str:
+    """Joined and completed counts per workbook."""
+    rows = "".join(
+        f"<tr><td>{escape(p.title)}</td><td class='kit-num'>{p.started}</td>"
+        f"<td class='kit-num'>{p.completed}</td></tr>"
+        for p in picture.progress
+    )
+    pulse_round = picture.session.pulse_round
+    note = f" (the pulse counts round {pulse_round})" if pulse_round > 1 else ""
+    return (
+        f"<p><b>{picture.joined}</b> {'person has' if picture.joined == 1 else 'people have'} "
+        f"joined{note}.</p><table class='kit-table kit-progress-table'><thead><tr><th>Workbook</th>"
+        f"<th>Started</th><th>Completed</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def coach_html(picture: TeamPicture) -> str:
+    """Everything the coach dashboard shows about the answers."""
+    return (
+        progress_html(picture)
+        + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
+        + blocks_html(picture.blocks)
+        + pulse_html(picture.pulse, Audience.COACH)
+    )
+
+
+def team_results_html(picture: TeamPicture) -> str:
+    """What participants see once the coach reveals the results: means only.
+
+    No spread, no count per block and no texts (see :mod:`kit.team.anonymity`):
+    the four blocks show as the team's means on their two axes.
+    """
+    axes = ""
+    if picture.axes is not None:
+        axes = profile_html(picture.axes, "Focus and attitude: the team's means", Audience.TEAM)
+    return (
+        "<div class='kit-team'>"
+        + profile_html(picture.profile, "Hidden-leader traits: the team's profile", Audience.TEAM)
+        + axes
+        + pulse_html(picture.pulse, Audience.TEAM)
+        + "</div>"
+    )

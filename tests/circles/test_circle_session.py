@@ -1,0 +1,176 @@
+"""Workbook 05, a circle session, built headless: review, stories, lists, ideas, backlog."""
+
+import base64
+import re
+from datetime import date
+
+import pytest
+
+from kit.circles.pages.planner import CirclePlannerApp
+from kit.circles.pages.session import CircleSessionApp
+from kit.database import open_store
+
+SECTIONS = ("intro", "review", "stories_section", "lists", "ideas_section", "backlog", "downloads")
+
+
+@pytest.fixture
+def planned(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    planner = CirclePlannerApp.open(store=db)
+    planner.intro(), planner.members()
+    planner.m_name.value = "Ana"
+    planner.m_add.click()
+    return db, planner.participant.resume_code
+
+
+def open_app(db, code):
+    app = CircleSessionApp.open(resume=code, store=db)
+    for name in SECTIONS:
+        getattr(app, name)()
+    return app
+
+
+def story(app, kind, text, act="", where="", prevention="", teller="Ana"):
+    app.s_kind.value, app.s_text.value, app.s_teller.value = kind, text, teller
+    if kind == "unhappy":
+        app.s_act.value, app.s_where.value, app.s_prevention.value = act, where, prevention
+    app.s_add.click()
+
+
+def test_without_a_planned_circle_the_page_points_to_the_planner(tmp_path):
+    app = CircleSessionApp.open(store=str(tmp_path / "k.db"))
+    shown = " ".join(getattr(part, "value", "") for part in app.intro().children)
+    assert "plan one in workbook 4" in shown
+    assert "<a href='04_circle_planner.ipynb'>Open the Circle planner</a>" in shown
+
+
+def test_nothing_is_added_before_the_session_starts(planned):
+    app = open_app(*planned)
+    assert app.start.description == "Start session 1"
+    story(app, "unhappy", "Late")
+    assert "Start the session first" in app.notice.value
+
+
+def test_a_full_session_and_the_action_waiting_in_the_next(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    story(app, "unhappy", "Came without the <b>part</b>", "omission", "support", "Check the kit")
+    story(app, "happy", "Fixed before the shop opened")
+    assert "Cause: omission at support" in app.story_list.value
+    assert "&lt;b&gt;part&lt;/b&gt;" in app.story_list.value
+    app.f_story.value = app.f_story.options[1][1]
+    app.f_text.value = "Never arrive without the part"
+    app.f_add.click()
+    app.f_text.value = "never arrive without the part!"  # the same story again: still one
+    app.f_add.click()
+    assert "Never arrive without the part <span class='kit-muted'>· backed by 1 story" in (
+        app.factor_list.value
+    )
+    app.f_story.value = None  # a story told without being written down
+    app.f_text.value = "Never arrive without the part"
+    app.f_add.click()
+    assert "Never arrive without the part <span class='kit-muted'>· backed by 2 stories" in (
+        app.factor_list.value
+    )
+    app.i_text.value = "Photo of the lift plate with each call"
+    app.i_add.click()
+    app.v_voter.value, app.v_idea.value = "Bo", app.v_idea.options[0][1]
+    for _ in range(3):
+        app.v_vote.click()
+    assert "0 votes left for Bo" in app.notice.value
+    app.v_vote.click()
+    assert "Bo has used all 3 votes" in app.notice.value
+    app.c_idea.value, app.c_owner.value = app.c_idea.options[0][1], "Bo"
+    app.c_make.click()
+    assert "Give the action a due date" in app.notice.value
+    app.c_due.value = date(2027, 2, 1)
+    app.c_make.click()
+    assert "<td>Photo of the lift plate with each call</td><td>Bo</td>" in app.action_table.value
+
+    nxt = open_app(db, code)  # reload: everything is still there
+    assert "Fixed before the shop opened" in nxt.story_list.value
+    nxt.start.click()  # session 1 was today: the first press asks, the second starts
+    nxt.start.click()
+    assert "session 2" in nxt.heading.value
+    assert (
+        "opened in session 1" in nxt.open_list.value and nxt.story_list.value.count("none yet") == 2
+    )
+    nxt.a_pick.value, nxt.a_status.value = nxt.a_pick.options[0][1], "dropped"
+    nxt.a_update.click()
+    assert "Write the note first" in nxt.notice.value
+    nxt.a_note.value = "The phones cannot take photos"
+    nxt.a_update.click()
+    (action,) = open_store(db).actions(nxt.circle.code)
+    assert action.status == "dropped"
+    assert [(e.session, e.status) for e in action.history] == [(1, "open"), (2, "dropped")]
+    assert "No open actions" in nxt.open_list.value
+
+
+def test_files_carry_the_summary_the_actions_csv_and_due_dates(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    app.i_text.value = "=HYPERLINK(1)"
+    app.i_add.click()
+    app.c_idea.value, app.c_owner.value, app.c_due.value = (
+        app.c_idea.options[0][1],
+        "Bo",
+        date(2027, 2, 1),
+    )
+    app.c_make.click()
+    links = dict(
+        re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
+    )
+    csv_text = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".csv"))
+    assert "'=HYPERLINK(1),Bo,2027-02-01,1,open," in csv_text
+    page = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))
+    assert "<caption>Actions</caption>" in page
+    from icalendar import Calendar
+
+    (event,) = Calendar.from_ical(base64.b64decode(links["circle-actions.ics"])).walk("VEVENT")
+    assert event.decoded("DTSTART") == date(2027, 2, 1)
+
+
+def test_votes_per_person_can_be_set_for_the_session(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    app.v_each.value = 1
+    assert "Each person now has 1 vote" in app.notice.value
+    app.i_text.value = "An idea"
+    app.i_add.click()
+    app.v_voter.value = "Bo"
+    app.v_vote.click()
+    assert "0 votes left for Bo" in app.notice.value
+    app.v_vote.click()
+    assert "Bo has used all 1 votes" in app.notice.value
+    assert open_app(db, code).v_each.value == 1
+
+
+def test_a_second_start_on_the_same_day_needs_a_second_press(planned):
+    db, code = planned
+    app = open_app(db, code)
+    other = open_app(db, code)
+    app.start.click()
+    app.start.click()
+    assert "was started today already" in app.notice.value
+    assert len(open_store(db).sessions(app.circle.code)) == 1
+    other.start.click()  # this window still thinks there is no session
+    assert "session 1 was started in another window" in other.notice.value
+    app.start.click()  # the second press starts session 2
+    assert "Session 2 has started" in app.notice.value
+
+
+def test_an_idea_becomes_one_action_and_then_leaves_the_choice(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    for text in ("First idea", "Second idea"):
+        app.i_text.value = text
+        app.i_add.click()
+    app.c_idea.value = app.c_idea.options[0][1]
+    app.c_owner.value, app.c_due.value = "Bo", date(2027, 2, 1)
+    app.c_make.click()
+    assert [label for label, _ in app.c_idea.options] == ["Second idea"]
+    assert "First idea · <b>0</b> votes · <i>now an action</i>" in app.idea_list.value
