@@ -31,8 +31,15 @@ def new_axes(size: tuple[float, float], dpi: int) -> Axes:
     return figure.subplots()
 
 
+def figure_of(ax: Axes) -> Figure:
+    """The figure the axes are drawn on (every kit chart has one axes on its own Figure)."""
+    figure = ax.get_figure()
+    assert isinstance(figure, Figure), "kit charts draw on a Figure of their own"
+    return figure
+
+
 def to_png(ax: Axes) -> bytes:
     """Render the axes' figure as PNG bytes."""
     buffer = io.BytesIO()
-    ax.figure.savefig(buffer, format="png")
+    figure_of(ax).savefig(buffer, format="png")
     return buffer.getvalue()

@@ -339,7 +339,8 @@ def _check(args: argparse.Namespace) -> int:
     from kit.paths import data_dir
 
     directory = args.dir or data_dir()
-    found, problems = check_dir(directory)
+    found, found_problems = check_dir(directory)
+    problems: list[object] = list(found_problems)
     if (directory / AGENDA_FILE).is_file():
         try:
             agenda_template(directory)

@@ -301,13 +301,13 @@ def team_scores(store=None, session: str = "") -> pd.DataFrame:
     >>> row["instrument"], bool(row["shown"]), row["note"]
     ('hidden_leader', False, 'no answers yet')
     """
-    from kit.team.picture import team_picture
+    from kit.team.picture import Profile, PulseRound, team_picture
 
     with _opened(store) as opened:
         team = find_session(opened, session)
         picture = team_picture(opened, team)
     records = []
-    profiles = [("hidden_leader", 1, picture.profile)]
+    profiles: list[tuple[str, int, Profile | PulseRound]] = [("hidden_leader", 1, picture.profile)]
     if picture.axes is not None:
         profiles.append(("focus_attitude", 1, picture.axes))
     profiles += [(PULSE, r.round, r) for r in picture.pulse]

@@ -14,22 +14,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kit.circles.storage import CircleQueries
 from kit.exchange import ExchangeQueries
-from kit.instruments.storage import AnswerQueries
-from kit.maps.storage import MapQueries
 from kit.paths import default_store_path
-from kit.store.core import StoreCore
 from kit.store.errors import StoreError
 
 
-class Store(ExchangeQueries, CircleQueries, MapQueries, AnswerQueries, StoreCore):
+class Store(ExchangeQueries):
     """Answers, maps, circles, people and sessions in one SQLite file.
 
     Parameters
     ----------
     path : str or Path
-        The database file; its folder is created when missing (see :class:`StoreCore`).
+        The database file; its folder is created when missing.
 
     Examples
     --------

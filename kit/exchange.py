@@ -11,20 +11,21 @@ against every feature's rules before anything is written.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from kit.circles.files import check_record
+from kit.circles.storage import CircleQueries
 from kit.instruments.content import get_instrument, instruments
+from kit.instruments.storage import AnswerQueries
 from kit.maps.files import MapFileError, map_from_dict, map_to_dict
 from kit.maps.model import CustomerMap
+from kit.maps.storage import MapQueries
 from kit.model import PULSE, Participant, TeamSession
 from kit.store import records
 from kit.store.clock import now
-from kit.store.codes import RESPONDENT_PREFIX, new_resume_code, normalise_code
+from kit.store.codes import RESPONDENT_PREFIX, inserted_id, new_resume_code, normalise_code
 from kit.store.core import number_respondents, where_people
 from kit.store.errors import StoreError, guarded
 from kit.store.records import AnswerFile, ImportFileError
@@ -45,11 +46,12 @@ class ImportSummary:
     circles: int = 0
 
 
-class ExchangeQueries:
-    """Store methods for export rows and imports; a mixin of :class:`kit.database.Store`."""
+class ExchangeQueries(CircleQueries, MapQueries, AnswerQueries):
+    """Export rows out, validated rows in: the queries that cross every feature.
 
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    It builds on each feature's queries (an import writes answers, maps and
+    circles in one transaction); :class:`kit.database.Store` is this class.
+    """
 
     # -- export and import ----------------------------------------------------
 
@@ -258,7 +260,7 @@ class ExchangeQueries:
                             batch_for(db, session) if (uploaded and session) else None,
                         ),
                     )
-                    pid = cursor.lastrowid
+                    pid = inserted_id(cursor)
                     if public_id.startswith(RESPONDENT_PREFIX):
                         # An export's pulse respondent keeps its id in this store too.
                         db.executemany(

@@ -166,9 +166,9 @@ def render_workbook(name: str, parameters: dict[str, object], title: str) -> str
             if isinstance(widget, DOMWidget):
                 widget.close()
         for value in namespace.values():
-            store = getattr(value, "store", None)
-            if hasattr(store, "close"):
-                store.close()
+            close = getattr(getattr(value, "store", None), "close", None)
+            if callable(close):
+                close()
 
 
 def _render(name: str, parameters: dict[str, object], title: str, namespace: dict) -> str:
@@ -191,7 +191,9 @@ def _render(name: str, parameters: dict[str, object], title: str, namespace: dic
         if cell["cell_type"] != "code":
             continue
         tree = ast.parse(source)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        last: ast.Expr | None = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = tree.body.pop()  # type: ignore[assignment]  # an Expr, just checked
         exec(compile(tree, f"<{name}>", "exec"), namespace)  # noqa: S102 - the kit's own workbook
         if PARAMETERS in tags:
             namespace.update(parameters)

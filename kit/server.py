@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import ensure_async, url_path_join
@@ -67,7 +67,8 @@ def frame_problem(frame: bytes, v1: bool) -> str | None:
     >>> frame_problem(serialize_msg_to_ws_v1([b"{}", b"{}", b"{}", b"{}"], "shell"), v1=True) is None
     True
     """
-    width, order = (8, "little") if v1 else (4, "big")
+    order: Literal["little", "big"] = "little" if v1 else "big"
+    width = 8 if v1 else 4
     if len(frame) < width:
         return "the frame is too short"
     count = int.from_bytes(frame[:width], order)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
-from kit.charts import BAR, GROW, new_axes
+from kit.charts import BAR, GROW, figure_of, new_axes
 
 
 def backlog(figures, ax: Axes | None = None) -> Axes:
@@ -37,5 +37,5 @@ def backlog(figures, ax: Axes | None = None) -> Axes:
         ax.spines[side].set_visible(False)
         twin.spines[side].set_visible(False)
     ax.tick_params(axis="x", labelsize=8)
-    ax.figure.tight_layout()
+    figure_of(ax).tight_layout()
     return ax

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from kit.circles.model import Action, ActionEvent, Factor, Idea, Story
 from kit.store.clock import now
+from kit.store.codes import inserted_id
+from kit.store.core import StoreCore
 from kit.store.errors import StoreError, guarded
 
 
@@ -39,15 +39,12 @@ _TOUCH_BY_ACTION = (
 )
 
 
-class CircleSessions:
+class CircleSessions(StoreCore):
     """Store methods for circle sessions; mixed into :class:`kit.store.Store`.
 
     Every write also moves the circle's ``updated_at`` on, so importing an
     older file of the circle never replaces sessions held since.
     """
-
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     @guarded
     def start_session(
@@ -77,7 +74,7 @@ class CircleSessions:
                 (circle, number, held_on, votes_per_person),
             )
             db.execute(_TOUCH_BY_CIRCLE, (now(), circle))
-        return cursor.lastrowid, number
+        return inserted_id(cursor), number
 
     @guarded
     def sessions(self, circle: str) -> list[tuple[int, int, str, int]]:
@@ -116,7 +113,7 @@ class CircleSessions:
                 ),
             )
             db.execute(_TOUCH_BY_SESSION, (now(), session_id))
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     @guarded
     def stories(self, session_id: int) -> list[Story]:
@@ -137,7 +134,7 @@ class CircleSessions:
                 (session_id, kind, text, story),
             )
             db.execute(_TOUCH_BY_SESSION, (now(), session_id))
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     @guarded
     def factors(self, session_id: int) -> list[Factor]:
@@ -157,7 +154,7 @@ class CircleSessions:
                 "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)", (session_id, text, by)
             )
             db.execute(_TOUCH_BY_SESSION, (now(), session_id))
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     @guarded
     def ideas(self, session_id: int) -> list[Idea]:
@@ -238,10 +235,10 @@ class CircleSessions:
             )
             db.execute(
                 "INSERT INTO action_events (action_id, session, status, note, at) VALUES (?, ?, 'open', '', ?)",
-                (cursor.lastrowid, session, at),
+                (inserted_id(cursor), session, at),
             )
             db.execute(_TOUCH_BY_CIRCLE, (now(), circle))
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     @guarded
     def update_action(self, action_id: int, session: int, status: str, note: str, at: str) -> None:
@@ -270,7 +267,18 @@ class CircleSessions:
             "SELECT id, text, owner, due, opened, status FROM actions WHERE circle = ? ORDER BY id",
             (circle,),
         )
-        return [Action(*r, history=tuple(events.get(r["id"], ()))) for r in rows]
+        return [
+            Action(
+                r["id"],
+                r["text"],
+                r["owner"],
+                r["due"],
+                r["opened"],
+                r["status"],
+                history=tuple(events.get(r["id"], ())),
+            )
+            for r in rows
+        ]
 
     # -- whole circles, for answer files --------------------------------------------
 
@@ -307,7 +315,11 @@ class CircleSessions:
                         for s in stories
                     ],
                     "factors": [
-                        {"kind": f.kind, "text": f.text, "story": position.get(f.story)}
+                        {
+                            "kind": f.kind,
+                            "text": f.text,
+                            "story": None if f.story is None else position.get(f.story),
+                        }
                         for f in self.factors(session_id)
                     ],
                     "ideas": [
@@ -356,25 +368,29 @@ class CircleSessions:
         )
         idea_ids: dict[tuple[int, int], int] = {}
         for s in record["sessions"]:
-            session_id = db.execute(
-                "INSERT INTO circle_sessions (circle, number, held_on, votes_per_person)"
-                " VALUES (?, ?, ?, ?)",
-                (code, s["number"], s["held_on"], s["votes_per_person"]),
-            ).lastrowid
-            story_ids = [
+            session_id = inserted_id(
                 db.execute(
-                    "INSERT INTO stories (session_id, kind, text, teller, act, place, prevention)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        session_id,
-                        t["kind"],
-                        t["text"],
-                        t["teller"],
-                        t["act"],
-                        t["where"],
-                        t["prevention"],
-                    ),
-                ).lastrowid
+                    "INSERT INTO circle_sessions (circle, number, held_on, votes_per_person)"
+                    " VALUES (?, ?, ?, ?)",
+                    (code, s["number"], s["held_on"], s["votes_per_person"]),
+                )
+            )
+            story_ids = [
+                inserted_id(
+                    db.execute(
+                        "INSERT INTO stories (session_id, kind, text, teller, act, place, prevention)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            session_id,
+                            t["kind"],
+                            t["text"],
+                            t["teller"],
+                            t["act"],
+                            t["where"],
+                            t["prevention"],
+                        ),
+                    )
+                )
                 for t in s["stories"]
             ]
             for f in s["factors"]:
@@ -384,10 +400,12 @@ class CircleSessions:
                     (session_id, f["kind"], f["text"], story),
                 )
             for n, i in enumerate(s["ideas"]):
-                idea_id = db.execute(
-                    "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)",
-                    (session_id, i["text"], i["by"]),
-                ).lastrowid
+                idea_id = inserted_id(
+                    db.execute(
+                        "INSERT INTO ideas (session_id, text, by) VALUES (?, ?, ?)",
+                        (session_id, i["text"], i["by"]),
+                    )
+                )
                 idea_ids[(s["number"], n)] = idea_id
                 for voter, count in i["votes"]:
                     db.execute(
@@ -396,11 +414,13 @@ class CircleSessions:
                     )
         for a in record["actions"]:
             idea = idea_ids.get(tuple(a["idea"])) if a["idea"] else None
-            action_id = db.execute(
-                "INSERT INTO actions (circle, idea_id, text, owner, due, opened, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (code, idea, a["text"], a["owner"], a["due"], a["opened"], a["status"]),
-            ).lastrowid
+            action_id = inserted_id(
+                db.execute(
+                    "INSERT INTO actions (circle, idea_id, text, owner, due, opened, status)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (code, idea, a["text"], a["owner"], a["due"], a["opened"], a["status"]),
+                )
+            )
             for e in a["history"]:
                 db.execute(
                     "INSERT INTO action_events (action_id, session, status, note, at)"

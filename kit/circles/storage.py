@@ -7,9 +7,6 @@ the live session's queries); the tables are in ``kit/store/migrations/schema.sql
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from kit.circles.files import circle_from_dict, circle_to_dict
 from kit.circles.model import Circle
@@ -21,9 +18,6 @@ from kit.store.errors import MapChangedError, StoreError, guarded
 
 class CircleQueries(CircleSessions):
     """Store methods for planned circles."""
-
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     # -- customer circles --------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
-from kit.charts import BAR, GROW, new_axes
+from kit.charts import BAR, GROW, figure_of, new_axes
 from kit.instruments.model import Grid, Placement, Scale, TraitScore
 
 
@@ -56,7 +56,7 @@ def trait_bars(
     ax.set_xlabel(f"1 = {scale.labels[0]}  ·  {scale.points} = {scale.labels[-1]}")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.figure.tight_layout()
+    figure_of(ax).tight_layout()
     return ax
 
 
@@ -122,5 +122,5 @@ def four_blocks(
     ax.set_xlabel(f"← {grid.x_labels[0]}          {grid.x_labels[1]} →", fontsize=9)
     ax.set_ylabel(f"← {grid.y_labels[0]}          {grid.y_labels[1]} →", fontsize=9)
     ax.set_aspect("equal")
-    ax.figure.tight_layout()
+    figure_of(ax).tight_layout()
     return ax

@@ -289,12 +289,12 @@ def _parse_grid(check: Checker, raw: object, traits: list[Trait]) -> Grid | None
     for index, r_raw in enumerate(check.tables(entry, raw, "related"), start=1):
         r_entry = f"grid.related[{index}]"
         check.keys(r_entry, r_raw, _RELATED_KEYS)
-        axis = r_raw.get("axis")
-        if axis not in ("x", "y"):
-            check.add(r_entry, f'\'axis\' must be "x" or "y", not {axis!r}')
+        named = r_raw.get("axis")
+        if named not in ("x", "y"):
+            check.add(r_entry, f'\'axis\' must be "x" or "y", not {named!r}')
         related.append(
             RelatedTraits(
-                str(axis),
+                str(named),
                 check.text(r_entry, r_raw, "instrument"),
                 _texts(check, r_entry, r_raw, "traits"),
             )

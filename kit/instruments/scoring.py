@@ -164,9 +164,9 @@ def place(instrument: Instrument, x: float, y: float) -> Placement | None:
     sides = [_sides(mean - middle, grid.near) for mean in (x, y)]
     blocks = tuple(b for b in grid.blocks if b.x in sides[0] and b.y in sides[1])
     leaning = None
-    signs = [_side(mean - middle) for mean in (x, y)]
-    if len(blocks) > 1 and None not in signs:
-        leaning = grid.block(signs[0], signs[1])
+    side_x, side_y = (_side(mean - middle) for mean in (x, y))
+    if len(blocks) > 1 and side_x is not None and side_y is not None:
+        leaning = grid.block(side_x, side_y)
     return Placement(x, y, blocks, leaning)
 
 

@@ -7,9 +7,6 @@ so the team's figures never lag an answer.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Protocol
 
 from kit.instruments.content import instruments
@@ -23,9 +20,6 @@ from kit.store.errors import guarded
 
 class AnswerQueries(TraitScores):
     """Store methods for answers."""
-
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     # -- answers --------------------------------------------------------------
 

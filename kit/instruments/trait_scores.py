@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kit.store.core import StoreCore
 from kit.store.errors import guarded
 
 _SUM = (
@@ -113,11 +113,9 @@ def item_traits_from_content() -> dict[tuple[str, str], str]:
     }
 
 
-class TraitScores:
+class TraitScores(StoreCore):
     """Store methods that keep and read trait scores; mixed into :class:`kit.store.Store`."""
 
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _item_traits: dict[tuple[str, str], str] | None = None
     _scores_checked = False
 

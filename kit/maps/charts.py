@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Set as AbstractSet
 
 from matplotlib.axes import Axes
 
-from kit.charts import new_axes
+from kit.charts import figure_of, new_axes
 from kit.maps.model import EXTERNAL, OWN_TEAM, CustomerMap, name_key
 
 _KIND_COLOURS = {OWN_TEAM: "#d6e6f2", EXTERNAL: "#f9e0c7"}
@@ -24,9 +25,9 @@ _NO_BRIDGE = "#e07a1f"
 def customer_map(
     cmap: CustomerMap,
     positions: dict[str, tuple[float, float]],
-    no_sight: set[str] = frozenset(),
-    loops: set[tuple[str, str]] = frozenset(),
-    unbridged: set[tuple[str, str]] = frozenset(),
+    no_sight: AbstractSet[str] = frozenset(),
+    loops: AbstractSet[tuple[str, str]] = frozenset(),
+    unbridged: AbstractSet[tuple[str, str]] = frozenset(),
     ax: Axes | None = None,
 ) -> Axes:
     """Draw a customer map: paying customers in the right-hand column.
@@ -129,5 +130,5 @@ def customer_map(
     if 0.0 in columns:
         ax.text(0, 0.6, "Paying customers", ha="center", fontsize=9, fontweight="bold")
     ax.axis("off")
-    ax.figure.tight_layout()
+    figure_of(ax).tight_layout()
     return ax

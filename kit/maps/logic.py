@@ -455,16 +455,16 @@ def _sight(
                 queue.append(nxt)
     if found is not None:
         chain = []
-        node: str | None = found
-        while node is not None:
-            chain.append(node)
-            node = came_from[node]
+        step: str | None = found
+        while step is not None:
+            chain.append(step)
+            step = came_from[step]
         keys = [source, *reversed(chain)]
         bridged = any(elements[k].bridge for k in keys[:-1])
         return Sight(c, tuple(elements[k].name for k in keys), bridged=bridged)
     reached = set(came_from)
     ends = tuple(elements[k].name for k in came_from if not graph.get(k))
-    loop = ()
+    loop: tuple[str, ...] = ()
     for candidate in _loops({k: [n for n in graph.get(k, []) if n in reached] for k in reached}):
         loop = tuple(elements[k].name for k in candidate)
         break

@@ -6,20 +6,15 @@ A mixin of :class:`kit.database.Store`; the tables are in ``kit/store/migrations
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from kit.maps.model import CustomerMap, MapConnection, MapElement
 from kit.store.clock import now
-from kit.store.core import where_people
+from kit.store.core import StoreCore, where_people
 from kit.store.errors import MapChangedError, guarded
 
 
-class MapQueries:
+class MapQueries(StoreCore):
     """Store methods for customer maps."""
-
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     # -- customer maps ----------------------------------------------------------
 

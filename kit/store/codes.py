@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
+
+from kit.store.errors import StoreError
 
 # No 0/O, 1/I/L or U/V look-alikes: codes get read off screens and typed on phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
@@ -93,3 +96,10 @@ def normalise_join_code(text: str) -> str | None:
 def new_coach_key() -> str:
     """Return a fresh coach key (32 URL-safe characters, about 190 bits, from ``secrets``)."""
     return secrets.token_urlsafe(24)
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row an INSERT just wrote."""
+    if cursor.lastrowid is None:
+        raise StoreError("the store did not say which row it wrote")
+    return cursor.lastrowid

@@ -21,7 +21,13 @@ from pathlib import Path
 from kit.model import PULSE, Participant
 from kit.store.attempts import Attempts
 from kit.store.clock import now
-from kit.store.codes import new_coach_key, new_public_id, new_resume_code, normalise_code
+from kit.store.codes import (
+    inserted_id,
+    new_coach_key,
+    new_public_id,
+    new_resume_code,
+    normalise_code,
+)
 from kit.store.errors import StoreError, guarded
 from kit.store.sessions import TeamSessions, origin_of
 
@@ -30,28 +36,34 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _STEP = re.compile(r"(\d{4})_[\w]+\.sql")
 
 
-@cache
-def _statements(name: str) -> tuple[str, ...]:
-    """The statements of one migration file, split where SQLite says one ends.
+def split_statements(text: str) -> tuple[str, ...]:
+    r"""Split SQL into statements where SQLite says each one ends.
 
     ``sqlite3.complete_statement`` knows about quotes, comments and triggers,
     so a semicolon inside a string or a trigger body never cuts a statement.
+    Lines of comments alone are no statement.
+
+    Examples
+    --------
+    >>> split_statements("-- two steps\nCREATE TABLE t (x TEXT DEFAULT ';');\nDROP TABLE t;\n")
+    ("-- two steps\nCREATE TABLE t (x TEXT DEFAULT ';');", 'DROP TABLE t;')
     """
-    statements: list[str] = []
+    found: list[str] = []
     current = ""
-    for line in (MIGRATIONS / name).read_text(encoding="utf-8").splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         current += line
         if sqlite3.complete_statement(current):
-            if current.strip() and not all(
-                part.strip().startswith("--") or not part.strip() for part in current.splitlines()
-            ):
-                statements.append(current.strip())
+            found.append(current.strip())
             current = ""
-    if current.strip() and not all(
-        p.strip().startswith("--") or not p.strip() for p in current.splitlines()
-    ):
-        raise StoreError(f"{name} ends in the middle of a statement")
-    return tuple(statements)
+    if any(line.strip() and not line.strip().startswith("--") for line in current.splitlines()):
+        raise StoreError(f"the SQL ends in the middle of a statement: {current.strip()[:60]}")
+    return tuple(found)
+
+
+@cache
+def statements(name: str) -> tuple[str, ...]:
+    """The statements of one file in ``kit/store/migrations/``."""
+    return split_statements((MIGRATIONS / name).read_text(encoding="utf-8"))
 
 
 def steps() -> list[tuple[int, str]]:
@@ -72,7 +84,7 @@ def steps() -> list[tuple[int, str]]:
 
 def run_file(db: sqlite3.Connection, name: str) -> None:
     """Run every statement of one migration file inside the caller's transaction."""
-    for statement in _statements(name):
+    for statement in statements(name):
         db.execute(statement, {"pulse": PULSE} if ":pulse" in statement else {})
 
 
@@ -103,7 +115,8 @@ def upgrade(db: sqlite3.Connection) -> None:
 
 def where_people(session: str | None, participant_id: int | None) -> tuple[str, list[object]]:
     """Return a WHERE clause (on participants ``p``) and its arguments."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[object] = []
     if session is not None:
         where.append("p.session = ?")
         args.append(session)
@@ -232,7 +245,7 @@ class StoreCore(TeamSessions, Attempts):
                 ),
             )
             row = db.execute(
-                "SELECT * FROM participants WHERE id = ?", (cursor.lastrowid,)
+                "SELECT * FROM participants WHERE id = ?", (inserted_id(cursor),)
             ).fetchone()
         return _participant(row)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
 from kit.store.clock import now
-from kit.store.codes import new_coach_key, new_join_code, normalise_join_code
+from kit.store.codes import inserted_id, new_coach_key, new_join_code, normalise_join_code
 from kit.store.errors import StoreError, guarded
 
 # Settings a coach can change after creating the session.
@@ -160,8 +160,10 @@ class TeamSessions:
         for flag in ("revealed", "closed"):
             if flag in changes:
                 changes[flag] = int(bool(changes[flag]))
-        if "pulse_round" in changes and int(changes["pulse_round"]) < 1:  # type: ignore[arg-type]
-            raise SessionSettingsError("pulse rounds count from 1")
+        if "pulse_round" in changes:
+            round_ = changes["pulse_round"]
+            if not isinstance(round_, int) or isinstance(round_, bool) or round_ < 1:
+                raise SessionSettingsError("pulse rounds count from 1")
         with self._write() as db:
             row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
             if row is None:
@@ -260,7 +262,7 @@ class TeamSessions:
             "INSERT INTO upload_batches (session, kind, files, created_at) VALUES (?, ?, ?, ?)",
             (session, kind, files, now()),
         )
-        return int(cursor.lastrowid or 0)
+        return inserted_id(cursor)
 
     @guarded
     def upload_batches(self, code: str) -> list[UploadBatch]:

@@ -96,11 +96,21 @@ def test_a_schema_3_store_takes_the_numbered_steps_and_keeps_its_answers(tmp_pat
 
 
 def test_the_migration_files_are_numbered_and_split_where_sqlite_says(tmp_path):
-    assert [number for number, _ in core.steps()] == sorted({4, 6})
-    assert core.SCHEMA_VERSION == max(number for number, _ in core.steps())
-    statements = core._statements("schema.sql")
-    assert all(sqlite3.complete_statement(s + ";") or s.endswith(";") for s in statements)
-    assert any("CREATE TABLE IF NOT EXISTS answers" in s for s in statements)
+    assert [number for number, _ in core.steps()] == [4, 6]
+    assert max(number for number, _ in core.steps()) == core.SCHEMA_VERSION
+    statements = core.statements("schema.sql")
+    assert all(sqlite3.complete_statement(s) for s in statements)
+    text = (core.MIGRATIONS / "schema.sql").read_text()
+    assert len(statements) == text.count("CREATE TABLE") + text.count("CREATE INDEX")
+    # A semicolon inside a string or a trigger does not cut a statement in two.
+    sql = (
+        "-- a comment; with a semicolon\n"
+        "CREATE TABLE t (x TEXT DEFAULT 'a;b');\n"
+        "CREATE TRIGGER t_x AFTER INSERT ON t BEGIN\n  UPDATE t SET x = 'c;d';\nEND;\n"
+    )
+    assert len(core.split_statements(sql)) == 2
+    with pytest.raises(StoreError, match="middle of a statement"):
+        core.split_statements("CREATE TABLE t (x TEXT")
 
 
 def test_a_store_from_a_newer_kit_is_refused_and_left_alone(tmp_path):

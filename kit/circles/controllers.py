@@ -1,0 +1,374 @@
+"""The live circle session's controller: frozen state, replaced by each action. No widgets.
+
+:class:`SessionController` holds what the page shows as a :class:`SessionState`
+(frozen; every action replaces it with ``dataclasses.replace`` or a fresh read
+of the store) and offers the session's actions as methods. Each action writes
+once, reads the session back, and says what happened in ``state.message``;
+it never raises. The page (:mod:`kit.circles.pages.session`) draws its
+sections from the state and calls the actions; tests call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from kit.circles import backlog as bl
+from kit.circles.model import Action, Circle, Factor, Idea, Story
+from kit.model import Participant, TeamSession
+from kit.store.clock import now
+from kit.store.errors import StoreError
+
+Message = tuple[str, str]  # (level, text): "ok", "note", "warn" or "error"
+DEFAULT_VOTES = 3
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What the session page shows: the circle's latest session, its entries and the backlog."""
+
+    circle: Circle | None
+    sessions: tuple[tuple[int, int, str, int], ...] = ()  # (id, number, held on, votes each)
+    stories: tuple[Story, ...] = ()
+    factors: tuple[Factor, ...] = ()
+    ideas: tuple[Idea, ...] = ()
+    actions: tuple[Action, ...] = ()
+    confirm_start: bool = False  # a second session today waits for a second press
+    message: Message | None = None
+
+    @property
+    def session_id(self) -> int | None:
+        """The latest session's id, or None before the first session."""
+        return self.sessions[-1][0] if self.sessions else None
+
+    @property
+    def number(self) -> int:
+        """The latest session's number (0 before the first)."""
+        return self.sessions[-1][1] if self.sessions else 0
+
+    @property
+    def held_on(self) -> str:
+        """The day the latest session started (ISO), or ''."""
+        return self.sessions[-1][2] if self.sessions else ""
+
+    @property
+    def votes_each(self) -> int:
+        """Dot votes per person in the latest session."""
+        return self.sessions[-1][3] if self.sessions else DEFAULT_VOTES
+
+    @property
+    def open_actions(self) -> tuple[Action, ...]:
+        """The actions still open, oldest first."""
+        return tuple(a for a in self.actions if a.status == "open")
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """What another device may have changed: compared by :meth:`SessionController.follow`."""
+        return (
+            self.session_id,
+            len(self.stories),
+            len(self.factors),
+            tuple((i.id, i.total, i.chosen) for i in self.ideas),
+            tuple((a.id, a.status) for a in self.actions),
+        )
+
+
+class SessionController:
+    """The actions of one circle's session, on the coach's screen or a member's phone.
+
+    Parameters
+    ----------
+    store : Store or None
+        Where entries go; None when the page cannot save (nothing is read either).
+    circle : Circle or None
+        The circle; None when none is planned yet.
+    team : TeamSession, optional
+        Set when a team member adds to the coach's circle from their own
+        device (a *contributor*): they add stories and ideas and vote; running
+        the session stays with the coach.
+    person : callable, optional
+        Returns the person contributing, creating them on their first entry
+        (the page base's first save); None on the coach's page.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.circles.content import agenda_template
+    >>> from kit.circles.planning import new_circle
+    >>> from kit.database import Store
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3")
+    >>> owner = store.create_participant()
+    >>> circle = new_circle(agenda_template())
+    >>> _ = store.save_circle(owner.id, circle)
+    >>> session = SessionController(store, circle)
+    >>> session.start_next(today="2026-12-01"), session.state.number
+    (True, 1)
+    >>> session.add_idea("Call back within the hour")
+    True
+    >>> session.vote(session.state.ideas[0].id, "Ana"), session.state.message
+    (True, ('ok', 'Vote counted: 2 votes left for Ana.'))
+    >>> store.close()
+    """
+
+    def __init__(
+        self,
+        store,
+        circle: Circle | None,
+        team: TeamSession | None = None,
+        person: Callable[[], Participant] | None = None,
+    ):
+        self.store = store
+        self.team = team
+        self.contributor = team is not None
+        self._person = person
+        self.state = SessionState(circle)
+        self.load()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def load(self) -> SessionState:
+        """Read the circle's latest session and its backlog from the store again."""
+        circle = self.state.circle
+        if self.store is None or circle is None:
+            return self.state
+        try:
+            sessions = tuple(self.store.sessions(circle.code))
+            found = SessionState(circle, sessions, message=self.state.message)
+            if sessions:
+                latest = sessions[-1][0]
+                found = replace(
+                    found,
+                    stories=tuple(self.store.stories(latest)),
+                    factors=tuple(self.store.factors(latest)),
+                    ideas=tuple(self.store.ideas(latest)),
+                )
+            self.state = replace(found, actions=tuple(self.store.actions(circle.code)))
+        except StoreError as err:
+            self._say("error", f"The session could not be read: {err}.")
+        return self.state
+
+    def follow(self) -> bool:
+        """Read the session again; True when anyone added, voted or started a session since."""
+        if self.store is None or self.state.circle is None:
+            return False
+        before = self.state
+        after = self.load()
+        if after.fingerprint() == before.fingerprint():
+            return False
+        if self.contributor and before.session_id is None and after.session_id is not None:
+            self._say("ok", f"Session {after.number} has started: add your stories below.")
+        return True
+
+    # -- actions ---------------------------------------------------------------------
+
+    def start_next(self, today: str | None = None) -> bool:
+        """Start the circle's next session (the open actions come along).
+
+        A second session on the same day needs a second call, so a double
+        click or a stray press does not split the team's entries in two.
+        """
+        today = today or date.today().isoformat()
+        s = self.state
+        if s.held_on == today and not s.confirm_start:
+            self.state = replace(s, confirm_start=True)
+            self._say(
+                "warn",
+                f"Session {s.number} was started today already. Press the button again to "
+                "start another one; to keep adding to this one, just carry on below.",
+            )
+            return False
+        self.state = replace(s, confirm_start=False)
+        circle = self._circle()
+        return self._do(
+            lambda: self.store.start_session(circle.code, today, s.votes_each, s.number),
+            f"Session {s.number + 1} has started: go through the open actions first.",
+        )
+
+    def update_action(self, action_id: int | None, status: str, note: str) -> bool:
+        """Record an open action's status and note in this session."""
+
+        def work() -> None:
+            self._need_session()
+            if action_id is None:
+                raise bl.EntryError("Choose an open action first.")
+            text = bl.clean_entry("note", note, required=status == "dropped")
+            self.store.update_action(action_id, self.state.number, status, text, now())
+
+        return self._do(work, "Action updated.")
+
+    def add_story(
+        self,
+        kind: str,
+        text: str,
+        teller: str = "",
+        act: str = "",
+        where: str = "",
+        prevention: str = "",
+    ) -> bool:
+        """Add a story; an unhappy one keeps its cause, where it happened and its prevention.
+
+        A contributor's story carries only its kind, its text and (in a named
+        session) their own name.
+        """
+        unhappy = kind == "unhappy"
+
+        def work() -> None:
+            session = self._need_session()
+            story_text = bl.clean_entry("story", text)
+            if self.contributor:
+                self._contributing()
+                self.store.add_story(session, Story(0, session, kind, story_text, self.my_name()))
+                return
+            story = Story(
+                0,
+                session,
+                kind,
+                story_text,
+                bl.clean_entry("teller's name", teller, required=False, limit=80),
+                act if unhappy else "",
+                where if unhappy else "",
+                bl.clean_entry("prevention", prevention, required=False) if unhappy else "",
+            )
+            self.store.add_story(session, story)
+
+        return self._do(work, f"Added the story of a{'n' if unhappy else ''} {kind} customer.")
+
+    def add_factor(self, kind: str, text: str, story: int | None) -> bool:
+        """Add an entry to the Do-Not-Annoy list or the delight factors."""
+
+        def work() -> None:
+            session = self._need_session()
+            self.store.add_factor(session, kind, bl.clean_entry("entry", text), story)
+
+        where = "Do-Not-Annoy list" if kind == "do not annoy" else "delight factors"
+        return self._do(work, f"Added to the {where}.")
+
+    def add_idea(self, text: str) -> bool:
+        """Add an idea the team could carry out."""
+
+        def work() -> None:
+            session = self._need_session()
+            idea = bl.clean_entry("idea", text)
+            if self.contributor:
+                self._contributing()
+            self.store.add_idea(session, idea, self.my_name())
+
+        return self._do(work, "Idea added.")
+
+    def vote(self, idea: int | None, voter: str = "") -> bool:
+        """Give one vote to an idea: from ``voter`` on the coach's screen, from oneself on a phone."""
+        left: list[int] = []
+
+        def work() -> None:
+            self._need_session()
+            name = bl.clean_entry(
+                "voter's name", self.voter() if self.contributor else voter, limit=80
+            )
+            if idea is None:
+                raise bl.EntryError("Choose an idea to vote for.")
+            left.append(self.store.vote(idea, name))
+
+        if not self._do(work, "Vote counted."):
+            return False
+        who = "you" if self.contributor else voter.strip()
+        self._say(
+            "ok", f"Vote counted: {left[0]} vote{'' if left[0] == 1 else 's'} left for {who}."
+        )
+        return True
+
+    def set_votes_each(self, votes: int) -> bool:
+        """Set how many dot votes each person has in this session."""
+        if votes == self.state.votes_each:
+            return False  # the box was only set to what the store holds
+        return self._do(
+            lambda: self.store.set_votes_per_person(self._need_session(), int(votes)),
+            f"Each person now has {votes} vote{'' if votes == 1 else 's'}.",
+        )
+
+    def make_action(self, idea: int | None, owner: str, due: date | None) -> bool:
+        """Turn the idea the team picked into an action with one owner and a due date."""
+
+        def work() -> None:
+            self._need_session()
+            if idea is None:
+                raise bl.EntryError("Choose the idea the team picked.")
+            name = bl.clean_entry("owner", owner, limit=80)
+            if due is None:
+                raise bl.EntryError("Give the action a due date.")
+            text = next(i.text for i in self.state.ideas if i.id == idea)
+            self.store.open_action(
+                self._circle().code, self.state.number, text, name, due.isoformat(), idea, now()
+            )
+
+        return self._do(work, "The idea is now an action: it opens the next session's review.")
+
+    # -- who is acting ---------------------------------------------------------------
+
+    def my_name(self) -> str:
+        """The name a contributor's stories and votes carry: their own in a named session.
+
+        In an anonymous session a story carries no name and votes are counted
+        under an id nobody sees, so each person still has their own votes.
+        """
+        if self.team is None or self.team.anonymous or self._person is None:
+            return ""
+        return self._contributing().display_name
+
+    def voter(self) -> str:
+        """The name a contributor's votes are counted under."""
+        return self.my_name() or f"#{self._contributing().public_id}"
+
+    def _contributing(self) -> Participant:
+        # Someone who opened the circle straight from the session link gets a
+        # resume code with their first contribution, as in every workbook.
+        if self._person is None:
+            raise StoreError("this page cannot save (see the message at the top)")
+        return self._person()
+
+    # -- the one way every action runs -------------------------------------------------
+
+    def _do(self, work: Callable[[], object], done: str) -> bool:
+        """Run one store write, read the session back and say what happened. Never raises."""
+        try:
+            if self.store is None:
+                raise StoreError("this page cannot save (see the message at the top)")
+            if self.contributor:
+                self._check_still_open()
+            work()
+        except (bl.EntryError, StoreError) as err:
+            self._say("error", str(err))
+            return False
+        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
+            self._say("error", f"That could not be saved ({type(err).__name__}: {err}).")
+            return False
+        self.load()
+        self._say("ok", done)
+        return True
+
+    def _say(self, level: str, text: str) -> None:
+        self.state = replace(self.state, message=(level, text))
+
+    def _circle(self) -> Circle:
+        if self.state.circle is None:
+            raise bl.EntryError("There is no circle here yet: plan one in workbook 4.")
+        return self.state.circle
+
+    def _need_session(self) -> int:
+        session = self.state.session_id
+        if session is None:
+            if self.contributor:
+                raise bl.EntryError(
+                    "Your coach has not started the session yet: this page shows it when they do."
+                )
+            raise bl.EntryError("Start the session first (the button at the top).")
+        return session
+
+    def _check_still_open(self) -> None:
+        # The coach may have closed the circle to the team since this page opened.
+        assert self.team is not None
+        team = self.store.team_session(self.team.code)
+        if team is None or team.circle != self._circle().code or team.closed:
+            raise bl.EntryError(
+                "Your coach has closed this circle to the team, so nothing more can be added "
+                "from here."
+            )
