@@ -1,4 +1,4 @@
-"""The live circle session's controller: frozen state, replaced by each action. No widgets.
+"""The circles' controllers, the planner's and the live session's: frozen state replaced by each action. No widgets.
 
 :class:`SessionController` holds what the page shows as a :class:`SessionState`
 (frozen; every action replaces it with ``dataclasses.replace`` or a fresh read
@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kit.circles import backlog as bl
-from kit.circles.model import Action, Circle, Factor, Idea, Story
+from kit.circles import planning as plan_rules
+from kit.circles.model import Action, Cadence, Circle, Factor, Idea, Story
 from kit.model import Participant, TeamSession
 from kit.store.clock import now
-from kit.store.errors import StoreError
+from kit.store.errors import MapChangedError, StoreError
 
 Message = tuple[str, str]  # (level, text): "ok", "note", "warn" or "error"
 DEFAULT_VOTES = 3
@@ -372,3 +373,136 @@ class SessionController:
                 "Your coach has closed this circle to the team, so nothing more can be added "
                 "from here."
             )
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """What the planner shows: the circle's plan, the version saved, and what the last change said."""
+
+    circle: Circle
+    version: int = 0  # 0: not saved yet
+    message: Message | None = None
+
+    @property
+    def agenda_minutes(self) -> int:
+        """The agenda's blocks added up."""
+        return sum(b.minutes for b in self.circle.agenda)
+
+
+class PlannerController:
+    """The actions of the circle planner: every change is checked, then saved whole.
+
+    Parameters
+    ----------
+    store : Store or None
+        Where the plan is saved; None when the page cannot save.
+    circle : Circle
+        The plan the page opened (a first draft when the person has none).
+    version : int
+        The version saved in the store (0 when none), so a change made in
+        another window is never silently overwritten.
+    person : callable
+        Returns the person saving, creating them on their first change (the
+        page base's first save).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.circles.content import agenda_template
+    >>> from kit.circles.planning import new_circle
+    >>> from kit.database import Store
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3")
+    >>> owner = store.create_participant()
+    >>> plan = PlannerController(store, new_circle(agenda_template()), 0, lambda: owner)
+    >>> plan.add_member("Ana", "front line"), plan.state.version
+    (True, 1)
+    >>> plan.add_member("ana ", "IT"), plan.state.message[0]
+    (False, 'error')
+    >>> store.close()
+    """
+
+    def __init__(self, store, circle: Circle, version: int, person: Callable[[], Participant]):
+        self.store = store
+        self._person = person
+        self.state = PlanState(circle, version)
+
+    def rename(self, title: str) -> bool:
+        """Give the circle a name (blank means "Customer Circle")."""
+        name = " ".join(title.split()) or "Customer Circle"
+        return self.change(replace(self.state.circle, title=name))
+
+    def add_member(self, name: str, group: str) -> bool:
+        """Add a member (a name new to the circle, in a role group)."""
+        try:
+            member = plan_rules.check_member(self.state.circle.members, name, group)
+        except plan_rules.CircleError as err:
+            return self._say("error", str(err))
+        members = (*self.state.circle.members, member)
+        return self.change(replace(self.state.circle, members=members), f"Added {member.name}.")
+
+    def remove_member(self, index: int | None) -> bool:
+        """Remove the member at ``index`` in the list."""
+        members = self.state.circle.members
+        if index is None or not 0 <= index < len(members):
+            return self._say("warn", "Choose a member in the list first.")
+        rest = members[:index] + members[index + 1 :]
+        return self.change(
+            replace(self.state.circle, members=rest), f"Removed {members[index].name}."
+        )
+
+    def set_cadence(self, cadence: Cadence) -> bool:
+        """Change when the circle meets (checked: a refused cadence only says why)."""
+        return self.change(replace(self.state.circle, cadence=cadence))
+
+    def set_block_minutes(self, index: int, minutes: int) -> bool:
+        """Give one agenda block its minutes."""
+        blocks = list(self.state.circle.agenda)
+        blocks[index] = replace(blocks[index], minutes=int(minutes or 1))
+        return self.change(replace(self.state.circle, agenda=tuple(blocks)))
+
+    def set_block_title(self, index: int, title: str) -> bool:
+        """Rename one agenda block (up to 120 characters)."""
+        name = " ".join(title.split())
+        if not name or len(name) > 120:
+            return self._say("error", "Give the block a title of up to 120 characters.")
+        blocks = list(self.state.circle.agenda)
+        blocks[index] = replace(blocks[index], title=name)
+        return self.change(
+            replace(self.state.circle, agenda=tuple(blocks)),
+            f"Block {index + 1} is now called {name}.",
+        )
+
+    def fit_agenda(self) -> bool:
+        """Scale the agenda's minutes to the meeting's length."""
+        circle = self.state.circle
+        blocks = plan_rules.fit_agenda(circle.agenda, circle.cadence.minutes)
+        return self.change(
+            replace(circle, agenda=blocks), "The agenda now fills the meeting exactly."
+        )
+
+    def change(self, new: Circle, done: str = "Saved.") -> bool:
+        """Check and save a changed plan in one write; a refused change only says why.
+
+        A change to what the plan already is (a box set to its own value) is
+        no change: nothing is written.
+        """
+        if new == self.state.circle:
+            return False
+        try:
+            plan_rules.check_cadence(new.cadence)
+        except plan_rules.CircleError as err:
+            return self._say("error", str(err))
+        if self.store is None:
+            return self._say("error", "This page cannot save plans (see the message at the top).")
+        try:
+            version = self.store.save_circle(self._person().id, new, self.state.version)
+        except MapChangedError as err:
+            return self._say("error", f"Not saved: {err}.")
+        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
+            return self._say("error", f"The plan could not be saved ({type(err).__name__}: {err}).")
+        self.state = PlanState(new, version, ("ok", done))
+        return True
+
+    def _say(self, level: str, text: str) -> bool:
+        self.state = replace(self.state, message=(level, text))
+        return False

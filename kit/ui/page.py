@@ -127,6 +127,7 @@ class WorkbookPage:
             resume_banner(participant.resume_code, participant.session) if participant else ""
         )
         self._drawers: list[Callable[[Any], None]] = []
+        self._drawing = False
 
     # -- sections drawn from the page's state ----------------------------------------------
 
@@ -145,10 +146,20 @@ class WorkbookPage:
         draw(self.state)
 
     def redraw(self) -> None:
-        """Redraw every shown section from the current state."""
-        state = self.state
-        for draw in self._drawers:
-            draw(state)
+        """Redraw every shown section from the current state.
+
+        A box set while drawing fires its handler; that handler's action sees
+        no change and its redraw is skipped here, so one redraw draws once.
+        """
+        if self._drawing:
+            return
+        self._drawing = True
+        try:
+            state = self.state
+            for draw in self._drawers:
+                draw(state)
+        finally:
+            self._drawing = False
 
     # -- the top of the page ---------------------------------------------------------------
 

@@ -64,6 +64,8 @@ def test_agenda_minutes_edit_and_fit_the_meeting(tmp_path):
     assert "takes 90 of the meeting's 60 minutes" in app.agenda_total.value
     app.fit.click()
     assert "takes 60 of the meeting's 60 minutes" in app.agenda_total.value
+    # The boxes show the fitted minutes at once, not the ones from before.
+    assert sum(box.value for box in app.block_minutes) == 60
     assert "Calendar file (.ics)" in app.files.value
     app.block_minutes[0].value = 12
     stored = open_store(db).circles(app.participant.id)[0][0]

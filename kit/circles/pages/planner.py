@@ -7,7 +7,6 @@ section. Every change is checked (:mod:`kit.circles`) and saved at once; with
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -17,13 +16,14 @@ from IPython.display import HTML
 
 from kit.circles import planning as cc
 from kit.circles.content import agenda_template
+from kit.circles.controllers import PlannerController, PlanState
 from kit.circles.exports import agenda_html, agenda_markdown, agenda_page
 from kit.circles.ical import circle_series
 from kit.circles.model import FRONT_LINE, ROLE_GROUPS, Cadence, Circle
 from kit.content import ContentError
-from kit.database import Store, open_store
-from kit.store.errors import MapChangedError, StoreError
-from kit.style import STYLE
+from kit.database import Store
+from kit.model import Participant
+from kit.store.errors import StoreError
 from kit.ui.components import (
     Notice,
     control,
@@ -31,14 +31,10 @@ from kit.ui.components import (
     empty,
     hbox,
     html,
-    page_top,
-    resume_banner,
     vbox,
 )
-from kit.ui.components import messages as show_messages
-from kit.ui.context import client_address
 from kit.ui.live import after_this_cell, later_failed
-from kit.ui.person import from_link, look_up
+from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.workbooks import workbook
 
 WORKBOOK = workbook("circle_planner").file
@@ -65,103 +61,117 @@ def local_timezone() -> str:
         return "UTC"
 
 
-class CirclePlannerApp:
+class CirclePlannerApp(WorkbookPage):
     """One coach's circle plan: the editor, the checks and the downloads.
 
-    Use :meth:`open`, which never raises: every problem becomes a message.
+    Use :meth:`open`, which never raises: every problem becomes a message. The
+    plan lives in a :class:`~kit.circles.controllers.PlannerController`
+    (frozen state, one write per change); the sections draw from its state.
     """
 
     def __init__(
         self,
         store: Store | None,
         circle: Circle | None,
-        participant=None,
+        participant: Participant | None = None,
         version: int = 0,
         report: bool = False,
-        problems: tuple[tuple[str, str], ...] = (),
+        problems: Problems = (),
         session: str | None = None,
     ):
-        self.store = store
-        self.circle = circle
-        self.participant = participant
-        self.version = version
-        self.report = report
-        self.problems = list(problems)
-        self.session = session
+        super().__init__(store, participant, session, report, problems)
         self.notice = Notice()
-        self.banner = html(
-            resume_banner(participant.resume_code, participant.session) if participant else ""
+        self.controller = (
+            PlannerController(store, circle, version, self.person) if circle is not None else None
         )
-        self._filling = False
+
+    @property
+    def state(self) -> PlanState | None:
+        """The plan as saved (None when the page could not open one)."""
+        return self.controller.state if self.controller is not None else None
+
+    @property
+    def circle(self) -> Circle | None:
+        """The circle being planned."""
+        return self.state.circle if self.state is not None else None
+
+    @property
+    def version(self) -> int:
+        """The plan's version in the store (0 before its first save)."""
+        return self.state.version if self.state is not None else 0
 
     @classmethod
     def open(cls, resume: str = "", store: str = "", report: bool = False) -> CirclePlannerApp:
         """Open the planner for the person the link or parameters name (their first circle)."""
-        resume, session = from_link(resume, report)
         try:
             template = agenda_template()
         except ContentError as err:
             return cls(None, None, problems=(("error", f"The agenda template is broken: {err}"),))
+        opening = open_for(resume, store, report, what="Plans")
+        if opening.store is None:
+            return cls(None, None, report=report, problems=opening.problems)
         try:
-            the_store = open_store(store or None)
-            visitor = look_up(the_store, resume, session)
-            planned = the_store.circles(visitor.participant.id) if visitor.participant else []
+            person = opening.participant
+            planned = opening.store.circles(person.id) if person else []
         except StoreError as err:
             return cls(
                 None, None, report=report, problems=(("error", f"Plans cannot be read: {err}."),)
             )
         circle, version = planned[0] if planned else (cc.new_circle(template, local_timezone()), 0)
         return cls(
-            the_store,
+            opening.store,
             circle,
-            participant=visitor.participant,
+            participant=opening.participant,
             version=version,
             report=report,
-            problems=visitor.problems,
-            session=visitor.session,
+            problems=opening.problems,
+            session=opening.session,
         )
 
-    # -- saving ----------------------------------------------------------------------
+    # -- acting through the controller -------------------------------------------------
+
+    def _acted(self, done: bool) -> bool:
+        """Show what the controller said and redraw every section from its state."""
+        if self.state is not None and self.state.message is not None:
+            self.notice.show(*self.state.message)
+        self.redraw()
+        return done
 
     def change(self, new: Circle, done: str = "Saved.") -> bool:
         """Check and save a changed plan; a refused change only shows why."""
-        try:
-            cc.check_cadence(new.cadence)
-        except cc.CircleError as err:
-            self.notice.show("error", str(err))
-            return False
-        if self.store is None:
-            self.notice.show("error", "This page cannot save plans (see the message at the top).")
-            return False
-        try:
-            if self.participant is None:
-                self.participant = self.store.create_participant(
-                    session=self.session, client=client_address()
-                )
-                self.banner.value = resume_banner(
-                    self.participant.resume_code, self.participant.session
-                )
-            self.version = self.store.save_circle(self.participant.id, new, self.version)
-        except MapChangedError as err:
-            self.notice.show("error", f"Not saved: {err}.")
-            return False
-        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
-            self.notice.show("error", f"The plan could not be saved ({type(err).__name__}: {err}).")
-            return False
-        self.circle = new
-        self.notice.show("ok", done)
-        self._refresh()
-        return True
+        assert self.controller is not None
+        return self._acted(self.controller.change(new, done))
+
+    def add_member(self) -> bool:
+        """Add the typed member (checked)."""
+        assert self.controller is not None
+        done = self.controller.add_member(self.m_name.value, self.m_group.value)
+        if done:
+            self.m_name.value = ""
+        return self._acted(done)
+
+    def remove_member(self) -> bool:
+        """Remove the member selected in the list."""
+        assert self.controller is not None
+        return self._acted(self.controller.remove_member(self.m_list.value))
+
+    def fit_agenda(self) -> bool:
+        """Scale the agenda's minutes to the meeting's length."""
+        assert self.controller is not None
+        return self._acted(self.controller.fit_agenda())
 
     # -- sections --------------------------------------------------------------------
 
+    @property
+    def _plan(self) -> PlannerController:
+        assert self.controller is not None, "the sections need a plan"
+        return self.controller
+
     def intro(self) -> widgets.Widget | HTML:
         """Messages, the resume code and the circle's title."""
-        messages = show_messages(self.problems)
         if self.report:
-            return HTML(STYLE + messages)
-        parts = page_top(messages)
-        parts.append(self.banner)
+            return self.report_top()
+        parts = self.top()
         if self.circle is not None:
             self.title = control(
                 widgets.Text,
@@ -169,9 +179,7 @@ class CirclePlannerApp:
                 description="Circle name",
                 continuous_update=False,
             )
-            self.title.observe(
-                lambda c: self._set(title=" ".join(c["new"].split()) or "Customer Circle"), "value"
-            )
+            self.title.observe(lambda c: self._acted(self._plan.rename(c["new"])), "value")
             parts += [self.title, self.notice]
         return vbox(parts)
 
@@ -180,7 +188,7 @@ class CirclePlannerApp:
         if self.circle is None:
             return empty(self.report)
         if self.report:
-            return HTML(self._mix_html())
+            return HTML(_mix_html(self.circle))
         self.m_name = control(widgets.Text, placeholder="Name", description="Member")
         self.m_group = control(
             widgets.Dropdown, options=ROLE_GROUPS, value=FRONT_LINE, description="Role"
@@ -191,7 +199,7 @@ class CirclePlannerApp:
         self.m_remove = control(widgets.Button, description="Remove member")
         self.m_remove.on_click(lambda _: self.remove_member())
         self.mix = html()
-        self._refresh()
+        self.drawn_by(self._draw_members)
         return vbox(
             [
                 hbox([self.m_name, self.m_group, self.m_add]),
@@ -200,12 +208,14 @@ class CirclePlannerApp:
             ]
         )
 
+    def _draw_members(self, s: PlanState) -> None:
+        self.m_list.options = [(f"{m.name} · {m.group}", i) for i, m in enumerate(s.circle.members)]
+        self.mix.value = _mix_html(s.circle)
+
     def cadence(self) -> widgets.Widget | HTML:
         """When the circle meets, with the next six dates."""
-        if self.circle is None:
+        if self.circle is None or self.report:
             return empty(self.report)
-        if self.report:
-            return HTML("")
         c = self.circle.cadence
         self.every = control(widgets.Dropdown, options=EVERY, value=c.months, description="Meets")
         self.ordinal = control(
@@ -251,7 +261,7 @@ class CirclePlannerApp:
         ):
             box.observe(lambda _: self._cadence_changed(), "value")
         self.preview = html()
-        self._refresh()
+        self.drawn_by(lambda s: setattr(self.preview, "value", _cadence_html(s.circle)))
         return vbox(
             [
                 hbox([self.every, self.ordinal, self.weekday]),
@@ -261,92 +271,7 @@ class CirclePlannerApp:
             ]
         )
 
-    def agenda(self) -> widgets.Widget | HTML:
-        """The agenda's blocks in the method's order, minutes editable, with the guide."""
-        if self.circle is None:
-            return empty(self.report)
-        if self.report:
-            return HTML(agenda_html(self.circle, self._dates()))
-        self.block_minutes = []
-        self.block_titles = []
-        rows = []
-        for index, block in enumerate(self.circle.agenda):
-            box = control(
-                widgets.BoundedIntText,
-                value=block.minutes,
-                min=1,
-                max=240,
-                description=f"{index + 1}.",
-            )
-            box.observe(lambda c, i=index: self._minutes_changed(i, c["new"]), "value")
-            title = control(widgets.Text, value=block.title, continuous_update=False)
-            title.observe(lambda c, i=index: self._title_changed(i, c["new"]), "value")
-            self.block_minutes.append(box)
-            self.block_titles.append(title)
-            guide = html(f"<span class='kit-muted'>{escape(block.guide)}</span>")
-            rows += [hbox([box, title]), guide]  # flat: fewer models for the page to load
-        self.fit = control(widgets.Button, description="Fit to the meeting's length")
-        self.fit.on_click(lambda _: self.fit_agenda())
-        self.agenda_total = html()
-        self._refresh()
-        return vbox([*rows, hbox([self.fit, self.agenda_total])])
-
-    def downloads(self) -> widgets.Widget | HTML:
-        """The calendar file, the agenda page and the Markdown."""
-        if self.report or self.circle is None:
-            return empty(self.report)
-        self.files = html("<p class='kit-muted'>Preparing the files…</p>")
-        # The calendar file needs icalendar (some 50 ms to import): built just
-        # after the page's cells run, it no longer holds up the page's first view.
-        after_this_cell(self._refresh_files, self._files_failed, FILES)
-        return vbox(
-            [
-                html(
-                    "<p>Import the calendar file into Outlook, Google Calendar or any calendar app; send the agenda with the invitation.</p>"
-                ),
-                self.files,
-            ]
-        )
-
-    # -- actions ---------------------------------------------------------------------
-
-    def add_member(self) -> bool:
-        """Add the typed member (checked)."""
-        try:
-            member = cc.check_member(self.circle.members, self.m_name.value, self.m_group.value)
-        except cc.CircleError as err:
-            self.notice.show("error", str(err))
-            return False
-        if self._set(members=(*self.circle.members, member), done=f"Added {member.name}."):
-            self.m_name.value = ""
-            return True
-        return False
-
-    def remove_member(self) -> bool:
-        """Remove the member selected in the list."""
-        index = self.m_list.value
-        if index is None:
-            self.notice.show("warn", "Choose a member in the list first.")
-            return False
-        gone = self.circle.members[index]
-        members = self.circle.members[:index] + self.circle.members[index + 1 :]
-        return self._set(members=members, done=f"Removed {gone.name}.")
-
-    def fit_agenda(self) -> bool:
-        """Scale the agenda's minutes to the meeting's length."""
-        blocks = cc.fit_agenda(self.circle.agenda, self.circle.cadence.minutes)
-        return self._set(agenda=blocks, done="The agenda now fills the meeting exactly.")
-
-    # -- reactions -------------------------------------------------------------------
-
-    def _set(self, done: str = "Saved.", **fields) -> bool:
-        if self._filling:
-            return False
-        return self.change(replace(self.circle, **fields), done)
-
     def _cadence_changed(self) -> None:
-        if self._filling:
-            return
         first = self.first.value.isoformat() if self.first.value else ""
         cadence = Cadence(
             self.every.value,
@@ -358,108 +283,140 @@ class CirclePlannerApp:
             self.zone.value.strip(),
             self.place.value.strip(),
         )
-        self._set(cadence=cadence)
+        self._acted(self._plan.set_cadence(cadence))
 
-    def _minutes_changed(self, index: int, value: int) -> None:
-        blocks = list(self.circle.agenda)
-        blocks[index] = replace(blocks[index], minutes=int(value or 1))
-        self._set(agenda=tuple(blocks))
+    def agenda(self) -> widgets.Widget | HTML:
+        """The agenda's blocks in the method's order, minutes editable, with the guide."""
+        if self.circle is None:
+            return empty(self.report)
+        if self.report:
+            return HTML(agenda_html(self.circle, _dates(self.circle)))
+        self.block_minutes = []
+        self.block_titles = []
+        rows = []
+        for index, block in enumerate(self.circle.agenda):
+            box = control(
+                widgets.BoundedIntText,
+                value=block.minutes,
+                min=1,
+                max=240,
+                description=f"{index + 1}.",
+            )
+            box.observe(
+                lambda c, i=index: self._acted(self._plan.set_block_minutes(i, c["new"])), "value"
+            )
+            title = control(widgets.Text, value=block.title, continuous_update=False)
+            title.observe(
+                lambda c, i=index: self._acted(self._plan.set_block_title(i, c["new"])), "value"
+            )
+            self.block_minutes.append(box)
+            self.block_titles.append(title)
+            guide = html(f"<span class='kit-muted'>{escape(block.guide)}</span>")
+            rows += [hbox([box, title]), guide]  # flat: fewer models for the page to load
+        self.fit = control(widgets.Button, description="Fit to the meeting's length")
+        self.fit.on_click(lambda _: self.fit_agenda())
+        self.agenda_total = html()
+        self.drawn_by(self._draw_agenda)
+        return vbox([*rows, hbox([self.fit, self.agenda_total])])
 
-    def _title_changed(self, index: int, value: str) -> None:
-        title = " ".join(value.split())
-        if not title or len(title) > 120:
-            self.notice.show("error", "Give the block a title of up to 120 characters.")
-            return
-        blocks = list(self.circle.agenda)
-        blocks[index] = replace(blocks[index], title=title)
-        self._set(agenda=tuple(blocks), done=f"Block {index + 1} is now called {title}.")
-
-    def _dates(self) -> list[date]:
-        try:
-            return cc.meeting_days(self.circle.cadence, 6, since=date.today())
-        except cc.CircleError:
-            return []
-
-    def _mix_html(self) -> str:
-        problems = cc.check_mix(self.circle.members)
-        if not problems:
-            return "<div class='kit-ok' role='status'>The mix fits the method: mostly front line, some support staff, a size for one conversation.</div>"
-        return "".join(
-            f"<div class='kit-warn kit-mix' role='status'>{escape(p)}</div>" for p in problems
+    def _draw_agenda(self, s: PlanState) -> None:
+        # The boxes show the saved minutes (after "Fit to the meeting's length"
+        # too); setting a box to the value it has is no change to the plan.
+        for box, block in zip(self.block_minutes, s.circle.agenda, strict=True):
+            box.value = block.minutes
+        length = s.circle.cadence.minutes
+        kind = "ok" if s.agenda_minutes == length else "warn"
+        self.agenda_total.value = (
+            f"<div class='kit-{kind} kit-agenda-total'>The agenda takes {s.agenda_minutes} of "
+            f"the meeting's {length} minutes.</div>"
         )
 
-    def _refresh(self) -> None:
-        circle = self.circle
-        if circle is None:
-            return
-        if hasattr(self, "m_list"):
-            self.m_list.options = [
-                (f"{m.name} · {m.group}", i) for i, m in enumerate(circle.members)
+    def downloads(self) -> widgets.Widget | HTML:
+        """The calendar file, the agenda page and the Markdown."""
+        if self.report or self.circle is None:
+            return empty(self.report)
+        self.files = html("<p class='kit-muted'>Preparing the files…</p>")
+        # The calendar file needs icalendar (some 50 ms to import): built just
+        # after the page's cells run, it no longer holds up the page's first view.
+        after_this_cell(self._draw_files_now, self._files_failed, FILES)
+        return vbox(
+            [
+                html(
+                    "<p>Import the calendar file into Outlook, Google Calendar or any calendar app; send the agenda with the invitation.</p>"
+                ),
+                self.files,
             ]
-            self.mix.value = self._mix_html()
-        if hasattr(self, "preview"):
-            dates = self._dates()
-            self.preview.value = (
-                f"<p class='kit-cadence'>Meets {escape(cc.cadence_words(circle.cadence))}.</p>"
-                + (
-                    f"<div class='kit-warn'>{escape(cc.cadence_warning(circle.cadence))}</div>"
-                    if cc.cadence_warning(circle.cadence)
-                    else ""
-                )
-                + "<p><b>Next six meetings:</b></p><ol class='kit-dates'>"
-                + "".join(f"<li>{d:%A %d %B %Y}</li>" for d in dates)
-                + "</ol>"
-            )
-        if hasattr(self, "agenda_total"):
-            total = sum(b.minutes for b in circle.agenda)
-            length = circle.cadence.minutes
-            kind = "ok" if total == length else "warn"
-            self.agenda_total.value = (
-                f"<div class='kit-{kind} kit-agenda-total'>The agenda takes {total} of the "
-                f"meeting's {length} minutes.</div>"
-            )
-        if hasattr(self, "files"):
-            self._refresh_files()
+        )
 
-    def _refresh_files(self) -> None:
+    def _draw_files_now(self) -> None:
+        self.drawn_by(self._draw_files)
+
+    def _draw_files(self, s: PlanState) -> None:
         try:
-            self.files.value = self._files_html()
+            self.files.value = _files_html(s)
         except Exception as err:  # noqa: BLE001 - said beside the files, the plan is saved
             self._files_failed(later_failed(FILES, err))
 
     def _files_failed(self, message: str) -> None:
         self.files.value = message
 
-    def _files_html(self) -> str:
-        circle = self.circle
-        dates = self._dates()
-        stamp = f"{date.today():%Y-%m-%d}"
-        total = sum(b.minutes for b in circle.agenda)
-        if total != circle.cadence.minutes:
-            return (
-                f"<div class='kit-warn'>The agenda takes {total} minutes and the meeting "
-                f'{circle.cadence.minutes}: press "Fit to the meeting\'s length" or change '
-                "the minutes, and the files appear here.</div>"
-            )
-        try:
-            ics = circle_series(
-                circle.code, circle.title, circle.cadence, circle.agenda, sequence=self.version
-            )
-        except cc.CircleError:
-            return "<p class='kit-muted'>Fix the meeting settings above to get the files.</p>"
-        links = [
-            download_link(ics, "customer-circle.ics", "text/calendar", "Calendar file (.ics)"),
-            download_link(
-                agenda_page(circle, dates),
-                f"circle-agenda-{stamp}.html",
-                "text/html",
-                "Agenda (HTML)",
-            ),
-            download_link(
-                agenda_markdown(circle, dates),
-                f"circle-agenda-{stamp}.md",
-                "text/markdown",
-                "Agenda (Markdown)",
-            ),
-        ]
-        return "<p>" + " · ".join(links) + "</p>"
+
+# -- drawing from the plan (no widgets) ------------------------------------------------------
+
+
+def _dates(circle: Circle) -> list[date]:
+    try:
+        return cc.meeting_days(circle.cadence, 6, since=date.today())
+    except cc.CircleError:
+        return []
+
+
+def _mix_html(circle: Circle) -> str:
+    problems = cc.check_mix(circle.members)
+    if not problems:
+        return "<div class='kit-ok' role='status'>The mix fits the method: mostly front line, some support staff, a size for one conversation.</div>"
+    return "".join(
+        f"<div class='kit-warn kit-mix' role='status'>{escape(p)}</div>" for p in problems
+    )
+
+
+def _cadence_html(circle: Circle) -> str:
+    warning = cc.cadence_warning(circle.cadence)
+    return (
+        f"<p class='kit-cadence'>Meets {escape(cc.cadence_words(circle.cadence))}.</p>"
+        + (f"<div class='kit-warn'>{escape(warning)}</div>" if warning else "")
+        + "<p><b>Next six meetings:</b></p><ol class='kit-dates'>"
+        + "".join(f"<li>{d:%A %d %B %Y}</li>" for d in _dates(circle))
+        + "</ol>"
+    )
+
+
+def _files_html(s: PlanState) -> str:
+    circle = s.circle
+    dates = _dates(circle)
+    stamp = f"{date.today():%Y-%m-%d}"
+    if s.agenda_minutes != circle.cadence.minutes:
+        return (
+            f"<div class='kit-warn'>The agenda takes {s.agenda_minutes} minutes and the meeting "
+            f'{circle.cadence.minutes}: press "Fit to the meeting\'s length" or change '
+            "the minutes, and the files appear here.</div>"
+        )
+    try:
+        ics = circle_series(
+            circle.code, circle.title, circle.cadence, circle.agenda, sequence=s.version
+        )
+    except cc.CircleError:
+        return "<p class='kit-muted'>Fix the meeting settings above to get the files.</p>"
+    links = [
+        download_link(ics, "customer-circle.ics", "text/calendar", "Calendar file (.ics)"),
+        download_link(
+            agenda_page(circle, dates), f"circle-agenda-{stamp}.html", "text/html", "Agenda (HTML)"
+        ),
+        download_link(
+            agenda_markdown(circle, dates),
+            f"circle-agenda-{stamp}.md",
+            "text/markdown",
+            "Agenda (Markdown)",
+        ),
+    ]
+    return "<p>" + " · ".join(links) + "</p>"

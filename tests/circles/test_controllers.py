@@ -1,12 +1,12 @@
 """The circle session's controller, with no widgets: frozen state replaced by each action."""
 
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, replace
 from datetime import date
 
 import pytest
 
 from kit.circles.content import agenda_template
-from kit.circles.controllers import SessionController
+from kit.circles.controllers import PlannerController, SessionController
 from kit.circles.planning import new_circle
 
 
@@ -91,3 +91,46 @@ def test_follow_sees_another_device_and_says_so_to_a_waiting_member(store, sessi
     assert phone.state.stories[0].teller == ""  # anonymous: no name on a member's story
     assert session.follow() and len(session.state.stories) == 1
     assert not session.follow()  # nothing new since
+
+
+# -- the planner ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan(store):
+    owner = store.create_participant()
+    return PlannerController(store, new_circle(agenda_template()), 0, lambda: owner), owner
+
+
+def test_a_change_is_one_write_and_setting_what_is_there_writes_nothing(plan, store):
+    planner, owner = plan
+    assert planner.add_member("Ana", "front line") and planner.state.version == 1
+    assert not planner.change(planner.state.circle)  # a box set to its own value
+    assert planner.state.version == 1 and store.circles(owner.id)[0][1] == 1
+
+
+def test_a_refused_cadence_says_why_and_keeps_the_saved_plan(plan, store):
+    planner, owner = plan
+    planner.add_member("Ana", "front line")
+    bad = replace(planner.state.circle.cadence, start="25:99")
+    assert not planner.set_cadence(bad)
+    assert planner.state.message[0] == "error"
+    assert planner.state.circle.cadence.start != "25:99"
+    assert store.circles(owner.id)[0][0].cadence.start != "25:99"
+
+
+def test_a_plan_changed_in_another_window_is_not_overwritten(plan, store):
+    planner, owner = plan
+    planner.add_member("Ana", "front line")
+    other = PlannerController(store, planner.state.circle, planner.state.version, lambda: owner)
+    assert other.add_member("Bo", "IT")
+    assert not planner.add_member("Cy", "HR")
+    assert planner.state.message[1].startswith("Not saved: this circle was changed in another")
+    assert [m.name for m in store.circles(owner.id)[0][0].members] == ["Ana", "Bo"]
+
+
+def test_fitting_the_agenda_fills_the_meeting(plan):
+    planner, _ = plan
+    planner.set_cadence(replace(planner.state.circle.cadence, minutes=60))
+    assert planner.state.agenda_minutes != 60
+    assert planner.fit_agenda() and planner.state.agenda_minutes == 60
