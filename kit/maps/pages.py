@@ -8,7 +8,6 @@ section returns static HTML, so the same notebook is the report.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,35 +15,30 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from kit.database import Store, open_store
-from kit.exchange import my_answers_file
+from kit.database import Store
 from kit.maps import logic as cm
 from kit.maps import views
+from kit.maps.controllers import MapController, MapState
 from kit.maps.files import (
     MapFileError,
     connections_csv,
     elements_csv,
-    example_map,
-    map_file_kind,
     parse_map,
 )
 from kit.maps.model import ELEMENT_KINDS, EXTERNAL, INTERNAL, OWN_TEAM, CustomerMap, name_key
-from kit.store.errors import MapChangedError, StoreError
+from kit.model import Participant
+from kit.store.errors import StoreError
 from kit.style import STYLE, png_img
 from kit.ui.components import (
-    Notice,
     control,
     download_link,
     hbox,
     html,
-    page_top,
-    resume_banner,
+    messages,
     shared_layout,
     vbox,
 )
-from kit.ui.components import messages as show_messages
-from kit.ui.context import client_address
-from kit.ui.person import from_link, look_up
+from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.workbooks import workbook
 
 WORKBOOK = workbook("customer_map").file
@@ -60,41 +54,49 @@ INTRO = (
 _NO_LEVEL = "(relationship: not set)"
 
 
-class CustomerMapApp:
+class CustomerMapApp(WorkbookPage):
     """One manager's customer map: the editor, the analysis and the downloads.
 
-    Use :meth:`open`, which never raises: every problem becomes a message.
+    Use :meth:`open`, which never raises: every problem becomes a message. The
+    map lives in a :class:`~kit.maps.controllers.MapController` (frozen state,
+    one write per edit); the sections draw from its state.
     """
+
+    WORKBOOK = WORKBOOK
+    REPORT_TITLE = REPORT_TITLE
+    REPORT_FILE = "customer-map-report"
+    NOTHING_TO_REPORT = "Add an element first: the report shows your map."
 
     def __init__(
         self,
         store: Store | None,
-        participant=None,
+        participant: Participant | None = None,
         cmap: CustomerMap | None = None,
         session: str | None = None,
         report: bool = False,
-        problems: tuple[tuple[str, str], ...] = (),
+        problems: Problems = (),
         make_report: Callable[[str, str], str] | None = None,
+        version: int = 0,
     ):
-        self.store = store
-        self.participant = participant
-        self.session = session
-        self.report = report
-        self.problems = list(problems)
+        super().__init__(store, participant, session, report, problems)
         self._make_report = make_report
-        self.cmap = cmap or CustomerMap()
-        self.version = 0  # the stored map's version this page last read or wrote
-        self._filling = False  # True while the edit fields show a selection
+        self.controller = MapController(store, cmap or CustomerMap(), version, self.person)
         self._drawn: tuple[tuple, bytes] | None = None  # the last diagram and what it showed
-        # (what it brings back, how, whether later edits may happen in between)
-        self._undo: tuple[str, Callable[[CustomerMap], tuple[CustomerMap, int]], bool] | None = None
-        self.banner = html(
-            resume_banner(participant.resume_code, participant.session) if participant else ""
-        )
-        self.notice = Notice()
-        self._built = False
-        self._results: dict[str, widgets.Widget] = {}
-        self._downloads: dict[str, widgets.Widget] = {}
+
+    @property
+    def state(self) -> MapState:
+        """What the page shows (the controller's frozen state)."""
+        return self.controller.state
+
+    @property
+    def cmap(self) -> CustomerMap:
+        """The map as the page shows it."""
+        return self.state.cmap
+
+    @property
+    def version(self) -> int:
+        """The stored map's version this page last read or wrote."""
+        return self.state.version
 
     # -- construction ------------------------------------------------------------
 
@@ -120,7 +122,6 @@ class CustomerMapApp:
         report : bool
             Build static HTML (papermill runs and the downloadable report).
         """
-        resume, session = from_link(resume, report)
         if elements_csv:
             try:
                 cmap = parse_map(
@@ -134,17 +135,13 @@ class CustomerMapApp:
             except MapFileError as err:
                 return cls(None, report=report, problems=(("error", str(err)),))
             return cls(None, cmap=cmap, report=report)
+        opening = open_for(resume, store, report, what="Maps")
+        if opening.store is None:
+            return cls(None, report=report, problems=opening.problems)
+        person = opening.participant
         try:
-            the_store = open_store(store or None)
-        except StoreError as err:
-            return cls(None, report=report, problems=(("error", f"Maps cannot be saved: {err}."),))
-        cmap = CustomerMap()
-        version = 0
-        try:
-            visitor = look_up(the_store, resume, session)
-            if visitor.participant is not None:
-                cmap = the_store.customer_map(visitor.participant.id)
-                version = the_store.map_version(visitor.participant.id)
+            cmap = opening.store.customer_map(person.id) if person else CustomerMap()
+            version = opening.store.map_version(person.id) if person else 0
         except StoreError as err:
             # Editing a map that could not be read would save an empty one over it.
             return cls(
@@ -154,175 +151,56 @@ class CustomerMapApp:
                     ("error", f"Your map could not be read: {err}. Reload the page to try again."),
                 ),
             )
-        participant, session, problems = visitor.participant, visitor.session, visitor.problems
-        app = cls(
-            the_store,
-            participant=participant,
+        return cls(
+            opening.store,
+            participant=person,
             cmap=cmap,
-            session=session,
+            session=opening.session,
             report=report,
-            problems=problems,
+            problems=opening.problems,
+            version=version,
         )
-        app.version = version
-        return app
 
-    # -- editing -------------------------------------------------------------------
+    # -- acting through the controller -------------------------------------------------
 
     def apply(
         self,
         edit: Callable[[CustomerMap], CustomerMap | tuple[CustomerMap, cm.Deleted]],
         done: str,
+        then: Callable[[], object] | None = None,
     ) -> bool:
         """Make one edit, save the map, and redraw; a refused edit only shows why.
 
-        Parameters
-        ----------
-        edit : callable
-            Takes the map and returns the new map, or (new map, what was deleted).
-        done : str
-            What to say when it worked.
-
-        Returns
-        -------
-        bool
-            True when the edit was made and saved.
+        ``then`` runs after a saved edit, before the message shows (it clears
+        the boxes the edit came from).
         """
-        try:
-            result = edit(self.cmap)
-        except cm.MapEditError as err:
-            self.notice.show("error", str(err))
-            return False
-        if isinstance(result, tuple):
-            new, deleted = result
-            self._undo = (deleted.describe(), lambda m: cm.undo(m, deleted), True)
-        else:
-            new = result
-            if self._undo is not None and not self._undo[2]:
-                self._undo = None  # a replaced map can only be brought back straight away
-        return self._commit(new, done)
-
-    def _commit(self, new: CustomerMap, done: str) -> bool:
-        self.cmap = new
-        saved = self._save()
-        self._refresh()
-        if saved:
-            self.notice.show("ok", done)
-        return saved
-
-    def _save(self) -> bool:
-        if self.store is None:
-            self.notice.show("error", "This page cannot save the map (see the message at the top).")
-            return False
-        try:
-            if self.participant is None:
-                self.participant = self.store.create_participant(
-                    session=self.session, client=client_address()
-                )
-                self.banner.value = resume_banner(
-                    self.participant.resume_code, self.participant.session
-                )
-            self.version = self.store.save_map(self.participant.id, self.cmap, self.version)
-        except MapChangedError as err:
-            self.notice.show("error", f"Not saved: {err}.")
-            return False
-        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
-            self.notice.show(
-                "error",
-                f"The map could not be saved ({type(err).__name__}: {err}). It is still on "
-                "screen; try again in a moment, or download the CSV files.",
-            )
-            return False
-        return True
+        return self.acted(self.controller.apply(edit, done), then)
 
     def undo_last(self) -> bool:
         """Undo the last delete (or the last replacement of the whole map)."""
-        if self._undo is None:
-            self.notice.show("warn", "There is nothing to undo.")
-            return False
-        label, restore, _ = self._undo
-        try:
-            new, skipped = restore(self.cmap)
-        except cm.MapEditError as err:
-            self.notice.show("error", str(err))
-            return False
-        self._undo = None
-        tail = ""
-        if skipped:
-            tail = (
-                f" {skipped} link{'s' if skipped != 1 else ''} could not come back: "
-                "an element was renamed or deleted, or the link was added again, since."
-            )
-        return self._commit(new, f"Brought back {label}.{tail}")
+        return self.acted(self.controller.undo_last())
 
     def load_example(self) -> bool:
         """Fill an empty map with the example company's map."""
-        if self.cmap.elements:
-            self.notice.show(
-                "warn",
-                "The example only loads into an empty map. To look at it without losing yours, "
-                "open this workbook without a resume code.",
-            )
-            return False
-        try:
-            example = example_map()
-        except MapFileError as err:
-            self.notice.show("error", f"The example map cannot be loaded: {err}")
-            return False
-        return self._commit(example, "Loaded the example map of Harbour Lift Services.")
+        return self.acted(self.controller.load_example())
 
     def import_files(self, files: list[tuple[str, bytes]]) -> bool:
         """Replace the map with uploaded elements and connections CSV files (all or nothing)."""
-        kinds: dict[str, tuple[str, bytes]] = {}
-        for name, data in files:
-            kind = map_file_kind(data)
-            if kind is None:
-                self.notice.show(
-                    "error",
-                    f"{name} is neither an elements file (first row Label, Type, …) nor a "
-                    "connections file (first row From, To, …); nothing was imported.",
-                )
-                return False
-            if kind in kinds:
-                self.notice.show(
-                    "error",
-                    f"{kinds[kind][0]} and {name} are both {kind} files: upload one elements "
-                    "file and one connections file; nothing was imported.",
-                )
-                return False
-            kinds[kind] = (name, data)
-        if "elements" not in kinds:
-            self.notice.show(
-                "error",
-                "No elements file found: upload the elements CSV (first row Label, Type, …) "
-                "together with the connections CSV (first row From, To, …).",
-            )
-            return False
-        e_name, e_data = kinds["elements"]
-        c_name, c_data = kinds.get("connections", ("connections.csv", b""))
-        try:
-            new = parse_map(e_data, c_data, e_name, c_name)
-        except MapFileError as err:
-            self.notice.show("error", str(err))
-            return False
-        previous = self.cmap
-        if previous.elements:
-            self._undo = ("the map as it was before the import", lambda _: (previous, 0), False)
-        count = f"{len(new.elements)} elements and {len(new.connections)} links"
-        return self._commit(new, f"Imported {count} from {e_name}.")
+        return self.acted(self.controller.import_files(files))
 
     # -- sections --------------------------------------------------------------------
 
     def intro(self) -> widgets.Widget | HTML:
         """Messages, the resume code, the introduction and the example button."""
-        messages = show_messages(self.problems)
         if self.report:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
-            return HTML(STYLE + messages + heading)
-        parts = page_top(messages)
-        self._example = widgets.Button(description="Load the example map", icon="")
-        self._example.on_click(lambda _: self.load_example())
-        parts += [self.banner, html(INTRO), self._example]
-        return vbox(parts)
+            return HTML(STYLE + messages(self.problems) + heading)
+        self.example = widgets.Button(description="Load the example map", icon="")
+        self.example.on_click(lambda _: self.load_example())
+        self.drawn_by(
+            lambda s: setattr(self.example.layout, "display", "none" if s.cmap.elements else None)
+        )
+        return vbox([*self.top(), html(INTRO), self.example])
 
     def editor(self) -> widgets.Widget | HTML:
         """Add, change and delete elements and links; undo the last delete; import CSV."""
@@ -397,17 +275,16 @@ class CustomerMapApp:
         # Changes in the edit fields save themselves (on Enter or leaving the box),
         # like everything else here; the Save buttons are for people who look for one.
         for box in (self.e_name, self.e_kind, self.e_bridge, self.e_notes):
-            box.observe(lambda _: self._filling or self._save_element(auto=True), "value")
+            box.observe(lambda _: self._save_element(auto=True), "value")
         for box in (self.l_handover, self.l_level, self.l_promise):
-            box.observe(lambda _: self._filling or self._save_connection(auto=True), "value")
+            box.observe(lambda _: self._save_connection(auto=True), "value")
         self.undo = control(widgets.Button, description="Undo", icon="")
         self.undo.on_click(lambda _: self.undo_last())
         self.upload = control(
             widgets.FileUpload, accept=".csv", multiple=True, description="Import CSV"
         )
         self.upload.observe(lambda _: self._uploaded(), "value")
-        self._built = True
-        self._refresh()
+        self.drawn_by(self._draw_editor)
         editor = vbox(
             [
                 self.notice,
@@ -460,23 +337,16 @@ class CustomerMapApp:
             return HTML(diagram + views.MAP_LEGEND + summary)
         chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         chart.add_class("kit-chart")
-        self._results = {"chart": chart, "summary": html(), "legend": html(views.MAP_LEGEND)}
-        self._refresh()
-        return vbox([chart, self._results["legend"], self._results["summary"]])
+        self.chart, self.summary = chart, html()
+        self.drawn_by(self._draw_results)
+        return vbox([chart, html(views.MAP_LEGEND), self.summary])
 
     def downloads(self) -> widgets.Widget | HTML:
-        """The map as CSV files and in the answers file, and the report."""
+        """The map as CSV files, the answers file with the map, and the report."""
         if self.report:
             return HTML("")
-        report_button = widgets.Button(description="Download report")
-        report_button.on_click(lambda _: self.prepare_report())
-        self._downloads = {
-            "links": html(),
-            "report_button": report_button,
-            "report_link": html(),
-            "notice": Notice(),
-        }
-        self._refresh()
+        self.csv_links = html()
+        self.drawn_by(lambda s: setattr(self.csv_links, "value", _csv_links(s.cmap)))
         return vbox(
             [
                 html(
@@ -484,48 +354,26 @@ class CustomerMapApp:
                     "load back here. The answers file carries the map and your other answers "
                     "to the start page of any copy of the kit.</p>"
                 ),
-                self._downloads["links"],
-                hbox([report_button, self._downloads["report_link"]]),
-                self._downloads["notice"],
+                self.csv_links,
+                self.answers_download("Download my answers (with the map)"),
+                self.report_download(),
             ]
         )
-
-    def prepare_report(self) -> bool:
-        """Build the HTML report and offer it as a link."""
-        notice: Notice = self._downloads["notice"]
-        if self.participant is None or self.store is None:
-            notice.show("warn", "Add an element first: the report shows your map.")
-            return False
-        button: widgets.Button = self._downloads["report_button"]
-        button.disabled = True
-        notice.show("note", "Preparing your report: this takes a few seconds…")
-        try:
-            make = self._make_report or _default_report
-            page = make(self.participant.resume_code, self.store.location)
-        except Exception as err:  # noqa: BLE001 - shown to the person, not raised
-            notice.show("error", f"The report could not be made ({type(err).__name__}: {err}).")
-            return False
-        finally:
-            button.disabled = False
-        self._downloads["report_link"].value = download_link(
-            page,
-            f"customer-map-report-{date.today():%Y-%m-%d}.html",
-            "text/html",
-            "Save the report (HTML)",
-        )
-        notice.show("ok", "Your report is ready: use the link beside the button.")
-        return True
 
     # -- reactions -------------------------------------------------------------------
 
     def _add_element(self) -> None:
         name = self.name.value
-        if self.apply(
-            lambda m: cm.add_element(m, name, self.kind.value, self.notes.value, self.bridge.value),
-            f"Added '{cm.clean(name)}'.",
-        ):
+
+        def clear() -> None:
             self.name.value = self.notes.value = ""
             self.bridge.value = False
+
+        self.apply(
+            lambda m: cm.add_element(m, name, self.kind.value, self.notes.value, self.bridge.value),
+            f"Added '{cm.clean(name)}'.",
+            then=clear,
+        )
 
     def _selected(self) -> str | None:
         return self.elements.value
@@ -534,14 +382,13 @@ class CustomerMapApp:
         element = self.cmap.element(self._selected() or "")
         if element is None:
             return
-        self._filling = True
-        try:
+        with self.quietly():
             self.e_name.value, self.e_kind.value = element.name, element.kind
             self.e_bridge.value, self.e_notes.value = element.bridge, element.notes
-        finally:
-            self._filling = False
 
     def _save_element(self, auto: bool = False) -> None:
+        if auto and self.drawing:
+            return  # the page is showing the chosen element, nobody typed
         name = self._selected()
         if name is None:
             if not auto:
@@ -562,13 +409,18 @@ class CustomerMapApp:
             )
         ):
             return
-        done = self.apply(
+
+        def keep_selected() -> None:
+            # Keep the renamed element selected; after a refused rename, keep what was typed.
+            renamed = self.cmap.element(new_name)
+            if renamed is not None:
+                self.elements.value = renamed.name
+
+        self.apply(
             lambda m: cm.update_element(m, name, new_name, kind, notes, bridge),
             f"Saved '{cm.clean(new_name)}'.",
+            then=keep_selected,
         )
-        # Keep the renamed element selected; after a refused rename, keep what was typed.
-        if done:
-            self.elements.value = self.cmap.element(new_name).name
 
     def _delete_element(self) -> None:
         name = self._selected()
@@ -584,12 +436,16 @@ class CustomerMapApp:
             return
         level = "" if self.level.value == _NO_LEVEL else self.level.value
         handover, promise = self.handover.value, self.promise.value
-        if self.apply(
-            lambda m: cm.add_connection(m, source, target, handover, level, promise),
-            f"Linked '{source}' to '{target}'.",
-        ):
+
+        def clear() -> None:
             self.handover.value = self.promise.value = ""
             self.level.value = _NO_LEVEL
+
+        self.apply(
+            lambda m: cm.add_connection(m, source, target, handover, level, promise),
+            f"Linked '{source}' to '{target}'.",
+            then=clear,
+        )
 
     def _show_connection(self) -> None:
         index = self.links.value
@@ -597,15 +453,14 @@ class CustomerMapApp:
             return
         c = self.cmap.connections[index]
         target = self.cmap.element(c.target)
-        self._filling = True
-        try:
+        with self.quietly():
             self.l_handover.value, self.l_promise.value = c.handover, c.promise
             self.l_level.value = c.level or _NO_LEVEL
             self.l_level.disabled = target is None or target.kind != EXTERNAL
-        finally:
-            self._filling = False
 
     def _save_connection(self, auto: bool = False) -> None:
+        if auto and self.drawing:
+            return  # the page is showing the chosen link, nobody typed
         index = self.links.value
         if index is None or index >= len(self.cmap.connections):
             if not auto:
@@ -624,8 +479,11 @@ class CustomerMapApp:
             level,
         ):
             return
-        if self.apply(lambda m: cm.update_connection(m, index, **fields), "Saved the link."):
-            self.links.value = index
+        self.apply(
+            lambda m: cm.update_connection(m, index, **fields),
+            "Saved the link.",
+            then=lambda: setattr(self.links, "value", index),
+        )
 
     def _delete_connection(self) -> None:
         index = self.links.value
@@ -655,42 +513,37 @@ class CustomerMapApp:
 
     # -- redrawing -------------------------------------------------------------------
 
-    def _refresh(self) -> None:
-        cmap = self.cmap
-        if self._built:
-            names = [e.name for e in cmap.elements]
-            keep = self.elements.value if self.elements.value in names else None
-            self.elements.options = names
-            self.elements.value = keep
-            for box in (self.source, self.target):
-                current = box.value
-                box.options = names
-                box.value = current if current in names else None
-            team = [e.name for e in cmap.elements if e.kind == OWN_TEAM]
-            if self.source.value is None and team:
-                self.source.value = team[0]
-            self._target_changed()
-            labels = [
-                (f"{c.source} → {c.target}" + (f": {c.handover}" if c.handover else ""), i)
-                for i, c in enumerate(cmap.connections)
-            ]
-            self.links.options = labels
-            self.links.value = None
-            self.undo.description = f"Undo: bring back {self._undo[0]}" if self._undo else "Undo"
-            self.undo.disabled = self._undo is None
-            self.undo.layout = shared_layout() if self._undo else self._hidden
-        if hasattr(self, "_example"):
-            self._example.layout.display = "none" if cmap.elements else None
-        if self._results:
-            chart = self._results["chart"]
-            if cmap.elements:
-                chart.value = self._diagram_png()
-                chart.layout.display = None
-            else:
-                chart.layout.display = "none"
-            self._results["summary"].value = views.map_summary(cm.analyse(cmap))
-        if self._downloads:
-            self._refresh_downloads()
+    def _draw_editor(self, s: MapState) -> None:
+        cmap = s.cmap
+        names = [e.name for e in cmap.elements]
+        keep = self.elements.value if self.elements.value in names else None
+        self.elements.options = names
+        self.elements.value = keep
+        for box in (self.source, self.target):
+            current = box.value
+            box.options = names
+            box.value = current if current in names else None
+        team = [e.name for e in cmap.elements if e.kind == OWN_TEAM]
+        if self.source.value is None and team:
+            self.source.value = team[0]
+        self._target_changed()
+        labels = [
+            (f"{c.source} → {c.target}" + (f": {c.handover}" if c.handover else ""), i)
+            for i, c in enumerate(cmap.connections)
+        ]
+        self.links.options = labels
+        self.links.value = None
+        self.undo.description = f"Undo: bring back {s.undo.label}" if s.undo else "Undo"
+        self.undo.disabled = s.undo is None
+        self.undo.layout = shared_layout() if s.undo else self._hidden
+
+    def _draw_results(self, s: MapState) -> None:
+        if s.cmap.elements:
+            self.chart.value = self._diagram_png()
+            self.chart.layout.display = None
+        else:
+            self.chart.layout.display = "none"
+        self.summary.value = views.map_summary(cm.analyse(s.cmap))
 
     def _diagram_png(self) -> bytes:
         from kit.charts import to_png
@@ -722,37 +575,17 @@ class CustomerMapApp:
         positions = cm.layout(self.cmap)
         return customer_map(self.cmap, positions, cm.unsighted(self.cmap), loops, unbridged)
 
-    def _refresh_downloads(self) -> None:
-        links = self._downloads["links"]
-        if not self.cmap.elements:
-            links.value = "<p class='kit-muted'>Downloads appear once the map has an element.</p>"
-            return
-        stamp = f"{date.today():%Y-%m-%d}"
-        parts = [
-            download_link(
-                elements_csv(self.cmap), f"map-elements-{stamp}.csv", "text/csv", "Elements (CSV)"
-            ),
-            download_link(
-                connections_csv(self.cmap),
-                f"map-connections-{stamp}.csv",
-                "text/csv",
-                "Connections (CSV)",
-            ),
-        ]
-        if self.participant is not None and self.store is not None:
-            with contextlib.suppress(StoreError):  # the CSV links still carry the map
-                parts.append(
-                    download_link(
-                        my_answers_file(self.store, self.participant),
-                        f"my-answers-{stamp}.json",
-                        "application/json",
-                        "Download my answers (with the map)",
-                    )
-                )
-        links.value = "<p>" + " · ".join(parts) + "</p>"
 
-
-def _default_report(resume: str, store: str) -> str:
-    from kit.report import workbook_report
-
-    return workbook_report(WORKBOOK, REPORT_TITLE, resume=resume, store=store)
+def _csv_links(cmap: CustomerMap) -> str:
+    if not cmap.elements:
+        return "<p class='kit-muted'>Downloads appear once the map has an element.</p>"
+    stamp = f"{date.today():%Y-%m-%d}"
+    parts = [
+        download_link(
+            elements_csv(cmap), f"map-elements-{stamp}.csv", "text/csv", "Elements (CSV)"
+        ),
+        download_link(
+            connections_csv(cmap), f"map-connections-{stamp}.csv", "text/csv", "Connections (CSV)"
+        ),
+    ]
+    return "<p>" + " · ".join(parts) + "</p>"

@@ -10,18 +10,31 @@ report) returns static HTML from each section instead of widgets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit.database import Store, open_store
+from kit.exchange import my_answers_file
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.style import STYLE
-from kit.ui.components import html, messages, page_top, resume_banner
+from kit.ui.components import (
+    Notice,
+    control,
+    download_link,
+    hbox,
+    html,
+    messages,
+    page_top,
+    resume_banner,
+    vbox,
+)
 from kit.ui.context import client_address
 from kit.ui.person import LookupRefused, from_link, look_up
 
@@ -92,6 +105,10 @@ def open_for(resume: str, store: str, report: bool, what: str = "Answers") -> Op
 class WorkbookPage:
     """The base of every workbook page: who it is for, the banner, messages, report mode.
 
+    A page sets ``WORKBOOK``, ``REPORT_TITLE`` and ``REPORT_FILE`` to offer
+    its report (:meth:`report_download`), and ``state`` to what its
+    sections draw from.
+
     Parameters
     ----------
     store : Store or None
@@ -107,6 +124,11 @@ class WorkbookPage:
     team : TeamSession, optional
         The team session, when the page is opened in one.
     """
+
+    WORKBOOK = ""  # the notebook's file name, for its report
+    REPORT_TITLE = ""
+    REPORT_FILE = "report"  # the downloaded report's name, before its date
+    NOTHING_TO_REPORT = "Answer at least one statement first: the report shows your answers."
 
     def __init__(
         self,
@@ -128,6 +150,8 @@ class WorkbookPage:
         )
         self._drawers: list[Callable[[Any], None]] = []
         self._drawing = False
+        self._make_report: Callable[[str, str], str] | None = None
+        self.notice = Notice()  # what the last action said, beside the page's controls
 
     # -- sections drawn from the page's state ----------------------------------------------
 
@@ -145,6 +169,20 @@ class WorkbookPage:
         self._drawers.append(draw)
         draw(self.state)
 
+    @property
+    def drawing(self) -> bool:
+        """True while the page itself sets widgets (a redraw), not the person."""
+        return self._drawing
+
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Set widgets from the state without their handlers acting on it."""
+        was, self._drawing = self._drawing, True
+        try:
+            yield
+        finally:
+            self._drawing = was
+
     def redraw(self) -> None:
         """Redraw every shown section from the current state.
 
@@ -160,6 +198,21 @@ class WorkbookPage:
                 draw(state)
         finally:
             self._drawing = False
+
+    def acted(self, done: bool, then: Callable[[], object] | None = None) -> bool:
+        """After an action: redraw every section from the state, then say what happened.
+
+        ``then`` runs after a done action's redraw (to clear the boxes it came
+        from, or keep a choice). The message comes last, so by the time a
+        person reads "Added" the page already shows what was added.
+        """
+        self.redraw()
+        if done and then is not None:
+            then()
+        message = getattr(self.state, "message", None)
+        if message is not None:
+            self.notice.show(*message)
+        return done
 
     # -- the top of the page ---------------------------------------------------------------
 
@@ -190,3 +243,89 @@ class WorkbookPage:
                 self.participant.resume_code, self.participant.session
             )
         return self.participant
+
+    # -- the person's own file, made when asked for --------------------------------------
+
+    def answers_download(self, label: str = "Download my answers") -> widgets.Widget:
+        """A button that makes the person's answers file when pressed, and the link to save it.
+
+        The file holds everything of the person's in the store (every
+        workbook's answers, their map and circles), so it is read when asked
+        for, never on each save.
+        """
+        self.answers_button = control(widgets.Button, description=label)
+        self.answers_button.on_click(lambda _: self.make_answers_file())
+        self.answers_link = html()
+        self.answers_notice = Notice()
+        return vbox([hbox([self.answers_button, self.answers_link]), self.answers_notice])
+
+    def make_answers_file(self) -> bool:
+        """Make the person's answers file now and offer it as a link; True when it is ready."""
+        if self.participant is None or self.store is None:
+            self.answers_notice.show(
+                "warn", "Save something first: the file holds what you have saved."
+            )
+            return False
+        try:
+            data = my_answers_file(self.store, self.participant)
+        except StoreError as err:
+            self.answers_notice.show("error", f"Your answers file could not be made: {err}.")
+            return False
+        self.answers_notice.clear()
+        self.answers_link.value = download_link(
+            data,
+            f"my-answers-{date.today():%Y-%m-%d}.json",
+            "application/json",
+            "Save my answers (JSON)",
+        )
+        return True
+
+    # -- the report, made in the page's kernel when asked for --------------------------------
+
+    def report_download(self) -> widgets.Widget:
+        """The "Download report" button, the link it makes, and what it says."""
+        self.report_button = control(widgets.Button, description="Download report")
+        self.report_button.on_click(lambda _: self.prepare_report())
+        self.report_link = html()
+        self.report_notice = Notice()
+        return vbox([hbox([self.report_button, self.report_link]), self.report_notice])
+
+    def prepare_report(self) -> bool:
+        """Build the HTML report from the workbook's cells, here in the page's kernel, and offer it as a link.
+
+        Returns
+        -------
+        bool
+            True when the link is ready.
+        """
+        notice = self.report_notice
+        if self.participant is None or self.store is None:
+            notice.show("warn", self.NOTHING_TO_REPORT)
+            return False
+        self.report_button.disabled = True
+        notice.show("note", "Preparing your report: this takes a few seconds…")
+        try:
+            make = self._make_report or self._workbook_report
+            page = make(self.participant.resume_code, self.store.location)
+        except Exception as err:  # noqa: BLE001 - shown to the person, not raised
+            notice.show(
+                "error",
+                f"The report could not be made ({type(err).__name__}: {err}). "
+                "Your answers are safe; try again.",
+            )
+            return False
+        finally:
+            self.report_button.disabled = False
+        self.report_link.value = download_link(
+            page,
+            f"{self.REPORT_FILE}-{date.today():%Y-%m-%d}.html",
+            "text/html",
+            "Save the report (HTML)",
+        )
+        notice.show("ok", "Your report is ready: use the link beside the button.")
+        return True
+
+    def _workbook_report(self, resume: str, store: str) -> str:
+        from kit.report import workbook_report
+
+        return workbook_report(self.WORKBOOK, self.REPORT_TITLE, resume=resume, store=store)

@@ -382,7 +382,7 @@ def link(app, source, target, handover=""):
 def test_edits_in_the_app_are_saved_at_once_and_survive_reopening(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     app, _ = open_app(db)
-    assert app._results["chart"].layout.display == "none"
+    assert app.chart.layout.display == "none"
     add(app, "Service desk", "own team")
     add(app, "Finance", "internal customer")
     add(app, XSS, "external customer")
@@ -392,11 +392,11 @@ def test_edits_in_the_app_are_saved_at_once_and_survive_reopening(tmp_path):
     stored = open_store(db).customer_map(app.participant.id)
     assert [e.name for e in stored.elements] == ["Service desk", "Finance", XSS]
     assert len(stored.connections) == 2
-    summary = app._results["summary"].value
+    summary = app.summary.value
     assert "1 of 2 outputs (50%) reach a paying customer" in summary
     assert "The chain stops at Finance" in summary
     assert XSS not in summary and "&lt;img src=x onerror=alert(1)&gt;" in summary
-    assert bytes(app._results["chart"].value).startswith(b"\x89PNG")
+    assert bytes(app.chart.value).startswith(b"\x89PNG")
     again, _ = open_app(db, resume=app.participant.resume_code)
     assert again.cmap == stored and again.elements.options == ("Service desk", "Finance", XSS)
 
@@ -441,9 +441,9 @@ def test_rename_delete_and_undo_in_the_app(tmp_path):
 def test_example_map_loads_in_one_click_into_an_empty_map_only(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     app, _ = open_app(db)
-    app._example.click()
-    assert app.cmap == example_map() and app._example.layout.display == "none"
-    assert "Outputs with no line of sight" in app._results["summary"].value
+    app.example.click()
+    assert app.cmap == example_map() and app.example.layout.display == "none"
+    assert "Outputs with no line of sight" in app.summary.value
     assert app.load_example() is False and "only loads into an empty map" in app.notice.value
 
 

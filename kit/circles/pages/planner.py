@@ -25,7 +25,6 @@ from kit.database import Store
 from kit.model import Participant
 from kit.store.errors import StoreError
 from kit.ui.components import (
-    Notice,
     control,
     download_link,
     empty,
@@ -80,7 +79,6 @@ class CirclePlannerApp(WorkbookPage):
         session: str | None = None,
     ):
         super().__init__(store, participant, session, report, problems)
-        self.notice = Notice()
         self.controller = (
             PlannerController(store, circle, version, self.person) if circle is not None else None
         )
@@ -130,17 +128,10 @@ class CirclePlannerApp(WorkbookPage):
 
     # -- acting through the controller -------------------------------------------------
 
-    def _acted(self, done: bool) -> bool:
-        """Show what the controller said and redraw every section from its state."""
-        if self.state is not None and self.state.message is not None:
-            self.notice.show(*self.state.message)
-        self.redraw()
-        return done
-
     def change(self, new: Circle, done: str = "Saved.") -> bool:
         """Check and save a changed plan; a refused change only shows why."""
         assert self.controller is not None
-        return self._acted(self.controller.change(new, done))
+        return self.acted(self.controller.change(new, done))
 
     def add_member(self) -> bool:
         """Add the typed member (checked)."""
@@ -148,17 +139,17 @@ class CirclePlannerApp(WorkbookPage):
         done = self.controller.add_member(self.m_name.value, self.m_group.value)
         if done:
             self.m_name.value = ""
-        return self._acted(done)
+        return self.acted(done)
 
     def remove_member(self) -> bool:
         """Remove the member selected in the list."""
         assert self.controller is not None
-        return self._acted(self.controller.remove_member(self.m_list.value))
+        return self.acted(self.controller.remove_member(self.m_list.value))
 
     def fit_agenda(self) -> bool:
         """Scale the agenda's minutes to the meeting's length."""
         assert self.controller is not None
-        return self._acted(self.controller.fit_agenda())
+        return self.acted(self.controller.fit_agenda())
 
     # -- sections --------------------------------------------------------------------
 
@@ -179,7 +170,7 @@ class CirclePlannerApp(WorkbookPage):
                 description="Circle name",
                 continuous_update=False,
             )
-            self.title.observe(lambda c: self._acted(self._plan.rename(c["new"])), "value")
+            self.title.observe(lambda c: self.acted(self._plan.rename(c["new"])), "value")
             parts += [self.title, self.notice]
         return vbox(parts)
 
@@ -283,7 +274,7 @@ class CirclePlannerApp(WorkbookPage):
             self.zone.value.strip(),
             self.place.value.strip(),
         )
-        self._acted(self._plan.set_cadence(cadence))
+        self.acted(self._plan.set_cadence(cadence))
 
     def agenda(self) -> widgets.Widget | HTML:
         """The agenda's blocks in the method's order, minutes editable, with the guide."""
@@ -303,11 +294,11 @@ class CirclePlannerApp(WorkbookPage):
                 description=f"{index + 1}.",
             )
             box.observe(
-                lambda c, i=index: self._acted(self._plan.set_block_minutes(i, c["new"])), "value"
+                lambda c, i=index: self.acted(self._plan.set_block_minutes(i, c["new"])), "value"
             )
             title = control(widgets.Text, value=block.title, continuous_update=False)
             title.observe(
-                lambda c, i=index: self._acted(self._plan.set_block_title(i, c["new"])), "value"
+                lambda c, i=index: self.acted(self._plan.set_block_title(i, c["new"])), "value"
             )
             self.block_minutes.append(box)
             self.block_titles.append(title)

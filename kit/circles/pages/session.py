@@ -27,7 +27,7 @@ from kit.database import Store
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.style import STYLE
-from kit.ui.components import Notice, control, download_link, empty, hbox, html, vbox
+from kit.ui.components import control, download_link, empty, hbox, html, vbox
 from kit.ui.live import Every, shown_in
 from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.workbooks import workbook
@@ -51,7 +51,6 @@ class CircleSessionApp(WorkbookPage):
     ):
         super().__init__(store, participant, team.code if team else None, report, problems, team)
         self.plan_first = plan_first  # no circle planned yet: point to the planner
-        self.notice = Notice()
         self.controller = SessionController(
             store, circle, team, person=self.person if team is not None else None
         )
@@ -121,26 +120,19 @@ class CircleSessionApp(WorkbookPage):
 
     # -- acting through the controller ---------------------------------------------------
 
-    def _acted(self, done: bool) -> bool:
-        """Show what the controller said and redraw every section from its state."""
-        if self.state.message is not None:
-            self.notice.show(*self.state.message)
-        self.redraw()
-        return done
-
     def follow(self) -> bool:
         """Read the session again; redraw when anyone added or voted. True when redrawn."""
         before = self.state.message
         if not self.controller.follow():
             return False
+        self.redraw()
         if self.state.message is not None and self.state.message != before:
             self.notice.show(*self.state.message)
-        self.redraw()
         return True
 
     def start_next(self) -> bool:
         """Start the circle's next session (a second one today needs a second press)."""
-        return self._acted(self.controller.start_next())
+        return self.acted(self.controller.start_next())
 
     def update_action(self) -> bool:
         """Record the chosen action's status and note in this session."""
@@ -149,7 +141,7 @@ class CircleSessionApp(WorkbookPage):
         )
         if done:
             self.a_note.value = ""
-        return self._acted(done)
+        return self.acted(done)
 
     def add_story(self) -> bool:
         """Add the typed story."""
@@ -168,37 +160,37 @@ class CircleSessionApp(WorkbookPage):
             self.s_text.value = ""
             if not self.contributor:
                 self.s_prevention.value = ""
-        return self._acted(done)
+        return self.acted(done)
 
     def add_factor(self) -> bool:
         """Add the typed entry to the Do-Not-Annoy list or the delight factors."""
         done = self.controller.add_factor(self.f_kind.value, self.f_text.value, self.f_story.value)
         if done:
             self.f_text.value = ""
-        return self._acted(done)
+        return self.acted(done)
 
     def add_idea(self) -> bool:
         """Add the typed idea."""
         done = self.controller.add_idea(self.i_text.value)
         if done:
             self.i_text.value = ""
-        return self._acted(done)
+        return self.acted(done)
 
     def vote(self) -> bool:
         """Give one vote to the chosen idea (from the named voter on the coach's screen)."""
         voter = "" if self.contributor else self.v_voter.value
-        return self._acted(self.controller.vote(self.v_idea.value, voter))
+        return self.acted(self.controller.vote(self.v_idea.value, voter))
 
     def set_votes_each(self, votes: int) -> bool:
         """Set how many dot votes each person has in this session."""
-        return self._acted(self.controller.set_votes_each(int(votes)))
+        return self.acted(self.controller.set_votes_each(int(votes)))
 
     def make_action(self) -> bool:
         """Turn the chosen idea into an action with one owner and a due date."""
         done = self.controller.make_action(self.c_idea.value, self.c_owner.value, self.c_due.value)
         if done:
             self.c_owner.value = ""
-        return self._acted(done)
+        return self.acted(done)
 
     # -- sections ----------------------------------------------------------------------
 
