@@ -87,7 +87,7 @@ def test_a_papermill_run_with_default_parameters_leaves_readable_output(tmp_path
     )
     statement = get_instrument("hidden_leader").items[0].text
     assert statement in shown
-    assert "Download my answers" in shown
+    assert "Take a copy with you" in shown  # the downloads section, read as text
     widget_views = [
         output
         for cell in executed.cells

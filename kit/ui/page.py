@@ -139,7 +139,7 @@ class WorkbookPage:
         problems: Problems = (),
         team: TeamSession | None = None,
     ):
-        self.store = store
+        self._store = store
         self.participant = participant
         self.session = session
         self.report = report
@@ -152,6 +152,19 @@ class WorkbookPage:
         self._drawing = False
         self._make_report: Callable[[str, str], str] | None = None
         self.notice = Notice()  # what the last action said, beside the page's controls
+
+    @property
+    def store(self) -> Store | None:
+        """Where the page saves (None when it cannot)."""
+        return self._store
+
+    @store.setter
+    def store(self, store: Store | None) -> None:
+        # The page and its controller always use the same store.
+        self._store = store
+        controller = getattr(self, "controller", None)
+        if controller is not None:
+            controller.store = store
 
     # -- sections drawn from the page's state ----------------------------------------------
 

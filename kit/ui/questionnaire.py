@@ -1,8 +1,10 @@
 """The questionnaire: one trait per page, progress, back and next, missing answers marked.
 
-Built once for every instrument in the kit; it knows nothing of the store.
-It reports each answer through ``on_answer`` the moment it is given, and calls
-``on_finish`` when the person asks for results with every item answered.
+Built once for every instrument in the kit; it knows nothing of the store and
+keeps no answers of its own: it reads them from its owner (``answers``, a
+callable returning the page's one copy), reports each answer through
+``on_answer`` the moment it is given, and calls ``on_finish`` when the person
+asks for results with every item answered.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ class Questionnaire:
     Parameters
     ----------
     instrument : Instrument
-    answers : mapping
-        Answers already given (restored from the store), by item id.
+    answers : callable
+        Returns the answers given so far, by item id (the page's one copy).
     on_answer : callable
         ``on_answer(item_id, value)`` with ``value`` an int, on every change.
     on_finish : callable, optional
@@ -42,7 +44,7 @@ class Questionnaire:
     def __init__(
         self,
         instrument: Instrument,
-        answers: Mapping[str, object],
+        answers: Callable[[], Mapping[str, object]],
         on_answer: Callable[[str, int | None], None],
         on_finish: Callable[[], None] | None = None,
         section: str = "Trait",
@@ -52,7 +54,7 @@ class Questionnaire:
         self._on_answer = on_answer
         self._on_finish = on_finish
         self._restoring = False
-        self._answers: dict[str, int] = {}
+        self._given = answers
         self._missing: set[str] = set()
         self.radios: dict[str, widgets.RadioButtons] = {}
         self._boxes: dict[str, widgets.VBox] = {}
@@ -86,7 +88,6 @@ class Questionnaire:
         self.widget = vbox([self.progress, self.page_box, nav, self.notice])
         self.widget.add_class("kit-questionnaire")
         self._page = 0
-        self.restore(answers)
         self.go(0)
 
     def _build_page(self, number: int) -> widgets.VBox:
@@ -107,7 +108,7 @@ class Questionnaire:
         scale = self.instrument.scale
         radio = widgets.RadioButtons(
             options=[(label, value) for value, label in enumerate(scale.labels, start=1)],
-            value=self._answers.get(item.id),
+            value=self.answers.get(item.id),
             layout=self._radio_layout,
             style=self._radio_style,
         )
@@ -133,39 +134,38 @@ class Questionnaire:
 
     @property
     def answers(self) -> dict[str, int]:
-        """The ratings given so far, by item id."""
-        return dict(self._answers)
+        """The ratings given so far, by item id (read from the owner's answers)."""
+        points = self.instrument.scale.points
+        given = self._given()
+        return {
+            item.id: value
+            for item in self.instrument.items
+            if (value := rating(given.get(item.id), points)) is not None
+        }
 
     def radio(self, item_id: str) -> widgets.RadioButtons:
         """Return an item's radio buttons, building its page if need be."""
         self._build_page(self._page_of[item_id])
         return self.radios[item_id]
 
-    def restore(self, answers: Mapping[str, object]) -> None:
-        """Show stored answers without reporting them back as new ones."""
-        points = self.instrument.scale.points
-        self._answers = {
-            item.id: value
-            for item in self.instrument.items
-            if (value := rating(answers.get(item.id), points)) is not None
-        }
+    def restore(self) -> None:
+        """Show the owner's answers (changed elsewhere) without reporting them back as new ones."""
+        ratings = self.answers
         self._restoring = True
         try:
             for item_id, radio in self.radios.items():
-                radio.value = self._answers.get(item_id)
+                radio.value = ratings.get(item_id)
         finally:
             self._restoring = False
         self._refresh()
 
     def _changed(self, item_id: str, value: int | None) -> None:
-        if value is None:
-            self._answers.pop(item_id, None)
-        else:
-            self._answers[item_id] = value
+        if self._restoring:
+            return
+        if value is not None:
             self._mark(item_id, missing=False)
+        self._on_answer(item_id, value)  # the owner keeps it; this page reads it back
         self._refresh()
-        if not self._restoring:
-            self._on_answer(item_id, value)
 
     # -- navigation ------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from icalendar import Calendar
 
 from tests.browser.conftest import watched_page
 from tests.browser.test_focus_and_map import dropdown
-from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, _decoded, choose, wait_for
+from tests.browser.test_hidden_leader_app import HL, LOAD_TIMEOUT, choose, wait_for
 from tests.conftest import ROOT
 from tests.serving import free_port, stop_process, wait_until_up
 
@@ -163,8 +163,9 @@ def test_workbook_01_saves_and_downloads_on_binder(binder_page, binder):
     page.wait_for_selector(".kit-questionnaire", state="visible", timeout=LOAD_TIMEOUT)
     first = HL.traits[0].items[0]
     choose(page, first.text, HL.scale.label(4))
-    link = page.locator("a.kit-download", has_text="Download my answers")
-    wait_for(lambda: '"rows"' in _decoded(link.get_attribute("href") or ""))
+    page.get_by_role("button", name="Download my answers").click()
+    link = page.locator("a.kit-download", has_text="Save my answers (JSON)")
+    link.wait_for(timeout=60_000)
     with page.expect_download() as caught:
         link.click()
     document = json.loads(Path(caught.value.path()).read_text())

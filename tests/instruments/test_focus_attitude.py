@@ -98,24 +98,24 @@ def build(db, resume=""):
 
 def answer(app, given):
     for item, value in given.items():
-        app._questionnaire.radio(item).value = value
+        app.questionnaire.radio(item).value = value
 
 
 def test_answers_are_saved_and_the_block_and_steps_appear(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     app, _ = build(db)
-    assert app._results_parts["chart"].layout.display == "none"
-    assert "Answer the 8 remaining statements" in app._results_parts["summary"].value
+    assert app.chart.layout.display == "none"
+    assert "Answer the 8 remaining statements" in app.summary.value
     answer(app, answers(5, 1))
     stored = open_store(db).answers(app.participant.id, FA)
     assert stored == {k: str(v) for k, v in answers(5, 1).items()}
-    summary = app._results_parts["summary"].value
+    summary = app.summary.value
     assert (
         "Problem Solver" in summary
         and "Steps toward Customer Value Creator from Problem Solver" in summary
     )
-    assert app._results_parts["chart"].layout.display is None
-    assert bytes(app._results_parts["chart"].value).startswith(b"\x89PNG")
+    assert app.chart.layout.display is None
+    assert bytes(app.chart.value).startswith(b"\x89PNG")
     assert app._steps[0].options[0].startswith("Pick one customer problem you keep fixing")
     app._steps[0].value = "Take the invoice errors to finance"
     assert open_store(db).answers(app.participant.id, FA)["commitment.1"] == (
@@ -128,23 +128,23 @@ def test_reopening_with_the_code_restores_answers_and_result(tmp_path):
     app, _ = build(db)
     answer(app, answers(5, 5))
     again, _ = build(db, resume=app.participant.resume_code)
-    assert again._questionnaire.radio("attitude.3").value == 5
-    assert "Customer Value Creator" in again._results_parts["summary"].value
-    assert "Staying a Customer Value Creator" in again._results_parts["summary"].value
+    assert again.questionnaire.radio("attitude.3").value == 5
+    assert "Customer Value Creator" in again.summary.value
+    assert "Staying a Customer Value Creator" in again.summary.value
 
 
 def test_hidden_leader_scores_show_beside_the_axes_with_the_same_code(tmp_path):
     db = str(tmp_path / "kit.sqlite3")
     app, _ = build(db)
     answer(app, answers(4, 4))
-    related = app._results_parts["related"].value
+    related = app.related.value
     assert "An owner&#x27;s mind-set" in related and "not answered yet" in related
     assert f"01_hidden_leader_traits.ipynb?resume={app.participant.resume_code}" in related
     store = open_store(db)
     for n in range(1, 5):
         store.save_answer(app.participant.id, "hidden_leader", f"ownership.{n}", "4")
     again, _ = build(db, resume=app.participant.resume_code)
-    related = again._results_parts["related"].value
+    related = again.related.value
     assert "<td>An owner&#x27;s mind-set</td><td class='kit-num'>4.0</td>" in related
     assert "Sense of urgency for the customer</td><td class='kit-num'>not answered yet" in related
 

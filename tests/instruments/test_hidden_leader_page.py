@@ -24,13 +24,13 @@ def build(db, resume=""):
 def answer_everything(app, value_for=lambda trait_index: trait_index + 1):
     for index, trait in enumerate(app.instrument.traits):
         for item in trait.items:
-            app._questionnaire.radio(item.id).value = value_for(index)
+            app.questionnaire.radio(item.id).value = value_for(index)
 
 
 def test_first_answer_creates_a_participant_saves_and_shows_the_resume_code(db):
     app, _ = build(db)
     assert app.participant is None and app.banner.value == ""
-    app._questionnaire.radio("enthusiasm.1").value = 4
+    app.questionnaire.radio("enthusiasm.1").value = 4
     store = open_store(db)
     person = store.participant_by_code(app.participant.resume_code)
     assert store.answers(person.id, HL) == {"enthusiasm.1": "4"}
@@ -39,7 +39,7 @@ def test_first_answer_creates_a_participant_saves_and_shows_the_resume_code(db):
 
 def test_progress_and_paging(db):
     app, _ = build(db)
-    q = app._questionnaire
+    q = app.questionnaire
     assert "Trait 1 of 5 · 0 of 20 answered" in q.progress.value
     assert q.back.disabled and not q.next.disabled
     q.radio("enthusiasm.2").value = 3
@@ -54,7 +54,7 @@ def test_progress_and_paging(db):
 
 def test_finishing_with_gaps_marks_them_and_jumps_to_the_first(db):
     app, _ = build(db)
-    q = app._questionnaire
+    q = app.questionnaire
     answer_everything(app)
     q.radio("urgency.2").value = None
     q.radio("leading_change.4").value = None
@@ -70,24 +70,24 @@ def test_finishing_with_gaps_marks_them_and_jumps_to_the_first(db):
 def test_results_show_scores_strongest_and_two_to_grow_with_tips(db):
     app, _ = build(db)
     answer_everything(app)  # trait n gets n: leading change strongest
-    app._questionnaire.finish.click()
-    summary = app._results_parts["summary"].value
+    app.questionnaire.finish.click()
+    summary = app.summary.value
     assert "Your strongest trait" in summary and "Ability to lead change" in summary
     assert summary.count("A trait to grow") == 2
     assert "Enthusiasm for the work" in summary and "Technical skill balanced" in summary
     tip = app.instrument.trait("enthusiasm").tips[0]
     assert tip.replace("'", "&#x27;") in summary
-    chart = app._results_parts["chart"]
+    chart = app.chart
     assert chart.value[:8] == b"\x89PNG\r\n\x1a\n" and chart.layout.display is None
 
 
 def test_results_follow_a_changed_answer(db):
     app, _ = build(db)
     answer_everything(app)
-    before = app._results_parts["summary"].value
+    before = app.summary.value
     for item in app.instrument.trait("enthusiasm").items:
-        app._questionnaire.radio(item.id).value = 5
-    after = app._results_parts["summary"].value
+        app.questionnaire.radio(item.id).value = 5
+    after = app.summary.value
     assert before != after
     strongest = re.search(r"Your strongest trait</div><h4>([^<]+)", after).group(1).strip()
     assert strongest == "Enthusiasm for the work"
@@ -100,18 +100,18 @@ def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):
     writing.children[2].value = "The families who book with us"
     code = app.participant.resume_code
     again, _ = build(db, resume=code.lower())
-    assert {i.id: again._questionnaire.radio(i.id).value for i in again.instrument.items} == {
+    assert {i.id: again.questionnaire.radio(i.id).value for i in again.instrument.items} == {
         item.id: 5 - i for i, t in enumerate(again.instrument.traits) for item in t.items
     }
     assert again.answers["reflection.paying_customer"] == "The families who book with us"
-    assert "Trait 1 of 5 · 20 of 20 answered" in again._questionnaire.progress.value
+    assert "Trait 1 of 5 · 20 of 20 answered" in again.questionnaire.progress.value
 
 
 def test_resume_code_in_the_page_link_wins(db, monkeypatch):
     app, _ = build(db)
-    app._questionnaire.radio("ownership.1").value = 2
+    app.questionnaire.radio("ownership.1").value = 2
     other, _ = build(db)
-    other._questionnaire.radio("ownership.1").value = 5
+    other.questionnaire.radio("ownership.1").value = 5
     monkeypatch.setenv("QUERY_STRING", f"resume={app.participant.resume_code}&x=1")
     again = HiddenLeaderApp.open(resume=other.participant.resume_code, store=db)
     assert again.participant == app.participant
@@ -120,7 +120,7 @@ def test_resume_code_in_the_page_link_wins(db, monkeypatch):
 
 def test_wrong_resume_code_is_a_plain_message_and_nothing_is_lost(db):
     app, _ = build(db)
-    app._questionnaire.radio("ownership.1").value = 2
+    app.questionnaire.radio("ownership.1").value = 2
     wrong, sections = build(db, resume="ZZZZ-ZZZZ-ZZZZ")
     intro = sections[0]
     text = " ".join(getattr(c, "value", "") for c in intro.children)
@@ -150,9 +150,14 @@ def test_free_text_typed_in_the_boxes_is_saved_and_escaped_in_the_report_view(db
 
 def test_download_my_answers_link_carries_a_file_kit_import_reads(db, tmp_path):
     app, sections = build(db)
-    link = app._download_parts["answers"]
-    assert "after your first answer" in link.value
+    app.answers_button.click()
+    assert "Save something first" in app.answers_notice.value and app.answers_link.value == ""
     answer_everything(app)
+    # Saving answers never builds the file: it is made when asked for.
+    assert app.answers_link.value == ""
+    app.answers_button.click()
+    link = app.answers_link
+    assert "Save my answers (JSON)" in link.value and app.answers_notice.value == ""
     href = re.search(r"href='data:application/json;base64,([^']+)'", link.value).group(1)
     document = base64.b64decode(href).decode()
     assert len(json.loads(document)["rows"]) == 20
@@ -167,19 +172,19 @@ def test_report_button_offers_the_report_and_failures_are_messages(db):
     app, _ = build(db)
     app._make_report = lambda code, store: made.append(code) or "<html>report</html>"
     app.prepare_report()
-    assert "Answer at least one statement first" in app._download_parts["notice"].value
-    app._questionnaire.radio("urgency.1").value = 3
-    app._download_parts["report_button"].click()
+    assert "Answer at least one statement first" in app.report_notice.value
+    app.questionnaire.radio("urgency.1").value = 3
+    app.report_button.click()
     assert made == [app.participant.resume_code]
-    assert "download='hidden-leader-report-" in app._download_parts["report_link"].value
+    assert "download='hidden-leader-report-" in app.report_link.value
 
     def broken(code, store):
         raise RuntimeError("kernel died")
 
     app._make_report = broken
-    app._download_parts["report_button"].click()
-    assert "could not be made (RuntimeError: kernel died)" in app._download_parts["notice"].value
-    assert not app._download_parts["report_button"].disabled
+    app.report_button.click()
+    assert "could not be made (RuntimeError: kernel died)" in app.report_notice.value
+    assert not app.report_button.disabled
 
 
 def test_broken_content_is_a_message_on_the_page(tmp_path, monkeypatch, db):
@@ -197,7 +202,7 @@ def test_unusable_store_is_a_message_and_answers_stay_on_screen(tmp_path):
     app, sections = build(str(junk))
     text = " ".join(getattr(c, "value", "") for c in sections[0].children)
     assert "Answers cannot be saved" in text
-    app._questionnaire.radio("urgency.1").value = 4
+    app.questionnaire.radio("urgency.1").value = 4
     assert app.answers == {"urgency.1": "4"}  # kept on the page for Download my answers
     assert "This page cannot save answers" in app.save_notice.value
     assert "Traceback" not in app.save_notice.value
@@ -205,7 +210,7 @@ def test_unusable_store_is_a_message_and_answers_stay_on_screen(tmp_path):
 
 def test_start_page_finds_a_code_and_links_into_workbook_01(db):
     app, _ = build(db)
-    app._questionnaire.radio("urgency.1").value = 4
+    app.questionnaire.radio("urgency.1").value = 4
     page = StartPage.open(db)
     page.widget()
     page.code.value = app.participant.resume_code.lower()

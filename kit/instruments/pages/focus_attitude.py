@@ -17,6 +17,7 @@ from IPython.display import HTML
 from kit.content import ContentError
 from kit.instruments import scoring, views
 from kit.instruments.content import get_instrument
+from kit.instruments.controllers import AnswersState
 from kit.instruments.model import Block, Placement
 from kit.instruments.pages.instrument import InstrumentApp
 from kit.style import png_img
@@ -48,7 +49,7 @@ class FocusAttitudeApp(InstrumentApp):
             )
         chart = widgets.Image(format="png", layout=widgets.Layout(max_width="460px"))
         chart.add_class("kit-chart")
-        self._results_parts = {"summary": html(), "chart": chart, "related": html()}
+        self.chart, self.summary, self.related = chart, html(), html()
         self._steps = [
             control(
                 widgets.Combobox,
@@ -62,12 +63,12 @@ class FocusAttitudeApp(InstrumentApp):
         steps: list[widgets.Widget] = []
         for key, box in zip(self.instrument.commitment_keys(), self._steps, strict=True):
             steps += [box, self.typed_text(box, key)]
-        self._refresh_results()
+        self.drawn_by(self._draw_results)
         return vbox(
             [
                 chart,
-                self._results_parts["summary"],
-                self._results_parts["related"],
+                self.summary,
+                self.related,
                 html(
                     f"<h3>{STEPS_TITLE}</h3><p class='kit-muted'>Choose one or two things you "
                     "will do in the next month.</p>"
@@ -122,18 +123,15 @@ class FocusAttitudeApp(InstrumentApp):
         text = "Answer the hidden-leader self-assessment with the same resume code →"
         return views.related_scores(groups, "" if self.report else link, text)
 
-    def _refresh_results(self) -> None:
-        if not self._results_parts or self.instrument is None:
-            return
+    def _draw_results(self, s: AnswersState) -> None:
         where = self.placement
-        chart = self._results_parts["chart"]
         if where is not None:
-            chart.value = self._chart_png(where)
-            chart.layout.display = None
+            self.chart.value = self._chart_png(where)
+            self.chart.layout.display = None
         else:
-            chart.layout.display = "none"
-        self._results_parts["summary"].value = self._results_html(with_chart=False)
-        self._results_parts["related"].value = self._related_html()
+            self.chart.layout.display = "none"
+        self.summary.value = self._results_html(with_chart=False)
+        self.related.value = self._related_html()
         options = list(_guide(where).steps) if where is not None else []
         for box in self._steps:
             box.options = options

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from kit.instruments import scoring, views
+from kit.instruments import views
+from kit.instruments.controllers import AnswersState
 from kit.instruments.pages.instrument import InstrumentApp
 from kit.style import png_img
 from kit.ui.components import control, empty, html, vbox
@@ -34,26 +35,25 @@ class HiddenLeaderApp(InstrumentApp):
                 self._results_html(with_chart=True)
                 + views.reflections(self.instrument, self.answers)
             )
-        self._results_parts = {
-            "summary": html(),
-            "chart": widgets.Image(format="png", layout=widgets.Layout(max_width="640px")),
-        }
-        self._results_parts["chart"].add_class("kit-chart")
+        self.summary = html()
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
+        self.chart.add_class("kit-chart")
         writing = self._writing_widgets()
-        self._refresh_results()
-        return vbox([self._results_parts["chart"], self._results_parts["summary"], writing])
+        self.drawn_by(self._draw_results)
+        return vbox([self.chart, self.summary, writing])
 
     def _finished(self) -> None:
-        if "summary" in self._results_parts:
-            self._results_parts["summary"].value = (
+        super()._finished()
+        if self.instrument is not None and not self.report:
+            self.summary.value = (
                 "<div class='kit-ok' role='status'>All statements answered: your results are "
                 "below and follow any answer you change.</div>"
                 + self._results_html(with_chart=False)
             )
 
     def _results_html(self, with_chart: bool) -> str:
-        assert self.instrument is not None
-        summary = scoring.results(self.instrument, self.answers)
+        summary = self.state.results
+        assert summary is not None
         chart = ""
         if with_chart and summary.answered:
             chart = png_img(self._chart_png(summary), "Bar chart of the trait scores")
@@ -68,17 +68,15 @@ class HiddenLeaderApp(InstrumentApp):
         grow = tuple(s.trait.id for s in summary.to_grow)
         return to_png(trait_bars(summary.scores, self.instrument.scale, highlight=grow))
 
-    def _refresh_results(self) -> None:
-        if not self._results_parts or self.instrument is None:
-            return
-        summary = scoring.results(self.instrument, self.answers)
-        chart = self._results_parts["chart"]
+    def _draw_results(self, s: AnswersState) -> None:
+        summary = s.results
+        assert summary is not None
         if summary.complete:
-            chart.value = self._chart_png(summary)
-            chart.layout.display = None
+            self.chart.value = self._chart_png(summary)
+            self.chart.layout.display = None
         else:
-            chart.layout.display = "none"
-        self._results_parts["summary"].value = self._results_html(with_chart=False)
+            self.chart.layout.display = "none"
+        self.summary.value = self._results_html(with_chart=False)
 
     def _writing_widgets(self) -> widgets.VBox:
         assert self.instrument is not None

@@ -9,7 +9,7 @@ notebook is the report.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -19,47 +19,40 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit.content import ContentError
-from kit.database import Store, open_store
-from kit.exchange import my_answers_file
+from kit.database import Store
 from kit.instruments import views
 from kit.instruments.content import get_instrument
+from kit.instruments.controllers import AnswersController, AnswersState
 from kit.instruments.model import Instrument
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.store.records import ImportFileError, parse, validate
 from kit.style import STYLE
 from kit.ui.components import (
-    Notice,
     control,
-    download_link,
     empty,
-    hbox,
     html,
-    page_top,
-    resume_banner,
+    messages,
     vbox,
 )
-from kit.ui.components import messages as show_messages
-from kit.ui.context import client_address, ephemeral
+from kit.ui.context import ephemeral
 from kit.ui.live import Every, SavedAsTyped, shown_in
-from kit.ui.person import LookupRefused, from_link, look_up
+from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.ui.questionnaire import Questionnaire
 
 _FALLBACK_HELP = "Run `kit check` on the server to see what is wrong in the content files."
 
 
-class InstrumentApp:
+class InstrumentApp(WorkbookPage):
     """The state and views of one person's answers to one instrument.
 
     Use :meth:`open`, which never raises: every problem becomes a message on
     the page instead of a traceback. Subclasses set the class attributes and
-    add ``results()``.
+    add ``results()``, drawing from :attr:`state` (one copy of the answers, in
+    an :class:`~kit.instruments.controllers.AnswersController`).
     """
 
     INSTRUMENT = ""
-    WORKBOOK = ""
-    REPORT_TITLE = ""
-    REPORT_FILE = "report"
     SECTION = "Trait"  # what one page of statements is called
     ROUNDS = False  # True: answered afresh in each of the team session's rounds (the pulse)
 
@@ -71,43 +64,54 @@ class InstrumentApp:
         answers: dict[str, str] | None = None,
         session: str | None = None,
         report: bool = False,
-        problems: tuple[tuple[str, str], ...] = (),
-        make_report: Callable[[str], str] | None = None,
+        problems: Problems = (),
+        make_report: Callable[[str, str], str] | None = None,
         team: TeamSession | None = None,
     ):
+        super().__init__(store, participant, session, report, problems, team)
         self.instrument = instrument
-        self.store = store
-        self.participant = participant
-        self.session = session
-        self.team = team
-        self.round = team.pulse_round if (team is not None and self.ROUNDS) else 1
-        self._name = participant.display_name if participant else ""
-        self.report = report
-        self.problems = list(problems)
         self._make_report = make_report
         self.answers_path: Path | None = None
+        round_ = team.pulse_round if (team is not None and self.ROUNDS) else 1
         if answers is None and participant is not None and store is not None:
             try:
-                answers = store.answers(participant.id, self.INSTRUMENT, self.round)
+                answers = store.answers(participant.id, self.INSTRUMENT, round_)
             except StoreError as err:
                 self.problems.append(("error", f"Your answers could not be read: {err}."))
-        self.answers: dict[str, str] = dict(answers or {})
-        self.banner = html(
-            resume_banner(participant.resume_code, participant.session) if participant else ""
+        self.controller = AnswersController(
+            store,
+            instrument,
+            answers or {},
+            lambda: self.person(self.state.name),
+            self.INSTRUMENT,
+            round_,
+            participant.display_name if participant else "",
         )
-        self.save_notice = Notice()
-        self._questionnaire: Questionnaire | None = None
-        self._results_parts: dict[str, widgets.Widget] = {}
-        self._download_parts: dict[str, widgets.Widget] = {}
+        self.save_notice = self.notice  # where a save says it failed, under the intro
+        self.questionnaire: Questionnaire | None = None
         # Made only for a page in a team session: every widget costs the page's load.
         self._team_view = html() if (team is not None and not report) else None
         self._team_seen: tuple[object, ...] = ()
         self._typed: dict[str, SavedAsTyped] = {}
-        self._not_saved: set[str] = set()  # answers on screen that could not be saved
         # The live checks let a store error through, so the page says it stopped following.
-        self.live = Every(lambda: self.follow_team(raising=True), shown=shown_in(self.save_notice))
+        self.live = Every(lambda: self.follow_team(raising=True), shown=shown_in(self.notice))
         # Another window or device with the same resume code: this page follows the store.
-        self.own = Every(lambda: self.follow_own(raising=True), shown=shown_in(self.save_notice))
+        self.own = Every(lambda: self.follow_own(raising=True), shown=shown_in(self.notice))
+
+    @property
+    def state(self) -> AnswersState:
+        """The person's answers as the page shows them (frozen; replaced by each save)."""
+        return self.controller.state
+
+    @property
+    def answers(self) -> Mapping[str, str]:
+        """The answers on the page, by item (the one copy the questionnaire reads too)."""
+        return self.state.answers
+
+    @property
+    def round(self) -> int:
+        """The team session's round these answers belong to (1 outside the pulse)."""
+        return self.state.round
 
     # -- construction ----------------------------------------------------------
 
@@ -132,8 +136,6 @@ class InstrumentApp:
         report : bool
             Build static HTML (for papermill and the downloadable report).
         """
-        problems: list[tuple[str, str]] = []
-        resume, session = from_link(resume, report)
         try:
             instrument = get_instrument(cls.INSTRUMENT)
         except (ContentError, KeyError) as err:
@@ -144,104 +146,54 @@ class InstrumentApp:
                     ("error", f"The questionnaire cannot be shown: {err}. {_FALLBACK_HELP}"),
                 ),
             )
-
         if answers_file:
             answers, problem = read_answers_file(instrument, Path(answers_file))
-            if problem:
-                problems.append(("error", problem))
-            app = cls(instrument, None, answers=answers, report=report, problems=tuple(problems))
-            app.answers_path = Path(answers_file)
-            return app
-
-        try:
-            the_store = open_store(store or None)
-        except StoreError as err:
-            return cls(
+            app = cls(
                 instrument,
                 None,
+                answers=answers,
                 report=report,
-                problems=(("error", f"Answers cannot be saved: {err}."),),
+                problems=(("error", problem),) if problem else (),
             )
-
-        participant = team = None
-        try:
-            visitor = look_up(the_store, resume, session)
-            participant, session, team = visitor.participant, visitor.session, visitor.team
-            problems.extend(visitor.problems)
-        except LookupRefused as err:
-            # Saving now would make a new person of someone whose code was good.
-            return cls(instrument, None, report=report, problems=(("error", str(err)),))
-        except StoreError as err:
-            problems.append(("error", f"Your answers could not be looked up: {err}."))
+            app.answers_path = Path(answers_file)
+            return app
+        opening = open_for(resume, store, report)
         return cls(
             instrument,
-            the_store,
-            participant=participant,
-            session=session,
+            opening.store,
+            participant=opening.participant,
+            session=opening.session,
             report=report,
-            problems=tuple(problems),
-            team=team,
+            problems=opening.problems,
+            team=opening.team,
         )
 
     # -- saving ------------------------------------------------------------------
 
     def save(self, key: str, value: object) -> bool:
-        """Save one answer now; show a message (never raise) if it cannot be saved.
+        """Save one answer now (one write); show a message (never raise) if it cannot be saved.
 
         Returns
         -------
         bool
             True when the answer is stored.
         """
-        text = "" if value is None else str(value)
-        problem = self.instrument.check_answer(key, text) if text and self.instrument else None
-        if problem:
-            # Refuse here what an import of the person's own file would refuse later.
-            self.save_notice.show("error", f"Not saved: {problem}. Shorten it and try again.")
-            return False
-        if text:
-            self.answers[key] = text
+        saved = self.controller.save(key, value)
+        if self.state.message is not None:
+            self.notice.show(*self.state.message)
         else:
-            self.answers.pop(key, None)
-        if self.store is None:
-            self.save_notice.show(
-                "error", "This page cannot save answers (see the message at the top)."
-            )
-            return False
-        try:
-            if self.participant is None:
-                self.participant = self.store.create_participant(
-                    session=self.session, display_name=self._name, client=client_address()
-                )
-                self.banner.value = resume_banner(
-                    self.participant.resume_code, self.participant.session
-                )
-            self.store.save_answer(self.participant.id, self.INSTRUMENT, key, text, self.round)
-        except Exception as err:  # noqa: BLE001 - the page must never show a traceback
-            self._not_saved.add(key)
-            self.save_notice.show(
-                "error",
-                f"Your last answer could not be saved ({type(err).__name__}: {err}). It is still "
-                "on screen; try again in a moment, or use Download my answers.",
-            )
-            return False
-        self._not_saved.discard(key)
-        self.save_notice.clear()
-        self._refresh_downloads()
-        return True
+            self.notice.clear()
+        return saved
 
     # -- sections ----------------------------------------------------------------
 
     def intro(self) -> widgets.Widget | HTML:
         """The page header: messages, the resume code, the introduction."""
-        messages = show_messages(self.problems)
         intro_text = views.intro(self.instrument) if self.instrument else ""
         if self.report:
             heading = f"<p class='kit-muted'>Report made on {date.today():%d %B %Y}.</p>"
-            return HTML(STYLE + messages + heading + intro_text)
-        parts = page_top(messages)
-        parts += [self.banner, *self._team_intro(), html(intro_text), self.save_notice]
-        return vbox(parts)
+            return HTML(STYLE + messages(self.problems) + heading + intro_text)
+        return vbox([*self.top(), *self._team_intro(), html(intro_text), self.notice])
 
     # -- the team session ----------------------------------------------------------
 
@@ -270,7 +222,7 @@ class InstrumentApp:
         if not t.anonymous:
             name = control(
                 widgets.Text,
-                value=self._name,
+                value=self.state.name,
                 description="Your name",
                 placeholder="as your coach knows you",
             )
@@ -281,16 +233,11 @@ class InstrumentApp:
 
     def set_name(self, name: str) -> bool:
         """Keep the name a named session shows for this person."""
-        name = " ".join(name.split())[:60]
-        self._name = name
-        if self.participant is None or self.store is None:
-            return True  # used when the first answer creates the person
-        try:
-            self.store.set_display_name(self.participant.id, name)
-        except StoreError as err:
-            self.save_notice.show("error", f"Your name was not saved: {err}.")
-            return False
-        return True
+        if self.controller.set_name(name, self.participant):
+            return True
+        assert self.state.message is not None
+        self.notice.show(*self.state.message)
+        return False
 
     def team_results(self) -> widgets.Widget | HTML | None:
         """The team's results, once the coach reveals them (aggregates only).
@@ -358,15 +305,15 @@ class InstrumentApp:
             return empty(self.report)
         if self.report:
             return HTML(views.answers_table(self.instrument, self.answers))
-        self._questionnaire = Questionnaire(
+        self.questionnaire = Questionnaire(
             self.instrument,
-            self.answers,
+            lambda: self.answers,
             on_answer=self._rated,
             on_finish=self._finished,
             section=self.SECTION,
         )
         self.own.start()
-        return self._questionnaire.widget
+        return self.questionnaire.widget
 
     def follow_own(self, raising: bool = False) -> bool:
         """Show answers changed in another window or device; True when something changed.
@@ -375,34 +322,21 @@ class InstrumentApp:
         dashboard reads the team's), so two tabs of one resume code never
         show, or download, different answers without saying so.
         """
-        if self.participant is None or self.store is None or self.instrument is None:
-            return False
+        typing = {key for key, box in self._typed.items() if box.unsaved}
         try:
-            stored = self.store.answers(self.participant.id, self.INSTRUMENT, self.round)
+            moved = self.controller.follow(self.participant, typing)
         except StoreError:
             if raising:
                 raise
             return False
-        # What this page holds but has not managed to save stays as it is.
-        typing = {key for key, box in self._typed.items() if box.unsaved} | self._not_saved
-        mine = {k: v for k, v in self.answers.items() if k not in typing}
-        theirs = {k: v for k, v in stored.items() if k not in typing}
-        if mine == theirs:
+        if not moved:
             return False
-        moved = {k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)}
-        self.answers = {**theirs, **{k: self.answers[k] for k in typing if k in self.answers}}
-        if self._questionnaire is not None:
-            self._questionnaire.restore(self.answers)
+        if self.questionnaire is not None:
+            self.questionnaire.restore()
         for key, box in self._typed.items():
             if key in moved:
                 box.show(self.answers.get(key, ""))
-        self.save_notice.show(
-            "note",
-            "Your answers were changed in another window or on another device; this page now "
-            "shows the latest ones.",
-        )
-        self._refresh_results()
-        self._refresh_downloads()
+        self.acted(True)
         return True
 
     def results(self) -> widgets.Widget | HTML:
@@ -410,19 +344,9 @@ class InstrumentApp:
         raise NotImplementedError
 
     def downloads(self) -> widgets.Widget | HTML:
-        """ "Download my answers" and "Download report"."""
+        """ "Download my answers" and "Download report", each made when pressed."""
         if self.report or self.instrument is None:
             return empty(self.report)
-        answers_link = html()
-        report_button = control(widgets.Button, description="Download report")
-        report_button.on_click(lambda _: self.prepare_report())
-        self._download_parts = {
-            "answers": answers_link,
-            "report_button": report_button,
-            "report_link": html(),
-            "notice": Notice(),
-        }
-        self._refresh_downloads()
         return vbox(
             [
                 html(
@@ -435,9 +359,8 @@ class InstrumentApp:
                     "of any copy of the kit (or with <code>kit import</code>); the report is a "
                     "web page you can keep or print.</p>"
                 ),
-                answers_link,
-                hbox([report_button, self._download_parts["report_link"]]),
-                self._download_parts["notice"],
+                self.answers_download(),
+                self.report_download(),
             ]
         )
 
@@ -445,13 +368,10 @@ class InstrumentApp:
 
     def _rated(self, item_id: str, value: int | None) -> None:
         self.save(item_id, value)
-        self._refresh_results()
+        self.redraw()
 
     def _finished(self) -> None:
-        self._refresh_results()
-
-    def _refresh_results(self) -> None:
-        """Redraw the results after an answer changed (subclasses)."""
+        self.redraw()
 
     def other_answers(self, instrument: Instrument) -> dict[str, str]:
         """Return this person's answers to another instrument ({} when there are none)."""
@@ -503,65 +423,6 @@ class InstrumentApp:
         )
         self._typed[key] = saver
         return status
-
-    def _refresh_downloads(self) -> None:
-        link = self._download_parts.get("answers")
-        if link is None:
-            return
-        if self.participant is None or self.store is None:
-            link.value = (
-                "<p class='kit-muted'>Download my answers appears after your first answer.</p>"
-            )
-            return
-        link.value = download_link(
-            my_answers_file(self.store, self.participant),
-            f"my-answers-{date.today():%Y-%m-%d}.json",
-            "application/json",
-            "Download my answers",
-        )
-
-    def prepare_report(self) -> bool:
-        """Build the HTML report from the workbook's cells, here in the page's kernel, and offer it as a link.
-
-        Returns
-        -------
-        bool
-            True when the link is ready.
-        """
-        notice: Notice = self._download_parts["notice"]
-        link: widgets.HTML = self._download_parts["report_link"]
-        if self.participant is None or self.store is None:
-            notice.show(
-                "warn", "Answer at least one statement first: the report shows your answers."
-            )
-            return False
-        button: widgets.Button = self._download_parts["report_button"]
-        button.disabled = True
-        notice.show("note", "Preparing your report: this takes a few seconds…")
-        try:
-            make = self._make_report or self._default_report
-            page = make(self.participant.resume_code, self.store.location)
-        except Exception as err:  # noqa: BLE001 - shown to the person, not raised
-            notice.show(
-                "error",
-                f"The report could not be made ({type(err).__name__}: {err}). Your answers are safe; try again.",
-            )
-            return False
-        finally:
-            button.disabled = False
-        link.value = download_link(
-            page,
-            f"{self.REPORT_FILE}-{date.today():%Y-%m-%d}.html",
-            "text/html",
-            "Save the report (HTML)",
-        )
-        notice.show("ok", "Your report is ready: use the link beside the button.")
-        return True
-
-    def _default_report(self, resume: str, store: str) -> str:
-        from kit.report import workbook_report
-
-        return workbook_report(self.WORKBOOK, self.REPORT_TITLE, resume=resume, store=store)
 
 
 def read_answers_file(instrument: Instrument, path: Path) -> tuple[dict[str, str], str | None]:

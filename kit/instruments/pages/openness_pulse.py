@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from kit.instruments import scoring, views
+from kit.instruments import views
 from kit.instruments.pages.instrument import InstrumentApp
 from kit.ui.components import empty, html, vbox
 from kit.workbooks import workbook
@@ -33,14 +33,15 @@ class OpennessPulseApp(InstrumentApp):
             return empty(self.report)
         if self.report:
             return HTML(self._summary() + views.reflections(self.instrument, self.answers))
-        self._results_parts = {"summary": html(self._summary())}
+        self.summary = html()
         rows = self._reflection_rows(heading="h3")
-        return vbox([*rows, self._results_parts["summary"]])
+        self.drawn_by(lambda _: setattr(self.summary, "value", self._summary()))
+        return vbox([*rows, self.summary])
 
     def _summary(self) -> str:
         assert self.instrument is not None
-        summary = scoring.results(self.instrument, self.answers)
-        if not summary.answered:
+        summary = self.state.results
+        if summary is None or not summary.answered:
             return ""
         done = (
             "<div class='kit-ok' role='status'>Thank you: all statements answered. Only the "
@@ -49,7 +50,3 @@ class OpennessPulseApp(InstrumentApp):
             else ""
         )
         return done + views.score_table(summary)
-
-    def _refresh_results(self) -> None:
-        if "summary" in self._results_parts:
-            self._results_parts["summary"].value = self._summary()
