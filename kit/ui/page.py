@@ -173,14 +173,15 @@ class WorkbookPage:
         """The page's frozen state, which its sections draw from (each page says what it is)."""
         return None
 
-    def drawn_by(self, draw: Callable[[Any], None]) -> None:
+    def drawn_by(self, draw: Callable[[Any], None], now: bool = True) -> None:
         """Register how a section redraws from the state, and draw it now.
 
         Only the sections a notebook has shown register, so a redraw never
         asks whether a widget exists.
         """
         self._drawers.append(draw)
-        draw(self.state)
+        if now:  # False: the section's first draw is put off (it draws on every redraw)
+            draw(self.state)
 
     @property
     def drawing(self) -> bool:

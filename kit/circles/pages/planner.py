@@ -329,7 +329,8 @@ class CirclePlannerApp(WorkbookPage):
         self.files = html("<p class='kit-muted'>Preparing the files…</p>")
         # The calendar file needs icalendar (some 50 ms to import): built just
         # after the page's cells run, it no longer holds up the page's first view.
-        after_this_cell(self._draw_files_now, self._files_failed, FILES)
+        self.drawn_by(self._draw_files, now=False)
+        after_this_cell(lambda: self._draw_files(self._plan.state), self._files_failed, FILES)
         return vbox(
             [
                 html(
@@ -338,9 +339,6 @@ class CirclePlannerApp(WorkbookPage):
                 self.files,
             ]
         )
-
-    def _draw_files_now(self) -> None:
-        self.drawn_by(self._draw_files)
 
     def _draw_files(self, s: PlanState) -> None:
         try:
