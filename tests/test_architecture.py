@@ -54,3 +54,10 @@ def test_opening_a_workbook_page_does_not_load_matplotlib_or_pandas():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_mypy_finds_no_type_errors_in_the_kit():
+    # check_untyped_defs and the packages checked are in [tool.mypy] in pyproject.toml.
+    done = subprocess.run([sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "Success: no issues found" in done.stdout

@@ -108,7 +108,7 @@ class CoachDashboard:
         self._picture = ""
         self._picture_html = None if report else html()
         self._fingerprint: int | None = None
-        self.notice = Notice() if not report else None
+        self.notice = Notice()  # never shown in a report, but always there to speak to
         self.live = Every(self.refresh, shown=shown_in(self.notice) if self.notice else None)
         self._syncing = False
         self._batches_seen: list | None = None
@@ -660,8 +660,9 @@ class CoachDashboard:
 
     def downloads(self) -> widgets.Widget | HTML:
         """The team report (HTML) and the session's answers as CSV."""
-        if self.session is None or self.report:
+        if self.session is None or self.report or self.store is None:
             return empty(self.report)
+        session, store = self.session, self.store
         button = control(widgets.Button, description="Download team report")
         link = html()
         csv_button = control(widgets.Button, description="Answers as CSV")
@@ -674,7 +675,7 @@ class CoachDashboard:
             try:
                 from kit.report import team_report as make
 
-                page = make(self.session.coach_key, self.store.location)
+                page = make(session.coach_key, store.location)
             except Exception as err:  # noqa: BLE001 - shown, not raised
                 notice.show("error", f"The team report could not be made ({type(err).__name__}).")
                 return
@@ -690,7 +691,7 @@ class CoachDashboard:
 
         def answers_csv(_) -> None:
             try:
-                rows = self.store.rows(session=self.session.code)
+                rows = store.rows(session=session.code)
             except StoreError as err:
                 notice.show("error", f"The answers could not be read: {err}.")
                 return
@@ -698,7 +699,7 @@ class CoachDashboard:
             rows = [r for r in rows if r["instrument"] != PULSE]
             csv_link.value = download_link(
                 records.to_csv(rows),
-                f"session-{self.session.code}-{date.today():%Y-%m-%d}.csv",
+                f"session-{session.code}-{date.today():%Y-%m-%d}.csv",
                 "text/csv",
                 f"Save {len(rows)} answers (CSV)",
             )
