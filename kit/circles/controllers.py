@@ -17,11 +17,11 @@ from datetime import date
 from kit.circles import backlog as bl
 from kit.circles import planning as plan_rules
 from kit.circles.model import Action, Cadence, Circle, Factor, Idea, Story
+from kit.controller import Controller, Message
 from kit.model import Participant, TeamSession
 from kit.store.clock import now
 from kit.store.errors import MapChangedError, StoreError
 
-Message = tuple[str, str]  # (level, text): "ok", "note", "warn" or "error"
 DEFAULT_VOTES = 3
 
 
@@ -74,7 +74,7 @@ class SessionState:
         )
 
 
-class SessionController:
+class SessionController(Controller):
     """The actions of one circle's session, on the coach's screen or a member's phone.
 
     Parameters
@@ -346,9 +346,6 @@ class SessionController:
         self._say("ok", done)
         return True
 
-    def _say(self, level: str, text: str) -> None:
-        self.state = replace(self.state, message=(level, text))
-
     def _circle(self) -> Circle:
         if self.state.circle is None:
             raise bl.EntryError("There is no circle here yet: plan one in workbook 4.")
@@ -389,7 +386,7 @@ class PlanState:
         return sum(b.minutes for b in self.circle.agenda)
 
 
-class PlannerController:
+class PlannerController(Controller):
     """The actions of the circle planner: every change is checked, then saved whole.
 
     Parameters
@@ -502,7 +499,3 @@ class PlannerController:
             return self._say("error", f"The plan could not be saved ({type(err).__name__}: {err}).")
         self.state = PlanState(new, version, ("ok", done))
         return True
-
-    def _say(self, level: str, text: str) -> bool:
-        self.state = replace(self.state, message=(level, text))
-        return False

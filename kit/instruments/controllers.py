@@ -14,12 +14,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
 
+from kit.controller import Controller, Message
 from kit.instruments import scoring
 from kit.instruments.model import Instrument, Results
 from kit.model import Participant
 from kit.store.errors import StoreError
-
-Message = tuple[str, str]  # (level, text)
 
 
 def _frozen(answers: Mapping[str, str]) -> Mapping[str, str]:
@@ -45,7 +44,7 @@ class AnswersState:
         return scoring.results(self.instrument, self.answers)
 
 
-class AnswersController:
+class AnswersController(Controller):
     """Save and follow one person's answers to one instrument.
 
     Parameters
@@ -175,7 +174,3 @@ class AnswersController:
             ),
         )
         return moved
-
-    def _say(self, level: str, text: str) -> bool:
-        self.state = replace(self.state, message=(level, text))
-        return False

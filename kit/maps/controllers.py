@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from kit.controller import Controller, Message
 from kit.maps import logic as cm
 from kit.maps.files import MapFileError, example_map, map_file_kind, parse_map
 from kit.maps.model import CustomerMap
 from kit.model import Participant
 from kit.store.errors import MapChangedError
-
-Message = tuple[str, str]  # (level, text)
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class MapState:
     message: Message | None = None
 
 
-class MapController:
+class MapController(Controller):
     """One manager's map: edits, undo, the example and CSV imports, each saved whole.
 
     Parameters
@@ -206,7 +205,3 @@ class MapController:
             )
         self.state = replace(self.state, version=version, message=("ok", done))
         return True
-
-    def _say(self, level: str, text: str) -> bool:
-        self.state = replace(self.state, message=(level, text))
-        return False
