@@ -17,21 +17,20 @@ from IPython.display import HTML
 
 from kit.content import ContentError
 from kit.database import Store, open_store
-from kit.exchange import upload_team_files
-from kit.instruments import scoring, views
 from kit.instruments.content import instruments
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, PULSE, TeamSession
 from kit.store import records
 from kit.store.attempts import WRONG_CODES
 from kit.store.errors import StoreError
-from kit.store.records import ImportFileError, size_problem
 from kit.style import STYLE
-from kit.team.picture import TeamPicture, team_picture
-from kit.team.views import coach_html
+from kit.team.controllers import DashboardController, DashboardState
+from kit.team.picture import TeamPicture
+from kit.team.views import batch_label, coach_html, person_html
 from kit.ui.components import Notice, control, download_link, empty, hbox, html, page_top, vbox
 from kit.ui.components import messages as show_messages
 from kit.ui.context import client_address, ephemeral, page_url, query_params
 from kit.ui.live import Every, shown_in
+from kit.ui.page import Page, Problems
 from kit.workbooks import START
 
 START_PAGE = START
@@ -81,8 +80,8 @@ def join_link(session: TeamSession, here: str = "") -> str:
     return f"{parts.scheme}://{parts.netloc}{folder}/{tail}"
 
 
-class CoachDashboard:
-    """A coach's view of one team session.
+class CoachDashboard(Page):
+    """A coach's view of one team session: sections drawn from a :class:`DashboardController`.
 
     Use :meth:`open`, which never raises.
     """
@@ -92,27 +91,32 @@ class CoachDashboard:
         store: Store | None,
         session: TeamSession | None,
         report: bool = False,
-        problems: tuple[tuple[str, str], ...] = (),
+        problems: Problems = (),
     ):
-        self.store = store
-        self.session = session
-        self.report = report
-        self.problems = list(problems)
-        self.catalogue = {}
+        super().__init__(store, report, problems)
+        catalogue = {}
         try:
-            self.catalogue = instruments()
+            catalogue = instruments()
         except ContentError as err:
             self.problems.append(("error", f"The questionnaires cannot be read: {err}."))
-        self.picture: TeamPicture | None = None
-        # A report makes no widgets: their state would be saved into the report's page.
-        self._picture = ""
-        self._picture_html = None if report else html()
-        self._fingerprint: int | None = None
-        self.notice = Notice()  # never shown in a report, but always there to speak to
-        self.live = Every(self.refresh, shown=shown_in(self.notice) if self.notice else None)
-        self._syncing = False
-        self._batches_seen: list | None = None
+        self.controller = DashboardController(store, session, catalogue)
+        self.live = Every(self.refresh, shown=shown_in(self.notice))
         self._read_problem = ""  # the message shown while the store could not be read
+
+    @property
+    def state(self) -> DashboardState:
+        """What the page shows (the controller's frozen state)."""
+        return self.controller.state
+
+    @property
+    def session(self) -> TeamSession | None:
+        """The team session, as last read from the store (None without a good coach key)."""
+        return self.state.session
+
+    @property
+    def picture(self) -> TeamPicture | None:
+        """The team's anonymous figures, as last drawn."""
+        return self.state.picture
 
     @classmethod
     def open(cls, key: str = "", store: str = "", report: bool = False) -> CoachDashboard:
@@ -194,8 +198,10 @@ class CoachDashboard:
         )
 
     def _new_session_form(self) -> widgets.Widget:
-        title = control(widgets.Text, description="Name", placeholder="e.g. Service desk, March")
-        named = control(
+        self.new_title = control(
+            widgets.Text, description="Name", placeholder="e.g. Service desk, March"
+        )
+        self.new_kind = control(
             widgets.Dropdown,
             options=[
                 ("Anonymous (no names kept)", True),
@@ -204,7 +210,7 @@ class CoachDashboard:
             value=True,
             description="Kind",
         )
-        minimum = control(
+        self.new_min_group = control(
             widgets.BoundedIntText,
             value=MIN_GROUP_DEFAULT,
             min=MIN_GROUP_FLOOR,
@@ -212,26 +218,8 @@ class CoachDashboard:
             description="Min. group",
         )
         create = control(widgets.Button, description="Create session", button_style="primary")
-        result = Notice()
-
-        def make(_) -> None:
-            assert self.store is not None
-            try:
-                made = self.store.create_session(
-                    title.value, anonymous=bool(named.value), min_group=minimum.value
-                )
-            except StoreError as err:
-                result.show("error", f"The session was not created: {err}.")
-                return
-            dash = f"coach_dashboard.ipynb?key={quote(made.coach_key)}"
-            result.show(
-                "ok",
-                f"Created '{made.title}' with join code {made.code}. Keep your coach link to "
-                "yourself: it opens the team's results. ",
-                f"<a href='{escape(dash)}' data-testid='coach-link'>Open the dashboard →</a>",
-            )
-
-        create.on_click(make)
+        create.on_click(lambda _: self.create_session())
+        self.created_notice = Notice()
         return vbox(
             [
                 html(
@@ -239,13 +227,33 @@ class CoachDashboard:
                     f"least the minimum group has answered (at least {MIN_GROUP_FLOOR}; "
                     f"{MIN_GROUP_DEFAULT} is a safe default).</p>"
                 ),
-                title,
-                named,
-                minimum,
+                self.new_title,
+                self.new_kind,
+                self.new_min_group,
                 create,
-                result,
+                self.created_notice,
             ]
         )
+
+    def create_session(self) -> bool:
+        """Create the session the form describes, and link to its dashboard."""
+        done = self.controller.create_session(
+            self.new_title.value,
+            anonymous=bool(self.new_kind.value),
+            min_group=self.new_min_group.value,
+        )
+        made = self.state.created
+        level, text = self.state.message or ("ok", "")
+        if done and made is not None:
+            dash = f"coach_dashboard.ipynb?key={quote(made.coach_key)}"
+            self.created_notice.show(
+                level,
+                text + " ",
+                f"<a href='{escape(dash)}' data-testid='coach-link'>Open the dashboard →</a>",
+            )
+        else:
+            self.created_notice.show(level, text)
+        return done
 
     # -- the team's picture ---------------------------------------------------------
 
@@ -253,42 +261,40 @@ class CoachDashboard:
         """The team's figures; in the app they redraw by themselves every few seconds."""
         if self.session is None or self.store is None:
             return empty(self.report)
-        self.refresh()
+        self.controller.refresh()
         if self.report:
-            return HTML(self._picture)
+            problem = self.state.read_problem
+            return HTML(show_messages((("error", problem),)) if problem else self._picture_of())
+        self.picture_view = html()
+        self.drawn_by(self._draw_picture)
         self.live.start()
-        return self._picture_html
+        return self.picture_view
+
+    def _picture_of(self) -> str:
+        if self.picture is None:
+            return ""
+        return (
+            "<div class='kit-team' data-testid='team-picture'>"
+            + coach_html(self.picture)
+            + "</div>"
+        )
+
+    def _draw_picture(self, state: DashboardState) -> None:
+        self.picture_view.value = self._picture_of()
+        if state.read_problem:
+            self.notice.show("error", state.read_problem)
+            self._read_problem = self.notice.value
+        elif self._read_problem:
+            if self.notice.value == self._read_problem:
+                self.notice.clear()  # reading works again: the message would mislead
+            self._read_problem = ""
 
     def refresh(self) -> bool:
         """Read the store again and redraw what changed; True when something did."""
-        if self.session is None or self.store is None:
-            return False
-        try:
-            self.session = self.store.team_session(self.session.code) or self.session
-            picture = team_picture(self.store, self.session, self.catalogue or None)
-        except (StoreError, ContentError) as err:
-            message = f"The team's answers could not be read just now: {err}."
-            if self.notice is None:
-                self._picture = show_messages((("error", message),))
-            else:
-                self.notice.show("error", message)
-                self._read_problem = self.notice.value
-            return False
-        if self.notice is not None and self._read_problem == self.notice.value:
-            self.notice.clear()  # reading works again: the message would mislead
-        self._read_problem = ""
-        self._show_batches()  # people waiting to be counted come in without a redraw
-        fingerprint = picture.fingerprint()
-        if fingerprint == self._fingerprint:
-            return False
-        self.picture, self._fingerprint = picture, fingerprint
-        self._picture = (
-            "<div class='kit-team' data-testid='team-picture'>" + coach_html(picture) + "</div>"
-        )
-        if self._picture_html is not None:
-            self._picture_html.value = self._picture
-        self._sync_controls()
-        return True
+        changed = self.controller.refresh()
+        if changed:
+            self.redraw()
+        return changed
 
     # -- what the coach decides -------------------------------------------------------
 
@@ -296,152 +302,101 @@ class CoachDashboard:
         """Reveal to participants, the minimum group, pulse rounds, and closing the session."""
         if self.session is None or self.report:
             return empty(self.report)
-        self._reveal = control(widgets.Button, button_style="primary")
-        self._reveal.on_click(lambda _: self.set_revealed(not self.session.revealed))
-        self._round = control(widgets.Button, description="Start a new pulse round")
-        self._round.on_click(lambda _: self.next_round())
-        self._minimum = control(
+        self.reveal_button = control(widgets.Button, button_style="primary")
+        self.reveal_button.on_click(
+            lambda _: self.set_revealed(not (self.session and self.session.revealed))
+        )
+        new_round = control(widgets.Button, description="Start a new pulse round")
+        new_round.on_click(lambda _: self.next_round())
+        self.min_group_box = control(
             widgets.BoundedIntText,
             value=self.session.min_group,
             min=MIN_GROUP_FLOOR,
             max=1000,
             description="Min. group",
         )
-        self._minimum.observe(
-            lambda c: None if self._syncing else self.set_min_group(c["new"]), "value"
+        self.min_group_box.observe(
+            lambda c: None if self.drawing else self.set_min_group(c["new"]), "value"
         )
-        self._close = control(widgets.Button)
-        self._close.on_click(lambda _: self.set_closed(not self.session.closed))
-        self._controls_status = html()
-        self._circle_code = control(
+        self.close_button = control(widgets.Button)
+        self.close_button.on_click(
+            lambda _: self.set_closed(not (self.session and self.session.closed))
+        )
+        self.controls_status = html()
+        self.circle_code = control(
             widgets.Text,
             description="Resume code",
             placeholder="the code you planned the circle with",
         )
-        self._circle_open = control(widgets.Button, description="Open my circle to the team")
-        self._circle_open.on_click(lambda _: self.open_circle(self._circle_code.value))
-        self._circle_shut = control(widgets.Button, description="Close it to the team")
-        self._circle_shut.on_click(lambda _: self.open_circle(""))
-        self._circle_status = html()
-        self._sync_controls()
+        circle_open = control(widgets.Button, description="Open my circle to the team")
+        circle_open.on_click(lambda _: self.open_circle(self.circle_code.value))
+        circle_shut = control(widgets.Button, description="Close it to the team")
+        circle_shut.on_click(lambda _: self.open_circle(""))
+        self.circle_status = html()
+        self.drawn_by(self._draw_controls)
         return vbox(
             [
                 html("<h3>What participants see</h3>"),
-                hbox([self._reveal, self._round, self._close]),
-                self._minimum,
-                self._controls_status,
+                hbox([self.reveal_button, new_round, self.close_button]),
+                self.min_group_box,
+                self.controls_status,
                 html(
                     "<h3>A circle with the team's own devices</h3><p class='kit-muted'>Open the "
                     "circle you run in workbook 5 to this session: people who joined then add "
                     "their stories and ideas and vote from their own phones, and your circle page "
                     "shows them as they come.</p>"
                 ),
-                hbox([self._circle_code, self._circle_open, self._circle_shut]),
-                self._circle_status,
+                hbox([self.circle_code, circle_open, circle_shut]),
+                self.circle_status,
             ]
         )
 
-    def open_circle(self, resume: str) -> bool:
-        """Open the circle planned under ``resume`` to the team ('' closes it again)."""
-        assert self.session is not None and self.store is not None
-        if not resume.strip():
-            return self._change(circle="")
-        try:
-            owner = self.store.participant_by_code(resume)
-            planned = self.store.circles(owner.id) if owner else []
-        except StoreError as err:
-            self.notice.show("error", f"The circle could not be looked up: {err}.")
-            return False
-        if owner is None:
-            self.notice.show(
-                "error",
-                f"No one has the resume code '{resume.strip()}'. Use the code shown on your "
-                "circle planner (workbook 4).",
-            )
-            return False
-        if not planned:
-            self.notice.show(
-                "error", "That resume code has no planned circle yet: plan one in workbook 4."
-            )
-            return False
-        return self._change(circle=planned[0][0].code)
-
-    def _sync_controls(self) -> None:
-        if self.session is None or not hasattr(self, "_reveal"):
-            return
-        s = self.session
-        self._reveal.description = "Hide team results" if s.revealed else "Reveal team results"
-        self._close.description = "Reopen the session" if s.closed else "Close the session"
-        if self._minimum.value != s.min_group:
-            # Showing the stored value is not the coach choosing it again.
-            self._syncing = True
-            try:
-                self._minimum.value = s.min_group
-            finally:
-                self._syncing = False
+    def _draw_controls(self, state: DashboardState) -> None:
+        s = state.session
+        assert s is not None
+        self.reveal_button.description = (
+            "Hide team results" if s.revealed else "Reveal team results"
+        )
+        self.close_button.description = "Reopen the session" if s.closed else "Close the session"
+        with self.quietly():  # showing the stored value is not the coach choosing it again
+            self.min_group_box.value = s.min_group
         shown = (
             "Participants' pages show the team's results (aggregates only)."
             if s.revealed
             else "Participants see only their own results until you reveal the team's."
         )
-        self._controls_status.value = (
+        self.controls_status.value = (
             f"<p class='kit-muted' data-testid='reveal-state'>{shown} The pulse is in round "
             f"{s.pulse_round}.</p>"
         )
-        try:
-            circle = self.store.circle(s.circle) if (s.circle and self.store) else None
-        except StoreError:
-            circle = None
-        self._circle_status.value = (
-            f"<p data-testid='circle-state'>Open to the team: <b>{escape(circle.title)}</b>. "
+        self.circle_status.value = (
+            f"<p data-testid='circle-state'>Open to the team: <b>{escape(state.circle_title)}</b>. "
             "People reach it from their start-page links or the banner on their pages "
             "(5. Circle session).</p>"
-            if circle
+            if state.circle_title
             else "<p class='kit-muted' data-testid='circle-state'>No circle is open to the "
             "team.</p>"
         )
 
-    def _change(self, **changes: object) -> bool:
-        assert self.session is not None and self.store is not None
-        try:
-            self.session = self.store.update_session(self.session.code, **changes)
-        except StoreError as err:
-            self.notice.show("error", f"Not changed: {err}.")
-            self._sync_controls()
-            return False
-        self.notice.clear()
-        self._fingerprint = None
-        self.refresh()
-        return True
-
     def set_revealed(self, revealed: bool) -> bool:
         """Let participants' pages show the team's results (or hide them again)."""
-        return self._change(revealed=revealed)
+        return self.acted(self.controller.set_revealed(revealed))
 
     def set_min_group(self, value: int) -> bool:
         """Change the minimum group size (never below 3)."""
-        return self._change(min_group=value)
+        return self.acted(self.controller.set_min_group(value))
 
     def set_closed(self, closed: bool) -> bool:
         """Close the session to newcomers (or reopen it)."""
-        return self._change(closed=closed)
+        return self.acted(self.controller.set_closed(closed))
 
     def next_round(self) -> bool:
         """Start the openness pulse's next round: people answer it afresh."""
-        assert self.session is not None and self.store is not None
-        try:
-            after = self.store.open_next_round(self.session.code, self.session.pulse_round)
-        except StoreError as err:
-            self.notice.show("error", f"No new round was started: {err}.")
-            return False
-        self.notice.show(
-            "ok",
-            f"Round {after} of the pulse has started: participants' pulse pages now ask afresh, "
-            "and earlier rounds stay for the trend.",
-        )
-        self._fingerprint = None
-        self.refresh()
-        return True
+        return self.acted(self.controller.next_round())
+
+    def open_circle(self, resume: str) -> bool:
+        """Open the circle planned under ``resume`` to the team ('' closes it again)."""
+        return self.acted(self.controller.open_circle(resume))
 
     # -- named sessions: one person's results --------------------------------------------
 
@@ -454,65 +409,46 @@ class CoachDashboard:
                 "<p class='kit-muted'>This session is anonymous, so no one's own answers can be "
                 "opened here.</p>"
             )
-        self._person = control(widgets.Dropdown, description="Person")
-        self._person_view = html()
-        self._person.observe(lambda c: self.show_person(c["new"]), "value")
+        self.person_choice = control(widgets.Dropdown, description="Person")
+        self.person_view = html()
+        self.person_choice.observe(
+            lambda c: None if self.drawing else self.show_person(c["new"]), "value"
+        )
         load = control(widgets.Button, description="Refresh the list")
-        load.on_click(lambda _: self._load_people())
-        self._load_people()
+        load.on_click(lambda _: self.load_people())
+        self.controller.load_people()
+        self.drawn_by(self._draw_people)
         return vbox(
-            [html("<h3>One person's results</h3>"), hbox([self._person, load]), self._person_view]
+            [
+                html("<h3>One person's results</h3>"),
+                hbox([self.person_choice, load]),
+                self.person_view,
+            ]
         )
 
-    def _load_people(self) -> None:
-        assert self.session is not None and self.store is not None
-        try:
-            members = self.store.members(self.session.code)
-        except StoreError as err:
-            self.notice.show("error", f"The list of people could not be read: {err}.")
-            return
+    def _draw_people(self, state: DashboardState) -> None:
         options = [("Choose a person…", None)] + [
-            (name or f"(no name yet, #{n})", pid) for n, (pid, name) in enumerate(members, start=1)
+            (name or f"(no name yet, #{n})", pid)
+            for n, (pid, name) in enumerate(state.members, start=1)
         ]
-        self._person.options = options
+        if list(self.person_choice.options) != options:
+            with self.quietly():
+                self.person_choice.options = options
+                self.person_choice.value = state.person.id if state.person else None
+        person = state.person
+        self.person_view.value = (
+            person_html(person, self.controller.catalogue) if person is not None else ""
+        )
+
+    def load_people(self) -> bool:
+        """Read the list of people again."""
+        return self.acted(self.controller.load_people())
 
     def show_person(self, participant_id: int | None) -> str:
         """Show one person's scores (named sessions only); return the HTML shown."""
-        if participant_id is None or self.session is None or self.session.anonymous:
-            if hasattr(self, "_person_view"):
-                self._person_view.value = ""
-            return ""
-        assert self.store is not None
-        try:
-            members = dict(self.store.members(self.session.code))
-        except StoreError:
-            return ""
-        if participant_id not in members:
-            return ""  # never someone outside this session
-        parts = []
-        # The pulse promises everyone that only team totals are shown: never one person's.
-        for instrument_id in ("hidden_leader", "focus_attitude"):
-            instrument = self.catalogue.get(instrument_id)
-            if instrument is None:
-                continue
-            try:
-                answers = self.store.answers(participant_id, instrument_id)
-            except StoreError as err:
-                self._person_view.value = show_messages(
-                    [("error", f"Their answers could not be read: {err}.")]
-                )
-                return self._person_view.value
-            results = scoring.results(instrument, answers)
-            parts.append(f"<h4>{escape(instrument.title)}</h4>")
-            if not results.answered:
-                parts.append("<p class='kit-muted'>Not answered yet.</p>")
-                continue
-            parts.append(views.score_table(results))
-            where = scoring.placement(instrument, answers)
-            if where is not None:
-                parts.append(f"<p>Placed: <b>{escape(where.wording())}</b></p>")
-        self._person_view.value = "".join(parts)
-        return self._person_view.value
+        self.acted(self.controller.open_person(participant_id))
+        person = self.state.person
+        return person_html(person, self.controller.catalogue) if person is not None else ""
 
     # -- files ---------------------------------------------------------------------------
 
@@ -520,13 +456,14 @@ class CoachDashboard:
         """Upload participants' answer files (from Binder) into this session: all or nothing."""
         if self.session is None or self.report:
             return empty(self.report)
-        self._upload = widgets.FileUpload(
+        self.upload = widgets.FileUpload(
             accept=".json,.csv", multiple=True, description="Upload files"
         )
-        self._upload.observe(lambda _: self.upload_files(), "value")
-        self._upload_notice = Notice()
-        self._batches = vbox()
-        self._show_batches()
+        self.upload.observe(lambda _: None if self.drawing else self._upload_chosen(), "value")
+        self.upload_notice = Notice()
+        self.batch_rows = vbox()
+        self._batches_drawn: tuple | None = None
+        self.drawn_by(self._draw_batches)
         return vbox(
             [
                 html(
@@ -538,38 +475,18 @@ class CoachDashboard:
                     "minimum group): nobody can then pad the team with invented answers to "
                     "single one person out.</p>"
                 ),
-                self._upload,
-                self._upload_notice,
-                self._batches,
+                self.upload,
+                self.upload_notice,
+                self.batch_rows,
             ]
         )
 
-    def _show_batches(self) -> None:
-        """List the session's upload batches, each with its buttons (redrawn when they change)."""
-        if not hasattr(self, "_batches") or self.session is None or self.store is None:
-            return
-        try:
-            batches = self.store.upload_batches(self.session.code)
-        except StoreError as err:
-            self._upload_notice.show("error", f"The uploads could not be listed: {err}.")
-            return
-        if batches == self._batches_seen:
-            return
-        self._batches_seen = batches
+    def _draw_batches(self, state: DashboardState) -> None:
+        if state.batches == self._batches_drawn:
+            return  # the buttons stay the ones the coach may be about to press
+        self._batches_drawn = state.batches
         rows: list[widgets.Widget] = []
-        for batch in batches:
-            where = {
-                "coach": "your upload",
-                "page": "uploaded on the start page",
-                "address": "joined from an address someone else here joined from (one device "
-                "again, or phones sharing one network): count them if they are all in the room",
-            }.get(batch.kind, batch.kind)
-            state = "counted" if batch.confirmed else "<b>not counted yet</b>"
-            files = f" ({escape(batch.files)})" if batch.files else ""
-            label = html(
-                f"<span data-testid='upload-batch'>{batch.people} "
-                f"{'person' if batch.people == 1 else 'people'}, {where}{files}: {state}</span>"
-            )
+        for batch in state.batches:
             buttons: list[widgets.Widget] = []
             if not batch.confirmed:
                 count = control(widgets.Button, description="Count them")
@@ -578,85 +495,29 @@ class CoachDashboard:
             remove = control(widgets.Button, description="Remove them")
             remove.on_click(lambda _, b=batch.id: self.remove_batch(b))
             buttons.append(remove)
-            rows.append(hbox([label, *buttons]))
-        self._batches.children = rows
+            rows.append(hbox([html(batch_label(batch)), *buttons]))
+        self.batch_rows.children = rows
 
     def confirm_batch(self, batch: int) -> bool:
         """Count an upload batch in the team's figures (at least the minimum group)."""
-        assert self.session is not None and self.store is not None
-        try:
-            done = self.store.confirm_batch(self.session.code, batch)
-        except StoreError as err:
-            self._upload_notice.show("error", f"Not counted: {err}.")
-            return False
-        self._upload_notice.show(
-            "ok",
-            f"The {done.people} {'person' if done.people == 1 else 'people'} now count"
-            f"{'s' if done.people == 1 else ''}.",
-        )
-        self._uploads_changed()
-        return True
+        return self.acted(self.controller.confirm_batch(batch), notice=self.upload_notice)
 
     def remove_batch(self, batch: int) -> bool:
         """Remove an upload batch, its people and their answers."""
-        assert self.session is not None and self.store is not None
-        try:
-            people = self.store.remove_batch(self.session.code, batch)
-        except StoreError as err:
-            self._upload_notice.show("error", f"Not removed: {err}.")
-            return False
-        self._upload_notice.show(
-            "ok", f"Removed {people} uploaded {'person' if people == 1 else 'people'}."
-        )
-        self._uploads_changed()
-        return True
+        return self.acted(self.controller.remove_batch(batch), notice=self.upload_notice)
 
-    def _uploads_changed(self) -> None:
-        self._fingerprint = None
-        self.refresh()
-        self._show_batches()
+    def _upload_chosen(self) -> bool:
+        files = [(f["name"], bytes(f["content"])) for f in self.upload.value]
+        if not files:
+            return False
+        with self.quietly():
+            # Forget the bytes, so the same file chosen again uploads again.
+            self.upload.value = ()
+        return self.upload_files(files)
 
-    def upload_files(self, files: list[tuple[str, bytes]] | None = None) -> bool:
-        """Import the chosen files into the session; show what happened."""
-        assert self.session is not None and self.store is not None
-        if files is None:
-            files = [(f["name"], bytes(f["content"])) for f in self._upload.value]
-            if not files:
-                return False
-        too_big = size_problem([(name, len(data)) for name, data in files])
-        if too_big:
-            self._upload_notice.show("error", too_big)
-            if hasattr(self, "_upload"):
-                self._upload.value = ()
-            return False
-        try:
-            done = upload_team_files(self.store, self.session, files)
-        except (ImportFileError, StoreError) as err:
-            self._upload_notice.show("error", str(err))
-            return False
-        except Exception as err:  # noqa: BLE001 - a file must never show a traceback
-            self._upload_notice.show(
-                "error",
-                f"The files could not be read ({type(err).__name__}); nothing was imported.",
-            )
-            return False
-        finally:
-            if hasattr(self, "_upload"):
-                self._upload.value = ()
-        again = ""
-        if done.uploaded_before:
-            again = (
-                f" Already uploaded before: {', '.join(done.uploaded_before)} (only answers newer "
-                "than the stored ones were taken)."
-            )
-        self._upload_notice.show(
-            "ok",
-            f"Imported {done.answers} answers from {done.files} file"
-            f"{'s' if done.files != 1 else ''} ({done.people} people).{again} New people count "
-            "in the figures once you count their batch below.",
-        )
-        self._uploads_changed()
-        return True
+    def upload_files(self, files: list[tuple[str, bytes]]) -> bool:
+        """Import participants' answer files into the session; show what happened."""
+        return self.acted(self.controller.upload_files(files), notice=self.upload_notice)
 
     def downloads(self) -> widgets.Widget | HTML:
         """The team report (HTML) and the session's answers as CSV."""

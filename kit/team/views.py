@@ -8,9 +8,17 @@ person typed is escaped here.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
+from kit.instruments import scoring
+from kit.instruments import views as instrument_views
+from kit.instruments.model import Instrument
+from kit.store.sessions import UploadBatch
 from kit.team.anonymity import NO_ANSWERS, Audience, Figure, Gate, disclose
 from kit.team.picture import BlockCounts, Profile, PulseRound, TeamPicture, TraitSpread
+
+if TYPE_CHECKING:
+    from kit.team.controllers import OnePerson
 
 SCALE_TOP = 5
 
@@ -195,4 +203,59 @@ def team_results_html(picture: TeamPicture) -> str:
         + axes
         + pulse_html(picture.pulse, Audience.TEAM)
         + "</div>"
+    )
+
+
+def person_html(person: OnePerson, catalogue: dict[str, Instrument]) -> str:
+    """One person's scores and placement, for the coach of a named session.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import instruments
+    >>> from kit.team.controllers import OnePerson
+    >>> catalogue = instruments()
+    >>> answers = {item.id: "5" for item in catalogue["focus_attitude"].items}
+    >>> shown = person_html(OnePerson(7, "Ana", (("focus_attitude", answers),)), catalogue)
+    >>> "Placed: <b>Customer Value Creator</b>" in shown
+    True
+    >>> "Not answered yet" in person_html(OnePerson(7, "Ana", (("hidden_leader", {}),)), catalogue)
+    True
+    """
+    parts = []
+    for instrument_id, answers in person.answers:
+        instrument = catalogue[instrument_id]
+        results = scoring.results(instrument, answers)
+        parts.append(f"<h4>{escape(instrument.title)}</h4>")
+        if not results.answered:
+            parts.append("<p class='kit-muted'>Not answered yet.</p>")
+            continue
+        parts.append(instrument_views.score_table(results))
+        where = scoring.placement(instrument, answers)
+        if where is not None:
+            parts.append(f"<p>Placed: <b>{escape(where.wording())}</b></p>")
+    return "".join(parts)
+
+
+BATCH_ORIGINS = {
+    "coach": "your upload",
+    "page": "uploaded on the start page",
+    "address": "joined from an address someone else here joined from (one device again, or "
+    "phones sharing one network): count them if they are all in the room",
+}
+
+
+def batch_label(batch: UploadBatch) -> str:
+    """How the dashboard names one upload batch.
+
+    Examples
+    --------
+    >>> batch_label(UploadBatch(1, "coach", "p0.json, p1.json", "", False, 2))
+    "<span data-testid='upload-batch'>2 people, your upload (p0.json, p1.json): <b>not counted yet</b></span>"
+    """
+    state = "counted" if batch.confirmed else "<b>not counted yet</b>"
+    named = f" ({escape(batch.files)})" if batch.files else ""
+    who = "person" if batch.people == 1 else "people"
+    return (
+        f"<span data-testid='upload-batch'>{batch.people} {who}, "
+        f"{BATCH_ORIGINS.get(batch.kind, escape(batch.kind))}{named}: {state}</span>"
     )

@@ -102,55 +102,30 @@ def open_for(resume: str, store: str, report: bool, what: str = "Answers") -> Op
     )
 
 
-class WorkbookPage:
-    """The base of every workbook page: who it is for, the banner, messages, report mode.
+class Page:
+    """The base of every page: its store, report mode, messages, and sections drawn from its state.
 
-    A page sets ``WORKBOOK``, ``REPORT_TITLE`` and ``REPORT_FILE`` to offer
-    its report (:meth:`report_download`), and ``state`` to what its
-    sections draw from.
+    A page keeps a controller (``kit/<feature>/controllers.py``) whose frozen
+    ``state`` the sections draw from; each section registers how it redraws
+    (:meth:`drawn_by`), and each action ends in :meth:`acted`, which redraws
+    and shows what the action said beside the controls.
 
     Parameters
     ----------
     store : Store or None
         Where the page saves; None when it cannot save (the reason is in ``problems``).
-    participant : Participant, optional
-        The person, once known; the first save creates one (:meth:`person`).
-    session : str, optional
-        The team session the person is in or joins with their first save.
     report : bool
         Build static HTML, not widgets.
     problems : tuple of (level, text)
         Messages for the top of the page.
-    team : TeamSession, optional
-        The team session, when the page is opened in one.
     """
 
-    WORKBOOK = ""  # the notebook's file name, for its report
-    REPORT_TITLE = ""
-    REPORT_FILE = "report"  # the downloaded report's name, before its date
-    NOTHING_TO_REPORT = "Answer at least one statement first: the report shows your answers."
-
-    def __init__(
-        self,
-        store: Store | None,
-        participant: Participant | None = None,
-        session: str | None = None,
-        report: bool = False,
-        problems: Problems = (),
-        team: TeamSession | None = None,
-    ):
+    def __init__(self, store: Store | None, report: bool = False, problems: Problems = ()):
         self._store = store
-        self.participant = participant
-        self.session = session
         self.report = report
         self.problems = list(problems)
-        self.team = team
-        self.banner = html(
-            resume_banner(participant.resume_code, participant.session) if participant else ""
-        )
         self._drawers: list[Callable[[Any], None]] = []
         self._drawing = False
-        self._make_report: Callable[[str, str], str] | None = None
         self.notice = Notice()  # what the last action said, beside the page's controls
 
     @property
@@ -213,30 +188,85 @@ class WorkbookPage:
         finally:
             self._drawing = False
 
-    def acted(self, done: bool, then: Callable[[], object] | None = None) -> bool:
+    def acted(
+        self, done: bool, then: Callable[[], object] | None = None, notice: Notice | None = None
+    ) -> bool:
         """After an action: redraw every section from the state, then say what happened.
 
         ``then`` runs after a done action's redraw (to clear the boxes it came
         from, or keep a choice). The message comes last, so by the time a
-        person reads "Added" the page already shows what was added.
+        person reads "Added" the page already shows what was added; it goes
+        to ``notice`` (the one beside the control used), or the page's own.
         """
         self.redraw()
         if done and then is not None:
             then()
         message = getattr(self.state, "message", None)
         if message is not None:
-            self.notice.show(*message)
+            (notice or self.notice).show(*message)
         return done
+
+    def report_top(self) -> HTML:
+        """What opens the report: the stylesheet and the messages."""
+        return HTML(STYLE + messages(self.problems))
+
+
+class WorkbookPage(Page):
+    """The base of every workbook page: who it is for, the banner, messages, report mode.
+
+    A page sets ``WORKBOOK``, ``REPORT_TITLE`` and ``REPORT_FILE`` to offer
+    its report (:meth:`report_download`), and ``state`` to what its
+    sections draw from.
+
+    Parameters
+    ----------
+    store : Store or None
+        Where the page saves; None when it cannot save (the reason is in ``problems``).
+    participant : Participant, optional
+        The person, once known; the first save creates one (:meth:`person`).
+    session : str, optional
+        The team session the person is in or joins with their first save.
+    report : bool
+        Build static HTML, not widgets.
+    problems : tuple of (level, text)
+        Messages for the top of the page.
+    team : TeamSession, optional
+        The team session, when the page is opened in one.
+    make_report : callable, optional
+        ``(resume code, store) -> HTML`` for the report; by default the
+        workbook run headless (:func:`kit.report.workbook_report`).
+    """
+
+    WORKBOOK = ""  # the notebook's file name, for its report
+    REPORT_TITLE = ""
+    REPORT_FILE = "report"  # the downloaded report's name, before its date
+    NOTHING_TO_REPORT = "Answer at least one statement first: the report shows your answers."
+
+    def __init__(
+        self,
+        store: Store | None,
+        participant: Participant | None = None,
+        session: str | None = None,
+        report: bool = False,
+        problems: Problems = (),
+        team: TeamSession | None = None,
+        make_report: Callable[[str, str], str] | None = None,
+    ):
+        super().__init__(store, report, problems)
+        self.participant = participant
+        self.session = session
+        self.team = team
+        self.banner = html(
+            resume_banner(participant.resume_code, participant.session) if participant else ""
+        )
+        # How the report is made (a test may give its own): by default, from the workbook's cells.
+        self.make_report: Callable[[str, str], str] = make_report or self._workbook_report
 
     # -- the top of the page ---------------------------------------------------------------
 
     def top(self) -> list[widgets.Widget]:
         """What opens the page: the stylesheet, notices, messages and the resume banner."""
         return [*page_top(messages(self.problems)), self.banner]
-
-    def report_top(self) -> HTML:
-        """What opens the report: the stylesheet and the messages."""
-        return HTML(STYLE + messages(self.problems))
 
     def person(self, display_name: str = "") -> Participant:
         """Return the person saving: the first save creates them and shows their resume code.
@@ -319,8 +349,7 @@ class WorkbookPage:
         self.report_button.disabled = True
         notice.show("note", "Preparing your report: this takes a few seconds…")
         try:
-            make = self._make_report or self._workbook_report
-            page = make(self.participant.resume_code, self.store.location)
+            page = self.make_report(self.participant.resume_code, self.store.location)
         except Exception as err:  # noqa: BLE001 - shown to the person, not raised
             notice.show(
                 "error",

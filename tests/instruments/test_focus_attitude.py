@@ -116,8 +116,8 @@ def test_answers_are_saved_and_the_block_and_steps_appear(tmp_path):
     )
     assert app.chart.layout.display is None
     assert bytes(app.chart.value).startswith(b"\x89PNG")
-    assert app._steps[0].options[0].startswith("Pick one customer problem you keep fixing")
-    app._steps[0].value = "Take the invoice errors to finance"
+    assert app.steps[0].options[0].startswith("Pick one customer problem you keep fixing")
+    app.steps[0].value = "Take the invoice errors to finance"
     assert open_store(db).answers(app.participant.id, FA)["commitment.1"] == (
         "Take the invoice errors to finance"
     )
@@ -166,7 +166,7 @@ def test_a_next_step_too_long_to_import_later_is_refused_with_a_message(tmp_path
     db = str(tmp_path / "kit.sqlite3")
     app, _ = build(db)
     answer(app, answers(5, 5))
-    app._steps[0].value = "x" * 6000
+    app.steps[0].value = "x" * 6000
     assert "Not saved: answer &#x27;commitment.1&#x27; is longer than 5000 characters" in (
         app.save_notice.value
     )

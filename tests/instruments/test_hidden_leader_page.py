@@ -96,7 +96,7 @@ def test_results_follow_a_changed_answer(db):
 def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):
     app, _ = build(db)
     answer_everything(app, lambda i: 5 - i)
-    writing = app._writing_widgets()
+    writing = app.writing_widgets()
     writing.children[2].value = "The families who book with us"
     code = app.participant.resume_code
     again, _ = build(db, resume=code.lower())
@@ -133,7 +133,7 @@ def test_wrong_resume_code_is_a_plain_message_and_nothing_is_lost(db):
 def test_free_text_typed_in_the_boxes_is_saved_and_escaped_in_the_report_view(db):
     app, _ = build(db)
     answer_everything(app)
-    writing = app._writing_widgets()
+    writing = app.writing_widgets()
     areas = [w for w in writing.children if isinstance(w, widgets.Textarea)]
     boxes = [w for w in writing.children if isinstance(w, widgets.Combobox)]
     areas[0].value = "<script>alert(1)</script>"
@@ -170,7 +170,7 @@ def test_download_my_answers_link_carries_a_file_kit_import_reads(db, tmp_path):
 def test_report_button_offers_the_report_and_failures_are_messages(db):
     made = []
     app, _ = build(db)
-    app._make_report = lambda code, store: made.append(code) or "<html>report</html>"
+    app.make_report = lambda code, store: made.append(code) or "<html>report</html>"
     app.prepare_report()
     assert "Answer at least one statement first" in app.report_notice.value
     app.questionnaire.radio("urgency.1").value = 3
@@ -181,7 +181,7 @@ def test_report_button_offers_the_report_and_failures_are_messages(db):
     def broken(code, store):
         raise RuntimeError("kernel died")
 
-    app._make_report = broken
+    app.make_report = broken
     app.report_button.click()
     assert "could not be made (RuntimeError: kernel died)" in app.report_notice.value
     assert not app.report_button.disabled

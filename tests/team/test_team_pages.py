@@ -91,9 +91,9 @@ def test_the_pulse_saves_into_the_current_round_and_tells_an_open_page_of_a_new_
     app = OpennessPulseApp.open(store=db)
     app.intro(), app.questions(), app.results(), app.team_results()
     app.save("openness.1", 2)
-    assert "team-waiting" in app._team_view.value
+    assert "team-waiting" in app.team_view.value
     store.open_next_round(team.code, 1)
-    assert app.follow_team() and "started round 2 of the pulse" in app._team_view.value
+    assert app.follow_team() and "started round 2 of the pulse" in app.team_view.value
     again = OpennessPulseApp.open(store=db)
     assert again.round == 2 and again.answers == {}
     again.save("openness.1", 5)
@@ -110,10 +110,10 @@ def test_revealed_results_reach_an_open_page_as_totals_only(db, monkeypatch):
     app = FocusAttitudeApp.open(store=db)
     app.intro()
     app.team_results()
-    assert "team-results" not in app._team_view.value
+    assert "team-results" not in app.team_view.value
     store.update_session(team.code, revealed=True)
     assert app.follow_team()
-    assert "Totals for the whole team" in app._team_view.value
+    assert "Totals for the whole team" in app.team_view.value
     assert not app.follow_team()  # nothing changed: nothing redrawn
 
 
@@ -131,12 +131,12 @@ def test_the_dashboard_follows_new_answers_and_the_coach_decides_the_reveal(db):
     store = open_store(db)
     team = store.create_session("Desk", min_group=3)
     app = dashboard(team.coach_key, db)
-    assert "no answers yet" in app._picture_html.value
+    assert "no answers yet" in app.picture_view.value
     simulate(store, 3, session=team.code, seed=4)
-    assert app.refresh() and "<b>3</b> people have joined" in app._picture_html.value
+    assert app.refresh() and "<b>3</b> people have joined" in app.picture_view.value
     assert not app.refresh()  # nothing new: the page is left alone
     assert app.set_revealed(True) and store.team_session(team.code).revealed
-    assert app._reveal.description == "Hide team results"
+    assert app.reveal_button.description == "Hide team results"
     assert not app.set_min_group(2) and "at least 3" in app.notice.value
     assert store.team_session(team.code).min_group == 3
 
@@ -152,7 +152,7 @@ def test_an_anonymous_dashboard_opens_no_one_and_a_named_one_opens_each_person(d
     for item in get_instrument("focus_attitude").items:
         store.save_answer(ana.id, "focus_attitude", item.id, "5")
     app = dashboard(named.coach_key, db)
-    assert ("Ana", ana.id) in app._person.options
+    assert ("Ana", ana.id) in app.person_choice.options
     shown = app.show_person(ana.id)
     assert "Placed: <b>Customer Value Creator</b>" in shown
     assert app.show_person(person.id) == ""  # someone from another session: nothing
@@ -167,12 +167,12 @@ def test_uploads_on_the_dashboard_are_all_or_nothing_with_a_message(db, tmp_path
     binder.save_answer(person.id, "hidden_leader", "urgency.1", "4")
     good = my_answers_file(binder, person).encode()
     assert not app.upload_files([("a.json", good), ("junk.json", b"{not json")])
-    assert "junk.json is not valid JSON" in app._upload_notice.value
+    assert "junk.json is not valid JSON" in app.upload_notice.value
     assert store.members(team.code) == []
     assert app.upload_files([("a.json", good)])
-    assert "Imported 1 answers from 1 file (1 people)" in app._upload_notice.value
+    assert "Imported 1 answers from 1 file (1 people)" in app.upload_notice.value
     assert app.upload_files([("a.json", good)])
-    assert "Already uploaded before: a.json" in app._upload_notice.value
+    assert "Already uploaded before: a.json" in app.upload_notice.value
 
 
 def test_team_members_add_stories_ideas_and_votes_to_the_coachs_circle(db, monkeypatch):
@@ -259,9 +259,9 @@ def test_the_dashboard_says_why_the_minimum_group_cannot_go_down(db):
     app.header()
     app.results()
     app.controls()
-    app._minimum.value = 4
+    app.min_group_box.value = 4
     assert "can only go up once anyone has answered" in app.notice.value
-    assert app._minimum.value == 5 and store.team_session(team.code).min_group == 5
+    assert app.min_group_box.value == 5 and store.team_session(team.code).min_group == 5
 
 
 def test_a_device_that_joined_before_carries_on_as_the_same_person(db, monkeypatch):
@@ -300,20 +300,20 @@ def test_the_coach_counts_or_removes_an_upload_batch_on_the_dashboard(db, tmp_pa
             binder.save_answer(person.id, "hidden_leader", item.id, "4")
         files.append((f"p{n}.json", my_answers_file(binder, person).encode()))
     assert app.upload_files(files[:2])
-    assert "once you count their batch" in app._upload_notice.value
-    (row,) = app._batches.children
+    assert "once you count their batch" in app.upload_notice.value
+    (row,) = app.batch_rows.children
     label, count, remove = row.children
     assert "2 people, your upload (p0.json, p1.json): <b>not counted yet" in label.value
     count.click()  # two are fewer than the minimum group
-    assert "counts in the team&#x27;s figures only with at least 3" in app._upload_notice.value
+    assert "counts in the team&#x27;s figures only with at least 3" in app.upload_notice.value
     remove.click()
-    assert "Removed 2 uploaded people" in app._upload_notice.value
-    assert app._batches.children == () and store.members(team.code) == []
+    assert "Removed 2 uploaded people" in app.upload_notice.value
+    assert app.batch_rows.children == () and store.members(team.code) == []
     assert app.upload_files(files)
-    app._batches.children[0].children[1].click()
-    assert "The 3 people now count" in app._upload_notice.value
-    assert "hidden to protect anonymity" not in app._picture_html.value
-    assert "counted" in app._batches.children[0].children[0].value
+    app.batch_rows.children[0].children[1].click()
+    assert "The 3 people now count" in app.upload_notice.value
+    assert "hidden to protect anonymity" not in app.picture_view.value
+    assert "counted" in app.batch_rows.children[0].children[0].value
 
 
 def test_someone_else_on_a_device_that_joined_before_joins_as_a_new_person(db, monkeypatch):
@@ -367,7 +367,7 @@ def test_a_dashboard_that_cannot_follow_the_store_says_so_and_recovers(db):
     simulate(store, 3, session=team.code, seed=4)
     app.live.once()
     assert app.notice.value == ""
-    assert "<b>3</b> people have joined" in app._picture_html.value
+    assert "<b>3</b> people have joined" in app.picture_view.value
 
 
 def test_a_live_page_whose_follow_fails_says_so_beside_it_and_clears_when_it_works():

@@ -50,7 +50,7 @@ class FocusAttitudeApp(InstrumentApp):
         chart = widgets.Image(format="png", layout=widgets.Layout(max_width="460px"))
         chart.add_class("kit-chart")
         self.chart, self.summary, self.related = chart, html(), html()
-        self._steps = [
+        self.steps = [
             control(
                 widgets.Combobox,
                 value=self.answers.get(key, ""),
@@ -61,7 +61,7 @@ class FocusAttitudeApp(InstrumentApp):
             for number, key in enumerate(self.instrument.commitment_keys(), start=1)
         ]
         steps: list[widgets.Widget] = []
-        for key, box in zip(self.instrument.commitment_keys(), self._steps, strict=True):
+        for key, box in zip(self.instrument.commitment_keys(), self.steps, strict=True):
             steps += [box, self.typed_text(box, key)]
         self.drawn_by(self._draw_results)
         return vbox(
@@ -133,7 +133,7 @@ class FocusAttitudeApp(InstrumentApp):
         self.summary.value = self._results_html(with_chart=False)
         self.related.value = self._related_html()
         options = list(_guide(where).steps) if where is not None else []
-        for box in self._steps:
+        for box in self.steps:
             box.options = options
 
 

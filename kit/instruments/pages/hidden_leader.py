@@ -38,7 +38,7 @@ class HiddenLeaderApp(InstrumentApp):
         self.summary = html()
         self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
         self.chart.add_class("kit-chart")
-        writing = self._writing_widgets()
+        writing = self.writing_widgets()
         self.drawn_by(self._draw_results)
         return vbox([self.chart, self.summary, writing])
 
@@ -78,7 +78,8 @@ class HiddenLeaderApp(InstrumentApp):
             self.chart.layout.display = "none"
         self.summary.value = self._results_html(with_chart=False)
 
-    def _writing_widgets(self) -> widgets.VBox:
+    def writing_widgets(self) -> widgets.VBox:
+        """The two questions about the organisation and the commitments, as widgets."""
         assert self.instrument is not None
         rows: list[widgets.Widget] = [html("<h3>Two questions about your organisation</h3>")]
         rows += self._reflection_rows()

@@ -68,9 +68,8 @@ class InstrumentApp(WorkbookPage):
         make_report: Callable[[str, str], str] | None = None,
         team: TeamSession | None = None,
     ):
-        super().__init__(store, participant, session, report, problems, team)
+        super().__init__(store, participant, session, report, problems, team, make_report)
         self.instrument = instrument
-        self._make_report = make_report
         self.answers_path: Path | None = None
         round_ = team.pulse_round if (team is not None and self.ROUNDS) else 1
         if answers is None and participant is not None and store is not None:
@@ -90,7 +89,7 @@ class InstrumentApp(WorkbookPage):
         self.save_notice = self.notice  # where a save says it failed, under the intro
         self.questionnaire: Questionnaire | None = None
         # Made only for a page in a team session: every widget costs the page's load.
-        self._team_view = html() if (team is not None and not report) else None
+        self.team_view = html() if (team is not None and not report) else None
         self._team_seen: tuple[object, ...] = ()
         self._typed: dict[str, SavedAsTyped] = {}
         # The live checks let a store error through, so the page says it stopped following.
@@ -246,18 +245,18 @@ class InstrumentApp(WorkbookPage):
         """
         if self.report:
             return HTML("")
-        if self.team is None or self._team_view is None:
+        if self.team is None or self.team_view is None:
             return None
         self.follow_team()
         self.live.start()
-        return self._team_view
+        return self.team_view
 
     def follow_team(self, raising: bool = False) -> bool:
         """Read the session again; show the team's results if revealed. True when redrawn.
 
         A store that cannot be read gives False, or its error with ``raising``.
         """
-        if self.team is None or self.store is None or self._team_view is None:
+        if self.team is None or self.store is None or self.team_view is None:
             return False
         from kit.team.picture import team_picture
         from kit.team.views import team_results_html
@@ -296,7 +295,7 @@ class InstrumentApp(WorkbookPage):
                 "<div data-testid='team-results'><p class='kit-muted'>Totals for the whole "
                 "team; nobody's own answers are shown.</p>" + team_results_html(picture) + "</div>"
             )
-        self._team_view.value = "".join(parts)
+        self.team_view.value = "".join(parts)
         return True
 
     def questions(self) -> widgets.Widget | HTML:
