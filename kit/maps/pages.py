@@ -78,8 +78,7 @@ class CustomerMapApp(WorkbookPage):
         make_report: Callable[[str, str], str] | None = None,
         version: int = 0,
     ):
-        super().__init__(store, participant, session, report, problems)
-        self._make_report = make_report
+        super().__init__(store, participant, session, report, problems, make_report=make_report)
         self.controller = MapController(store, cmap or CustomerMap(), version, self.person)
         self._drawn: tuple[tuple, bytes] | None = None  # the last diagram and what it showed
 

@@ -8,11 +8,9 @@ from urllib.parse import quote
 import ipywidgets as widgets
 
 from kit.database import Store, open_store
-from kit.exchange import import_answers
 from kit.model import Participant, TeamSession
-from kit.store.attempts import JOINS, WRONG_CODES
+from kit.start.controllers import StartController, StartState
 from kit.store.errors import StoreError
-from kit.store.records import ImportFileError, size_problem
 from kit.ui.components import (
     Notice,
     control,
@@ -26,7 +24,8 @@ from kit.ui.components import (
     vbox,
 )
 from kit.ui.context import client_address, query_params
-from kit.ui.person import TOO_MANY_CODES, member_code
+from kit.ui.page import Page
+from kit.ui.person import member_code
 from kit.workbooks import personal_workbooks, team_workbooks, workbook
 
 
@@ -54,8 +53,10 @@ def continue_link(code: str) -> str:
     return "<br>" + " · ".join(links) + outside_voila_note(code)
 
 
-class StartPage:
-    """Resume-code entry and answer-file upload.
+class StartPage(Page):
+    """Joining a team session, coming back with a resume code, restoring an answers file.
+
+    Sections draw from a :class:`~kit.start.controllers.StartController`.
 
     Parameters
     ----------
@@ -66,7 +67,9 @@ class StartPage:
     """
 
     def __init__(self, store: Store | None, problem: str = ""):
-        self.store = store
+        super().__init__(store, problems=(("error", problem),) if problem else ())
+        self.controller = StartController(store)
+        self.problem = problem
         self.code = widgets.Text(
             placeholder="e.g. K7QM-3XTA-9PWD-H4RN",
             description="Resume code",
@@ -81,10 +84,9 @@ class StartPage:
         self.upload = widgets.FileUpload(
             accept=".json,.csv", multiple=False, description="Upload file"
         )
-        self.upload.observe(lambda _: self.restore_upload(), "value")
+        self.upload.observe(lambda _: None if self.drawing else self.restore_upload(), "value")
         self.code_notice = Notice()
         self.upload_notice = Notice()
-        self.problem = problem
         self.join_code = control(
             widgets.Text,
             placeholder="e.g. K7R-M3X",
@@ -103,9 +105,6 @@ class StartPage:
         self.join_button.on_click(lambda _: self.join())
         self.join_code.observe(lambda change: self.check_join_code(), "value")
         self.join_notice = Notice()
-        self.team_session: TeamSession | None = None
-        self.member: Participant | None = None  # who joined on this page
-        self._someone_else = False
         # Its own layout: shown only when the device joined before.
         self.someone_else = control(
             widgets.Button,
@@ -114,6 +113,7 @@ class StartPage:
         )
         self.someone_else.on_click(lambda _: self.join_as_someone_else())
         self._team_shown = False
+        self.drawn_by(self._draw_join)
 
     @classmethod
     def open(cls, store: str = "") -> StartPage:
@@ -123,201 +123,98 @@ class StartPage:
         except StoreError as err:
             return cls(None, f"Answers cannot be saved or found on this server: {err}.")
 
+    @property
+    def state(self) -> StartState:
+        """What the page shows (the controller's frozen state)."""
+        return self.controller.state
+
+    @property
+    def team_session(self) -> TeamSession | None:
+        """The open session the join code names, once looked up."""
+        return self.state.team
+
+    @property
+    def member(self) -> Participant | None:
+        """Who joined on this page."""
+        return self.state.member
+
+    def _draw_join(self, state: StartState) -> None:
+        team = state.team
+        self.join_name.layout.display = None if (team and not team.anonymous) else "none"
+        self.join_button.disabled = state.member is not None  # one press, one person
+        self.someone_else.layout.display = None if state.again else "none"
+
+    # -- joining a team session ---------------------------------------------------------
+
     def check_join_code(self) -> TeamSession | None:
         """Look the typed join code up; say what the session is, or what is wrong."""
-        typed = self.join_code.value.strip()
-        self.team_session = None
-        if not typed or self.store is None:
+        team = self.controller.check_join_code(self.join_code.value)
+        self.redraw()
+        if self.state.message is None:
             self.join_notice.clear()
-            return None
-        try:
-            team = self.store.team_session(typed)
-        except StoreError as err:
-            self.join_notice.show("error", f"The session could not be looked up: {err}.")
-            return None
-        if team is None:
-            self.join_notice.show(
-                "error",
-                f"There is no team session '{typed}' on this server. Check the code with your "
-                "coach: it has six letters and digits, like K7R-M3X (case and dashes do not "
-                "matter).",
-            )
-            return None
-        if team.closed:
-            self.join_notice.show(
-                "warn", f"The team session '{team.title}' is closed: ask your coach."
-            )
-            return None
-        self.team_session = team
-        self.join_name.layout.display = None if not team.anonymous else "none"
-        kind = (
-            "It is anonymous: only the team's totals are ever shown."
-            if team.anonymous
-            else "It is a named session: type your name, then press Join."
-        )
-        self.join_notice.show("note", f"Team session: {team.title}. {kind}")
+        else:
+            self.join_notice.show(*self.state.message)
         return team
 
-    def returning(self, team: TeamSession) -> Participant | None:
-        """Return the person who joined ``team`` on this device before (the page's cookie)."""
-        code = query_params().get("resume") or member_code(team.code)
-        if not code or self.store is None:
-            return None
-        try:
-            person = self.store.participant_by_code(code)
-        except StoreError:
-            return None
-        return person if person is not None and person.session == team.code else None
+    def _returning_code(self) -> str:
+        team = self.state.team
+        return (query_params().get("resume") or member_code(team.code)) if team else ""
 
-    def _joined(self, person: Participant, team: TeamSession, again: bool) -> None:
-        self.member = person
-        self.join_button.disabled = True
-        self.someone_else.layout.display = None if again else "none"
-        lead = (
-            f"Welcome back: you joined {team.title} on this device before, so you carry on as "
-            "the same person. (Not you? Use the button below.)"
-            if again
-            else f"You have joined {team.title}."
+    def _join_links(self) -> str:
+        person, team = self.state.member, self.state.team
+        if person is None or team is None:
+            return ""
+        return team_links(person.resume_code, team) + person_marker(
+            person.resume_code, team.code, joined=True
         )
-        self.join_notice.show(
-            "ok",
-            f"{lead} Your resume code is {person.resume_code}: note it to come back later, on "
-            "this or another device. Now open, in order:",
-            team_links(person.resume_code, team)
-            + person_marker(person.resume_code, team.code, joined=True),
-        )
+
+    def join(self) -> bool:
+        """Join the session: a new resume code, and links into the team's workbooks."""
+        if self.state.team is None:
+            self.check_join_code()
+        done = self.controller.join(self.join_name.value, client_address(), self._returning_code())
+        return self.acted(done, notice=self.join_notice, tail=self._join_links())
 
     def join_as_someone_else(self) -> bool:
         """On a device someone joined from before, join as a new person."""
-        self.member = None
-        self._someone_else = True
-        self.join_button.disabled = False
-        return self.join()
+        done = self.controller.someone_else(self.join_name.value, client_address())
+        return self.acted(done, notice=self.join_notice, tail=self._join_links())
 
-    def join(self) -> bool:
-        """Join the session: a new resume code, and links into the team's workbooks.
-
-        A device that joined this session before carries on as that person:
-        a second tap, or the join link opened again, makes no second person.
-        """
-        team = self.team_session or self.check_join_code()
-        if team is None or self.store is None:
-            return False
-        before = self.member
-        if before is None and not self._someone_else:
-            before = self.returning(team)
-        if before is not None:
-            self._joined(before, team, again=True)
-            return True
-        name = " ".join(self.join_name.value.split())[:60]
-        if not team.anonymous and not name:
-            self.join_notice.show("warn", "Type your name first: this session is named.")
-            return False
-        client = client_address()
-        try:
-            if self.store.too_many(client, JOINS):
-                self.join_notice.show(
-                    "error",
-                    "Too many people joined from this network address in the last few minutes. "
-                    "If you joined before, open your resume code instead; otherwise ask your "
-                    "coach.",
-                )
-                return False
-            self.store.note_attempt(client, JOINS)
-            person = self.store.create_participant(
-                session=team.code, display_name="" if team.anonymous else name, client=client
-            )
-        except StoreError as err:
-            self.join_notice.show("error", f"You could not join just now: {err}. Try again.")
-            return False
-        self._joined(person, team, again=False)
-        return True
+    # -- coming back ---------------------------------------------------------------------
 
     def lookup(self) -> bool:
-        """Check the typed code and offer the link into the workbook."""
-        typed = self.code.value.strip()
-        if not typed:
-            self.code_notice.show(
-                "warn", "Type the resume code you were given, then press Find my answers."
-            )
-            return False
-        client = client_address()
-        try:
-            if self.store is not None and self.store.too_many(client, WRONG_CODES):
-                self.code_notice.show("error", TOO_MANY_CODES)
-                return False
-            participant = self.store.participant_by_code(typed) if self.store else None
-            if participant is None and self.store is not None:
-                self.store.note_attempt(client, WRONG_CODES)
-        except StoreError as err:
-            self.code_notice.show("error", f"Your answers could not be looked up: {err}.")
-            return False
-        if participant is None:
-            self.code_notice.show(
-                "error",
-                f"No answers were found for '{typed}'. Check the code (it looks like "
-                "K7QM-3XTA-9PWD-H4RN; dashes and case do not matter), or upload your answers file further down.",
-            )
-            return False
-        self.code_notice.show(
-            "ok",
-            "Found your answers. ",
-            continue_link(participant.resume_code)
-            + person_marker(participant.resume_code, participant.session),
+        """Check the typed code and offer the links into the workbooks."""
+        done = self.controller.find(self.code.value, client_address())
+        found = self.state.found
+        links = (
+            continue_link(found.resume_code) + person_marker(found.resume_code, found.session)
+            if found is not None
+            else ""
         )
-        return True
+        return self.acted(done, notice=self.code_notice, tail=links)
 
     def restore_upload(self) -> bool:
-        """Import the uploaded answers file (all or nothing) and link into the workbook."""
+        """Import the uploaded answers file (all or nothing) and link into the workbooks."""
         files = list(self.upload.value)
-        if not files or self.store is None:
+        if not files:
             return False
         upload = files[-1]
-        name = upload["name"]
-        too_big = size_problem([(name, len(upload["content"]))])
-        if too_big:
-            self.upload.value = ()
-            self.upload_notice.show("error", too_big)
-            return False
-        try:
-            summary = import_answers(self.store, bytes(upload["content"]), name, from_page=True)
-        except (ImportFileError, StoreError) as err:
-            self.upload_notice.show("error", f"{name}: {err}")
-            return False
-        except Exception as err:  # noqa: BLE001 - a visitor's file must never show a traceback
-            self.upload_notice.show(
-                "error", f"{name} could not be read ({type(err).__name__}); nothing was imported."
-            )
-            return False
-        finally:
+        with self.quietly():
             # Forget the bytes so a second upload of the same file fires again.
             self.upload.value = ()
-        codes = list(summary.resume_codes.values())
-        if len(codes) != 1:
-            self.upload_notice.show(
-                "ok", f"Imported {summary.answers} answers for {len(codes)} people from {name}."
-            )
-            return True
-        if summary.answers == 0 and summary.updated_participants == 1:
-            self.upload_notice.show(
-                "ok",
-                f"The answers in {name} are already on this server (nothing in the file is "
-                f"newer). Your resume code is {codes[0]}. ",
-                continue_link(codes[0]),
-            )
-            return True
-        self.upload_notice.show(
-            "ok",
-            f"Restored {summary.answers} answers from {name}. Your resume code is {codes[0]}. ",
-            continue_link(codes[0]),
-        )
-        return True
+        done = self.controller.restore(upload["name"], bytes(upload["content"]))
+        code = self.state.restored
+        return self.acted(done, notice=self.upload_notice, tail=continue_link(code) if code else "")
 
     def _join_parts(self) -> list[widgets.Widget]:
         team = self.check_join_code()
-        before = self.returning(team) if team is not None else None
-        if team is not None and before is not None:
-            self._joined(before, team, again=True)
+        before = self.controller.returning(self._returning_code()) if team is not None else None
+        if before is not None:
+            self.acted(
+                self.controller.welcome_back(before),
+                notice=self.join_notice,
+                tail=self._join_links(),
+            )
             return [html("<h3>Your team session</h3>"), self.join_notice, self.someone_else]
         return [
             html(

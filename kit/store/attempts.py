@@ -18,6 +18,11 @@ from kit.store.errors import guarded
 WRONG_CODES = ("wrong code", 10, 60.0)  # kind, how many, in how many seconds
 JOINS = ("join", 30, 600.0)
 KEPT_SECONDS = 3600.0
+# What a person reads when WRONG_CODES has tripped for their address.
+TOO_MANY_CODES = (
+    "Too many wrong codes came from this network address in the last minute, so this one was not "
+    "looked up. Wait a minute, then check the code against the one you noted."
+)
 
 
 class Attempts:

@@ -124,6 +124,7 @@ class Page:
         self._store = store
         self.report = report
         self.problems = list(problems)
+        self.controller: Any = None  # the page's controller (kit/<feature>/controllers.py)
         self._drawers: list[Callable[[Any], None]] = []
         self._drawing = False
         self.notice = Notice()  # what the last action said, beside the page's controls
@@ -137,9 +138,8 @@ class Page:
     def store(self, store: Store | None) -> None:
         # The page and its controller always use the same store.
         self._store = store
-        controller = getattr(self, "controller", None)
-        if controller is not None:
-            controller.store = store
+        if self.controller is not None:
+            self.controller.store = store
 
     # -- sections drawn from the page's state ----------------------------------------------
 
@@ -189,21 +189,27 @@ class Page:
             self._drawing = False
 
     def acted(
-        self, done: bool, then: Callable[[], object] | None = None, notice: Notice | None = None
+        self,
+        done: bool,
+        then: Callable[[], object] | None = None,
+        notice: Notice | None = None,
+        tail: str = "",
     ) -> bool:
         """After an action: redraw every section from the state, then say what happened.
 
         ``then`` runs after a done action's redraw (to clear the boxes it came
         from, or keep a choice). The message comes last, so by the time a
         person reads "Added" the page already shows what was added; it goes
-        to ``notice`` (the one beside the control used), or the page's own.
+        to ``notice`` (the one beside the control used), or the page's own,
+        followed by ``tail``, trusted HTML such as the links a done action offers.
         """
         self.redraw()
         if done and then is not None:
             then()
         message = getattr(self.state, "message", None)
         if message is not None:
-            (notice or self.notice).show(*message)
+            level, text = message
+            (notice or self.notice).show(level, text, tail if done else "")
         return done
 
     def report_top(self) -> HTML:

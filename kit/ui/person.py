@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kit.database import Store
 from kit.model import Participant, TeamSession
-from kit.store.attempts import WRONG_CODES
+from kit.store.attempts import TOO_MANY_CODES, WRONG_CODES
 from kit.store.codes import normalise_join_code
 from kit.store.errors import StoreError
 from kit.ui.context import client_address, cookies, query_params
@@ -101,12 +101,6 @@ def look_up(store: Store, resume: str, session: str | None) -> Visitor:
         )
         team = None
     return Visitor(participant, team.code if team else None, tuple(problems), team)
-
-
-TOO_MANY_CODES = (
-    "Too many wrong codes came from this network address in the last minute, so this one was not "
-    "looked up. Wait a minute, then check the code against the one you noted."
-)
 
 
 TOO_MANY_CODES_PAGE = f"{TOO_MANY_CODES} This page saves nothing until then: reload it in a minute."
