@@ -134,7 +134,12 @@ class SessionController(Controller):
             return self.state
         try:
             sessions = tuple(self.store.sessions(circle.code))
-            found = SessionState(circle, sessions, message=self.state.message)
+            # A press waiting for its second press still waits after a re-read (the page
+            # follows the store every few seconds), unless another session started meanwhile.
+            waiting = self.state.confirm_start and sessions == self.state.sessions
+            found = SessionState(
+                circle, sessions, confirm_start=waiting, message=self.state.message
+            )
             if sessions:
                 latest = sessions[-1][0]
                 found = replace(

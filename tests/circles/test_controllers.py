@@ -39,6 +39,19 @@ def test_a_second_session_on_the_same_day_needs_a_second_press(session):
     assert session.start_next(today="2026-12-01") and session.state.number == 2
 
 
+def test_the_second_press_still_counts_after_the_page_has_followed_the_store(session, store):
+    session.start_next(today="2026-12-01")
+    assert not session.start_next(today="2026-12-01")
+    session.follow()  # the page reads the store every few seconds while the coach reads
+    assert session.start_next(today="2026-12-01") and session.state.number == 2
+    assert not session.start_next(today="2026-12-01")
+    other = SessionController(store, session.state.circle)  # another tab starts session 3
+    other.load()
+    assert other.start_next(today="2026-12-01") is False and other.start_next(today="2026-12-01")
+    session.follow()  # a session started meanwhile: the waiting press is forgotten
+    assert not session.state.confirm_start and not session.start_next(today="2026-12-01")
+
+
 def test_nothing_is_added_before_a_session_and_a_bad_entry_says_why(session, store):
     assert not session.add_story("unhappy", "Came late")
     assert session.state.message == ("error", "Start the session first (the button at the top).")
