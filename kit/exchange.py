@@ -31,7 +31,7 @@ from kit.store.errors import StoreError, guarded
 from kit.store.records import AnswerFile, ImportFileError
 
 if TYPE_CHECKING:
-    from kit.database import Store
+    from kit.database import PageStore
 
 
 @dataclass(frozen=True)
@@ -325,13 +325,13 @@ def _check_answer(instrument_id: str, item: str, value: str) -> str | None:
 
 
 def import_answers(
-    store: Store, data: bytes | str, name: str = "file", from_page: bool = False
+    store: PageStore, data: bytes | str, name: str = "file", from_page: bool = False
 ) -> ImportSummary:
     """Validate a whole answer file, then import all of it or nothing.
 
     Parameters
     ----------
-    store : Store
+    store : PageStore
     data : bytes or str
         The file's contents (the kit's CSV or JSON).
     name : str
@@ -372,7 +372,7 @@ class TeamUpload:
 
 
 def upload_team_files(
-    store: Store, session: TeamSession, files: list[tuple[str, bytes]]
+    store: PageStore, session: TeamSession, files: list[tuple[str, bytes]]
 ) -> TeamUpload:
     """Import participants' downloaded answer files into a team session: all of them or none.
 
@@ -382,7 +382,7 @@ def upload_team_files(
 
     Parameters
     ----------
-    store : Store
+    store : PageStore
     session : TeamSession
         The session everyone in the files joins.
     files : list of (name, bytes)
@@ -501,7 +501,7 @@ def maps_for_file(stored: dict[str, tuple[str, CustomerMap]]) -> dict[str, dict]
     }
 
 
-def my_answers_file(store: Store, participant: Participant) -> str:
+def my_answers_file(store: PageStore, participant: Participant) -> str:
     """Return a participant's own answer file (JSON, with their resume code)."""
     rows = store.rows(participant_id=participant.id, own=True)
     return records.to_json(

@@ -61,3 +61,19 @@ def test_mypy_finds_no_type_errors_in_the_kit():
     done = subprocess.run([sys.executable, "-m", "mypy"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "Success: no issues found" in done.stdout
+
+
+def test_pages_and_controllers_name_the_store_protocol_never_its_sqlite_class():
+    # A second engine (PostgreSQL) must serve every page by offering PageStore's methods.
+    import ast
+
+    naming = []
+    for path in sorted((ROOT / "kit").rglob("*.py")):
+        layer = path.relative_to(ROOT / "kit").as_posix()
+        if not ("pages" in layer or "controllers" in layer or layer.startswith("ui/")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "kit.database":
+                naming += [f"{layer}: {a.name}" for a in node.names if a.name == "Store"]
+    assert naming == []
+    assert "def open_store" in (ROOT / "kit" / "database.py").read_text()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from kit.circles import backlog as bl
 from kit.circles import planning as plan_rules
@@ -21,6 +22,9 @@ from kit.controller import Controller, Message
 from kit.model import Participant, TeamSession
 from kit.store.clock import now
 from kit.store.errors import MapChangedError, StoreError
+
+if TYPE_CHECKING:
+    from kit.database import PageStore
 
 DEFAULT_VOTES = 3
 
@@ -79,7 +83,7 @@ class SessionController(Controller):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where entries go; None when the page cannot save (nothing is read either).
     circle : Circle or None
         The circle; None when none is planned yet.
@@ -113,7 +117,7 @@ class SessionController(Controller):
 
     def __init__(
         self,
-        store,
+        store: PageStore | None,
         circle: Circle | None,
         team: TeamSession | None = None,
         person: Callable[[], Participant] | None = None,
@@ -186,19 +190,19 @@ class SessionController(Controller):
         self.state = replace(s, confirm_start=False)
         circle = self._circle()
         return self._do(
-            lambda: self.store.start_session(circle.code, today, s.votes_each, s.number),
+            lambda store: store.start_session(circle.code, today, s.votes_each, s.number),
             f"Session {s.number + 1} has started: go through the open actions first.",
         )
 
     def update_action(self, action_id: int | None, status: str, note: str) -> bool:
         """Record an open action's status and note in this session."""
 
-        def work() -> None:
+        def work(store: PageStore) -> None:
             self._need_session()
             if action_id is None:
                 raise bl.EntryError("Choose an open action first.")
             text = bl.clean_entry("note", note, required=status == "dropped")
-            self.store.update_action(action_id, self.state.number, status, text, now())
+            store.update_action(action_id, self.state.number, status, text, now())
 
         return self._do(work, "Action updated.")
 
@@ -218,12 +222,12 @@ class SessionController(Controller):
         """
         unhappy = kind == "unhappy"
 
-        def work() -> None:
+        def work(store: PageStore) -> None:
             session = self._need_session()
             story_text = bl.clean_entry("story", text)
             if self.contributor:
                 self._contributing()
-                self.store.add_story(session, Story(0, session, kind, story_text, self.my_name()))
+                store.add_story(session, Story(0, session, kind, story_text, self.my_name()))
                 return
             story = Story(
                 0,
@@ -235,16 +239,16 @@ class SessionController(Controller):
                 where if unhappy else "",
                 bl.clean_entry("prevention", prevention, required=False) if unhappy else "",
             )
-            self.store.add_story(session, story)
+            store.add_story(session, story)
 
         return self._do(work, f"Added the story of a{'n' if unhappy else ''} {kind} customer.")
 
     def add_factor(self, kind: str, text: str, story: int | None) -> bool:
         """Add an entry to the Do-Not-Annoy list or the delight factors."""
 
-        def work() -> None:
+        def work(store: PageStore) -> None:
             session = self._need_session()
-            self.store.add_factor(session, kind, bl.clean_entry("entry", text), story)
+            store.add_factor(session, kind, bl.clean_entry("entry", text), story)
 
         where = "Do-Not-Annoy list" if kind == "do not annoy" else "delight factors"
         return self._do(work, f"Added to the {where}.")
@@ -252,12 +256,12 @@ class SessionController(Controller):
     def add_idea(self, text: str) -> bool:
         """Add an idea the team could carry out."""
 
-        def work() -> None:
+        def work(store: PageStore) -> None:
             session = self._need_session()
             idea = bl.clean_entry("idea", text)
             if self.contributor:
                 self._contributing()
-            self.store.add_idea(session, idea, self.my_name())
+            store.add_idea(session, idea, self.my_name())
 
         return self._do(work, "Idea added.")
 
@@ -265,14 +269,14 @@ class SessionController(Controller):
         """Give one vote to an idea: from ``voter`` on the coach's screen, from oneself on a phone."""
         left: list[int] = []
 
-        def work() -> None:
+        def work(store: PageStore) -> None:
             self._need_session()
             name = bl.clean_entry(
                 "voter's name", self.voter() if self.contributor else voter, limit=80
             )
             if idea is None:
                 raise bl.EntryError("Choose an idea to vote for.")
-            left.append(self.store.vote(idea, name))
+            left.append(store.vote(idea, name))
 
         if not self._do(work, "Vote counted."):
             return False
@@ -287,14 +291,14 @@ class SessionController(Controller):
         if votes == self.state.votes_each:
             return False  # the box was only set to what the store holds
         return self._do(
-            lambda: self.store.set_votes_per_person(self._need_session(), int(votes)),
+            lambda store: store.set_votes_per_person(self._need_session(), int(votes)),
             f"Each person now has {votes} vote{'' if votes == 1 else 's'}.",
         )
 
     def make_action(self, idea: int | None, owner: str, due: date | None) -> bool:
         """Turn the idea the team picked into an action with one owner and a due date."""
 
-        def work() -> None:
+        def work(store: PageStore) -> None:
             self._need_session()
             if idea is None:
                 raise bl.EntryError("Choose the idea the team picked.")
@@ -302,7 +306,7 @@ class SessionController(Controller):
             if due is None:
                 raise bl.EntryError("Give the action a due date.")
             text = next(i.text for i in self.state.ideas if i.id == idea)
-            self.store.open_action(
+            store.open_action(
                 self._circle().code, self.state.number, text, name, due.isoformat(), idea, now()
             )
 
@@ -333,14 +337,14 @@ class SessionController(Controller):
 
     # -- the one way every action runs -------------------------------------------------
 
-    def _do(self, work: Callable[[], object], done: str) -> bool:
+    def _do(self, work: Callable[[PageStore], object], done: str) -> bool:
         """Run one store write, read the session back and say what happened. Never raises."""
         try:
             if self.store is None:
                 raise StoreError("this page cannot save (see the message at the top)")
             if self.contributor:
-                self._check_still_open()
-            work()
+                self._check_still_open(self.store)
+            work(self.store)
         except (bl.EntryError, StoreError) as err:
             self._say("error", str(err))
             return False
@@ -366,10 +370,10 @@ class SessionController(Controller):
             raise bl.EntryError("Start the session first (the button at the top).")
         return session
 
-    def _check_still_open(self) -> None:
+    def _check_still_open(self, store: PageStore) -> None:
         # The coach may have closed the circle to the team since this page opened.
         assert self.team is not None
-        team = self.store.team_session(self.team.code)
+        team = store.team_session(self.team.code)
         if team is None or team.circle != self._circle().code or team.closed:
             raise bl.EntryError(
                 "Your coach has closed this circle to the team, so nothing more can be added "
@@ -396,7 +400,7 @@ class PlannerController(Controller):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where the plan is saved; None when the page cannot save.
     circle : Circle
         The plan the page opened (a first draft when the person has none).
@@ -423,7 +427,13 @@ class PlannerController(Controller):
     >>> store.close()
     """
 
-    def __init__(self, store, circle: Circle, version: int, person: Callable[[], Participant]):
+    def __init__(
+        self,
+        store: PageStore | None,
+        circle: Circle,
+        version: int,
+        person: Callable[[], Participant],
+    ):
         self.store = store
         self._person = person
         self.state = PlanState(circle, version)

@@ -13,12 +13,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from kit.controller import Controller, Message
 from kit.instruments import scoring
 from kit.instruments.model import Instrument, Results
 from kit.model import Participant
 from kit.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from kit.database import PageStore
 
 
 def _frozen(answers: Mapping[str, str]) -> Mapping[str, str]:
@@ -49,7 +53,7 @@ class AnswersController(Controller):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where answers go; None when the page cannot save.
     instrument : Instrument or None
         The instrument (None when its content file is broken).
@@ -87,7 +91,7 @@ class AnswersController(Controller):
 
     def __init__(
         self,
-        store,
+        store: PageStore | None,
         instrument: Instrument | None,
         answers: Mapping[str, str],
         person: Callable[[], Participant],

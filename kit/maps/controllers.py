@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kit.controller import Controller, Message
 from kit.maps import logic as cm
@@ -17,6 +18,9 @@ from kit.maps.files import MapFileError, example_map, map_file_kind, parse_map
 from kit.maps.model import CustomerMap
 from kit.model import Participant
 from kit.store.errors import MapChangedError
+
+if TYPE_CHECKING:
+    from kit.database import PageStore
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class MapController(Controller):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where the map is saved; None when the page cannot save.
     cmap : CustomerMap
         The map the page opened.
@@ -77,7 +81,7 @@ class MapController(Controller):
 
     def __init__(
         self,
-        store,
+        store: PageStore | None,
         cmap: CustomerMap,
         version: int,
         person: Callable[[], Participant],

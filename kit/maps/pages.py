@@ -15,7 +15,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from kit.database import Store
+from kit.database import PageStore
 from kit.maps import logic as cm
 from kit.maps import views
 from kit.maps.controllers import MapController, MapState
@@ -69,7 +69,7 @@ class CustomerMapApp(WorkbookPage):
 
     def __init__(
         self,
-        store: Store | None,
+        store: PageStore | None,
         participant: Participant | None = None,
         cmap: CustomerMap | None = None,
         session: str | None = None,

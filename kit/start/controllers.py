@@ -11,6 +11,7 @@ draws its boxes and links from the state.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kit.controller import Controller, Message
 from kit.exchange import import_answers
@@ -18,6 +19,9 @@ from kit.model import Participant, TeamSession
 from kit.store.attempts import JOINS, TOO_MANY_CODES, WRONG_CODES
 from kit.store.errors import StoreError
 from kit.store.records import ImportFileError, size_problem
+
+if TYPE_CHECKING:
+    from kit.database import PageStore
 
 NAME_LIMIT = 60  # characters of a display name kept
 
@@ -40,7 +44,7 @@ class StartController(Controller):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         None when the store could not be opened: every action then says so.
 
     Examples
@@ -59,7 +63,7 @@ class StartController(Controller):
     >>> store.close()
     """
 
-    def __init__(self, store):
+    def __init__(self, store: PageStore | None):
         self.store = store
         self.state = StartState()
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import ipywidgets as widgets
 
-from kit.database import Store, open_store
+from kit.database import PageStore, open_store
 from kit.model import Participant, TeamSession
 from kit.start.controllers import StartController, StartState
 from kit.store.errors import StoreError
@@ -60,13 +60,13 @@ class StartPage(Page):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         None when the store could not be opened (``problem`` says why).
     problem : str
         A message shown instead of the controls.
     """
 
-    def __init__(self, store: Store | None, problem: str = ""):
+    def __init__(self, store: PageStore | None, problem: str = ""):
         super().__init__(store, problems=(("error", problem),) if problem else ())
         self.controller = StartController(store)
         self.problem = problem

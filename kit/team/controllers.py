@@ -12,6 +12,7 @@ tests call the actions directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from kit.content import ContentError
 from kit.controller import Controller, Message
@@ -22,6 +23,9 @@ from kit.store.errors import StoreError
 from kit.store.records import ImportFileError, size_problem
 from kit.store.sessions import UploadBatch
 from kit.team.picture import TeamPicture, team_picture
+
+if TYPE_CHECKING:
+    from kit.database import PageStore
 
 # The workbooks whose scores a named session's coach may open for one person. The pulse
 # promises everyone that only team totals are shown: never one person's.
@@ -58,7 +62,7 @@ class DashboardController(Controller):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where the session lives; None when the store could not be opened.
     session : TeamSession or None
         The session the coach key opened; None shows the form for a new one.
@@ -83,7 +87,7 @@ class DashboardController(Controller):
 
     def __init__(
         self,
-        store,
+        store: PageStore | None,
         session: TeamSession | None,
         catalogue: dict[str, Instrument] | None = None,
     ):

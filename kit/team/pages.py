@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit.content import ContentError
-from kit.database import Store, open_store
+from kit.database import PageStore, open_store
 from kit.instruments.content import instruments
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, PULSE, TeamSession
 from kit.store import records
@@ -88,7 +88,7 @@ class CoachDashboard(Page):
 
     def __init__(
         self,
-        store: Store | None,
+        store: PageStore | None,
         session: TeamSession | None,
         report: bool = False,
         problems: Problems = (),

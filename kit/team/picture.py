@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from kit.instruments.content import instruments as load_instruments
 from kit.instruments.model import Instrument
@@ -19,6 +20,9 @@ from kit.instruments.trait_scores import InstrumentSummary
 from kit.model import PULSE, TeamSession
 from kit.team.anonymity import Gate
 from kit.workbooks import team_workbooks
+
+if TYPE_CHECKING:
+    from kit.database import PageStore
 
 # The instruments a team session collects, with the workbook that asks them.
 TEAM_WORKBOOKS = tuple((w.instrument, w.file) for w in team_workbooks())
@@ -96,7 +100,7 @@ class TeamPicture:
 
 
 def team_picture(
-    store, session: TeamSession, catalogue: dict[str, Instrument] | None = None
+    store: PageStore, session: TeamSession, catalogue: dict[str, Instrument] | None = None
 ) -> TeamPicture:
     """Compute the session's picture from the store.
 

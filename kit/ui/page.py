@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from kit.database import Store, open_store
+from kit.database import PageStore, open_store
 from kit.exchange import my_answers_file
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
@@ -50,7 +50,7 @@ class Opening:
     new person of someone whose code was good.
     """
 
-    store: Store | None
+    store: PageStore | None
     participant: Participant | None = None
     session: str | None = None
     team: TeamSession | None = None
@@ -112,7 +112,7 @@ class Page:
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where the page saves; None when it cannot save (the reason is in ``problems``).
     report : bool
         Build static HTML, not widgets.
@@ -120,7 +120,7 @@ class Page:
         Messages for the top of the page.
     """
 
-    def __init__(self, store: Store | None, report: bool = False, problems: Problems = ()):
+    def __init__(self, store: PageStore | None, report: bool = False, problems: Problems = ()):
         self._store = store
         self.report = report
         self.problems = list(problems)
@@ -130,12 +130,12 @@ class Page:
         self.notice = Notice()  # what the last action said, beside the page's controls
 
     @property
-    def store(self) -> Store | None:
+    def store(self) -> PageStore | None:
         """Where the page saves (None when it cannot)."""
         return self._store
 
     @store.setter
-    def store(self, store: Store | None) -> None:
+    def store(self, store: PageStore | None) -> None:
         # The page and its controller always use the same store.
         self._store = store
         if self.controller is not None:
@@ -226,7 +226,7 @@ class WorkbookPage(Page):
 
     Parameters
     ----------
-    store : Store or None
+    store : PageStore or None
         Where the page saves; None when it cannot save (the reason is in ``problems``).
     participant : Participant, optional
         The person, once known; the first save creates one (:meth:`person`).
@@ -250,7 +250,7 @@ class WorkbookPage(Page):
 
     def __init__(
         self,
-        store: Store | None,
+        store: PageStore | None,
         participant: Participant | None = None,
         session: str | None = None,
         report: bool = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kit.database import Store
+from kit.database import PageStore
 from kit.model import Participant, TeamSession
 from kit.store.attempts import TOO_MANY_CODES, WRONG_CODES
 from kit.store.codes import normalise_join_code
@@ -53,7 +53,7 @@ def member_code(session: str) -> str:
     return next((jar[name] for name in sorted(wanted) if jar.get(name)), "")
 
 
-def look_up(store: Store, resume: str, session: str | None) -> Visitor:
+def look_up(store: PageStore, resume: str, session: str | None) -> Visitor:
     """Find the participant and check the session; a wrong code becomes a message.
 
     Raises

@@ -21,7 +21,7 @@ from kit.circles.exports import agenda_html, agenda_markdown, agenda_page
 from kit.circles.ical import circle_series
 from kit.circles.model import FRONT_LINE, ROLE_GROUPS, Cadence, Circle
 from kit.content import ContentError
-from kit.database import Store
+from kit.database import PageStore
 from kit.model import Participant
 from kit.store.errors import StoreError
 from kit.ui.components import (
@@ -70,7 +70,7 @@ class CirclePlannerApp(WorkbookPage):
 
     def __init__(
         self,
-        store: Store | None,
+        store: PageStore | None,
         circle: Circle | None,
         participant: Participant | None = None,
         version: int = 0,

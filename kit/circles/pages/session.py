@@ -23,7 +23,7 @@ from kit.circles.controllers import SessionController, SessionState
 from kit.circles.exports import actions_csv, actions_html, session_html, stories_html
 from kit.circles.ical import due_dates
 from kit.circles.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle
-from kit.database import Store
+from kit.database import PageStore
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.style import STYLE
@@ -41,7 +41,7 @@ class CircleSessionApp(WorkbookPage):
 
     def __init__(
         self,
-        store: Store | None,
+        store: PageStore | None,
         circle: Circle | None = None,
         participant: Participant | None = None,
         report: bool = False,

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from kit.content import ContentError
-from kit.database import Store
+from kit.database import PageStore
 from kit.instruments import views
 from kit.instruments.content import get_instrument
 from kit.instruments.controllers import AnswersController, AnswersState
@@ -59,7 +59,7 @@ class InstrumentApp(WorkbookPage):
     def __init__(
         self,
         instrument: Instrument | None,
-        store: Store | None,
+        store: PageStore | None,
         participant: Participant | None = None,
         answers: dict[str, str] | None = None,
         session: str | None = None,
