@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from kit.circles.model import Action, Circle, Factor, Idea, Story
+from kit.circles.model import DEFAULT_VOTES, Action, Circle, Factor, Idea, Story
 from kit.exchange import ExchangeQueries, ImportSummary
 from kit.instruments.trait_scores import InstrumentSummary
 from kit.maps.model import CustomerMap
@@ -215,7 +215,11 @@ class PageStore(Protocol):
         """Change how many votes each person has in a session (votes cast stay)."""
 
     def start_session(
-        self, circle: str, held_on: str, votes_per_person: int = 3, after: int | None = None
+        self,
+        circle: str,
+        held_on: str,
+        votes_per_person: int = DEFAULT_VOTES,
+        after: int | None = None,
     ) -> tuple[int, int]:
         """Open the circle's next session; return (session id, session number)."""
 

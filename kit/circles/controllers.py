@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kit.circles import backlog as bl
 from kit.circles import planning as plan_rules
-from kit.circles.model import Action, Cadence, Circle, Factor, Idea, Story
+from kit.circles.model import DEFAULT_VOTES, Action, Cadence, Circle, Factor, Idea, Story
 from kit.controller import Controller, Message
 from kit.model import Participant, TeamSession
 from kit.store.clock import now
@@ -25,8 +25,6 @@ from kit.store.errors import MapChangedError, StoreError
 
 if TYPE_CHECKING:
     from kit.database import PageStore
-
-DEFAULT_VOTES = 3
 
 
 @dataclass(frozen=True)

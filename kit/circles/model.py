@@ -79,6 +79,9 @@ WHERE = (FRONT_LINE, "support")
 
 FACTOR_KINDS = ("do not annoy", "delight")
 
+# Dot votes each person has in a session, until the coach sets another number.
+DEFAULT_VOTES = 3
+
 
 ACTION_STATUSES = ("open", "done", "dropped")
 

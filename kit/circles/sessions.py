@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from kit.circles.model import Action, ActionEvent, Factor, Idea, Story
+from kit.circles.model import DEFAULT_VOTES, Action, ActionEvent, Factor, Idea, Story
 from kit.store.clock import now
 from kit.store.codes import inserted_id
 from kit.store.core import StoreCore
@@ -48,7 +48,11 @@ class CircleSessions(StoreCore):
 
     @guarded
     def start_session(
-        self, circle: str, held_on: str, votes_per_person: int = 3, after: int | None = None
+        self,
+        circle: str,
+        held_on: str,
+        votes_per_person: int = DEFAULT_VOTES,
+        after: int | None = None,
     ) -> tuple[int, int]:
         """Open the circle's next session; return (session id, session number).
 

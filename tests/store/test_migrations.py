@@ -91,6 +91,9 @@ def test_a_schema_3_store_takes_the_numbered_steps_and_keeps_its_answers(tmp_pat
     # The pulse answer got a respondent id: exports never show the person behind it.
     pulse = [r for r in store.rows() if r["instrument"] == "openness_pulse"]
     assert pulse and pulse[0]["participant"].startswith("r-")
+    assert len(team.coach_key) >= 32
+    store.save_answer(person.id, "openness_pulse", "openness.1", "3", 2)  # rounds came later
+    assert [r["value"] for r in store.rows() if r["round"] == 2] == ["3"]
     store.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 6
 

@@ -281,38 +281,6 @@ def test_an_upload_cannot_pull_someone_out_of_another_session(store, tmp_path):
         upload_team_files(store, team, [("theirs.json", my_answers_file(store, person).encode())])
 
 
-# -- an older store file --------------------------------------------------------------------
-
-
-def test_a_version_3_store_is_upgraded_keeping_its_answers(tmp_path):
-    path = tmp_path / "old.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(
-        """
-        CREATE TABLE sessions (code TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '',
-            demo INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
-        CREATE TABLE participants (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,
-            resume_code TEXT NOT NULL UNIQUE, session TEXT REFERENCES sessions(code),
-            display_name TEXT NOT NULL DEFAULT '', demo INTEGER NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL);
-        CREATE TABLE answers (participant_id INTEGER NOT NULL, instrument TEXT NOT NULL,
-            item TEXT NOT NULL, value TEXT NOT NULL, answered_at TEXT NOT NULL,
-            PRIMARY KEY (participant_id, instrument, item));
-        INSERT INTO sessions VALUES ('WS1', '', 0, '2026-01-01T00:00:00+00:00');
-        INSERT INTO participants VALUES (1, 'p-1', 'K7QM-3XTA-9PWD', 'WS1', '', 0, '2026');
-        INSERT INTO answers VALUES (1, 'hidden_leader', 'urgency.1', '4', '2026-01-01');
-        PRAGMA user_version = 3;
-        """
-    )
-    db.close()
-    store = Store(path)
-    assert store.answers(1, "hidden_leader") == {"urgency.1": "4"}
-    old = store.team_session("WS1")
-    assert old.min_group == 5 and old.anonymous and len(old.coach_key) >= 32
-    store.save_answer(1, "openness_pulse", "openness.1", "3", 2)
-    assert store.rows()[-1]["round"] == 2
-
-
 def test_a_binder_file_uploaded_during_round_two_counts_in_round_two(store, tmp_path):
     team = store.create_session("Workshop", min_group=3)
     store.open_next_round(team.code, 1)
