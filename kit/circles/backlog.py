@@ -42,6 +42,18 @@ def group_factors(factors: list[Factor] | tuple[Factor, ...], kind: str) -> list
 
     ``stories`` counts the distinct stories behind a group (an entry without
     a story counts as one).
+
+    Examples
+    --------
+    Two entries that differ only in case and punctuation make one group,
+    backed by two stories, so it comes before the entry written first:
+
+    >>> fs = [Factor(1, 1, "do not annoy", "Call back the same day", story=0),
+    ...       Factor(2, 1, "do not annoy", "Never ask twice!", story=1),
+    ...       Factor(3, 1, "do not annoy", "never ask twice", story=2),
+    ...       Factor(4, 1, "delight", "Remember names")]
+    >>> [(g.text, g.stories) for g in group_factors(fs, "do not annoy")]
+    [('Never ask twice!', 2), ('Call back the same day', 1)]
     """
     groups: dict[str, list[Factor]] = {}
     for factor in factors:
@@ -57,7 +69,16 @@ def group_factors(factors: list[Factor] | tuple[Factor, ...], kind: str) -> list
 
 
 def ranked(ideas: list[Idea] | tuple[Idea, ...]) -> list[Idea]:
-    """Ideas by votes, most first; ties keep the order they were proposed in."""
+    """Ideas by votes, most first; ties keep the order they were proposed in.
+
+    Examples
+    --------
+    >>> ideas = [Idea(1, 1, "Text a reminder", votes=(("Ana", 1),)),
+    ...          Idea(2, 1, "Open at 8", votes=(("Ana", 2), ("Bo", 1))),
+    ...          Idea(3, 1, "Free coffee", votes=(("Bo", 1),))]
+    >>> [i.text for i in ranked(ideas)]
+    ['Open at 8', 'Text a reminder', 'Free coffee']
+    """
     return sorted(ideas, key=lambda i: -i.total)
 
 

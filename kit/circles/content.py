@@ -39,6 +39,17 @@ def parse_agenda(text: str, file: str = "<text>") -> tuple[AgendaBlock, ...]:
     ContentError
         Listing every problem: a missing or moved block, minutes that are not
         whole numbers, an empty guide.
+
+    Examples
+    --------
+    >>> block = '[[blocks]]\\nid = "{0}"\\ntitle = "Step"\\nminutes = 10\\nguide = "Talk."\\n'
+    >>> text = "".join(block.format(i) for i in AGENDA_ORDER)
+    >>> parse_agenda(text)[2]
+    AgendaBlock(id='causes', title='Step', minutes=10, guide='Talk.')
+    >>> parse_agenda(text.replace("minutes = 10", "minutes = 0", 1))
+    Traceback (most recent call last):
+    ...
+    kit.content.ContentError: <text>: blocks[1]: 'minutes' must be a whole number of 1 or more
     """
     check = Checker(file)
     try:
@@ -91,6 +102,15 @@ def agenda_template(directory: Path | None = None) -> tuple[AgendaBlock, ...]:
     Raises
     ------
     ContentError
+
+    Examples
+    --------
+    The shipped template (or the one under ``KIT_DATA``) has every block of
+    the method, in its order:
+
+    >>> blocks = agenda_template()
+    >>> tuple(b.id for b in blocks) == AGENDA_ORDER, blocks[0].id
+    (True, 'review_actions')
     """
     path = (directory or data_dir()) / AGENDA_FILE
     try:

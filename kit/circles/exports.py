@@ -28,7 +28,20 @@ def md(text: str) -> str:
 
 
 def agenda_markdown(circle: Circle, dates: list[date]) -> str:
-    """Return the circle's plan as Markdown: when, who, and the agenda with its guide."""
+    """Return the circle's plan as Markdown: when, who, and the agenda with its guide.
+
+    Examples
+    --------
+    >>> from kit.circles.content import agenda_template
+    >>> from kit.circles.planning import new_circle
+    >>> circle = new_circle(agenda_template(), today=date(2026, 12, 1))
+    >>> lines = agenda_markdown(circle, [date(2026, 12, 8), date(2027, 1, 12)]).splitlines()
+    >>> print(*lines[4:8], sep="\\n")
+    ## Next meetings
+    <BLANKLINE>
+    - Tuesday 08 December 2026
+    - Tuesday 12 January 2027
+    """
     lines = [f"# {md(circle.title)}", "", f"Meets {md(cadence_words(circle.cadence))}."]
     if circle.cadence.place:
         lines.append(f"Place or call link: {md(circle.cadence.place)}")
@@ -44,7 +57,17 @@ def agenda_markdown(circle: Circle, dates: list[date]) -> str:
 
 
 def agenda_html(circle: Circle, dates: list[date]) -> str:
-    """Return the plan as HTML fragments (for the app and the report)."""
+    """Return the plan as HTML fragments (for the app and the report).
+
+    Examples
+    --------
+    >>> from kit.circles.content import agenda_template
+    >>> from kit.circles.planning import new_circle
+    >>> circle = new_circle(agenda_template(), today=date(2026, 12, 1))
+    >>> html = agenda_html(circle, [date(2026, 12, 8)])
+    >>> html.startswith("<h3>Customer Circle</h3>"), "Tue 08 Dec 2026" in html
+    (True, True)
+    """
     place = (
         f"<p>Place or call link: {escape(circle.cadence.place)}</p>" if circle.cadence.place else ""
     )
@@ -65,7 +88,17 @@ def agenda_html(circle: Circle, dates: list[date]) -> str:
 
 
 def agenda_page(circle: Circle, dates: list[date]) -> str:
-    """Return a self-contained HTML page of the plan, to print or send."""
+    """Return a self-contained HTML page of the plan, to print or send.
+
+    Examples
+    --------
+    >>> from kit.circles.content import agenda_template
+    >>> from kit.circles.planning import new_circle
+    >>> circle = new_circle(agenda_template(), today=date(2026, 12, 1))
+    >>> page = agenda_page(circle, [date(2026, 12, 8)])
+    >>> page.startswith("<!doctype html>"), "<title>Customer Circle</title>" in page
+    (True, True)
+    """
     from kit.style import STYLE
 
     return (
@@ -77,7 +110,19 @@ def agenda_page(circle: Circle, dates: list[date]) -> str:
 
 
 def actions_csv(actions) -> str:
-    """Return the circle's actions as CSV, formulas neutralised."""
+    """Return the circle's actions as CSV, formulas neutralised.
+
+    Examples
+    --------
+    A text that a spreadsheet would run as a formula gets a leading apostrophe:
+
+    >>> from kit.circles.model import Action, ActionEvent
+    >>> opened = (ActionEvent(1, "open", "Call the bank", ""),)
+    >>> a = Action(1, "=SUM(A1)", "Ana", "2027-01-12", 1, history=opened)
+    >>> print(actions_csv([a]), end="")
+    action,owner,due,opened_in_session,status,last_note
+    '=SUM(A1),Ana,2027-01-12,1,open,Call the bank
+    """
     import csv
     import io
 
@@ -94,7 +139,18 @@ def actions_csv(actions) -> str:
 
 
 def stories_html(stories) -> str:
-    """Return the unhappy and happy stories, each unhappy one with its cause."""
+    """Return the unhappy and happy stories, each unhappy one with its cause.
+
+    Examples
+    --------
+    >>> from kit.circles.model import Story
+    >>> s = Story(1, 1, "unhappy", "Waited an hour", act="omission", where="support")
+    >>> html = stories_html([s])
+    >>> "Cause: omission at support." in html  # the cause follows the unhappy story
+    True
+    >>> "<h4>Happy customers</h4><ul class='kit-stories'><li>none yet" in html
+    True
+    """
 
     def story(s) -> str:
         cause = ""
@@ -115,7 +171,34 @@ def stories_html(stories) -> str:
 
 
 def session_html(number, held_on, stories, groups, ideas, actions) -> str:
-    """Return one session's record as HTML: stories, the two lists, ideas, and the actions."""
+    """Return one session's record as HTML: stories, the two lists, ideas, and the actions.
+
+    Parameters
+    ----------
+    number : int
+        The session's number in the circle.
+    held_on : str
+        The session's date (ISO).
+    stories : list of Story
+        Shown with :func:`stories_html`.
+    groups : dict
+        The Do-Not-Annoy list and the delight factors, as
+        :func:`kit.circles.backlog.group_factors` lists keyed by factor kind.
+    ideas : list of Idea
+        In the order to show them (usually ranked by votes).
+    actions : list of Action
+        Shown with :func:`actions_html`.
+
+    Examples
+    --------
+    >>> from kit.circles.model import Idea
+    >>> ideas = [Idea(1, 2, "Open at 8", votes=(("Ana", 2),))]
+    >>> html = session_html(2, "2027-01-12", [], {}, ideas, [])
+    >>> html.startswith("<h3>Session 2 · 2027-01-12</h3>")
+    True
+    >>> "Open at 8 <span class='kit-muted'>· 2 votes" in html
+    True
+    """
     parts = [f"<h3>Session {number} · {escape(held_on)}</h3>", stories_html(stories)]
     for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
         items = "".join(
@@ -135,7 +218,18 @@ def session_html(number, held_on, stories, groups, ideas, actions) -> str:
 
 
 def actions_html(actions) -> str:
-    """Return the circle's actions with owner, due date, status and history."""
+    """Return the circle's actions with owner, due date, status and history.
+
+    Examples
+    --------
+    >>> from kit.circles.model import Action, ActionEvent
+    >>> history = (ActionEvent(1, "open", "", ""), ActionEvent(2, "done", "called", ""))
+    >>> a = Action(1, "Call back", "Ana", "2027-01-12", 1, "done", history)
+    >>> "<td>#1 open; #2 done: called</td>" in actions_html([a])
+    True
+    >>> "No actions yet." in actions_html([])
+    True
+    """
     rows = "".join(
         f"<tr><td>{escape(a.text)}</td><td>{escape(a.owner)}</td><td>{escape(a.due)}</td>"
         f"<td>#{a.opened}</td><td class='kit-status'>{escape(a.status)}</td><td>"

@@ -9,7 +9,16 @@ from kit.circles.planning import CircleError, check_cadence
 
 
 def circle_to_dict(circle: Circle) -> dict:
-    """Return the circle as plain data."""
+    """Return the circle as plain data.
+
+    Examples
+    --------
+    >>> cadence = Cadence(1, 2, 1, "09:30", 90, "2026-12-01")
+    >>> circle = Circle("c-1a2b", "Team A", cadence, (Member("Ana", "front line"),))
+    >>> data = circle_to_dict(circle)
+    >>> data["members"], data["cadence"]["first"]
+    (({'name': 'Ana', 'group': 'front line'},), '2026-12-01')
+    """
     return asdict(circle)
 
 
@@ -20,6 +29,17 @@ def circle_from_dict(data: dict) -> Circle:
     ------
     CircleError
         Naming what is wrong, when the data is not a usable circle.
+
+    Examples
+    --------
+    >>> cadence = Cadence(1, 2, 1, "09:30", 90, "2026-12-01")
+    >>> circle = Circle("c-1a2b", "Team A", cadence, (Member("Ana", "front line"),))
+    >>> circle_from_dict(circle_to_dict(circle)) == circle
+    True
+    >>> circle_from_dict({"code": "c-1a2b", "title": "Team A"})
+    Traceback (most recent call last):
+    ...
+    kit.circles.planning.CircleError: a circle's settings are incomplete (no cadence)
     """
     if not isinstance(data, dict) or not isinstance(data.get("cadence"), dict):
         raise CircleError("a circle's settings are incomplete (no cadence)")
@@ -50,7 +70,16 @@ def circle_from_dict(data: dict) -> Circle:
 
 
 def check_record(record: object, where: str) -> list[str]:
-    """Say what is wrong with a circle record from a file (an empty list when it can be imported)."""
+    """Say what is wrong with a circle record from a file (an empty list when it can be imported).
+
+    Examples
+    --------
+    >>> circle = Circle("c-1a2b", "Team A", Cadence(1, 2, 1, "09:30", 90, "2026-12-01"))
+    >>> check_record({"circle": circle_to_dict(circle), "updated_at": "2026-12-01T09:00"}, "a.json")
+    []
+    >>> check_record({"circle": circle_to_dict(circle)}, "a.json")
+    ["a.json: 'updated_at' must be a date and time"]
+    """
     from kit.circles.model import ACTION_STATUSES, FACTOR_KINDS, STORY_KINDS
 
     if not isinstance(record, dict):

@@ -35,7 +35,17 @@ def _calendar() -> Calendar:
 
 
 def series_uid(key: str) -> str:
-    """Return a stable UID for a series, so a re-imported file updates rather than duplicates."""
+    """Return a stable UID for a series, so a re-imported file updates rather than duplicates.
+
+    Examples
+    --------
+    The same key always gives the same UID:
+
+    >>> series_uid("c-1a2b")
+    'a6aa7cd9-c24e-5ba8-9198-de150ee18efa@customer-value-kit'
+    >>> series_uid("c-1a2b") == series_uid("c-1a2b"), series_uid("c-1a2b") == series_uid("c-9f9f")
+    (True, False)
+    """
     return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'customer-value-kit:' + key)}@customer-value-kit"
 
 
@@ -69,6 +79,15 @@ def circle_series(
     -------
     bytes
         The calendar file's content.
+
+    Examples
+    --------
+    Every two months on the last Thursday, starting from the first such day:
+
+    >>> cadence = Cadence(2, -1, 3, "09:30", 90, "2027-01-01", "Europe/Amsterdam")
+    >>> ics = circle_series("c-1a2b", "Team A", cadence, now=datetime(2026, 12, 1, tzinfo=UTC))
+    >>> [line for line in ics.decode().splitlines() if line.startswith(("DTSTART;", "RRULE"))]
+    ['DTSTART;TZID=Europe/Amsterdam:20270128T093000', 'RRULE:FREQ=MONTHLY;INTERVAL=2;BYDAY=-1TH']
     """
     check_cadence(cadence)
     zone = ZoneInfo(cadence.timezone)
@@ -107,6 +126,13 @@ def due_dates(key: str, items: list[tuple[str, str, date]], now: datetime | None
     """Return an .ics file with one all-day event per (id, summary, due date).
 
     Used for actions' due dates; each id gives a stable UID.
+
+    Examples
+    --------
+    >>> items = [("7", "Call the bank", date(2027, 1, 12))]
+    >>> ics = due_dates("c-1a2b", items, now=datetime(2026, 12, 1, tzinfo=UTC))
+    >>> [line for line in ics.decode().splitlines() if line.startswith(("SUMMARY", "DTSTART"))]
+    ['SUMMARY:Call the bank', 'DTSTART;VALUE=DATE:20270112']
     """
     from icalendar import Event
 

@@ -49,7 +49,17 @@ def parse_rule(text: str) -> tuple[int, int]:
 
 
 def rule_words(ordinal: int, weekday: int) -> str:
-    """Return "second Tuesday" for (2, 1)."""
+    """Return "second Tuesday" for (2, 1).
+
+    The reverse of :func:`parse_rule`.
+
+    Examples
+    --------
+    >>> rule_words(2, 1), rule_words(-1, 4)
+    ('second Tuesday', 'last Friday')
+    >>> rule_words(*parse_rule("third wednesday"))
+    'third Wednesday'
+    """
     word = next(w for w, n in ORDINALS.items() if n == ordinal)
     return f"{word} {WEEKDAYS[weekday]}"
 
@@ -73,7 +83,18 @@ def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date | Non
 
 
 def check_cadence(cadence: Cadence) -> Cadence:
-    """Return the cadence if it can be used; raise :class:`CircleError` saying what to fix."""
+    """Return the cadence if it can be used; raise :class:`CircleError` saying what to fix.
+
+    Examples
+    --------
+    >>> cadence = Cadence(1, 2, 1, "09:30", 90, "2027-01-12", "Europe/Amsterdam")
+    >>> check_cadence(cadence) is cadence
+    True
+    >>> check_cadence(Cadence(1, 2, 1, "9.30", 90, "2027-01-12"))
+    Traceback (most recent call last):
+    ...
+    kit.circles.planning.CircleError: '9.30' is not a time of day: write it as 09:30.
+    """
     ints = (cadence.months, cadence.ordinal, cadence.weekday, cadence.minutes)
     if any(isinstance(n, bool) or not isinstance(n, int) for n in ints):
         raise CircleError("The cadence's month step, rule, weekday and minutes must be numbers.")
@@ -136,7 +157,16 @@ def meeting_days(cadence: Cadence, count: int = 6, since: date | None = None) ->
 
 
 def meetings(cadence: Cadence, count: int = 6) -> list[tuple[datetime, datetime]]:
-    """Return (start, end) of the next meetings as aware datetimes in the circle's time zone."""
+    """Return (start, end) of the next meetings as aware datetimes in the circle's time zone.
+
+    Examples
+    --------
+    The meeting stays at 09:30 local time when summer time begins in between:
+
+    >>> cadence = Cadence(1, 2, 1, "09:30", 90, "2027-03-01", "Europe/Amsterdam")
+    >>> [(s.isoformat(), f"{e:%H:%M}") for s, e in meetings(cadence, 2)]
+    [('2027-03-09T09:30:00+01:00', '11:00'), ('2027-04-13T09:30:00+02:00', '11:00')]
+    """
     zone = ZoneInfo(cadence.timezone)
     start = time.fromisoformat(cadence.start)
     out = []
@@ -147,7 +177,15 @@ def meetings(cadence: Cadence, count: int = 6) -> list[tuple[datetime, datetime]
 
 
 def cadence_warning(cadence: Cadence) -> str:
-    """Say what a user should know about an unusual rule, or return ""."""
+    """Say what a user should know about an unusual rule, or return "".
+
+    Examples
+    --------
+    >>> cadence_warning(Cadence(1, 5, 1, "09:30", 90, "2027-01-01"))[:36]
+    'Not every month has a fifth Tuesday:'
+    >>> cadence_warning(Cadence(1, -1, 1, "09:30", 90, "2027-01-01"))
+    ''
+    """
     if cadence.ordinal == 5:
         return (
             f"Not every month has a fifth {WEEKDAYS[cadence.weekday]}: those months have no "
@@ -162,6 +200,11 @@ def cadence_words(cadence: Cadence) -> str:
 
     Never "bimonthly", which readers take as twice a month as often as every
     two months.
+
+    Examples
+    --------
+    >>> cadence_words(Cadence(2, -1, 3, "14:00", 75, "2027-01-01", "Europe/Amsterdam"))
+    'every two months on the last Thursday, 14:00–15:15 (Europe/Amsterdam)'
     """
     every = "every month" if cadence.months == 1 else "every two months"
     start = datetime.strptime(cadence.start, "%H:%M")
@@ -213,7 +256,20 @@ def check_mix(members: list[Member] | tuple[Member, ...]) -> list[str]:
 
 
 def check_member(members: tuple[Member, ...], name: str, group: str) -> Member:
-    """Return a new member if the name is usable and new; raise :class:`CircleError`."""
+    """Return a new member if the name is usable and new; raise :class:`CircleError`.
+
+    Examples
+    --------
+    Spacing in the name is tidied; a name already in the circle, in any case, is refused:
+
+    >>> members = (Member("Ana", "front line"),)
+    >>> check_member(members, "  Bo   Berg ", "IT")
+    Member(name='Bo Berg', group='IT')
+    >>> check_member(members, "ana", "HR")
+    Traceback (most recent call last):
+    ...
+    kit.circles.planning.CircleError: Ana is already a member.
+    """
     name = " ".join(name.split())
     if not name:
         raise CircleError("Give the member's name.")
@@ -258,7 +314,26 @@ def fit_agenda(blocks: tuple[AgendaBlock, ...], total: int) -> tuple[AgendaBlock
 def new_circle(
     template: tuple[AgendaBlock, ...], timezone: str = "UTC", today: date | None = None
 ) -> Circle:
-    """A first draft: monthly on the second Tuesday at 09:30 for 90 minutes, from today."""
+    """A first draft: monthly on the second Tuesday at 09:30 for 90 minutes, from today.
+
+    Parameters
+    ----------
+    template : tuple of AgendaBlock
+        The agenda template, scaled to the 90 minutes (see :func:`fit_agenda`).
+    timezone : str
+        The IANA time zone the meetings are held in.
+    today : date, optional
+        The day the series starts from (defaults to today).
+
+    Examples
+    --------
+    >>> from kit.circles.content import agenda_template
+    >>> circle = new_circle(agenda_template(), "Europe/Amsterdam", date(2026, 12, 1))
+    >>> meeting_days(circle.cadence, 1), sum(b.minutes for b in circle.agenda)
+    ([datetime.date(2026, 12, 8)], 90)
+    >>> circle.code.startswith("c-"), circle.members
+    (True, ())
+    """
     first = (today or date.today()).isoformat()
     cadence = Cadence(1, 2, 1, "09:30", 90, first, timezone)
     code = f"c-{secrets.token_hex(6)}"

@@ -317,6 +317,12 @@ def load_instrument_file(path: Path) -> Instrument:
     ------
     ContentError
         When the file is unreadable or invalid.
+
+    Examples
+    --------
+    >>> hl = load_instrument_file(data_dir() / "hidden_leader.toml")
+    >>> hl.title, len(hl.traits), len(hl.items)
+    ('Hidden-leader traits', 5, 20)
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -334,6 +340,15 @@ def check_dir(directory: Path) -> tuple[list[Instrument], list[Problem]]:
         The files that are valid.
     problems : list of Problem
         Everything wrong, across all files (empty when all is well).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> found, problems = check_dir(data_dir())
+    >>> [i.id for i in found], problems
+    (['focus_attitude', 'hidden_leader', 'openness_pulse'], [])
+    >>> check_dir(Path(tempfile.mkdtemp()))[1][0].message
+    'holds no *.toml content files'
     """
     if not directory.is_dir():
         return [], [Problem(str(directory), "", "is not a folder of content files")]
@@ -401,6 +416,13 @@ def instruments() -> dict[str, Instrument]:
     ------
     ContentError
         When any content file is invalid (run ``kit check`` to see why).
+
+    Examples
+    --------
+    >>> sorted(instruments())
+    ['focus_attitude', 'hidden_leader', 'openness_pulse']
+    >>> instruments()["openness_pulse"].title
+    'Openness pulse'
     """
     return _instruments_in(str(data_dir()))
 
@@ -416,7 +438,17 @@ def _instruments_in(directory: str) -> dict[str, Instrument]:
 
 
 def get_instrument(instrument_id: str) -> Instrument:
-    """Return one instrument by id; the error names the valid choices."""
+    """Return one instrument by id; the error names the valid choices.
+
+    Examples
+    --------
+    >>> get_instrument("focus_attitude").title
+    'Focus and attitude'
+    >>> get_instrument("nope")
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown instrument 'nope' (known: focus_attitude, hidden_leader, openness_pulse)"
+    """
     registry = instruments()
     try:
         return registry[instrument_id]

@@ -72,6 +72,17 @@ def results(instrument: Instrument, answers: Mapping[str, object], grow: int = 2
     Returns
     -------
     Results
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> hl = get_instrument("hidden_leader")
+    >>> answers = {item.id: 3 for item in hl.items} | {"urgency.1": 5, "urgency.2": 5}
+    >>> done = results(hl, answers)
+    >>> done.strongest.trait.id, [s.trait.id for s in done.to_grow]
+    ('urgency', ['enthusiasm', 'skill_and_communication'])
+    >>> results(hl, {"urgency.1": 5}).strongest is None  # not every item answered yet
+    True
     """
     scores = trait_scores(instrument, answers)
     answered = sum(s.answered for s in scores)
@@ -91,14 +102,29 @@ def results(instrument: Instrument, answers: Mapping[str, object], grow: int = 2
 
 
 def progress(instrument: Instrument, answers: Mapping[str, object]) -> tuple[int, int]:
-    """Return (answered, total) over the rated items."""
+    """Return (answered, total) over the rated items.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> progress(get_instrument("hidden_leader"), {"urgency.1": 4, "urgency.2": "not a rating"})
+    (1, 20)
+    """
     points = instrument.scale.points
     answered = sum(rating(answers.get(i.id), points) is not None for i in instrument.items)
     return answered, len(instrument.items)
 
 
 def unanswered(instrument: Instrument, answers: Mapping[str, object]) -> list[str]:
-    """Return the ids of rated items still without a valid answer, in order."""
+    """Return the ids of rated items still without a valid answer, in order.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> fa = get_instrument("focus_attitude")
+    >>> unanswered(fa, {item.id: 4 for item in fa.items} | {"focus.2": 9})
+    ['focus.2']
+    """
     points = instrument.scale.points
     return [i.id for i in instrument.items if rating(answers.get(i.id), points) is None]
 

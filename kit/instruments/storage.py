@@ -127,6 +127,20 @@ def save_last_words(
     -------
     int
         How many answers changed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> person = store.create_participant()
+    >>> sent = [["hidden_leader", 1, "reflection.paying_customer", "The hospitals"],
+    ...         ["hidden_leader", 1, "urgency.1", "5"]]  # a rating is not free text: skipped
+    >>> save_last_words(store, person.resume_code, sent), save_last_words(store, "WRONG", sent)
+    (1, 0)
+    >>> store.answers(person.id, "hidden_leader")
+    {'reflection.paying_customer': 'The hospitals'}
+    >>> store.close()
     """
     if store.too_many(client, WRONG_CODES):
         return 0

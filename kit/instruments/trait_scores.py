@@ -97,6 +97,14 @@ def item_traits_from_content() -> dict[tuple[str, str], str]:
 
     Empty when the content cannot be read (``kit check`` says why); scores
     are then simply not kept.
+
+    Examples
+    --------
+    >>> traits = item_traits_from_content()
+    >>> traits["hidden_leader", "urgency.1"], traits["focus_attitude", "attitude.3"]
+    ('urgency', 'attitude')
+    >>> ("hidden_leader", "commitment.1") in traits  # free text belongs to no trait
+    False
     """
     from kit.content import ContentError
     from kit.instruments.content import instruments

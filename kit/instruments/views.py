@@ -18,7 +18,16 @@ def _para(text: str) -> str:
 
 
 def score_table(results: Results) -> str:
-    """Return the trait scores as an accessible table, highest first."""
+    """Return the trait scores as an accessible table, highest first.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> from kit.instruments.scoring import results
+    >>> table = score_table(results(get_instrument("hidden_leader"), {"urgency.1": 4}))
+    >>> "<td class='kit-num'>4.00</td><td class='kit-num'>1 of 4</td>" in table
+    True
+    """
     rows = "".join(
         f"<tr><td>{escape(s.trait.name)}</td>"
         f"<td class='kit-num'>{'—' if s.mean is None else f'{s.mean:.2f}'}</td>"
@@ -49,7 +58,21 @@ def _trait_card(score: TraitScore, heading: str, with_tips: bool) -> str:
 
 
 def highlights(results: Results) -> str:
-    """Return the strongest trait and the traits to grow, with their tips."""
+    """Return the strongest trait and the traits to grow, with their tips.
+
+    Until every statement is answered, it says how many are left instead.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> from kit.instruments.scoring import results
+    >>> hl = get_instrument("hidden_leader")
+    >>> "Answer the 19 remaining statements" in highlights(results(hl, {"urgency.1": 4}))
+    True
+    >>> shown = highlights(results(hl, {item.id: 3 for item in hl.items} | {"urgency.1": 5}))
+    >>> "Your strongest trait</div><h4>Sense of urgency for the customer" in shown
+    True
+    """
     if not results.complete or results.strongest is None:
         left = results.total - results.answered
         return (
@@ -65,7 +88,15 @@ def highlights(results: Results) -> str:
 
 
 def answers_table(instrument: Instrument, answers: Mapping[str, object]) -> str:
-    """Return every statement with the answer given, grouped by trait."""
+    """Return every statement with the answer given, grouped by trait.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> shown = answers_table(get_instrument("hidden_leader"), {"urgency.1": "4"})
+    >>> "<td>4 · Most of the time</td>" in shown, shown.count("not answered")
+    (True, 19)
+    """
     parts = []
     for trait in instrument.traits:
         rows = []
@@ -86,7 +117,18 @@ def answers_table(instrument: Instrument, answers: Mapping[str, object]) -> str:
 def reflections(
     instrument: Instrument, answers: Mapping[str, object], commitments_title: str = "My commitments"
 ) -> str:
-    """Return the person's reflections and commitments as text, escaped."""
+    """Return the person's reflections and commitments as text, escaped.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> written = {"reflection.paying_customer": "The <b>hospitals</b>", "commitment.1": "Call one"}
+    >>> shown = reflections(get_instrument("hidden_leader"), written)
+    >>> "<p>The &lt;b&gt;hospitals&lt;/b&gt;</p>" in shown, "<ol><li>Call one</li></ol>" in shown
+    (True, True)
+    >>> "Not written yet." in shown  # the second reflection is still empty
+    True
+    """
     parts = []
     for reflection in instrument.reflections:
         text = str(answers.get(instrument.reflection_key(reflection), "")).strip()
@@ -118,6 +160,18 @@ def placement(instrument: Instrument, where: Placement | None, answered: int, to
         None until both axes are answered.
     answered, total : int
         Progress over the rated items, for the message shown before then.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> from kit.instruments.scoring import placement as place_person
+    >>> fa = get_instrument("focus_attitude")
+    >>> answers = {f"focus.{n}": 5 for n in range(1, 5)} | {f"attitude.{n}": 1 for n in range(1, 5)}
+    >>> "<h4>Steps toward Customer Value Creator from Problem Solver</h4>" in placement(
+    ...     fa, place_person(fa, answers), 8, 8)
+    True
+    >>> "Answer the 5 remaining statements" in placement(fa, None, 3, 8)
+    True
     """
     grid = instrument.grid
     if grid is None:
@@ -189,6 +243,19 @@ def related_scores(
         Where to answer them, shown when any is missing.
     link_text : str
         The link's words.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> from kit.instruments.scoring import trait_scores
+    >>> answers = {f"urgency.{n}": 5 for n in range(1, 5)}
+    >>> s = {t.trait.id: t for t in trait_scores(get_instrument("hidden_leader"), answers)}
+    >>> shown = related_scores([("Focus", [s["urgency"]]), ("Attitude", [s["ownership"]])],
+    ...                        "01.ipynb", "Answer workbook 01")
+    >>> "<td class='kit-num'>5.0</td>" in shown, "not answered yet" in shown
+    (True, True)
+    >>> "<a href='01.ipynb'>Answer workbook 01</a>" in shown  # as ownership is missing
+    True
     """
     if not groups:
         return ""
@@ -215,5 +282,14 @@ def related_scores(
 
 
 def intro(instrument: Instrument) -> str:
-    """Return the instrument's introduction."""
+    """Return the instrument's introduction.
+
+    Each block of text between blank lines becomes one escaped HTML paragraph.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> intro(get_instrument("focus_attitude"))[:45]
+    '<p>Two questions sit under every working day.'
+    """
     return _para(instrument.intro)

@@ -53,7 +53,16 @@ def _write(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def elements_csv(cmap: CustomerMap) -> str:
-    """Return the elements as CSV: Label, Type, Description, Bridge."""
+    """Return the elements as CSV: Label, Type, Description, Bridge.
+
+    Examples
+    --------
+    >>> rows = elements_csv(example_map()).splitlines()
+    >>> rows[0], len(rows) - 1
+    ('Label,Type,Description,Bridge', 12)
+    >>> rows[2].split(",")[:2], rows[2].endswith(",yes")  # a bridge
+    (['Field engineers', 'internal customer'], True)
+    """
     return _write(
         ELEMENT_COLUMNS,
         [(e.name, e.kind, e.notes, "yes" if e.bridge else "") for e in cmap.elements],
@@ -61,7 +70,16 @@ def elements_csv(cmap: CustomerMap) -> str:
 
 
 def connections_csv(cmap: CustomerMap) -> str:
-    """Return the connections as CSV: From, To, Label (the output), Level, Promise."""
+    """Return the connections as CSV: From, To, Label (the output), Level, Promise.
+
+    Examples
+    --------
+    >>> rows = connections_csv(example_map()).splitlines()
+    >>> rows[0], len(rows) - 1
+    ('From,To,Label,Level,Promise', 16)
+    >>> rows[8]
+    'Field engineers,Building owners,maintenance visits and repairs,long-term partnership,'
+    """
     return _write(
         CONNECTION_COLUMNS,
         [(c.source, c.target, c.handover, c.level, c.promise) for c in cmap.connections],
@@ -194,7 +212,16 @@ def parse_map(
 
 
 def map_to_dict(cmap: CustomerMap) -> dict[str, list[dict[str, object]]]:
-    """Return the map as plain data for the JSON answer file."""
+    """Return the map as plain data for the JSON answer file.
+
+    Examples
+    --------
+    >>> data = map_to_dict(example_map())
+    >>> len(data["elements"]), len(data["connections"])
+    (12, 16)
+    >>> data["connections"][0]["handover"]
+    'daily visit schedules'
+    """
     return {
         "elements": [asdict(e) for e in cmap.elements],
         "connections": [asdict(c) for c in cmap.connections],
@@ -207,6 +234,17 @@ def map_from_dict(data: object, where: str) -> CustomerMap:
     Raises
     ------
     MapFileError
+
+    Examples
+    --------
+    >>> cmap = example_map()
+    >>> map_from_dict(map_to_dict(cmap), "answers.json") == cmap
+    True
+    >>> map_from_dict({"elements": [{"name": "", "kind": "own team"}]}, "answers.json")
+    Traceback (most recent call last):
+    ...
+    kit.maps.files.MapFileError: Nothing was imported; ...
+      answers.json element 1: Give the element a name: it cannot be empty.
     """
     errors: list[str] = []
     cmap = CustomerMap()
@@ -250,6 +288,12 @@ def example_map(directory: Path | None = None) -> CustomerMap:
     ------
     MapFileError
         When a file is missing or a row is wrong.
+
+    Examples
+    --------
+    >>> cmap = example_map()
+    >>> len(cmap.elements), len(cmap.connections), cmap.elements[0].name
+    (12, 16, 'Service planning')
     """
     folder = (directory or data_dir()) / EXAMPLE_FOLDER
     texts = []
@@ -271,6 +315,15 @@ def map_tables_csv(maps: dict[str, tuple[str, CustomerMap]], table: str) -> str:
     maps : dict
         Participant public id to (time stamp, map), as ``Store.maps`` returns.
     table : {"elements", "connections"}
+
+    Examples
+    --------
+    >>> maps = {"p-1": ("2024-05-01", example_map()), "p-2": ("2024-05-02", example_map())}
+    >>> rows = map_tables_csv(maps, "elements").splitlines()
+    >>> rows[0], len(rows) - 1
+    ('participant,Label,Type,Description,Bridge', 24)
+    >>> rows[13].split(",")[:3]  # the second person's first element
+    ['p-2', 'Service planning', 'own team']
     """
     rows: list[tuple[str, ...]] = []
     for public_id, (_, cmap) in maps.items():

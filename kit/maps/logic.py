@@ -37,7 +37,13 @@ class MapEditError(ValueError):
 
 
 def clean(text: str) -> str:
-    """Return a name with surrounding and repeated spaces removed."""
+    """Return a name with surrounding and repeated spaces removed.
+
+    Examples
+    --------
+    >>> clean("  Field   service ")
+    'Field service'
+    """
     return " ".join(str(text).split())
 
 
@@ -101,7 +107,17 @@ def update_element(
     notes: str | None = None,
     bridge: bool | None = None,
 ) -> CustomerMap:
-    """Return the map with one element renamed or changed; links follow a rename."""
+    """Return the map with one element renamed or changed; links follow a rename.
+
+    Examples
+    --------
+    >>> m = add_element(CustomerMap(), "Us", "own team")
+    >>> m = add_element(m, "Billing", "internal customer")
+    >>> m = add_connection(m, "Us", "Billing", "visit records")
+    >>> m = update_element(m, "billing", new_name="Invoicing")
+    >>> [e.name for e in m.elements], m.connections[0].target
+    (['Us', 'Invoicing'], 'Invoicing')
+    """
     old = _existing(cmap, name)
     renamed = old.name if new_name is None else _check_name(cmap, new_name, allow=old.name)
     element = MapElement(
@@ -154,7 +170,15 @@ class Deleted:
 
 
 def delete_element(cmap: CustomerMap, name: str) -> tuple[CustomerMap, Deleted]:
-    """Return the map without the element and its links, and what was removed."""
+    """Return the map without the element and its links, and what was removed.
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> m, gone = delete_element(example_map(), "Billing")
+    >>> len(m.elements), len(m.connections), gone.describe()
+    (11, 14, "'Billing' and its 2 links")
+    """
     element = _existing(cmap, name)
     key = name_key(element.name)
     index = cmap.elements.index(element)
@@ -172,7 +196,15 @@ def delete_element(cmap: CustomerMap, name: str) -> tuple[CustomerMap, Deleted]:
 
 
 def delete_connection(cmap: CustomerMap, index: int) -> tuple[CustomerMap, Deleted]:
-    """Return the map without the link at ``index``, and what was removed."""
+    """Return the map without the link at ``index``, and what was removed.
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> m, gone = delete_connection(example_map(), 0)
+    >>> len(m.connections), gone.describe()
+    (15, "the link from 'Service planning' to 'Field engineers'")
+    """
     if not 0 <= index < len(cmap.connections):
         raise MapEditError("That link is no longer on the map.")
     removed = cmap.connections[index]
@@ -198,6 +230,17 @@ def undo(cmap: CustomerMap, deleted: Deleted) -> tuple[CustomerMap, int]:
     ------
     MapEditError
         When an element of the deleted one's name has been added since.
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> before = example_map()
+    >>> after, gone = delete_element(before, "Billing")
+    >>> undo(after, gone) == (before, 0)
+    True
+    >>> fewer = delete_element(after, "Property management firms")[0]
+    >>> undo(fewer, gone)[1]  # Billing's link to the deleted firms cannot come back
+    1
     """
     elements = list(cmap.elements)
     if deleted.element is not None:
@@ -244,6 +287,17 @@ def add_connection(
     MapEditError
         For an unknown element, a link to itself, a second link between the
         same two elements, or a relationship level that does not apply.
+
+    Examples
+    --------
+    >>> m = add_element(add_element(CustomerMap(), "Us", "own team"), "Client", "external customer")
+    >>> linked = add_connection(m, "us", "Client", "repairs", "trusted partner")
+    >>> linked.connections[0].source, linked.connections[0].handover  # names as on the map
+    ('Us', 'repairs')
+    >>> add_connection(m, "Us", "Us")
+    Traceback (most recent call last):
+    ...
+    kit.maps.logic.MapEditError: 'Us' cannot hand its output to itself: choose who receives it.
     """
     connection = _checked_connection(cmap, MapConnection(source, target, handover, level, promise))
     for existing in cmap.connections:
@@ -259,7 +313,16 @@ def add_connection(
 
 
 def update_connection(cmap: CustomerMap, index: int, **fields: str) -> CustomerMap:
-    """Return the map with the link at ``index`` changed (handover, level or promise)."""
+    """Return the map with the link at ``index`` changed (handover, level or promise).
+
+    Examples
+    --------
+    >>> m = add_element(CustomerMap(), "Us", "own team")
+    >>> m = add_connection(add_element(m, "Client", "external customer"), "Us", "Client", "repairs")
+    >>> m = update_connection(m, 0, level="trusted partner")
+    >>> m.connections[0].handover, m.connections[0].level
+    ('repairs', 'trusted partner')
+    """
     if not 0 <= index < len(cmap.connections):
         raise MapEditError("That link is no longer on the map.")
     unknown = set(fields) - {"handover", "level", "promise"}
@@ -541,7 +604,14 @@ def _walk(group: list[str], graph: dict[str, list[str]]) -> tuple[str, ...]:
 
 
 def unsighted(cmap: CustomerMap) -> set[str]:
-    """Return the keys (:func:`kit.model.name_key`) of elements no chain links to a paying customer."""
+    """Return the keys (:func:`kit.model.name_key`) of elements no chain links to a paying customer.
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> sorted(unsighted(example_map()))
+    ['management reporting', 'quality and safety', 'records archive']
+    """
     graph = _graph(cmap)
     elements = _names(cmap)
     return {k for k in elements if k not in _distances(graph, elements)}
@@ -576,6 +646,17 @@ def layout(cmap: CustomerMap) -> dict[str, tuple[float, float]]:
         ``x`` is 0 for paying customers and negative to the left; ``y``
         counts down from 0 in rows, and the no-sight band starts below the
         rest.
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> where = layout(example_map())
+    >>> where["Building owners"][0] == where["Hospitals"][0] == 0  # the customers' column
+    True
+    >>> where["Field engineers"][0], where["Service planning"][0]  # one and two handovers away
+    (-1.0, -2.0)
+    >>> where["Records archive"][1] < min(where[name][1] for name in ("Hospitals", "Billing"))
+    True
     """
     graph = _graph(cmap)
     elements = _names(cmap)

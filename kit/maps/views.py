@@ -20,6 +20,16 @@ def map_summary(summary: MapSummary) -> str:
     """Return what the map says: line of sight, flagged outputs, promises, bridges, loops.
 
     Every name and text on a map was typed by a person, so all of it is escaped.
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> from kit.maps.logic import analyse
+    >>> shown = map_summary(analyse(example_map()))
+    >>> "5 of 7 outputs (71%) reach a paying customer" in shown
+    True
+    >>> "<li class='kit-flagged'><b>Service planning → Records archive</b>" in shown  # no sight
+    True
     """
     parts = []
     if not summary.outputs:
@@ -115,7 +125,15 @@ MAP_LEGEND = (
 
 
 def map_tables(cmap: CustomerMap) -> str:
-    """Return the map's elements and links as tables (for the report)."""
+    """Return the map's elements and links as tables (for the report).
+
+    Examples
+    --------
+    >>> from kit.maps.files import example_map
+    >>> tables = map_tables(example_map())
+    >>> tables.count("<tr><td>"), "<td>Hospitals</td><td>emergency call-outs</td>" in tables
+    (28, True)
+    """
     elements = "".join(
         f"<tr><td>{escape(e.name)}</td><td>{escape(e.kind)}</td>"
         f"<td>{'yes' if e.bridge else ''}</td><td>{escape(e.notes)}</td></tr>"

@@ -30,7 +30,14 @@ from kit.workbooks import personal_workbooks, team_workbooks, workbook
 
 
 def team_links(code: str, team: TeamSession) -> str:
-    """Return the team's workbooks as links carrying the person's resume code."""
+    """Return the team's workbooks as links carrying the person's resume code.
+
+    Examples
+    --------
+    >>> team = TeamSession("K7R-M3X", "Desk", "key")
+    >>> "href='01_hidden_leader_traits.ipynb?resume=K7QM-3XTA'" in team_links("K7QM-3XTA", team)
+    True
+    """
     items = [
         (w.file, f"{n}. {w.title} ({w.minutes} min)")
         for n, w in enumerate(team_workbooks(), start=1)
@@ -45,7 +52,13 @@ def team_links(code: str, team: TeamSession) -> str:
 
 
 def continue_link(code: str) -> str:
-    """Return links into each personal workbook, carrying the resume code."""
+    """Return links into each personal workbook, carrying the resume code.
+
+    Examples
+    --------
+    >>> "href='02_focus_and_attitude.ipynb?resume=K7QM-3XTA'" in continue_link("K7QM-3XTA")
+    True
+    """
     links = [
         f"<a class='kit-continue' href='{name}?resume={quote(code)}'>{escape(text)}</a>"
         for name, text in ((w.file, w.onward) for w in personal_workbooks())

@@ -174,6 +174,21 @@ def find_session(store, code: str) -> TeamSession:
     ------
     DataError
         When the store has no such session.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> team = store.create_session("Desk", code="K7R-M3X")
+    >>> find_session(store, " k7r m3x ").title
+    'Desk'
+    >>> try:
+    ...     find_session(store, "NOPE")
+    ... except DataError as err:
+    ...     print(err)
+    there is no team session 'NOPE' in this store; open sessions: K7R-M3X
+    >>> store.close()
     """
     team = store.team_session(code)
     if team is None:
@@ -196,6 +211,21 @@ def sessions_held_back(
     ------
     DataError
         For a wrong code, or when the session asked for is held back.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> team = store.create_session("Desk", min_group=3, code="K7R-M3X")
+    >>> _ = store.create_participant(session=team.code)
+    >>> sessions_held_back(store) == (None, [team])  # anonymous, and 1 of at least 3 people
+    True
+    >>> sessions_held_back(store, "K7R-M3X")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kit.team.anonymity.DataError: session K7R-M3X is anonymous and has 1 of at least 3 people: ...
+    >>> store.close()
     """
     team = find_session(store, session) if session else None
     sessions = [team] if team else store.team_sessions()
@@ -223,6 +253,20 @@ def shared_rows(store, session: str | None = None) -> SharedRows:
     DataError
         For a wrong code, or an anonymous session with fewer people than its
         minimum group (one row per answer would show what each one said).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> from kit.demo import simulate
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> _ = simulate(store, 3, session="W4N-7HX", seed=1)
+    >>> small = store.create_session("Desk", min_group=3, code="K7R-M3X")
+    >>> _ = store.create_participant(session=small.code)
+    >>> shared = shared_rows(store)
+    >>> {row["session"] for row in shared.rows}, shared.held_back[0].endswith(": K7R-M3X.")
+    ({'W4N-7HX'}, True)
+    >>> store.close()
     """
     team, hidden = sessions_held_back(store, session)
     rows = store.rows(session=team.code if team else None)

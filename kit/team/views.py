@@ -65,6 +65,18 @@ def profile_html(profile: Profile, title: str, audience: Audience = Audience.COA
     What shows is :func:`kit.team.anonymity.disclose`'s to decide: the spread only
     to the coach and only for a large enough group (with a mean and a spread
     of three people, each of them could work out the other two's scores).
+
+    Examples
+    --------
+    >>> from kit.team.picture import Profile, TraitSpread
+    >>> profile = Profile(Gate(10, 5, 10, 10), (TraitSpread("urgency", "Urgency", 3.8, 0.6),))
+    >>> for_coach = profile_html(profile, "Traits")
+    >>> for_team = profile_html(profile, "Traits", Audience.TEAM)
+    >>> "±0.60" in for_coach, "±" in for_team
+    (True, False)
+    >>> "hidden to protect anonymity (4 of at least 5 have finished)" in profile_html(
+    ...     Profile(Gate(4, 5, 4)), "Traits")
+    True
     """
     head = f"<h4>{escape(title)}</h4>"
     if not disclose(Figure.MEANS, profile.gate, audience):
@@ -79,7 +91,18 @@ def profile_html(profile: Profile, title: str, audience: Audience = Audience.COA
 
 
 def blocks_html(blocks: BlockCounts) -> str:
-    """How many people are in each of the four blocks, laid out as the grid (the coach's view)."""
+    """How many people are in each of the four blocks, laid out as the grid (the coach's view).
+
+    Examples
+    --------
+    >>> from kit.team.picture import BlockCounts
+    >>> counts = (("Customer Value Creator", 2), ("Problem Solver", 1))
+    >>> shown = blocks_html(BlockCounts(Gate(6, 3, 6, 6), counts, between=3))
+    >>> "<div class='kit-block-count'>2</div><div>Customer Value Creator</div>" in shown
+    True
+    >>> "3 more are too close to a line" in shown
+    True
+    """
     head = "<h4>The four blocks: how many Customer Value Creators?</h4>"
     if not disclose(Figure.BLOCK_COUNTS, blocks.gate, Audience.COACH):
         return head + _gate(blocks.gate)
@@ -112,7 +135,19 @@ def blocks_html(blocks: BlockCounts) -> str:
 
 
 def pulse_html(rounds: tuple[PulseRound, ...], audience: Audience) -> str:
-    """The openness pulse: each round's means, the trend, and (for the coach) the free text."""
+    """The openness pulse: each round's means, the trend, and (for the coach) the free text.
+
+    Examples
+    --------
+    >>> from kit.team.picture import PulseRound, TraitSpread
+    >>> gate, traits = Gate(6, 3, 6, 6), (TraitSpread("openness", "Openness", 3.9, 0.7),)
+    >>> rounds = (PulseRound(1, gate, traits, 3.4), PulseRound(2, gate, traits, 3.9, ("Ask us",)))
+    >>> shown = pulse_html(rounds, Audience.COACH)
+    >>> "<b>Trend:</b> up from round 1 to round 2 (3.40 → 3.90)" in shown
+    True
+    >>> "<li>Ask us</li>" in shown, "Ask us" in pulse_html(rounds, Audience.TEAM)  # coach only
+    (True, False)
+    """
     head = "<h4>Openness pulse</h4>"
     if not rounds:
         return head + "<p class='kit-muted'>The pulse is not set up on this server.</p>"
@@ -163,7 +198,24 @@ def pulse_html(rounds: tuple[PulseRound, ...], audience: Audience) -> str:
 
 
 def progress_html(picture: TeamPicture) -> str:
-    """Joined and completed counts per workbook."""
+    """Joined and completed counts per workbook.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> from kit.demo import simulate
+    >>> from kit.team.picture import team_picture
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> team = store.create_session("Desk", min_group=3)
+    >>> _ = simulate(store, 4, session=team.code, seed=1)
+    >>> shown = progress_html(team_picture(store, team))
+    >>> "<b>4</b> people have joined" in shown
+    True
+    >>> "<td>Focus and attitude</td><td class='kit-num'>4</td><td class='kit-num'>4</td>" in shown
+    True
+    >>> store.close()
+    """
     rows = "".join(
         f"<tr><td>{escape(p.title)}</td><td class='kit-num'>{p.started}</td>"
         f"<td class='kit-num'>{p.completed}</td></tr>"
@@ -179,7 +231,22 @@ def progress_html(picture: TeamPicture) -> str:
 
 
 def coach_html(picture: TeamPicture) -> str:
-    """Everything the coach dashboard shows about the answers."""
+    """Everything the coach dashboard shows about the answers.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> from kit.demo import simulate
+    >>> from kit.team.picture import team_picture
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> team = store.create_session("Desk", min_group=3)
+    >>> _ = simulate(store, 6, session=team.code, seed=1)
+    >>> shown = coach_html(team_picture(store, team))
+    >>> "<b>6</b> people have joined" in shown, "The four blocks" in shown, "±" in shown
+    (True, True, True)
+    >>> store.close()
+    """
     return (
         progress_html(picture)
         + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
@@ -193,6 +260,20 @@ def team_results_html(picture: TeamPicture) -> str:
 
     No spread, no count per block and no texts (see :mod:`kit.team.anonymity`):
     the four blocks show as the team's means on their two axes.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.database import open_store
+    >>> from kit.demo import simulate
+    >>> from kit.team.picture import team_picture
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3"))
+    >>> team = store.create_session("Desk", min_group=3)
+    >>> _ = simulate(store, 6, session=team.code, seed=1)
+    >>> shown = team_results_html(team_picture(store, team))
+    >>> "Focus and attitude: the team&#x27;s means" in shown, "±" in shown, "kit-blocks" in shown
+    (True, False, False)
+    >>> store.close()
     """
     axes = ""
     if picture.axes is not None:
