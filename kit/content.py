@@ -9,6 +9,7 @@ features: ``kit/instruments/content.py`` and ``kit/circles/content.py``.
 from __future__ import annotations
 
 import difflib
+import tomllib
 from dataclasses import dataclass
 
 
@@ -42,6 +43,24 @@ class Checker:
 
     def add(self, entry: str, message: str) -> None:
         self.problems.append(Problem(self.file, entry, message))
+
+    def toml(self, text: str) -> dict:
+        """Parse TOML text, or raise ContentError naming the file and the broken line.
+
+        Examples
+        --------
+        >>> Checker("x.toml").toml('title = "Circle"')
+        {'title': 'Circle'}
+        >>> Checker("x.toml").toml("title = ")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        kit.content.ContentError: x.toml: not valid TOML (...); check quotes and brackets on that line
+        """
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            self.add("", f"not valid TOML ({err}); check quotes and brackets on that line")
+            raise ContentError(self.problems) from None
 
     def keys(self, entry: str, table: dict, allowed: set[str]) -> None:
         for key in table:

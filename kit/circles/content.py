@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from kit.circles.model import AgendaBlock
@@ -52,11 +51,7 @@ def parse_agenda(text: str, file: str = "<text>") -> tuple[AgendaBlock, ...]:
     kit.content.ContentError: <text>: blocks[1]: 'minutes' must be a whole number of 1 or more
     """
     check = Checker(file)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        check.add("", f"not valid TOML ({err}); check quotes and brackets on that line")
-        raise ContentError(check.problems) from None
+    raw = check.toml(text)
     check.keys("", raw, _AGENDA_KEYS)
     blocks = []
     for index, b_raw in enumerate(check.tables("", raw, "blocks"), start=1):

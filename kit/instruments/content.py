@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -88,11 +87,7 @@ def parse_instrument(text: str, file: str = "<text>") -> Instrument:
     kit.content.ContentError: x.toml: missing 'title'...
     """
     check = Checker(file)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        check.add("", f"not valid TOML ({err}); check quotes and brackets on that line")
-        raise ContentError(check.problems) from None
+    raw = check.toml(text)
 
     check.keys("", raw, _TOP_KEYS)
     instrument_id = check.text("", raw, "id")
