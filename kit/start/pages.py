@@ -38,10 +38,8 @@ def team_links(code: str, team: TeamSession) -> str:
     >>> "href='01_hidden_leader_traits.ipynb?resume=K7QM-3XTA'" in team_links("K7QM-3XTA", team)
     True
     """
-    items = [
-        (w.file, f"{n}. {w.title} ({w.minutes} min)")
-        for n, w in enumerate(team_workbooks(), start=1)
-    ]
+    # The list numbers them (an <ol>): the text does not again ("1. 1.").
+    items = [(w.file, f"{w.title} ({w.minutes} min)") for w in team_workbooks()]
     if team.circle:
         items.append((workbook("circle_session").file, "The circle: add stories and ideas, vote"))
     links = "".join(

@@ -66,6 +66,14 @@ def join(page, server, code: str, touch: bool = False) -> str:
     button.tap() if touch else button.click()
     joined = page.locator(".kit-ok", has_text="You have joined Workshop")
     joined.wait_for(timeout=20_000)
+    # The links to the team's workbooks look like links, numbered once by their list.
+    first = joined.locator("a.kit-team-link").first
+    assert first.inner_text() == "Hidden-leader traits (15 min)"
+    look = first.evaluate(
+        "a => [getComputedStyle(a).color, getComputedStyle(a).textDecorationLine,"
+        " getComputedStyle(a.closest('.kit-ok')).color]"
+    )
+    assert look[0] == "rgb(11, 95, 173)" and look[1] == "underline" and look[2] != look[0]
     return re.search(r"resume code is (\S+):", joined.text_content()).group(1)
 
 
