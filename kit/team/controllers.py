@@ -106,7 +106,12 @@ class DashboardController(Controller):
             session = self.store.team_session(s.session.code) or s.session
             picture = team_picture(self.store, session, self.catalogue or None)
             batches = tuple(self.store.upload_batches(session.code))
-            circle = self.store.circle(session.circle) if session.circle else None
+            # The circle's title is read again only when another circle is opened: the
+            # dashboard follows the store every few seconds, and this read is not needed then.
+            known = s.session.circle == session.circle and bool(s.circle_title)
+            circle_title = (
+                s.circle_title if known else self._circle_title(self.store, session.circle)
+            )
         except (StoreError, ContentError) as err:
             problem = f"The team's answers could not be read just now: {err}."
             changed = problem != s.read_problem
@@ -117,7 +122,7 @@ class DashboardController(Controller):
             s,
             session=session,
             batches=batches,
-            circle_title=circle.title if circle else "",
+            circle_title=circle_title,
             read_problem="",
         )
         if fingerprint != s.fingerprint:
@@ -126,6 +131,11 @@ class DashboardController(Controller):
             return False
         self.state = after
         return True
+
+    @staticmethod
+    def _circle_title(store: PageStore, code: str) -> str:
+        circle = store.circle(code) if code else None
+        return circle.title if circle else ""
 
     def _reread(self, level: str, text: str) -> bool:
         """After a write: read everything again, and say ``text``."""
@@ -319,11 +329,9 @@ class DashboardController(Controller):
         except StoreError as err:
             return self._say("error", f"The session was not created: {err}.")
         self.state = replace(self.state, created=made)
-        return self._say_done(
+        self._say(
+            "ok",
             f"Created '{made.title}' with join code {made.code}. Keep your coach link to "
-            "yourself: it opens the team's results."
+            "yourself: it opens the team's results.",
         )
-
-    def _say_done(self, text: str) -> bool:
-        self._say("ok", text)
         return True
