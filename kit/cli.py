@@ -11,6 +11,9 @@ from kit import __version__
 
 STORE_HELP = "store path or URL (default: $KIT_STORE, else a SQLite file in your data folder)"
 DEFAULT_URL = "http://localhost:8866"
+URL_HELP = (
+    f"the server's address (default: the running kit serve's on this store, else {DEFAULT_URL})"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--session", help="team session code for the demo people")
     demo.add_argument("--seed", type=int, help="repeatable answers")
     demo.add_argument("--store", help=STORE_HELP)
+    demo.add_argument("--url", default=None, help=URL_HELP)
 
     session = sub.add_parser(
         "session", help="create and list team sessions (join codes, coach links)"
@@ -112,15 +116,11 @@ def _parser() -> argparse.ArgumentParser:
         default=5,
         help="team figures show once this many have answered (default 5, never below 3)",
     )
-    new.add_argument(
-        "--url", default=DEFAULT_URL, help=f"the server's address (default {DEFAULT_URL})"
-    )
+    new.add_argument("--url", default=None, help=URL_HELP)
     new.add_argument("--store", help=STORE_HELP)
     listing = session_sub.add_parser("list", help="list team sessions with their links")
     listing.add_argument("--all", action="store_true", help="include closed and demo sessions")
-    listing.add_argument(
-        "--url", default=DEFAULT_URL, help=f"the server's address (default {DEFAULT_URL})"
-    )
+    listing.add_argument("--url", default=None, help=URL_HELP)
     listing.add_argument("--store", help=STORE_HELP)
 
     check = sub.add_parser("check", help="validate content files (exit 1 when any is wrong)")
@@ -196,7 +196,9 @@ def _session(args: argparse.Namespace) -> int:
             args.name, anonymous=not args.named, min_group=args.min_group
         )
         print(f"Created team session {created.code}: {created.title}")
-        for line in session_lines(args.url.rstrip("/"), created):
+        url, said = _server_url(args.url, store.location)
+        print(f"Its links ({said}):")
+        for line in session_lines(url, created):
             print(line)
         print("Keep the coach link to yourself: it opens the team's results.")
         return 0
@@ -204,8 +206,10 @@ def _session(args: argparse.Namespace) -> int:
     if not shown:
         print("No open team sessions. Create one with: kit session new --name 'My team'")
         return 0
+    url, said = _server_url(args.url, store.location)
+    print(f"Links {said}:")
     for team in shown:
-        for line in session_lines(args.url.rstrip("/"), team):
+        for line in session_lines(url, team):
             print(line)
     return 0
 
@@ -305,6 +309,21 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _server_url(given: str | None, store_location: str) -> tuple[str, str]:
+    """The server address for printed links, and where it came from."""
+    from kit.serve import serving_url
+
+    if given:
+        return given.rstrip("/"), f"for {given.rstrip('/')}"
+    running = serving_url(store_location)
+    if running:
+        return running, f"for the kit serve running at {running}"
+    return DEFAULT_URL, (
+        f"for kit serve on {DEFAULT_URL}; if it chose another port, use the links it prints "
+        "or kit session list"
+    )
+
+
 def _demo(args: argparse.Namespace) -> int:
     from kit.database import open_store
     from kit.demo import simulate
@@ -320,8 +339,9 @@ def _demo(args: argparse.Namespace) -> int:
     if team is not None:
         from kit.serve import session_lines
 
-        print("The team session's links (with kit serve on its default address):")
-        for line in session_lines(DEFAULT_URL, team):
+        url, said = _server_url(args.url, store.location)
+        print(f"The team session's links ({said}):")
+        for line in session_lines(url, team):
             print(line)
     if summary.example_code:
         print(

@@ -183,6 +183,62 @@ def session_lines(base: str, session: TeamSession) -> list[str]:
     ]
 
 
+def _serving_dir() -> Path:
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    return Path(jupyter_runtime_dir())
+
+
+def record_serving(base: str, store_location: str, folder: Path | None = None) -> Path | None:
+    """Leave a note of this server's address for its store while it runs.
+
+    ``kit demo`` and ``kit session`` read it (:func:`serving_url`), so the
+    links they print carry the port ``kit serve`` chose, not 8866 when that
+    one was taken. The note names this process and is removed when it ends.
+    """
+    import atexit
+    import json
+
+    folder = folder or _serving_dir()
+    note = folder / f"kit-serve-{os.getpid()}.json"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        note.write_text(json.dumps({"url": base, "store": store_location, "pid": os.getpid()}))
+    except OSError:
+        return None  # a read-only home: the commands fall back to --url's default
+    atexit.register(note.unlink, missing_ok=True)
+    return note
+
+
+def serving_url(store_location: str, folder: Path | None = None) -> str | None:
+    """The address of a running ``kit serve`` on this store, or None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> here = Path(tempfile.mkdtemp())
+    >>> _ = record_serving("http://localhost:8867", "/data/team.sqlite3", here)
+    >>> serving_url("/data/team.sqlite3", here), serving_url("/data/other.sqlite3", here)
+    ('http://localhost:8867', None)
+    """
+    import json
+
+    folder = folder or _serving_dir()
+    for note in sorted(folder.glob("kit-serve-*.json")) if folder.is_dir() else ():
+        try:
+            record = json.loads(note.read_text())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(int(record["pid"]), 0)  # raises when that server has gone
+        except (OSError, ValueError, KeyError, TypeError):
+            note.unlink(missing_ok=True)  # left by a server that was killed
+            continue
+        if record.get("store") == store_location:
+            return str(record["url"])
+    return None
+
+
 def precompile(package: Path | None = None) -> bool:
     """Write the kit's bytecode once, so no page's kernel compiles the kit's modules.
 
@@ -221,6 +277,7 @@ def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSes
         if len(sessions) > SESSIONS_SHOWN:
             print(f"    ... and {len(sessions) - SESSIONS_SHOWN} more: kit session list")
     print("  Stop with Ctrl+C.", flush=True)
+    record_serving(urls[-1].split("/voila/")[0], store_location)
     if options.open_browser:
         threading.Timer(2.0, webbrowser.open, args=(urls[0],)).start()
     KitVoila.launch_instance(argv=voila_argv(options), config=voila_config(options))

@@ -62,8 +62,9 @@ def test_the_cleaner_puts_a_saved_notebook_back_in_layout():
 
     text = (ROOT / "workbooks" / "01_hidden_leader_traits.ipynb").read_text()
     run = nbformat.reads(text, as_version=4)
-    run.cells[1].outputs = [nbformat.v4.new_output("stream", text="hello")]
-    run.cells[1].execution_count = 3
+    code = next(cell for cell in run.cells if cell.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", text="hello")]
+    code.execution_count = 3
     run.metadata["widgets"] = {"state": {}}
     import json
 

@@ -153,12 +153,14 @@ def test_report_is_html_with_no_code_and_nothing_remote(tmp_path):
     person = store.create_participant()
     from kit.instruments.content import get_instrument
 
-    for item, value in answers_for(get_instrument(HL)).items():
+    for item, value in answers_for(get_instrument(HL), {"urgency": 5}).items():
         store.save_answer(person.id, HL, item, value)
     page = workbook_report(HIDDEN_LEADER, "My results", resume=person.resume_code, store=db)
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert "Your strongest trait" in page
     assert "Take it with you" not in page and "Download my answers" not in page
+    # What the page says about using it (time, saving) is not the report's to say.
+    assert "About 15 minutes" not in page and "saved the moment" not in page
     for code in ("HiddenLeaderApp", "import ", "app.results()", "resume = "):
         assert code not in page, f"report shows code: {code}"
     # A report is shown to others: it must not carry the code that opens the answers.
@@ -333,6 +335,7 @@ def test_team_report_shows_the_figures_as_text_and_nothing_below_the_minimum(tmp
     for code in ("CoachDashboard", "import ", "key = ", team.coach_key):
         assert code not in page, f"the team report shows {code}"
     assert "Your decisions" not in page and "Upload files" not in page
+    assert "by itself" not in page and "live" not in page.lower().split("<h1")[1][:300]
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?://", page)
 
 

@@ -12,7 +12,10 @@ from html import escape
 from kit.circles.model import Circle
 from kit.circles.planning import cadence_words
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+# What starts formatting inside a line. Line-start marks (#, -, +, "1.") need
+# no escape: a typed text never begins a line here (see the callers), and
+# escaping every bracket and dot made "\(Europe/London\)" of a time zone.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~])")
 
 
 def md(text: str) -> str:
@@ -21,7 +24,9 @@ def md(text: str) -> str:
     Examples
     --------
     >>> md("<b>*Fix* [this](x)</b>")
-    '&lt;b&gt;\\\\*Fix\\\\* \\\\[this\\\\]\\\\(x\\\\)&lt;/b&gt;'
+    '&lt;b&gt;\\\\*Fix\\\\* \\\\[this\\\\](x)&lt;/b&gt;'
+    >>> md("Tuesday 18:00 (Europe/London), room 2.1 - bring a customer story!")
+    'Tuesday 18:00 (Europe/London), room 2.1 - bring a customer story!'
     """
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))

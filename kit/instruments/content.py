@@ -48,7 +48,7 @@ _RELATED_KEYS = {"axis", "instrument", "traits"}
 _SCALE_KEYS = {"labels"}
 
 
-_TRAIT_KEYS = {"id", "name", "definition", "items", "tips"}
+_TRAIT_KEYS = {"id", "name", "definition", "items", "tips", "team_use"}
 
 
 _ITEM_KEYS = {"id", "text"}
@@ -152,8 +152,19 @@ def parse_instrument(text: str, file: str = "<text>") -> Instrument:
             raw_tips = []
         elif len(raw_tips) < MIN_TIPS:
             check.add(entry, f"has {len(raw_tips)} tips; give at least {MIN_TIPS} per trait")
+        team_use = t_raw.get("team_use", "")
+        if not isinstance(team_use, str):
+            check.add(entry, "'team_use' must be a text")
+            team_use = ""
         traits.append(
-            Trait(t_id, name, definition, tuple(items), tuple(x.strip() for x in raw_tips))
+            Trait(
+                t_id,
+                name,
+                definition,
+                tuple(items),
+                tuple(x.strip() for x in raw_tips),
+                team_use.strip(),
+            )
         )
 
     reflections: list[Reflection] = []

@@ -41,13 +41,18 @@ class Item:
 
 @dataclass(frozen=True)
 class Trait:
-    """A trait measured by several items, with tips for growing it."""
+    """A trait measured by several items, with tips for growing it.
+
+    ``team_use`` says how a person strong in the trait can put it to work
+    for their team (shown when it is their strongest).
+    """
 
     id: str
     name: str
     definition: str
     items: tuple[Item, ...]
     tips: tuple[str, ...]
+    team_use: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,18 +211,30 @@ class TraitScore:
 
 @dataclass(frozen=True)
 class Results:
-    """What a completed (or partly completed) self-assessment shows."""
+    """What a completed (or partly completed) self-assessment shows.
+
+    ``strongest`` holds every trait at the top score (more than one when they
+    tie) and ``to_grow`` the lowest ones, with every trait tied at the cut
+    (so a tie is never broken by the file's order). Both are empty until
+    every statement is answered.
+    """
 
     scores: tuple[TraitScore, ...]
     answered: int
     total: int
-    strongest: TraitScore | None = None
+    strongest: tuple[TraitScore, ...] = ()
     to_grow: tuple[TraitScore, ...] = field(default_factory=tuple)
+    grow: int = 2  # how many traits to grow were asked for
 
     @property
     def complete(self) -> bool:
         """True when every rated item is answered."""
         return self.answered == self.total
+
+    @property
+    def all_level(self) -> bool:
+        """True when every trait has the same score: none stands out."""
+        return self.complete and len(self.strongest) == len(self.scores)
 
 
 @dataclass(frozen=True)

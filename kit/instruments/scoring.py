@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from statistics import fmean
 
-from kit.instruments.model import Instrument, Placement, Results, TraitScore
+from kit.instruments.model import Block, Instrument, Placement, Results, TraitScore
 
 
 def rating(value: object, points: int) -> int | None:
@@ -56,18 +58,21 @@ def trait_scores(instrument: Instrument, answers: Mapping[str, object]) -> tuple
 
 
 def results(instrument: Instrument, answers: Mapping[str, object], grow: int = 2) -> Results:
-    """Summarise a self-assessment: scores sorted high to low, strongest, traits to grow.
+    """Summarise a self-assessment: scores high to low, the strongest traits, the traits to grow.
 
     Strongest and traits to grow are named only once every item is answered,
-    because a partial mean would point at the wrong habit. Ties keep the
-    instrument's order, so the same answers always give the same advice.
+    because a partial mean would point at the wrong habit. Ties are kept as
+    ties: every trait at the top score is a strongest one, and every trait
+    tied with the last one to grow is one to grow too, so the file's order
+    never decides for the person. When every trait scores the same, none is
+    named to grow.
 
     Parameters
     ----------
     instrument : Instrument
     answers : mapping of str to value
     grow : int, default 2
-        How many traits to suggest growing.
+        How many traits to suggest growing (more when traits tie at the cut).
 
     Returns
     -------
@@ -79,26 +84,42 @@ def results(instrument: Instrument, answers: Mapping[str, object], grow: int = 2
     >>> hl = get_instrument("hidden_leader")
     >>> answers = {item.id: 3 for item in hl.items} | {"urgency.1": 5, "urgency.2": 5}
     >>> done = results(hl, answers)
-    >>> done.strongest.trait.id, [s.trait.id for s in done.to_grow]
-    ('urgency', ['enthusiasm', 'skill_and_communication'])
-    >>> results(hl, {"urgency.1": 5}).strongest is None  # not every item answered yet
-    True
+    >>> [s.trait.id for s in done.strongest], len(done.to_grow)  # four traits tie at 3.00
+    (['urgency'], 4)
+    >>> answers |= {"ownership.1": 5, "ownership.2": 4, "enthusiasm.1": 1}
+    >>> done = results(hl, answers)
+    >>> [s.trait.id for s in done.strongest], [s.trait.id for s in done.to_grow]
+    (['urgency'], ['enthusiasm', 'skill_and_communication', 'leading_change'])
+    >>> results(hl, {"urgency.1": 5}).strongest  # not every item answered yet
+    ()
     """
     scores = trait_scores(instrument, answers)
     answered = sum(s.answered for s in scores)
     total = len(instrument.items)
     ordered = tuple(sorted(scores, key=lambda s: -(s.mean if s.mean is not None else 0.0)))
-    if answered < total:
-        return Results(ordered, answered, total)
-    strongest = ordered[0]
-    lowest_first = [s for s in sorted(scores, key=lambda s: s.mean or 0.0) if s is not strongest]
-    return Results(
-        scores=ordered,
-        answered=answered,
-        total=total,
-        strongest=strongest,
-        to_grow=tuple(lowest_first[:grow]),
-    )
+    if answered < total or not ordered:
+        return Results(ordered, answered, total, grow=grow)
+    top = ordered[0].mean
+    strongest = tuple(s for s in ordered if s.mean == top)
+    rest = sorted((s for s in scores if s.mean != top), key=lambda s: s.mean or 0.0)
+    if len(rest) > grow:
+        cut = rest[grow - 1].mean
+        rest = [s for s in rest if (s.mean or 0.0) <= (cut or 0.0)]
+    return Results(ordered, answered, total, strongest, tuple(rest), grow)
+
+
+def score_text(mean: float | None) -> str:
+    """Write a trait score to the precision that tells scores apart (two places).
+
+    Means of four ratings move in quarters, so one place would show 3.25 and
+    3.20 (or 3.25 and 3.24) alike.
+
+    Examples
+    --------
+    >>> score_text(3.25), score_text(4.0), score_text(None)
+    ('3.25', '4.00', '—')
+    """
+    return "—" if mean is None else f"{mean:.2f}"
 
 
 def progress(instrument: Instrument, answers: Mapping[str, object]) -> tuple[int, int]:
@@ -206,3 +227,79 @@ def _sides(offset: float, near: float) -> tuple[str, ...]:
     if abs(offset) <= near + 1e-9:
         return ("low", "high")
     return ("high",) if offset > 0 else ("low",)
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What to do next from a point on the grid: where the steps come from, and the steps."""
+
+    heading: str
+    steps: tuple[str, ...]
+    sources: tuple[Block, ...]  # the blocks the steps are taken from
+
+
+_NAMED_WORKBOOKS = re.compile(r"\(workbooks? ([0-9][0-9 ,and]*)\)")
+
+
+def _points_only_to(step: str, done: Collection[int]) -> bool:
+    """True when a step's one purpose is a workbook the person has already finished."""
+    named = _NAMED_WORKBOOKS.search(step)
+    if named is None:
+        return False
+    numbers = {int(n) for n in re.findall(r"[0-9]+", named.group(1))}
+    return bool(numbers) and numbers <= set(done)
+
+
+def next_steps(instrument: Instrument, where: Placement, done: Collection[int] = ()) -> NextSteps:
+    """The steps toward the grid's goal block from where a person stands.
+
+    A point clearly inside a block takes that block's steps. A point on or
+    near a line takes the steps of every block it sits beside except the
+    goal, the block it leans to first, so the centre (3.0, 3.0) is not
+    treated as a Risk Avoider. Steps that send the person to a workbook
+    they have already finished (``done``, workbook numbers) are left out.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> fa = get_instrument("focus_attitude")
+    >>> centre = next_steps(fa, place(fa, 3.0, 3.0))
+    >>> centre.heading, [b.name for b in centre.sources]
+    ('Steps toward Customer Value Creator from the centre of the grid', ['Risk Avoider', \
+'Problem Solver', 'Empire Builder'])
+    >>> next_steps(fa, place(fa, 4.5, 4.5)).heading
+    'Staying a Customer Value Creator, and bringing others with you'
+    >>> low = next_steps(fa, place(fa, 1.5, 1.5), done={1})
+    >>> low.heading, any("workbook 01" in step for step in low.steps)
+    ('Steps toward Customer Value Creator from Risk Avoider', False)
+    """
+    grid = instrument.grid
+    assert grid is not None
+    goal = grid.block("high", "high")
+    if where.clear:
+        block = where.blocks[0]
+        sources: tuple[Block, ...] = (block,)
+        if block.id == goal.id:
+            heading = f"Staying a {goal.name}, and bringing others with you"
+        else:
+            heading = f"Steps toward {goal.name} from {block.name}"
+    else:
+        beside = [b for b in where.blocks if b.id != goal.id]
+        if where.leaning is not None and where.leaning in beside:
+            beside.remove(where.leaning)
+            beside.insert(0, where.leaning)
+        sources = tuple(beside)
+        if len(where.blocks) == 4:
+            heading = f"Steps toward {goal.name} from the centre of the grid"
+        else:
+            names = " and ".join(b.name for b in where.blocks)
+            heading = f"Steps toward {goal.name} from between {names}"
+    # Take the steps in turns, so the first ones shown come from every block beside the point.
+    steps: list[str] = []
+    longest = max((len(b.steps) for b in sources), default=0)
+    for n in range(longest):
+        for block in sources:
+            if n < len(block.steps) and not _points_only_to(block.steps[n], done):
+                steps.append(block.steps[n])
+    limit = max(4, len(sources[0].steps)) if sources else 4
+    return NextSteps(heading, tuple(steps[:limit]), sources)

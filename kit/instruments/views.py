@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from html import escape
 
 from kit.instruments.model import Instrument, Placement, Results, TraitScore
-from kit.instruments.scoring import rating
+from kit.instruments.scoring import next_steps, rating, score_text
 
 
 def _para(text: str) -> str:
@@ -41,26 +41,32 @@ def score_table(results: Results) -> str:
     )
 
 
-def _trait_card(score: TraitScore, heading: str, with_tips: bool) -> str:
-    tips = ""
-    if with_tips:
-        tips = (
-            "<ul class='kit-tips'>"
-            + "".join(f"<li>{escape(t)}</li>" for t in score.trait.tips)
-            + "</ul>"
-        )
-    mean = "—" if score.mean is None else f"{score.mean:.1f}"
+def _trait_card(score: TraitScore, heading: str, tips: tuple[str, ...] = (), lead: str = "") -> str:
+    listed = f"<p class='kit-use'>{escape(lead)}</p>" if lead and tips else ""
+    if tips:
+        listed += "<ul class='kit-tips'>" + "".join(f"<li>{escape(t)}</li>" for t in tips) + "</ul>"
     return (
         f"<div class='kit-card'><div class='kit-card-kicker'>{escape(heading)}</div>"
-        f"<h4>{escape(score.trait.name)} <span class='kit-score'>{mean}</span></h4>"
-        f"<p>{escape(score.trait.definition)}</p>{tips}</div>"
+        f"<h4>{escape(score.trait.name)} <span class='kit-score'>{score_text(score.mean)}</span>"
+        f"</h4><p>{escape(score.trait.definition)}</p>{listed}</div>"
     )
 
 
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
+
+
+def _names(scores: tuple[TraitScore, ...]) -> str:
+    names = [s.trait.name for s in scores]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def highlights(results: Results) -> str:
-    """Return the strongest trait and the traits to grow, with their tips.
+    """Return the strongest trait (one way to use it for the team) and the traits to grow.
 
     Until every statement is answered, it says how many are left instead.
+    Ties are said to be ties: two traits at the top are both strongest, and
+    traits tied at the cut of those to grow are all shown, with a word on
+    choosing between them.
 
     Examples
     --------
@@ -69,22 +75,74 @@ def highlights(results: Results) -> str:
     >>> hl = get_instrument("hidden_leader")
     >>> "Answer the 19 remaining statements" in highlights(results(hl, {"urgency.1": 4}))
     True
-    >>> shown = highlights(results(hl, {item.id: 3 for item in hl.items} | {"urgency.1": 5}))
+    >>> answers = {item.id: 3 for item in hl.items} | {"urgency.1": 5, "enthusiasm.1": 1}
+    >>> shown = highlights(results(hl, answers))
     >>> "Your strongest trait</div><h4>Sense of urgency for the customer" in shown
     True
+    >>> "use it for your team" in shown, "tie at 3.00" in shown
+    (True, True)
     """
-    if not results.complete or results.strongest is None:
+    if not results.complete or not results.strongest:
         left = results.total - results.answered
         return (
             f"<div class='kit-note'>Answer the {left} remaining statement"
             f"{'' if left == 1 else 's'} to see your strongest trait and the two to grow "
             f"({results.answered} of {results.total} answered so far).</div>"
         )
-    cards = [_trait_card(results.strongest, "Your strongest trait", with_tips=False)]
-    cards += [
-        _trait_card(s, "A trait to grow: try one of these", with_tips=True) for s in results.to_grow
-    ]
-    return "<div class='kit-cards'>" + "".join(cards) + "</div>"
+    notes = []
+    top = results.strongest
+    if results.all_level:
+        notes.append(
+            f"All {len(top)} traits score {score_text(top[0].mean)}: none stands out. Pick the "
+            "one or two your customers would notice most, and try the tips under it."
+        )
+    elif len(top) > 1:
+        notes.append(
+            f"{_names(top)} tie as your strongest, at {score_text(top[0].mean)}: lean on "
+            "whichever your team needs more."
+        )
+    grow = results.to_grow
+    if len(grow) > results.grow:
+        tied = tuple(s for s in grow if s.mean == grow[-1].mean)
+        choose = results.grow - (len(grow) - len(tied))
+        notes.append(
+            f"{_names(tied)} tie at {score_text(tied[0].mean)}, so all of them are shown as "
+            f"traits to grow: choose the {NUMBER_WORDS.get(choose, str(choose))} that would "
+            "help your customers most."
+        )
+    kicker = "Your strongest trait" if len(top) == 1 else "One of your strongest traits"
+    cards = []
+    if not results.all_level:
+        for score in top:
+            use = (score.trait.team_use,) if score.trait.team_use else ()
+            cards.append(_trait_card(score, kicker, use, "One way to use it for your team:"))
+    cards += [_trait_card(s, "A trait to grow: try one of these", s.trait.tips) for s in grow]
+    if results.all_level:
+        cards = [_trait_card(s, "Your score", s.trait.tips) for s in top]
+    said = "".join(f"<div class='kit-note'>{escape(n)}</div>" for n in notes)
+    return said + "<div class='kit-cards'>" + "".join(cards) + "</div>"
+
+
+def commitment_suggestions(instrument: Instrument, results: Results) -> tuple[str, ...]:
+    """Suggested commitments: the tips of the traits to grow first, then the general ones.
+
+    Before every statement is answered (no traits to grow yet), only the
+    general suggestions.
+
+    Examples
+    --------
+    >>> from kit.instruments.content import get_instrument
+    >>> from kit.instruments.scoring import results
+    >>> hl = get_instrument("hidden_leader")
+    >>> answers = {item.id: 4 for item in hl.items} | {"ownership.1": 1, "urgency.1": 2}
+    >>> offered = commitment_suggestions(hl, results(hl, answers))
+    >>> offered[0] == hl.trait("ownership").tips[0], hl.trait("urgency").tips[0] in offered
+    (True, True)
+    >>> commitment_suggestions(hl, results(hl, {})) == hl.commitment_suggestions
+    True
+    """
+    tips = [tip for score in results.to_grow for tip in score.trait.tips]
+    return tuple(dict.fromkeys([*tips, *instrument.commitment_suggestions]))
 
 
 def answers_table(instrument: Instrument, answers: Mapping[str, object]) -> str:
@@ -149,7 +207,13 @@ def reflections(
     return "".join(parts)
 
 
-def placement(instrument: Instrument, where: Placement | None, answered: int, total: int) -> str:
+def placement(
+    instrument: Instrument,
+    where: Placement | None,
+    answered: int,
+    total: int,
+    done: frozenset[int] = frozenset(),
+) -> str:
     """Return where the person stands on the four blocks, what it means, and next steps.
 
     Parameters
@@ -160,6 +224,8 @@ def placement(instrument: Instrument, where: Placement | None, answered: int, to
         None until both axes are answered.
     answered, total : int
         Progress over the rated items, for the message shown before then.
+    done : frozenset of int
+        The workbooks the person has finished, whose steps are left out.
 
     Examples
     --------
@@ -203,7 +269,6 @@ def placement(instrument: Instrument, where: Placement | None, answered: int, to
             f"<h4 class='kit-block-name'>{escape(block.name)}</h4>"
         )
         body = f"<p>{escape(block.description)}</p>"
-        guide = block
     else:
         head = (
             "<div class='kit-card-kicker'>Where you stand</div>"
@@ -216,13 +281,9 @@ def placement(instrument: Instrument, where: Placement | None, answered: int, to
                 f"<p><b>{escape(b.name)}.</b> {escape(b.description)}</p>" for b in where.blocks
             )
         )
-        guide = where.leaning or where.blocks[0]
-    goal = grid.block("high", "high")
-    if guide.id == goal.id:
-        steps_head = f"Staying a {goal.name}, and bringing others with you"
-    else:
-        steps_head = f"Steps toward {goal.name} from {guide.name}"
-    steps = "".join(f"<li>{escape(s)}</li>" for s in guide.steps)
+    planned = next_steps(instrument, where, done)
+    steps_head = planned.heading
+    steps = "".join(f"<li>{escape(s)}</li>" for s in planned.steps)
     return (
         f"<div class='kit-card kit-placement'>{head}{scores}{body}</div>"
         f"<div class='kit-card'><div class='kit-card-kicker'>What to do next</div>"
@@ -252,7 +313,7 @@ def related_scores(
     >>> s = {t.trait.id: t for t in trait_scores(get_instrument("hidden_leader"), answers)}
     >>> shown = related_scores([("Focus", [s["urgency"]]), ("Attitude", [s["ownership"]])],
     ...                        "01.ipynb", "Answer workbook 01")
-    >>> "<td class='kit-num'>5.0</td>" in shown, "not answered yet" in shown
+    >>> "<td class='kit-num'>5.00</td>" in shown, "not answered yet" in shown
     (True, True)
     >>> "<a href='01.ipynb'>Answer workbook 01</a>" in shown  # as ownership is missing
     True
@@ -265,7 +326,7 @@ def related_scores(
         for score in scores:
             complete = score.mean is not None and score.complete
             missing = missing or not complete
-            shown = f"{score.mean:.1f}" if complete else "not answered yet"
+            shown = score_text(score.mean) if complete else "not answered yet"
             rows.append(
                 f"<tr><td>{escape(axis_name)}</td><td>{escape(score.trait.name)}</td>"
                 f"<td class='kit-num'>{escape(shown)}</td></tr>"

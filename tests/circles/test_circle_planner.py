@@ -90,7 +90,9 @@ def test_the_files_offered_are_a_calendar_an_agenda_page_and_markdown(tmp_path):
     page = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))
     assert "&lt;script&gt;" in page and "<script>alert" not in page
     markdown = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".md"))
-    assert markdown.startswith("# Desk, &lt;script&gt;alert\\(1\\)&lt;/script&gt;")
+    assert markdown.startswith("# Desk, &lt;script&gt;alert(1)&lt;/script&gt;")
+    # A time zone reads as typed, not "\\(Etc/UTC\\)".
+    assert "09:30–11:00 (Etc/UTC)." in markdown and "\\(" not in markdown
 
 
 def test_reopening_with_the_code_finds_the_plan(tmp_path):

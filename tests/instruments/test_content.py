@@ -30,7 +30,8 @@ def test_shipped_instrument_has_five_traits_of_four_items_and_tips():
 def test_invalid_toml_names_the_file_and_the_line():
     (message,) = problems_for(GOOD.replace('title = "Hidden-leader traits"', 'title = "Hidden'))
     assert message.startswith("data/broken.toml")
-    assert "line 10" in message and "not valid TOML" in message
+    line = GOOD.splitlines().index('title = "Hidden-leader traits"') + 1
+    assert f"line {line}" in message and "not valid TOML" in message
 
 
 def test_misspelt_key_is_named_with_a_suggestion():

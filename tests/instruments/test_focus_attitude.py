@@ -145,7 +145,7 @@ def test_hidden_leader_scores_show_beside_the_axes_with_the_same_code(tmp_path):
         store.save_answer(app.participant.id, "hidden_leader", f"ownership.{n}", "4")
     again, _ = build(db, resume=app.participant.resume_code)
     related = again.related.value
-    assert "<td>An owner&#x27;s mind-set</td><td class='kit-num'>4.0</td>" in related
+    assert "<td>An owner&#x27;s mind-set</td><td class='kit-num'>4.00</td>" in related
     assert "Sense of urgency for the customer</td><td class='kit-num'>not answered yet" in related
 
 
@@ -171,3 +171,45 @@ def test_a_next_step_too_long_to_import_later_is_refused_with_a_message(tmp_path
         app.save_notice.value
     )
     assert "commitment.1" not in open_store(db).answers(app.participant.id, FA)
+
+
+def test_the_exact_centre_takes_steps_from_every_block_it_sits_beside(fa):
+    from kit.instruments.scoring import next_steps
+
+    where = placement(fa, answers(3, 3))
+    planned = next_steps(fa, where)
+    assert planned.heading == "Steps toward Customer Value Creator from the centre of the grid"
+    assert "Risk Avoider" not in planned.heading
+    # The first three steps come one from each block that is not the goal.
+    firsts = {b.steps[0] for b in fa.grid.blocks if b.name != "Customer Value Creator"}
+    assert set(planned.steps[:3]) == firsts
+
+
+def test_near_a_line_the_steps_come_from_the_block_beside_the_goal(fa):
+    from kit.instruments.scoring import next_steps
+
+    where = placement(fa, answers(5, [4, 3, 3, 3]))  # attitude 3.25: between PS and CVC
+    assert not where.clear and where.leaning.name == "Customer Value Creator"
+    planned = next_steps(fa, where)
+    assert planned.heading == (
+        "Steps toward Customer Value Creator from between Problem Solver and Customer Value Creator"
+    )
+    assert [b.name for b in planned.sources] == ["Problem Solver"]
+    assert not planned.heading.startswith("Staying")  # not called a CVC on a 3.25
+
+
+def test_a_person_who_did_workbook_01_is_not_told_to_take_it(tmp_path):
+    db = str(tmp_path / "kit.sqlite3")
+    app, _ = build(db)
+    answer(app, answers(1, 1))  # a Risk Avoider, whose steps include taking workbook 01
+    assert "(workbook 01)" in app.summary.value
+    assert any("(workbook 01)" in o for o in app.steps[0].options)
+    store = open_store(db)
+    for item in get_instrument("hidden_leader").items:
+        store.save_answer(app.participant.id, "hidden_leader", item.id, "3")
+    again, _ = build(db, resume=app.participant.resume_code)
+    assert again.finished_workbooks() == {1, 2}
+    assert "Steps toward Customer Value Creator from Risk Avoider" in again.summary.value
+    assert "(workbook 01)" not in again.summary.value
+    assert not any("(workbook 01)" in o for o in again.steps[0].options)
+    assert "Answer the hidden-leader self-assessment" not in again.related.value

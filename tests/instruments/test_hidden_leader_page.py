@@ -89,8 +89,27 @@ def test_results_follow_a_changed_answer(db):
         app.questionnaire.radio(item.id).value = 5
     after = app.summary.value
     assert before != after
-    strongest = re.search(r"Your strongest trait</div><h4>([^<]+)", after).group(1).strip()
-    assert strongest == "Enthusiasm for the work"
+    # Enthusiasm now ties with leading change at 5: both are named, as a tie.
+    strongest = re.findall(r"One of your strongest traits</div><h4>([^<]+)", after)
+    assert [s.strip() for s in strongest] == ["Enthusiasm for the work", "Ability to lead change"]
+    assert "tie as your strongest, at 5.00" in after
+
+
+def test_suggested_commitments_start_with_the_tips_of_the_traits_to_grow(db):
+    app, _ = build(db)
+    writing = app.writing_widgets()
+    assert writing is not None
+    general = list(app.instrument.commitment_suggestions)
+    assert list(app.commitment_boxes[0].options) == general  # nothing to grow yet
+    answer_everything(app)  # enthusiasm 1, skill and communication 2: the two to grow
+    offered = list(app.commitment_boxes[0].options)
+    tips = [
+        *app.instrument.trait("enthusiasm").tips,
+        *app.instrument.trait("skill_and_communication").tips,
+    ]
+    assert offered[: len(tips)] == tips
+    assert offered[len(tips) :] == general
+    assert not set(app.instrument.trait("leading_change").tips) & set(offered)
 
 
 def test_reopening_with_the_resume_code_restores_every_answer_and_text(db):

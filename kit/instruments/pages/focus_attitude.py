@@ -18,7 +18,7 @@ from kit.content import ContentError
 from kit.instruments import scoring, views
 from kit.instruments.content import get_instrument
 from kit.instruments.controllers import AnswersState
-from kit.instruments.model import Block, Placement
+from kit.instruments.model import Placement
 from kit.instruments.pages.instrument import InstrumentApp
 from kit.style import png_img
 from kit.ui.components import control, empty, html, vbox
@@ -93,7 +93,7 @@ class FocusAttitudeApp(InstrumentApp):
         return (
             chart
             + "<div class='kit-cards'>"
-            + views.placement(self.instrument, where, answered, total)
+            + views.placement(self.instrument, where, answered, total, self.finished_workbooks())
             + "</div>"
         )
 
@@ -132,13 +132,15 @@ class FocusAttitudeApp(InstrumentApp):
             self.chart.layout.display = "none"
         self.summary.value = self._results_html(with_chart=False)
         self.related.value = self._related_html()
-        options = list(_guide(where).steps) if where is not None else []
+        assert self.instrument is not None
+        options = []
+        if where is not None:
+            options = list(
+                scoring.next_steps(self.instrument, where, self.finished_workbooks()).steps
+            )
         for box in self.steps:
-            box.options = options
-
-
-def _guide(where: Placement) -> Block:
-    return where.blocks[0] if where.clear else (where.leaning or where.blocks[0])
+            if list(box.options) != options:
+                box.options = options
 
 
 def _chart_alt(where: Placement) -> str:

@@ -77,6 +77,12 @@ class HiddenLeaderApp(InstrumentApp):
         else:
             self.chart.layout.display = "none"
         self.summary.value = self._results_html(with_chart=False)
+        # Suggestions follow the traits to grow, which follow every answer.
+        assert self.instrument is not None
+        offered = list(views.commitment_suggestions(self.instrument, summary))
+        for box in self.commitment_boxes:
+            if list(box.options) != offered:
+                box.options = offered
 
     def writing_widgets(self) -> widgets.VBox:
         """The two questions about the organisation and the commitments, as widgets."""
@@ -87,17 +93,26 @@ class HiddenLeaderApp(InstrumentApp):
         rows.append(
             html(
                 "<h3>My commitments</h3><p class='kit-muted'>Choose one to three things you will "
-                "do in the next month: pick a suggestion from the list or write your own.</p>"
+                "do in the next month: pick a suggestion (the first ones come from your traits "
+                "to grow) or write your own.</p>"
             )
         )
+        summary = self.state.results
+        offered = list(
+            views.commitment_suggestions(self.instrument, summary)
+            if summary is not None
+            else self.instrument.commitment_suggestions
+        )
+        self.commitment_boxes: list[widgets.Combobox] = []
         for number, key in enumerate(self.instrument.commitment_keys(), start=1):
             box = control(
                 widgets.Combobox,
                 value=self.answers.get(key, ""),
-                options=list(self.instrument.commitment_suggestions),
+                options=offered,
                 placeholder=f"Commitment {number}: pick or write",
                 ensure_option=False,
                 layout=line_layout,
             )
+            self.commitment_boxes.append(box)
             rows += [box, self.typed_text(box, key)]
         return vbox(rows)

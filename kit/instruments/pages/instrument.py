@@ -24,6 +24,7 @@ from kit.instruments import views
 from kit.instruments.content import get_instrument
 from kit.instruments.controllers import AnswersController, AnswersState
 from kit.instruments.model import Instrument
+from kit.instruments.scoring import unanswered
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.store.records import ImportFileError, parse, validate
@@ -39,6 +40,7 @@ from kit.ui.context import ephemeral
 from kit.ui.live import Every, SavedAsTyped, shown_in
 from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.ui.questionnaire import Questionnaire
+from kit.workbooks import personal_workbooks
 
 _FALLBACK_HELP = "Run `kit check` on the server to see what is wrong in the content files."
 
@@ -382,6 +384,24 @@ class InstrumentApp(WorkbookPage):
             return self.store.answers(self.participant.id, instrument.id)
         except StoreError:
             return {}
+
+    def finished_workbooks(self) -> frozenset[int]:
+        """The numbers of the questionnaire workbooks this person has answered in full.
+
+        A page uses it not to send someone to a workbook they have done.
+        """
+        done = set()
+        for entry in personal_workbooks():
+            if not entry.instrument or entry.number is None:
+                continue
+            try:
+                other = get_instrument(entry.instrument)
+            except (ContentError, KeyError):
+                continue
+            given = self.answers if other.id == self.INSTRUMENT else self.other_answers(other)
+            if not unanswered(other, given):
+                done.add(entry.number)
+        return frozenset(done)
 
     def _reflection_rows(self, heading: str = "h4") -> list[widgets.Widget]:
         """A heading, the prompt and a saved-as-you-type box for each reflection."""
