@@ -167,25 +167,27 @@ class CustomerMapApp(WorkbookPage):
         edit: Callable[[CustomerMap], CustomerMap | tuple[CustomerMap, cm.Deleted]],
         done: str,
         then: Callable[[], object] | None = None,
+        at: str = "element",
     ) -> bool:
         """Make one edit, save the map, and redraw; a refused edit only shows why.
 
         ``then`` runs after a saved edit, before the message shows (it clears
-        the boxes the edit came from).
+        the boxes the edit came from); the message shows under the controls
+        named by ``at`` (see :meth:`notice_at`).
         """
-        return self.acted(self.controller.apply(edit, done), then)
+        return self.acted(self.controller.apply(edit, done), then, self.notice_at(at))
 
     def undo_last(self) -> bool:
         """Undo the last delete (or the last replacement of the whole map)."""
-        return self.acted(self.controller.undo_last())
+        return self.acted(self.controller.undo_last(), notice=self.notice_at("undo"))
 
     def load_example(self) -> bool:
         """Fill an empty map with the example company's map."""
-        return self.acted(self.controller.load_example())
+        return self.acted(self.controller.load_example(), notice=self.notice_at("example"))
 
     def import_files(self, files: list[tuple[str, bytes]]) -> bool:
         """Replace the map with uploaded elements and connections CSV files (all or nothing)."""
-        return self.acted(self.controller.import_files(files))
+        return self.acted(self.controller.import_files(files), notice=self.notice_at("import"))
 
     # -- sections --------------------------------------------------------------------
 
@@ -199,7 +201,7 @@ class CustomerMapApp(WorkbookPage):
         self.drawn_by(
             lambda s: setattr(self.example.layout, "display", "none" if s.cmap.elements else None)
         )
-        return vbox([*self.top(), html(INTRO), self.example])
+        return vbox([*self.top(), html(INTRO), self.example, self.notice_at("example")])
 
     def editor(self) -> widgets.Widget | HTML:
         """Add, change and delete elements and links; undo the last delete; import CSV."""
@@ -288,10 +290,12 @@ class CustomerMapApp(WorkbookPage):
             [
                 self.notice,
                 hbox([self.undo]),
+                self.notice_at("undo"),
                 html("<h3>Elements: your team, internal customers, paying customers</h3>"),
                 hbox([self.name, self.kind]),
                 hbox([self.bridge, self.add_element]),
                 self.notes,
+                self.notice_at("add element"),
                 self.elements,
                 html(
                     "<p class='kit-muted'>Choose an element in the list to rename, change or "
@@ -300,6 +304,7 @@ class CustomerMapApp(WorkbookPage):
                 hbox([self.e_name, self.e_kind, self.e_bridge]),
                 self.e_notes,
                 hbox([self.e_save, self.e_delete]),
+                self.notice_at("element"),
                 html(
                     "<h3>Outputs: who receives what</h3><p class='kit-muted'>One link per "
                     "pair: from the element that hands something over to the one that "
@@ -309,11 +314,13 @@ class CustomerMapApp(WorkbookPage):
                 hbox([self.handover, self.level]),
                 self.promise,
                 self.add_link,
+                self.notice_at("add link"),
                 self.links,
                 html("<p class='kit-muted'>Choose a link in the list to change or delete it.</p>"),
                 hbox([self.l_handover, self.l_level]),
                 self.l_promise,
                 hbox([self.l_save, self.l_delete]),
+                self.notice_at("link"),
                 html(
                     "<h3>Import</h3><p class='kit-muted'>Upload an elements CSV (Label, Type, "
                     "Description, Bridge) and a connections CSV (From, To, Label, Level, "
@@ -321,6 +328,7 @@ class CustomerMapApp(WorkbookPage):
                     "map; Undo brings the old one back.</p>"
                 ),
                 self.upload,
+                self.notice_at("import"),
             ]
         )
         editor.add_class("kit-map-editor")
@@ -372,6 +380,7 @@ class CustomerMapApp(WorkbookPage):
             lambda m: cm.add_element(m, name, self.kind.value, self.notes.value, self.bridge.value),
             f"Added '{cm.clean(name)}'.",
             then=clear,
+            at="add element",
         )
 
     def _selected(self) -> str | None:
@@ -391,7 +400,7 @@ class CustomerMapApp(WorkbookPage):
         name = self._selected()
         if name is None:
             if not auto:
-                self.notice.show("warn", "Choose an element in the list first.")
+                self.say("warn", "Choose an element in the list first.", self.notice_at("element"))
             return
         new_name, kind = self.e_name.value, self.e_kind.value
         notes, bridge = self.e_notes.value, self.e_bridge.value
@@ -424,14 +433,18 @@ class CustomerMapApp(WorkbookPage):
     def _delete_element(self) -> None:
         name = self._selected()
         if name is None:
-            self.notice.show("warn", "Choose an element in the list first.")
+            self.say("warn", "Choose an element in the list first.", self.notice_at("element"))
             return
         self.apply(lambda m: cm.delete_element(m, name), f"Deleted '{name}'. Undo brings it back.")
 
     def _add_connection(self) -> None:
         source, target = self.source.value, self.target.value
         if not source or not target:
-            self.notice.show("warn", "Add at least two elements, then choose From and To.")
+            self.say(
+                "warn",
+                "Add at least two elements, then choose From and To.",
+                self.notice_at("add link"),
+            )
             return
         level = "" if self.level.value == _NO_LEVEL else self.level.value
         handover, promise = self.handover.value, self.promise.value
@@ -444,6 +457,7 @@ class CustomerMapApp(WorkbookPage):
             lambda m: cm.add_connection(m, source, target, handover, level, promise),
             f"Linked '{source}' to '{target}'.",
             then=clear,
+            at="add link",
         )
 
     def _show_connection(self) -> None:
@@ -463,7 +477,7 @@ class CustomerMapApp(WorkbookPage):
         index = self.links.value
         if index is None or index >= len(self.cmap.connections):
             if not auto:
-                self.notice.show("warn", "Choose a link in the list first.")
+                self.say("warn", "Choose a link in the list first.", self.notice_at("link"))
             return
         level = "" if self.l_level.value == _NO_LEVEL else self.l_level.value
         fields = {
@@ -482,15 +496,18 @@ class CustomerMapApp(WorkbookPage):
             lambda m: cm.update_connection(m, index, **fields),
             "Saved the link.",
             then=lambda: setattr(self.links, "value", index),
+            at="link",
         )
 
     def _delete_connection(self) -> None:
         index = self.links.value
         if index is None:
-            self.notice.show("warn", "Choose a link in the list first.")
+            self.say("warn", "Choose a link in the list first.", self.notice_at("link"))
             return
         self.apply(
-            lambda m: cm.delete_connection(m, index), "Deleted the link. Undo brings it back."
+            lambda m: cm.delete_connection(m, index),
+            "Deleted the link. Undo brings it back.",
+            at="link",
         )
 
     def _uploaded(self) -> None:

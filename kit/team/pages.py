@@ -339,6 +339,7 @@ class CoachDashboard(Page):
                 html("<h3>What participants see</h3>"),
                 hbox([self.reveal_button, new_round, self.close_button]),
                 self.min_group_box,
+                self.notice_at("controls"),
                 self.controls_status,
                 html(
                     "<h3>A circle with the team's own devices</h3><p class='kit-muted'>Open the "
@@ -347,6 +348,7 @@ class CoachDashboard(Page):
                     "shows them as they come.</p>"
                 ),
                 hbox([self.circle_code, circle_open, circle_shut]),
+                self.notice_at("circle"),
                 self.circle_status,
             ]
         )
@@ -380,23 +382,23 @@ class CoachDashboard(Page):
 
     def set_revealed(self, revealed: bool) -> bool:
         """Let participants' pages show the team's results (or hide them again)."""
-        return self.acted(self.controller.set_revealed(revealed))
+        return self.acted(self.controller.set_revealed(revealed), notice=self.notice_at("controls"))
 
     def set_min_group(self, value: int) -> bool:
         """Change the minimum group size (never below 3)."""
-        return self.acted(self.controller.set_min_group(value))
+        return self.acted(self.controller.set_min_group(value), notice=self.notice_at("controls"))
 
     def set_closed(self, closed: bool) -> bool:
         """Close the session to newcomers (or reopen it)."""
-        return self.acted(self.controller.set_closed(closed))
+        return self.acted(self.controller.set_closed(closed), notice=self.notice_at("controls"))
 
     def next_round(self) -> bool:
         """Start the openness pulse's next round: people answer it afresh."""
-        return self.acted(self.controller.next_round())
+        return self.acted(self.controller.next_round(), notice=self.notice_at("controls"))
 
     def open_circle(self, resume: str) -> bool:
         """Open the circle planned under ``resume`` to the team ('' closes it again)."""
-        return self.acted(self.controller.open_circle(resume))
+        return self.acted(self.controller.open_circle(resume), notice=self.notice_at("circle"))
 
     # -- named sessions: one person's results --------------------------------------------
 
@@ -422,6 +424,7 @@ class CoachDashboard(Page):
             [
                 html("<h3>One person's results</h3>"),
                 hbox([self.person_choice, load]),
+                self.notice_at("people"),
                 self.person_view,
             ]
         )
@@ -442,11 +445,11 @@ class CoachDashboard(Page):
 
     def load_people(self) -> bool:
         """Read the list of people again."""
-        return self.acted(self.controller.load_people())
+        return self.acted(self.controller.load_people(), notice=self.notice_at("people"))
 
     def show_person(self, participant_id: int | None) -> str:
         """Show one person's scores (named sessions only); return the HTML shown."""
-        self.acted(self.controller.open_person(participant_id))
+        self.acted(self.controller.open_person(participant_id), notice=self.notice_at("people"))
         person = self.state.person
         return person_html(person, self.controller.catalogue) if person is not None else ""
 

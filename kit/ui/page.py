@@ -127,7 +127,8 @@ class Page:
         self.controller: Any = None  # the page's controller (kit/<feature>/controllers.py)
         self._drawers: list[Callable[[Any], None]] = []
         self._drawing = False
-        self.notice = Notice()  # what the last action said, beside the page's controls
+        self.notice = Notice()  # what the page itself says (opening, following the store)
+        self._notices: dict[str, Notice] = {}
 
     @property
     def store(self) -> PageStore | None:
@@ -188,6 +189,22 @@ class Page:
         finally:
             self._drawing = False
 
+    def notice_at(self, place: str) -> Notice:
+        """The message box of one group of controls, placed by its section right under them.
+
+        An action passes it to :meth:`acted`, so what the action says shows
+        beside the control that was used, not at the top of a long page.
+
+        Examples
+        --------
+        >>> page = Page(None)
+        >>> page.notice_at("members") is page.notice_at("members")
+        True
+        """
+        if place not in self._notices:
+            self._notices[place] = Notice()
+        return self._notices[place]
+
     def acted(
         self,
         done: bool,
@@ -209,8 +226,20 @@ class Page:
         message = getattr(self.state, "message", None)
         if message is not None:
             level, text = message
-            (notice or self.notice).show(level, text, tail if done else "")
+            self.say(level, text, notice, tail if done else "")
         return done
+
+    def say(self, level: str, text: str, notice: Notice | None = None, tail: str = "") -> None:
+        """Show a message in ``notice`` (the page's own by default) and clear the other places.
+
+        One message at a time: what an earlier action said beside other
+        controls is old news once the person acts somewhere else.
+        """
+        target = notice or self.notice
+        for other in self._notices.values():
+            if other is not target and other.value:
+                other.clear()
+        target.show(level, text, tail)
 
     def report_top(self) -> HTML:
         """What opens the report: the stylesheet and the messages."""

@@ -62,3 +62,36 @@ def test_every_button_shows_its_whole_label(page, server):
     )
     labels = page.locator("button.widget-button").all_text_contents()
     assert "Fit to the meeting's length" in labels and cut == []
+
+
+def agenda_boxes(page):
+    return page.locator(".kit-agenda-block input[type=number]")
+
+
+def visible_minutes(page) -> list[int]:
+    return [int(v) for v in agenda_boxes(page).evaluate_all("els => els.map(e => e.value)")]
+
+
+def test_after_fit_the_visible_minutes_sum_to_the_meeting(page, server):
+    page.goto(server.page("04_circle_planner.ipynb"))
+    page.wait_for_selector(".kit-cadence", state="visible", timeout=LOAD_TIMEOUT)
+    meeting = page.locator(".kit-meeting-minutes input")
+    before = sum(visible_minutes(page))
+    assert int(meeting.input_value()) == before
+    length = before - 15  # a shorter meeting: the agenda now runs over
+    meeting.fill(str(length))
+    meeting.press("Tab")
+    page.locator(".kit-agenda-total.kit-warn").wait_for(timeout=20_000)
+    first = agenda_boxes(page).first
+    first.fill(str(int(first.input_value()) + 5))  # and one block is longer still
+    first.press("Tab")
+    page.locator(".kit-agenda-total", has_text=f"takes {before + 5} of").wait_for(timeout=20_000)
+    fit = page.get_by_role("button", name="Fit to the meeting's length")
+    fit.click()
+    message = page.locator(".kit-ok", has_text="The agenda now fills the meeting exactly")
+    message.wait_for(timeout=20_000)
+    page.locator(".kit-agenda-total.kit-ok").wait_for(timeout=20_000)
+    assert sum(visible_minutes(page)) == length
+    # The message is beside the button pressed, not somewhere else on the page.
+    gap = message.bounding_box()["y"] - (fit.bounding_box()["y"] + fit.bounding_box()["height"])
+    assert -200 < gap < 200

@@ -31,7 +31,7 @@ def test_members_are_saved_and_the_mix_says_what_is_missing(tmp_path):
     add(app, "Ida", "IT")
     assert "The mix fits the method" in app.mix.value
     add(app, "ida", "HR")
-    assert "Ida is already a member" in app.notice.value
+    assert "Ida is already a member" in app.notice_at("members").value
     ((circle, version),) = open_store(db).circles(app.participant.id)
     assert [m.name for m in circle.members][-1] == "Ida" and version == 6
     app.m_list.value = 0
@@ -52,7 +52,7 @@ def test_cadence_preview_and_a_bad_time_is_refused_without_losing_the_plan(tmp_p
         and "Thursday 25 March 2027" in app.preview.value
     )
     app.start.value = "half past nine"
-    assert "not a time of day" in app.notice.value
+    assert "not a time of day" in app.notice_at("cadence").value
     stored = open_store(db).circles(app.participant.id)[0][0]
     assert stored.cadence.start == "09:30" and stored.cadence.ordinal == -1
 
@@ -110,7 +110,7 @@ def test_agenda_block_titles_can_be_reworded(tmp_path):
     stored = open_store(db).circles(app.participant.id)[0][0]
     assert stored.agenda[3].title == "What we never do to a customer"
     app.block_titles[3].value = "   "
-    assert "Give the block a title" in app.notice.value
+    assert "Give the block a title" in app.notice_at("agenda").value
 
 
 def test_preview_shows_meetings_still_to_come_and_warns_about_fifth_weekdays(tmp_path):
@@ -122,7 +122,7 @@ def test_preview_shows_meetings_still_to_come_and_warns_about_fifth_weekdays(tmp
     app.ordinal.value = 5
     assert "some calendar apps (Outlook among them) read" in app.preview.value
     app.zone.value = "Europe"  # a folder of zones, not a zone
-    assert "&#x27;Europe&#x27; is not a time zone" in app.notice.value
+    assert "&#x27;Europe&#x27; is not a time zone" in app.notice_at("cadence").value
 
 
 def in_own_loop(coroutine_function):

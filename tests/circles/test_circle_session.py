@@ -48,7 +48,7 @@ def test_nothing_is_added_before_the_session_starts(planned):
     app = open_app(*planned)
     assert app.start.description == "Start session 1"
     story(app, "unhappy", "Late")
-    assert "Start the session first" in app.notice.value
+    assert "Start the session first" in app.notice_at("stories").value
 
 
 def test_a_full_session_and_the_action_waiting_in_the_next(planned):
@@ -78,12 +78,12 @@ def test_a_full_session_and_the_action_waiting_in_the_next(planned):
     app.v_voter.value, app.v_idea.value = "Bo", app.v_idea.options[0][1]
     for _ in range(3):
         app.v_vote.click()
-    assert "0 votes left for Bo" in app.notice.value
+    assert "0 votes left for Bo" in app.notice_at("votes").value
     app.v_vote.click()
-    assert "Bo has used all 3 votes" in app.notice.value
+    assert "Bo has used all 3 votes" in app.notice_at("votes").value
     app.c_idea.value, app.c_owner.value = app.c_idea.options[0][1], "Bo"
     app.c_make.click()
-    assert "Give the action a due date" in app.notice.value
+    assert "Give the action a due date" in app.notice_at("actions").value
     app.c_due.value = date(2027, 2, 1)
     app.c_make.click()
     assert "<td>Photo of the lift plate with each call</td><td>Bo</td>" in app.action_table.value
@@ -98,7 +98,7 @@ def test_a_full_session_and_the_action_waiting_in_the_next(planned):
     )
     nxt.a_pick.value, nxt.a_status.value = nxt.a_pick.options[0][1], "dropped"
     nxt.a_update.click()
-    assert "Write the note first" in nxt.notice.value
+    assert "Write the note first" in nxt.notice_at("review").value
     nxt.a_note.value = "The phones cannot take photos"
     nxt.a_update.click()
     (action,) = open_store(db).actions(nxt.circle.code)
@@ -137,14 +137,14 @@ def test_votes_per_person_can_be_set_for_the_session(planned):
     app = open_app(db, code)
     app.start.click()
     app.v_each.value = 1
-    assert "Each person now has 1 vote" in app.notice.value
+    assert "Each person now has 1 vote" in app.notice_at("votes").value
     app.i_text.value = "An idea"
     app.i_add.click()
     app.v_voter.value = "Bo"
     app.v_vote.click()
-    assert "0 votes left for Bo" in app.notice.value
+    assert "0 votes left for Bo" in app.notice_at("votes").value
     app.v_vote.click()
-    assert "Bo has used all 1 votes" in app.notice.value
+    assert "Bo has used all 1 votes" in app.notice_at("votes").value
     assert open_app(db, code).v_each.value == 1
 
 
@@ -154,12 +154,12 @@ def test_a_second_start_on_the_same_day_needs_a_second_press(planned):
     other = open_app(db, code)
     app.start.click()
     app.start.click()
-    assert "was started today already" in app.notice.value
+    assert "was started today already" in app.notice_at("start").value
     assert len(open_store(db).sessions(app.circle.code)) == 1
     other.start.click()  # this window still thinks there is no session
-    assert "session 1 was started in another window" in other.notice.value
+    assert "session 1 was started in another window" in other.notice_at("start").value
     app.start.click()  # the second press starts session 2
-    assert "Session 2 has started" in app.notice.value
+    assert "Session 2 has started" in app.notice_at("start").value
 
 
 def test_an_idea_becomes_one_action_and_then_leaves_the_choice(planned):

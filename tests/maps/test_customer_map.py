@@ -261,7 +261,7 @@ def test_bad_rows_give_one_error_with_every_row_number_and_import_nothing(tmp_pa
     assert (
         app.import_files([("e.csv", elements.encode()), ("c.csv", connections.encode())]) is False
     )
-    assert "e.csv row 4" in app.notice.value and app.cmap == CustomerMap()
+    assert "e.csv row 4" in app.notice_at("import").value and app.cmap == CustomerMap()
 
 
 def test_missing_columns_and_non_text_files_are_named():
@@ -388,7 +388,7 @@ def test_edits_in_the_app_are_saved_at_once_and_survive_reopening(tmp_path):
     add(app, XSS, "external customer")
     link(app, "Service desk", XSS, "repairs")
     link(app, "Service desk", "Finance", "timesheets")
-    assert "Linked" in app.notice.value
+    assert "Linked" in app.notice_at("add link").value
     stored = open_store(db).customer_map(app.participant.id)
     assert [e.name for e in stored.elements] == ["Service desk", "Finance", XSS]
     assert len(stored.connections) == 2
@@ -406,7 +406,7 @@ def test_refused_edits_say_why_and_the_level_is_for_paying_customers_only(tmp_pa
     app, _ = open_app(db)
     add(app, "Us", "own team")
     add(app, "us", "internal customer")
-    assert "already an element called" in app.notice.value
+    assert "already an element called" in app.notice_at("add element").value
     add(app, "Pay", "external customer")
     add(app, "Ops", "internal customer")
     app.target.value = "Ops"
@@ -414,7 +414,7 @@ def test_refused_edits_say_why_and_the_level_is_for_paying_customers_only(tmp_pa
     app.target.value = "Pay"
     assert not app.level.disabled
     link(app, "Us", "Us")
-    assert "cannot hand its output to itself" in app.notice.value
+    assert "cannot hand its output to itself" in app.notice_at("add link").value
     assert open_store(db).customer_map(app.participant.id).connections == ()
 
 
@@ -434,7 +434,7 @@ def test_rename_delete_and_undo_in_the_app(tmp_path):
     assert open_store(db).customer_map(app.participant.id).connections == ()
     assert app.undo.description == "Undo: bring back 'Hospitals' and its 1 link"
     app.undo.click()
-    assert "Brought back" in app.notice.value
+    assert "Brought back" in app.notice_at("undo").value
     assert len(open_store(db).customer_map(app.participant.id).connections) == 1
 
 
@@ -444,7 +444,10 @@ def test_example_map_loads_in_one_click_into_an_empty_map_only(tmp_path):
     app.example.click()
     assert app.cmap == example_map() and app.example.layout.display == "none"
     assert "Outputs with no line of sight" in app.summary.value
-    assert app.load_example() is False and "only loads into an empty map" in app.notice.value
+    assert (
+        app.load_example() is False
+        and "only loads into an empty map" in app.notice_at("example").value
+    )
 
 
 def test_csv_import_in_the_app_replaces_the_map_and_undo_brings_the_old_one_back(tmp_path):
@@ -458,7 +461,8 @@ def test_csv_import_in_the_app_replaces_the_map_and_undo_brings_the_old_one_back
     ]
     assert app.import_files(files)
     assert (
-        app.cmap == example and "Imported 12 elements and 16 links from e.csv" in app.notice.value
+        app.cmap == example
+        and "Imported 12 elements and 16 links from e.csv" in app.notice_at("import").value
     )
     app.undo.click()
     assert [e.name for e in open_store(db).customer_map(app.participant.id).elements] == ["Mine"]
@@ -482,14 +486,14 @@ def test_a_second_window_cannot_silently_overwrite_the_first_windows_edits(tmp_p
     second, _ = open_app(db, resume=code)
     add(first, "Pay", "external customer")  # saved: version 2
     add(second, "Finance", "internal customer")  # made from version 1
-    assert "changed in another window or tab" in second.notice.value
+    assert "changed in another window or tab" in second.notice_at("add element").value
     assert [e.name for e in open_store(db).customer_map(first.participant.id).elements] == [
         "Us",
         "Pay",
     ]
     third, _ = open_app(db, resume=code)  # a reload sees the latest and can save again
     add(third, "Finance", "internal customer")
-    assert "Added" in third.notice.value
+    assert "Added" in third.notice_at("add element").value
     assert open_store(db).map_version(first.participant.id) == 3
 
 
@@ -520,7 +524,7 @@ def test_a_refused_rename_keeps_the_selection_and_what_was_typed(tmp_path):
     app.elements.value = "Us"
     app.e_notes.value = "my notes"  # saves itself
     app.e_name.value = "PAY"  # refused: the name is taken
-    assert "already an element called &#x27;Pay&#x27;" in app.notice.value
+    assert "already an element called &#x27;Pay&#x27;" in app.notice_at("element").value
     assert app.elements.value == "Us" and app.e_name.value == "PAY"
     assert app.cmap.element("Us").notes == "my notes"
 
@@ -553,9 +557,9 @@ def test_upload_tells_the_two_files_apart_by_their_header_and_refuses_two_of_a_k
     assert app.import_files([("c.csv", quoted), ("e.csv", elements)])
     assert len(app.cmap.connections) == 1
     assert not app.import_files([("a.csv", elements), ("b.csv", elements)])
-    assert "both elements files" in app.notice.value
+    assert "both elements files" in app.notice_at("import").value
     assert not app.import_files([("x.csv", b"Source,Target\nUs,Pay\n"), ("e.csv", elements)])
-    assert "x.csv is neither an elements file" in app.notice.value
+    assert "x.csv is neither an elements file" in app.notice_at("import").value
     assert len(app.cmap.connections) == 1  # nothing changed by the refused uploads
 
 

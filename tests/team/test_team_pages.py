@@ -137,7 +137,7 @@ def test_the_dashboard_follows_new_answers_and_the_coach_decides_the_reveal(db):
     assert not app.refresh()  # nothing new: the page is left alone
     assert app.set_revealed(True) and store.team_session(team.code).revealed
     assert app.reveal_button.description == "Hide team results"
-    assert not app.set_min_group(2) and "at least 3" in app.notice.value
+    assert not app.set_min_group(2) and "at least 3" in app.notice_at("controls").value
     assert store.team_session(team.code).min_group == 3
 
 
@@ -199,7 +199,7 @@ def test_team_members_add_stories_ideas_and_votes_to_the_coachs_circle(db, monke
     assert mine.add_idea()
     ideas = {text: idea for text, idea in mine.v_idea.options}
     mine.v_idea.value = ideas["Text when the engineer leaves"]
-    assert mine.vote() and "left for you" in mine.notice.value
+    assert mine.vote() and "left for you" in mine.notice_at("votes").value
     assert owner_page.follow()
     assert "Waited &lt;b&gt;all day&lt;/b&gt;" in owner_page.story_list.value
     assert "Text when the engineer leaves · <b>1</b> vote" in owner_page.idea_list.value
@@ -231,7 +231,7 @@ def test_a_closed_circle_takes_nothing_more_from_an_open_page(db, monkeypatch):
     mine.intro(), mine.stories_section(), mine.ideas_section()
     assert coach.open_circle("")  # the coach closes it to the team
     mine.s_text.value = "Too late"
-    assert not mine.add_story() and "closed this circle" in mine.notice.value
+    assert not mine.add_story() and "closed this circle" in mine.notice_at("stories").value
     assert all(s.text != "Too late" for s in store.stories(mine.session_id))
 
 
@@ -260,7 +260,7 @@ def test_the_dashboard_says_why_the_minimum_group_cannot_go_down(db):
     app.results()
     app.controls()
     app.min_group_box.value = 4
-    assert "can only go up once anyone has answered" in app.notice.value
+    assert "can only go up once anyone has answered" in app.notice_at("controls").value
     assert app.min_group_box.value == 5 and store.team_session(team.code).min_group == 5
 
 

@@ -131,7 +131,7 @@ class CirclePlannerApp(WorkbookPage):
     def change(self, new: Circle, done: str = "Saved.") -> bool:
         """Check and save a changed plan; a refused change only shows why."""
         assert self.controller is not None
-        return self.acted(self.controller.change(new, done))
+        return self.acted(self.controller.change(new, done), notice=self.notice_at("title"))
 
     def add_member(self) -> bool:
         """Add the typed member (checked)."""
@@ -139,17 +139,19 @@ class CirclePlannerApp(WorkbookPage):
         done = self.controller.add_member(self.m_name.value, self.m_group.value)
         if done:
             self.m_name.value = ""
-        return self.acted(done)
+        return self.acted(done, notice=self.notice_at("members"))
 
     def remove_member(self) -> bool:
         """Remove the member selected in the list."""
         assert self.controller is not None
-        return self.acted(self.controller.remove_member(self.m_list.value))
+        return self.acted(
+            self.controller.remove_member(self.m_list.value), notice=self.notice_at("members")
+        )
 
     def fit_agenda(self) -> bool:
         """Scale the agenda's minutes to the meeting's length."""
         assert self.controller is not None
-        return self.acted(self.controller.fit_agenda())
+        return self.acted(self.controller.fit_agenda(), notice=self.notice_at("agenda"))
 
     # -- sections --------------------------------------------------------------------
 
@@ -170,8 +172,11 @@ class CirclePlannerApp(WorkbookPage):
                 description="Circle name",
                 continuous_update=False,
             )
-            self.title.observe(lambda c: self.acted(self._plan.rename(c["new"])), "value")
-            parts += [self.title, self.notice]
+            self.title.observe(
+                lambda c: self.acted(self._plan.rename(c["new"]), notice=self.notice_at("title")),
+                "value",
+            )
+            parts += [self.title, self.notice_at("title"), self.notice]
         return vbox(parts)
 
     def members(self) -> widgets.Widget | HTML:
@@ -194,6 +199,7 @@ class CirclePlannerApp(WorkbookPage):
         return vbox(
             [
                 hbox([self.m_name, self.m_group, self.m_add]),
+                self.notice_at("members"),
                 hbox([self.m_list, self.m_remove]),
                 self.mix,
             ]
@@ -227,6 +233,7 @@ class CirclePlannerApp(WorkbookPage):
         self.minutes = control(
             widgets.BoundedIntText, value=c.minutes, min=15, max=240, step=15, description="Minutes"
         )
+        self.minutes.add_class("kit-meeting-minutes")
         self.first = control(
             widgets.DatePicker, value=date.fromisoformat(c.first), description="From"
         )
@@ -258,6 +265,7 @@ class CirclePlannerApp(WorkbookPage):
                 hbox([self.every, self.ordinal, self.weekday]),
                 hbox([self.start, self.minutes, self.first]),
                 hbox([self.zone, self.place]),
+                self.notice_at("cadence"),
                 self.preview,
             ]
         )
@@ -274,7 +282,7 @@ class CirclePlannerApp(WorkbookPage):
             self.zone.value.strip(),
             self.place.value.strip(),
         )
-        self.acted(self._plan.set_cadence(cadence))
+        self.acted(self._plan.set_cadence(cadence), notice=self.notice_at("cadence"))
 
     def agenda(self) -> widgets.Widget | HTML:
         """The agenda's blocks in the method's order, minutes editable, with the guide."""
@@ -293,12 +301,19 @@ class CirclePlannerApp(WorkbookPage):
                 max=240,
                 description=f"{index + 1}.",
             )
+            box.add_class("kit-agenda-block")
             box.observe(
-                lambda c, i=index: self.acted(self._plan.set_block_minutes(i, c["new"])), "value"
+                lambda c, i=index: self.acted(
+                    self._plan.set_block_minutes(i, c["new"]), notice=self.notice_at("agenda")
+                ),
+                "value",
             )
             title = control(widgets.Text, value=block.title, continuous_update=False)
             title.observe(
-                lambda c, i=index: self.acted(self._plan.set_block_title(i, c["new"])), "value"
+                lambda c, i=index: self.acted(
+                    self._plan.set_block_title(i, c["new"]), notice=self.notice_at("agenda")
+                ),
+                "value",
             )
             self.block_minutes.append(box)
             self.block_titles.append(title)
@@ -308,7 +323,7 @@ class CirclePlannerApp(WorkbookPage):
         self.fit.on_click(lambda _: self.fit_agenda())
         self.agenda_total = html()
         self.drawn_by(self._draw_agenda)
-        return vbox([*rows, hbox([self.fit, self.agenda_total])])
+        return vbox([*rows, hbox([self.fit, self.agenda_total]), self.notice_at("agenda")])
 
     def _draw_agenda(self, s: PlanState) -> None:
         # The boxes show the saved minutes (after "Fit to the meeting's length"

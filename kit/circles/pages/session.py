@@ -132,7 +132,7 @@ class CircleSessionApp(WorkbookPage):
 
     def start_next(self) -> bool:
         """Start the circle's next session (a second one today needs a second press)."""
-        return self.acted(self.controller.start_next())
+        return self.acted(self.controller.start_next(), notice=self.notice_at("start"))
 
     def update_action(self) -> bool:
         """Record the chosen action's status and note in this session."""
@@ -141,7 +141,7 @@ class CircleSessionApp(WorkbookPage):
         )
         if done:
             self.a_note.value = ""
-        return self.acted(done)
+        return self.acted(done, notice=self.notice_at("review"))
 
     def add_story(self) -> bool:
         """Add the typed story."""
@@ -160,37 +160,41 @@ class CircleSessionApp(WorkbookPage):
             self.s_text.value = ""
             if not self.contributor:
                 self.s_prevention.value = ""
-        return self.acted(done)
+        return self.acted(done, notice=self.notice_at("stories"))
 
     def add_factor(self) -> bool:
         """Add the typed entry to the Do-Not-Annoy list or the delight factors."""
         done = self.controller.add_factor(self.f_kind.value, self.f_text.value, self.f_story.value)
         if done:
             self.f_text.value = ""
-        return self.acted(done)
+        return self.acted(done, notice=self.notice_at("lists"))
 
     def add_idea(self) -> bool:
         """Add the typed idea."""
         done = self.controller.add_idea(self.i_text.value)
         if done:
             self.i_text.value = ""
-        return self.acted(done)
+        return self.acted(done, notice=self.notice_at("ideas"))
 
     def vote(self) -> bool:
         """Give one vote to the chosen idea (from the named voter on the coach's screen)."""
         voter = "" if self.contributor else self.v_voter.value
-        return self.acted(self.controller.vote(self.v_idea.value, voter))
+        return self.acted(
+            self.controller.vote(self.v_idea.value, voter), notice=self.notice_at("votes")
+        )
 
     def set_votes_each(self, votes: int) -> bool:
         """Set how many dot votes each person has in this session."""
-        return self.acted(self.controller.set_votes_each(int(votes)))
+        return self.acted(
+            self.controller.set_votes_each(int(votes)), notice=self.notice_at("votes")
+        )
 
     def make_action(self) -> bool:
         """Turn the chosen idea into an action with one owner and a due date."""
         done = self.controller.make_action(self.c_idea.value, self.c_owner.value, self.c_due.value)
         if done:
             self.c_owner.value = ""
-        return self.acted(done)
+        return self.acted(done, notice=self.notice_at("actions"))
 
     # -- sections ----------------------------------------------------------------------
 
@@ -211,7 +215,7 @@ class CircleSessionApp(WorkbookPage):
         if not self.contributor:
             self.start = control(widgets.Button, button_style="primary")
             self.start.on_click(lambda _: self.start_next())
-            parts.append(self.start)
+            parts += [self.start, self.notice_at("start")]
         parts.append(self.notice)
         self.drawn_by(self._draw_heading)
         self.live.start()
@@ -251,7 +255,12 @@ class CircleSessionApp(WorkbookPage):
         self.a_update.on_click(lambda _: self.update_action())
         self.drawn_by(self._draw_open_actions)
         return vbox(
-            [self.open_list, hbox([self.a_pick, self.a_status]), hbox([self.a_note, self.a_update])]
+            [
+                self.open_list,
+                hbox([self.a_pick, self.a_status]),
+                hbox([self.a_note, self.a_update]),
+                self.notice_at("review"),
+            ]
         )
 
     def _draw_open_actions(self, s: SessionState) -> None:
@@ -288,7 +297,9 @@ class CircleSessionApp(WorkbookPage):
         self.story_list = html()
         self.drawn_by(lambda s: setattr(self.story_list, "value", stories_html(list(s.stories))))
         if self.contributor:
-            return vbox([self.s_kind, self.s_text, self.s_add, self.story_list])
+            return vbox(
+                [self.s_kind, self.s_text, self.s_add, self.notice_at("stories"), self.story_list]
+            )
         self.s_teller = control(widgets.Text, placeholder="Who brought it", description="Told by")
         self.s_act = control(
             widgets.Dropdown,
@@ -310,6 +321,7 @@ class CircleSessionApp(WorkbookPage):
                 hbox([self.s_act, self.s_where]),
                 self.s_prevention,
                 self.s_add,
+                self.notice_at("stories"),
                 self.story_list,
             ]
         )
@@ -335,7 +347,12 @@ class CircleSessionApp(WorkbookPage):
         self.f_kind.observe(lambda _: self._story_options(self.state), "value")
         self.drawn_by(self._draw_lists)
         return vbox(
-            [hbox([self.f_kind, self.f_story]), hbox([self.f_text, self.f_add]), self.factor_list]
+            [
+                hbox([self.f_kind, self.f_story]),
+                hbox([self.f_text, self.f_add]),
+                self.notice_at("lists"),
+                self.factor_list,
+            ]
         )
 
     def _draw_lists(self, s: SessionState) -> None:
@@ -368,10 +385,12 @@ class CircleSessionApp(WorkbookPage):
                 [
                     self.i_text,
                     self.i_add,
+                    self.notice_at("ideas"),
                     self.idea_list,
                     html("<p class='kit-muted'>Give your votes to the ideas you back most.</p>"),
                     self.v_idea,
                     self.v_vote,
+                    self.notice_at("votes"),
                 ]
             )
         self.v_each = control(
@@ -395,11 +414,14 @@ class CircleSessionApp(WorkbookPage):
         return vbox(
             [
                 hbox([self.i_text, self.i_add]),
+                self.notice_at("ideas"),
                 self.idea_list,
                 self.v_each,
                 hbox([self.v_voter, self.v_idea, self.v_vote]),
+                self.notice_at("votes"),
                 hbox([self.c_idea, self.c_owner]),
                 hbox([self.c_due, self.c_make]),
+                self.notice_at("actions"),
             ]
         )
 
