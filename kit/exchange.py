@@ -139,7 +139,7 @@ class ExchangeQueries(CircleQueries, MapQueries, AnswerQueries):
             people = [p for p in by_participant if not p.startswith(RESPONDENT_PREFIX)]
             raise StoreError(
                 f"this file holds {len(people) or len(by_participant)} people; upload your own file from "
-                "'Download my answers' (a coach imports team files with kit import)"
+                "'Download my answers' (a team's files go on the coach dashboard)"
             )
         codes_out: dict[str, str] = {}
         new = updated = count = maps = circles = 0

@@ -34,6 +34,13 @@ class Workbook:
     instrument: str = ""
     team: bool = False
     onward: str = ""  # the start page's link to it, once the person is known
+    purpose: str = ""  # what it is for, in the start page's list
+    time: str = ""  # how long it takes, when ``minutes`` cannot say it ("60–90 min")
+
+    @property
+    def duration(self) -> str:
+        """How long it takes, for the start page's list ("15 min"; "" when it varies)."""
+        return self.time or (f"{self.minutes} min" if self.minutes else "")
 
     @property
     def label(self) -> str:
@@ -52,6 +59,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
         instrument="hidden_leader",
         team=True,
         onward="Continue to the hidden-leader self-assessment →",
+        purpose="Rate five customer-centred habits, see the two worth growing, and reflect on who your paying customer is",
     ),
     Workbook(
         "focus_attitude",
@@ -62,6 +70,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
         instrument="focus_attitude",
         team=True,
         onward="Focus and attitude: the four blocks →",
+        purpose="Place yourself among Risk Avoider, Problem Solver, Empire Builder and Customer Value Creator",
     ),
     Workbook(
         "customer_map",
@@ -70,6 +79,7 @@ WORKBOOKS: tuple[Workbook, ...] = (
         number=3,
         minutes=20,
         onward="The customer map →",
+        purpose="Map who receives each of your team's outputs, up the chain to the customer who pays, and find the work nobody outside values",
     ),
     Workbook(
         "circle_planner",
@@ -77,6 +87,8 @@ WORKBOOKS: tuple[Workbook, ...] = (
         "Circle planner",
         number=4,
         onward="Plan a Customer Circle →",
+        purpose="Plan a Customer Circle: who comes, when it meets, the agenda; send a calendar file and the agenda",
+        minutes=20,
     ),
     Workbook(
         "circle_session",
@@ -84,6 +96,8 @@ WORKBOOKS: tuple[Workbook, ...] = (
         "Circle session",
         number=5,
         onward="Run a circle session →",
+        purpose="Run the circle: unhappy and happy customer stories, causes, Do-Not-Annoy list, delight factors, owned actions",
+        time="60–90 min",
     ),
     Workbook(
         "openness_pulse",
@@ -94,8 +108,15 @@ WORKBOOKS: tuple[Workbook, ...] = (
         instrument="openness_pulse",
         team=True,
         onward="The openness pulse →",
+        purpose="A short anonymous check of openness and accountability in the team, repeated in rounds",
     ),
-    Workbook("dashboard", "coach_dashboard.ipynb", "Coach dashboard", kind="coach"),
+    Workbook(
+        "dashboard",
+        "coach_dashboard.ipynb",
+        "Coach dashboard",
+        kind="coach",
+        purpose="For coaches: start a team session, watch the team's anonymous results live",
+    ),
 )
 
 

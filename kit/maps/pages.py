@@ -344,6 +344,7 @@ class CustomerMapApp(WorkbookPage):
             return HTML(diagram + views.MAP_LEGEND + summary)
         chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         chart.add_class("kit-chart")
+        chart.add_class("kit-map-diagram")
         self.chart, self.summary = chart, html()
         self.drawn_by(self._draw_results)
         return vbox([chart, html(views.MAP_LEGEND), self.summary])

@@ -26,7 +26,7 @@ from kit.ui.components import (
 from kit.ui.context import client_address, query_params
 from kit.ui.page import Page
 from kit.ui.person import member_code
-from kit.workbooks import personal_workbooks, team_workbooks, workbook
+from kit.workbooks import WORKBOOKS, personal_workbooks, team_workbooks, workbook
 
 
 def team_links(code: str, team: TeamSession) -> str:
@@ -249,6 +249,31 @@ class StartPage(Page):
             return None
         self._team_shown = True
         return vbox([*stylesheet(), *self._join_parts()])
+
+    def catalogue(self) -> widgets.Widget | None:
+        """Every workbook, what it is for and how long it takes, from the registry.
+
+        A person who came with a team session's join link sees none of it:
+        the workbooks their coach asks for are listed once they join, and
+        the rest (the circle a coach runs, the dashboard) are not theirs.
+        """
+        if "session" in query_params():
+            return None
+        rows = "".join(
+            f"<tr><td><a href='{escape(w.file, quote=True)}'>{escape(w.label)}</a></td>"
+            f"<td>{escape(w.purpose)}</td><td class='kit-num'>{escape(w.duration)}</td></tr>"
+            for w in WORKBOOKS
+            if w.purpose
+        )
+        first = workbook("hidden_leader")
+        # A widget, not an output: JupyterLab's renderer opens an output's links in new tabs.
+        return html(
+            "<h2>All the workbooks</h2><p><b>New here?</b> Open "
+            f"<a href='{escape(first.file, quote=True)}'>workbook {first.number}</a>: you get a "
+            "resume code with your first answer.</p><table class='kit-table kit-catalogue'>"
+            "<thead><tr><th>Workbook</th><th>What it is for</th><th>Time</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
 
     def widget(self) -> widgets.Widget:
         """Return the start page's controls."""

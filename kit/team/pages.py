@@ -36,7 +36,7 @@ from kit.workbooks import START
 START_PAGE = START
 NO_KEY = (
     "This is the coach dashboard of a team session. Open it with your coach link (it ends in "
-    "?key=…): `kit session list` on the server prints it. To start a new session, fill in "
+    "?key=…); the command kit session list on the server prints it. To start a new session, fill in "
     "the form below."
 )
 # On Binder each person's copy of the kit is their own: nobody else can reach it.
@@ -53,8 +53,8 @@ TOO_MANY_KEYS = (
 )
 WRONG_KEY = (
     "That coach key does not open any team session on this server, so no results are shown. "
-    "Check that the whole link was copied, or run `kit session list` on the server for the "
-    "right one."
+    "Check that the whole link was copied; the command kit session list on the server prints "
+    "the right one."
 )
 
 
@@ -189,7 +189,8 @@ class CoachDashboard(Page):
             f"<h2 data-testid='session-title'>{escape(s.title)}</h2>"
             "<p>People join by opening the link, or by typing the code on the start page:</p>"
             f"<div class='kit-join-code' data-testid='join-code'>{escape(s.code)}</div>"
-            f"<p><a href='{escape(link)}' target='_blank'>{escape(link)}</a></p>{hint}"
+            f"<p><a class='kit-join-link' href='{escape(link)}' target='_blank'>{escape(link)}</a>"
+            f"</p>{hint}"
             f"<p class='kit-muted'>{kind} Team figures show once {s.min_group} people have "
             "finished, and then move in steps of that many; below that they are hidden to "
             "protect anonymity.</p>"

@@ -66,6 +66,7 @@ class Questionnaire:
             for item in trait.items
         }
         self._built: dict[int, widgets.VBox] = {}
+        self._moves = 0  # page turns: each marks the progress line for kit.js to focus
         # Shared by all items, like the components' defaults (see shared_layout).
         self._radio_layout = widgets.Layout(width="auto")
         self._radio_style = DescriptionStyle(description_width="0px")
@@ -172,7 +173,12 @@ class Questionnaire:
     def go(self, page: int) -> None:
         """Show trait page ``page`` (clamped to the valid range)."""
         last = len(self.instrument.traits) - 1
+        turned = max(0, min(page, last)) != self._page
         self._page = max(0, min(page, last))
+        if turned:
+            # The page script (kit.js) moves focus and the view to the top of the new
+            # page, so a keyboard's next Tab is its first statement, not the old page's end.
+            self._moves += 1
         self.page_box.children = (self._build_page(self._page),)
         self.back.disabled = self.page == 0
         self.next.disabled = self.page == last
@@ -221,9 +227,10 @@ class Questionnaire:
 
     def _refresh(self) -> None:
         done, total = progress(self.instrument, self.answers)
+        mark = f" tabindex='-1' data-kit-go='page-{self._moves}'" if self._moves else ""
         self.progress.value = (
-            f"<div class='kit-progress' aria-live='polite'>{self.section} {self.page + 1} of "
-            f"{len(self.instrument.traits)} · {done} of {total} answered</div>"
+            f"<div class='kit-progress' aria-live='polite'{mark}>{self.section} {self.page + 1} "
+            f"of {len(self.instrument.traits)} · {done} of {total} answered</div>"
         )
         if done == total and self.notice.value and "kit-warn" in self.notice.value:
             self.notice.clear()

@@ -92,9 +92,10 @@ def test_one_person_stays_one_person_on_every_link_and_on_a_second_visit(browser
     phone.get_by_role("button", name="Join").wait_for(timeout=LOAD_TIMEOUT)
     phone.get_by_role("button", name="Join").tap()
     phone.locator(".kit-ok", has_text="You have joined Promises").wait_for(timeout=20_000)
-    # The table of workbooks at the top of the page, written without any code,
-    # now carries the person's: tapping it stays in the session.
-    table_link = phone.locator("table a", has_text="6. Openness pulse")
+    # The team's workbooks, listed once the person has joined, carry their code:
+    # tapping one stays in the session (a join link shows no list meant for coaches).
+    assert phone.locator("table a", has_text="Coach dashboard").count() == 0
+    table_link = phone.locator(".kit-ok a", has_text="Openness pulse")
     table_link.wait_for()
     assert "resume=" in table_link.get_attribute("href")
     table_link.tap()

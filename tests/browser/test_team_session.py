@@ -60,10 +60,12 @@ def join(page, server, code: str, touch: bool = False) -> str:
     box = page.get_by_placeholder("e.g. K7R-M3X")
     box.wait_for(timeout=LOAD_TIMEOUT)
     box.fill(code.lower().replace("-", " "))  # as typed off a projector
-    box.press("Enter")
-    page.locator(".kit-note", has_text="Team session: Workshop").wait_for(timeout=20_000)
-    button = page.get_by_role("button", name="Join")
-    button.tap() if touch else button.click()
+    if touch:
+        box.blur()  # a phone's keyboard closes: the box says which session the code is
+        page.locator(".kit-note", has_text="Team session: Workshop").wait_for(timeout=20_000)
+        page.get_by_role("button", name="Join").tap()
+    else:
+        box.press("Enter")  # Enter in the box presses Join
     joined = page.locator(".kit-ok", has_text="You have joined Workshop")
     joined.wait_for(timeout=20_000)
     # The links to the team's workbooks look like links, numbered once by their list.

@@ -8,6 +8,7 @@ section. Every change is checked (:mod:`kit.circles`) and saved at once; with
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -237,9 +238,18 @@ class CirclePlannerApp(WorkbookPage):
         self.first = control(
             widgets.DatePicker, value=date.fromisoformat(c.first), description="From"
         )
+        # A chooser with search (the browser filters the list as one types), still
+        # free text underneath: a name it does not know gets a message, not a silent reset.
         self.zone = control(
-            widgets.Text, value=c.timezone, description="Time zone", continuous_update=False
+            widgets.Combobox,
+            value=c.timezone,
+            options=time_zones(),
+            ensure_option=False,
+            description="Time zone",
+            placeholder="Type to search, e.g. Europe/Amsterdam",
+            continuous_update=False,
         )
+        self.zone.add_class("kit-time-zone")
         self.place = control(
             widgets.Text,
             value=c.place,
@@ -366,6 +376,14 @@ class CirclePlannerApp(WorkbookPage):
 
 
 # -- drawing from the plan (no widgets) ------------------------------------------------------
+
+
+@cache
+def time_zones() -> list[str]:
+    """Every time zone the calendar file can name, sorted (about 600)."""
+    from zoneinfo import available_timezones
+
+    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
 
 
 def _dates(circle: Circle) -> list[date]:

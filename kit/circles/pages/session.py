@@ -203,6 +203,15 @@ class CircleSessionApp(WorkbookPage):
         if self.report:
             return self.report_top()
         parts = self.top()
+        parts.append(
+            html(
+                "<p>Add your stories of customers and your ideas, and vote for the ideas you "
+                "back most: the whole circle sees them as they come in.</p>"
+                if self.contributor
+                else "<p>60 to 90 minutes with the team. Follow the sections in order: each "
+                "one feeds the next. Everything is saved the moment it is added.</p>"
+            )
+        )
         if self.plan_first and self.participant is None:
             # With a resume code the banner links every workbook; without one, this.
             parts.append(

@@ -66,6 +66,7 @@ class FocusAttitudeApp(InstrumentApp):
         self.drawn_by(self._draw_results)
         return vbox(
             [
+                self.ready,
                 chart,
                 self.summary,
                 self.related,

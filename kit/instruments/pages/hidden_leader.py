@@ -40,7 +40,7 @@ class HiddenLeaderApp(InstrumentApp):
         self.chart.add_class("kit-chart")
         writing = self.writing_widgets()
         self.drawn_by(self._draw_results)
-        return vbox([self.chart, self.summary, writing])
+        return vbox([self.ready, self.chart, self.summary, writing])
 
     def _finished(self) -> None:
         super()._finished()

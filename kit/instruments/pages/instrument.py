@@ -42,7 +42,10 @@ from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.ui.questionnaire import Questionnaire
 from kit.workbooks import personal_workbooks
 
-_FALLBACK_HELP = "Run `kit check` on the server to see what is wrong in the content files."
+_FALLBACK_HELP = (
+    "Ask whoever runs this server to check the content files (the command kit check names "
+    "what is wrong)."
+)
 
 
 class InstrumentApp(WorkbookPage):
@@ -89,6 +92,10 @@ class InstrumentApp(WorkbookPage):
             participant.display_name if participant else "",
         )
         self.save_notice = self.notice  # where a save says it failed, under the intro
+        # The head of the results: "See my results" fills it, and the page script
+        # (kit.js) scrolls it into view and moves focus to it (data-kit-go).
+        self.ready = html()
+        self._finishes = 0
         self.questionnaire: Questionnaire | None = None
         # Made only for a page in a team session: every widget costs the page's load.
         self.team_view = html() if (team is not None and not report) else None
@@ -357,8 +364,7 @@ class InstrumentApp(WorkbookPage):
                         else "<p>Your answers stay on this server. "
                     )
                     + "Take a copy with you: the answers file can be uploaded on the start page "
-                    "of any copy of the kit (or with <code>kit import</code>); the report is a "
-                    "web page you can keep or print.</p>"
+                    "of any copy of the kit; the report is a web page you can keep or print.</p>"
                 ),
                 self.answers_download(),
                 self.report_download(),
@@ -371,8 +377,15 @@ class InstrumentApp(WorkbookPage):
         self.save(item_id, value)
         self.redraw()
 
+    READY = "Your results"  # the heading "See my results" takes a person to
+
     def _finished(self) -> None:
         self.redraw()
+        self._finishes += 1  # a new mark on every press, so every press scrolls
+        self.ready.value = (
+            f"<h3 class='kit-results-ready' tabindex='-1' data-kit-go='results-{self._finishes}'>"
+            f"{escape(self.READY)}</h3>"
+        )
 
     def other_answers(self, instrument: Instrument) -> dict[str, str]:
         """Return this person's answers to another instrument ({} when there are none)."""

@@ -27,6 +27,8 @@ class OpennessPulseApp(InstrumentApp):
     SECTION = "Theme"
     ROUNDS = True
 
+    READY = "Thank you: one more question, in your own words"
+
     def results(self) -> widgets.Widget | HTML:
         """The free-text question and the person's own view of their answers."""
         if self.instrument is None:
@@ -36,7 +38,7 @@ class OpennessPulseApp(InstrumentApp):
         self.summary = html()
         rows = self._reflection_rows(heading="h3")
         self.drawn_by(lambda _: setattr(self.summary, "value", self._summary()))
-        return vbox([*rows, self.summary])
+        return vbox([self.ready, *rows, self.summary])
 
     def _summary(self) -> str:
         assert self.instrument is not None

@@ -14,6 +14,12 @@
  * - Sends, as the page closes, the text of every box typed in (its last keys
  *   may not have reached the kernel yet): the server saves it once the page's
  *   kernel is gone (kit.server.LastWordsHandler).
+ * - Makes each statement's five choices one radio group named by the
+ *   statement: one Tab stop, arrow keys inside, read out with its statement.
+ * - Scrolls to, and focuses, what the kernel marks with data-kit-go (the
+ *   results' heading after "See my results").
+ * - Shows a button as busy while the work it started takes a moment, and
+ *   lets Enter in a one-line box press the button beside it.
  */
 (function () {
   "use strict";
@@ -53,9 +59,101 @@
     }
   }
 
+  var groups = 0;
+  function radioGroups() {
+    var boxes = document.querySelectorAll(".kit-scale .widget-radio-box:not([data-kit-group])");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var item = box.closest(".kit-item");
+      var text = item && item.querySelector(".kit-item-text");
+      if (!text) { continue; }  // its statement is not drawn yet: next time
+      groups += 1;
+      if (!text.id) { text.id = "kit-statement-" + groups; }
+      box.setAttribute("data-kit-group", String(groups));
+      box.setAttribute("role", "radiogroup");
+      box.setAttribute("aria-labelledby", text.id);
+      var inputs = box.querySelectorAll("input[type=radio]");
+      for (var j = 0; j < inputs.length; j++) { inputs[j].name = "kit-scale-" + groups; }
+    }
+  }
+
+  // Each mark's key is new when the kernel wants the person taken there (a redraw
+  // of the same mark keeps its key), so every key is acted on once.
+  var gone = new Set();
+  function goToMarks() {
+    var marks = document.querySelectorAll("#rendered_cells [data-kit-go]");
+    for (var i = 0; i < marks.length; i++) {
+      var mark = marks[i];
+      var key = mark.getAttribute("data-kit-go");
+      if (gone.has(key)) { continue; }
+      gone.add(key);
+      mark.scrollIntoView({ block: "start", behavior: "smooth" });
+      mark.focus({ preventScroll: true });
+    }
+  }
+
+  var busy = null, busySince = 0;
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest(".widget-button");
+    if (!button || button.disabled) { return; }
+    var clicked = Date.now();
+    busy = button; busySince = clicked;
+    // Only work that takes a moment shows it: most actions answer in tens of milliseconds.
+    window.setTimeout(function () {
+      if (busy === button && busySince === clicked) {
+        button.classList.add("kit-busy");
+        button.setAttribute("aria-busy", "true");
+      }
+    }, 250);
+    window.setTimeout(function () { notBusy(button); }, 20000);
+  }, true);
+  function notBusy(button) {
+    if (!button) { return; }
+    button.classList.remove("kit-busy");
+    button.removeAttribute("aria-busy");
+    if (busy === button) { busy = null; }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) { return; }
+    var input = event.target;
+    if (!input || input.tagName !== "INPUT" || input.type !== "text") { return; }
+    var field = input.closest(".widget-inline-hbox");
+    if (!field || input.getAttribute("list")) {
+      // A box with suggestions (a combobox) uses Enter to take one.
+      return;
+    }
+    // The button this box belongs to: the next one after it, past other boxes and
+    // lists of the same form (a name, a role), never past anything else.
+    var primary = null;
+    for (var next = field.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.offsetParent === null) { continue; }  // hidden (a name an anonymous session skips)
+      if (next.classList.contains("widget-button")) { primary = next.disabled ? null : next; break; }
+      if (!/widget-(text|dropdown|combobox|checkbox)\b/.test(next.className)) { break; }
+    }
+    if (!primary) { return; }
+    // After the box's own Enter handler has sent its value, so the button acts on it.
+    window.setTimeout(function () { primary.click(); }, 0);
+  }, true);  // capturing: the widgets stop a key's event from reaching the page
+
+  // An image widget has no alt text of its own; the kit's charts repeat figures that
+  // the page also gives as text, which the alt text says.
+  function chartTexts() {
+    var charts = document.querySelectorAll("#rendered_cells img.kit-chart:not([alt])");
+    for (var i = 0; i < charts.length; i++) {
+      charts[i].alt = charts[i].classList.contains("kit-map-diagram")
+        ? "Diagram of the customer map: the same links are listed as text on this page"
+        : "Chart of the results: the same figures are given as text beside it";
+    }
+  }
+
   var scheduled = false;
   function update() {
     scheduled = false;
+    radioGroups();
+    chartTexts();
+    goToMarks();
+    if (busy && Date.now() - busySince > 30) { notBusy(busy); }
     var mark = person();
     if (!mark) { return; }
     remember(mark);
