@@ -3,7 +3,10 @@
 Shared by ``scripts/screenshots.py`` (which writes the references in
 ``docs/screens/``, shown in the README) and ``tests/browser/test_looks.py``
 (which compares the app with them). What changes from run to run (a new
-session's join code and links) is masked with one flat colour.
+session's join code and links) is first written as one fixed sample, so it
+takes the same room on every run (a code's letters and the port's digits
+would otherwise wrap the link onto more or fewer lines and move everything
+below), and then masked with one flat colour.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ MASKED = (
     ".kit-join-code, .kit-join-link, [data-testid=resume-code], input[type=date], .kit-dates,"
     " .kit-cadence"
 )  # a new session's code and links, and what depends on the day
+
+
+# Run-to-run text replaced by fixed samples of the same shape before the picture.
+SAMPLES = """() => {
+  for (const el of document.querySelectorAll('.kit-join-code')) el.textContent = 'KQX-7HM';
+  for (const el of document.querySelectorAll('.kit-join-link'))
+    el.textContent = 'http://127.0.0.1:40000/voila/render/00_start_here.ipynb?session=KQX-7HM';
+}"""
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ def take(browser, base_url: str, shot: Shot, width: str, code: str, key: str) ->
         page.wait_for_load_state("networkidle")
         # No blinking caret or running animation in the picture.
         page.add_style_tag(content="*{caret-color:transparent!important;animation:none!important}")
+        page.evaluate(SAMPLES)
         page.wait_for_timeout(500)
         png = page.screenshot(mask=[page.locator(MASKED)], mask_color="#888888")
         page.goto("about:blank")  # leaving the page shuts its kernel down, as a person's would
