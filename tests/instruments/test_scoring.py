@@ -4,6 +4,16 @@ from kit.instruments import scoring, views
 from tests.conftest import answers_for
 
 
+def _results_at(instrument, *levels):
+    """Results when every item of each trait, in the instrument's order, is at its level."""
+    by_trait = {t.id: level for t, level in zip(instrument.traits, levels, strict=True)}
+    return scoring.results(instrument, answers_for(instrument, by_trait))
+
+
+def _ids(scores):
+    return [s.trait.id for s in scores]
+
+
 def test_trait_score_is_the_mean_of_its_items(hidden_leader):
     answers = {"urgency.1": "5", "urgency.2": "4", "urgency.3": "2", "urgency.4": "1"}
     scores = {s.trait.id: s for s in scoring.trait_scores(hidden_leader, answers)}
@@ -14,18 +24,9 @@ def test_trait_score_is_the_mean_of_its_items(hidden_leader):
 
 
 def test_results_sort_high_to_low_and_name_strongest_and_two_to_grow(hidden_leader):
-    answers = answers_for(
-        hidden_leader,
-        {
-            "enthusiasm": 2,
-            "skill_and_communication": 5,
-            "urgency": 4,
-            "ownership": 1,
-            "leading_change": 3,
-        },
-    )
-    result = scoring.results(hidden_leader, answers)
-    assert [s.trait.id for s in result.scores] == [
+    # Levels in the instrument's order: enthusiasm, skill, urgency, ownership, change.
+    result = _results_at(hidden_leader, 2, 5, 4, 1, 3)
+    assert _ids(result.scores) == [
         "skill_and_communication",
         "urgency",
         "leading_change",
@@ -78,23 +79,8 @@ def test_a_tie_at_the_top_names_both_traits_at_their_exact_score(hidden_leader):
 
 
 def test_a_tie_at_the_cut_of_the_traits_to_grow_shows_all_of_them(hidden_leader):
-    answers = answers_for(
-        hidden_leader,
-        {
-            "enthusiasm": 1,
-            "skill_and_communication": 2,
-            "urgency": 2,
-            "ownership": 2,
-            "leading_change": 5,
-        },
-    )
-    result = scoring.results(hidden_leader, answers)
-    assert [s.trait.id for s in result.to_grow] == [
-        "enthusiasm",
-        "skill_and_communication",
-        "urgency",
-        "ownership",
-    ]
+    result = _results_at(hidden_leader, 1, 2, 2, 2, 5)
+    assert _ids(result.to_grow) == ["enthusiasm", "skill_and_communication", "urgency", "ownership"]
     shown = views.highlights(result)
     assert "tie at 2.00, so all of them are shown as traits to grow: choose the one" in shown
     assert shown.count("A trait to grow") == 4
