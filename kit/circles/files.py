@@ -47,7 +47,14 @@ def circle_from_dict(data: dict) -> Circle:
         cadence = check_cadence(Cadence(**data["cadence"]))
         members = tuple(Member(**m) for m in data.get("members", []))
         agenda = tuple(AgendaBlock(**b) for b in data.get("agenda", []))
-        circle = Circle(str(data["code"]), str(data["title"]), cadence, members, agenda)
+        circle = Circle(
+            str(data["code"]),
+            str(data["title"]),
+            cadence,
+            members,
+            agenda,
+            bool(data.get("name_tellers", False)),
+        )
     except (KeyError, TypeError, AttributeError) as err:
         raise CircleError(f"a circle's settings are incomplete ({err})") from None
     if not circle.code.startswith("c-") or not 0 < len(circle.title) <= 200:
@@ -80,7 +87,7 @@ def check_record(record: object, where: str) -> list[str]:
     >>> check_record({"circle": circle_to_dict(circle)}, "a.json")
     ["a.json: 'updated_at' must be a date and time"]
     """
-    from kit.circles.model import ACTION_STATUSES, FACTOR_KINDS, STORY_KINDS
+    from kit.circles.model import ACTION_STATUSES, ENTRY_STATUSES, FACTOR_KINDS, STORY_KINDS
 
     if not isinstance(record, dict):
         return [f"{where}: a circle must be an object"]
@@ -92,7 +99,16 @@ def check_record(record: object, where: str) -> list[str]:
     if not isinstance(record.get("updated_at"), str):
         errors.append(f"{where}: 'updated_at' must be a date and time")
     ideas: set[tuple[int, int]] = set()
+    entries = record.get("entries")
+    n_entries = len(entries) if isinstance(entries, list) else 0
     try:
+        for e in entries or []:
+            if e["kind"] not in FACTOR_KINDS or not _text(e["text"], 1000, required=True):
+                errors.append(f"{where}: a list entry needs a kind and a text")
+            if e["status"] not in ENTRY_STATUSES or not isinstance(e["deleted"], bool):
+                errors.append(f"{where}: a list entry has status '{e['status']}'")
+            if e["merged_into"] is not None and not _index(e["merged_into"], n_entries):
+                errors.append(f"{where}: a list entry was merged into one that is not there")
         numbers = set()
         for s in record.get("sessions", []):
             label = f"{where} session {s.get('number')}"
@@ -114,6 +130,8 @@ def check_record(record: object, where: str) -> list[str]:
                 story = f["story"]
                 if story is not None and not (_int(story, 0, 10_000) and story < n_stories):
                     errors.append(f"{label}: an entry names a story that is not there")
+                if entries is not None and not _index(f.get("entry"), n_entries):
+                    errors.append(f"{label}: a list row names an entry that is not there")
             for n, i in enumerate(s["ideas"]):
                 ideas.add((s["number"], n))
                 if not _text(i["text"], 1000, required=True) or not _text(i["by"], 80):
@@ -132,6 +150,8 @@ def check_record(record: object, where: str) -> list[str]:
                 errors.append(f"{name} was opened in a session that is not in the file")
             if a["idea"] is not None and tuple(a["idea"]) not in ideas:
                 errors.append(f"{name} names an idea that is not there")
+            if a.get("entry") is not None and not _index(a["entry"], n_entries):
+                errors.append(f"{name} names a list entry that is not there")
             for e in a["history"]:
                 if (
                     e["status"] not in ACTION_STATUSES
@@ -140,9 +160,51 @@ def check_record(record: object, where: str) -> list[str]:
                     or not _text(e["at"], 40)
                 ):
                     errors.append(f"{name} has a bad history entry")
+        errors += _check_changes(record, where)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         errors.append(f"{where}: the circle's sessions or actions are incomplete ({err!r})")
     return errors
+
+
+def _check_changes(record: dict, where: str) -> list[str]:
+    """Say what is wrong with a record's kept changes: each must name a thing in the file."""
+    sessions = {s["number"]: s for s in record.get("sessions", [])}
+    entries, actions = record.get("entries") or [], record.get("actions", [])
+
+    def there(thing: str, ref: object) -> bool:
+        if thing in ("story", "idea", "factor"):
+            key = {"story": "stories", "idea": "ideas", "factor": "factors"}[thing]
+            return (
+                isinstance(ref, list)
+                and len(ref) == 2
+                and ref[0] in sessions
+                and _index(ref[1], len(sessions[ref[0]][key]))
+            )
+        return _index(ref, len(entries if thing == "entry" else actions))
+
+    errors = []
+    for c in record.get("changes", []):
+        ok = (
+            c["thing"] in ("story", "idea", "entry", "action")
+            and c["change"] in ("edit", "delete", "merge", "undo")
+            and there(c["thing"], c["ref"])
+            and isinstance(c["before"], dict)
+            and isinstance(c["after"], dict)
+            and _text(c["who"], 80)
+            and _text(c["at"], 40)
+            and isinstance(c["undone"], bool)
+        )
+        if ok and c["change"] == "merge":
+            ok = there("entry", c["after"].get("into")) and all(
+                there("factor", f) for f in c["before"].get("factors", [])
+            )
+        if not ok:
+            errors.append(f"{where}: a kept change names something that is not in the file")
+    return errors
+
+
+def _index(value: object, length: int) -> bool:
+    return _int(value, 0, 1_000_000) and value < length  # type: ignore[operator]
 
 
 def _int(value: object, low: int, high: int) -> bool:

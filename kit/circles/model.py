@@ -65,6 +65,9 @@ class Circle:
     cadence: Cadence
     members: tuple[Member, ...] = ()
     agenda: tuple[AgendaBlock, ...] = ()
+    # Whether the summary and exports may say who told an unhappy story; off by
+    # default, so telling one stays safe beyond the room.
+    name_tellers: bool = False
 
 
 # What a circle session collects, in the method's order.
@@ -98,6 +101,7 @@ class Story:
     act: str = ""
     where: str = ""
     prevention: str = ""
+    added_by: str = ""  # the public id of who sent it from their phone; '' for the facilitator
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,85 @@ class Factor:
     kind: str
     text: str
     story: int | None = None
+    entry: int | None = None  # the running list's entry this raises
+
+
+# An entry of a running list moves from new to being worked on (an action
+# addresses it) to solved or retired; the facilitator sets it.
+ENTRY_STATUSES = ("new", "being worked on", "solved", "retired")
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One time an entry was raised: in which session, from which story (or none)."""
+
+    session: int  # the session's number
+    story: int | None = None
+    story_text: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of the circle's running Do-Not-Annoy list or delight factors.
+
+    It belongs to the circle, not to one session: each session that raises
+    it again adds to ``raised``.
+
+    Examples
+    --------
+    >>> e = Entry(1, "do not annoy", "Say when you will arrive",
+    ...           raised=(Raised(1, 7), Raised(3, 9), Raised(3, None)))
+    >>> e.first, e.last, e.per_session(), e.stories
+    (1, 3, {1: 1, 3: 2}, 2)
+    """
+
+    id: int
+    kind: str
+    text: str
+    status: str = "new"
+    raised: tuple[Raised, ...] = ()
+
+    @property
+    def first(self) -> int | None:
+        """The number of the session that first raised it."""
+        return min((r.session for r in self.raised), default=None)
+
+    @property
+    def last(self) -> int | None:
+        """The number of the session that last raised it."""
+        return max((r.session for r in self.raised), default=None)
+
+    @property
+    def stories(self) -> int:
+        """How many distinct stories are behind it."""
+        return len({r.story for r in self.raised if r.story is not None})
+
+    def per_session(self) -> dict[int, int]:
+        """How many times each session raised it, by session number."""
+        counts: dict[int, int] = {}
+        for r in self.raised:
+            counts[r.session] = counts.get(r.session, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True)
+class Change:
+    """One kept change to a circle's records: what, by whom, before and after.
+
+    ``before`` and ``after`` hold the changed fields (a merge keeps what it
+    moved), so any change can be shown and undone and none is forgotten.
+    """
+
+    id: int
+    session: int
+    at: str
+    who: str
+    thing: str  # story, entry, idea or action
+    thing_id: int
+    change: str  # edit, delete, merge or undo
+    before: dict
+    after: dict
+    undone: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +204,7 @@ class Idea:
     by: str = ""
     votes: tuple[tuple[str, int], ...] = ()
     chosen: bool = False  # already made into an action
+    added_by: str = ""  # the public id of who sent it from their phone; '' for the facilitator
 
     @property
     def total(self) -> int:
@@ -149,3 +233,4 @@ class Action:
     opened: int  # the session number it was opened in
     status: str = "open"
     history: tuple[ActionEvent, ...] = ()
+    entry: int | None = None  # the running list's entry it addresses, if any

@@ -1,7 +1,7 @@
 """The planner's queries: a circle's plan, saved whole, and whole circles for files.
 
 A mixin of :class:`kit.database.Store` (with :class:`kit.circles.sessions.CircleSessions`,
-the live session's queries); the tables are in ``kit/store/migrations/schema.sql``.
+the live session's queries, and :class:`kit.circles.history.CircleHistory`, corrections); the tables are in ``kit/store/migrations/schema.sql``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from kit.circles.files import circle_from_dict, circle_to_dict
+from kit.circles.history import CircleHistory
 from kit.circles.model import Circle
 from kit.circles.sessions import CircleSessions
 from kit.store.clock import now
@@ -16,7 +17,7 @@ from kit.store.core import where_people
 from kit.store.errors import MapChangedError, StoreError, guarded
 
 
-class CircleQueries(CircleSessions):
+class CircleQueries(CircleHistory, CircleSessions):
     """Store methods for planned circles."""
 
     # -- customer circles --------------------------------------------------------

@@ -31,7 +31,7 @@ from kit.store.codes import (
 from kit.store.errors import StoreError, guarded
 from kit.store.sessions import TeamSessions, origin_of
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIGRATIONS = Path(__file__).with_name("migrations")
 _STEP = re.compile(r"(\d{4})_[\w]+\.sql")
 
@@ -72,7 +72,7 @@ def steps() -> list[tuple[int, str]]:
     Examples
     --------
     >>> [version for version, _ in steps()]
-    [4, 6]
+    [4, 6, 7]
     """
     found = [
         (int(m.group(1)), m.group(0))
@@ -82,9 +82,20 @@ def steps() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+_ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN", re.IGNORECASE)
+
+
 def run_file(db: sqlite3.Connection, name: str) -> None:
-    """Run every statement of one migration file inside the caller's transaction."""
+    """Run every statement of one migration file inside the caller's transaction.
+
+    A step that adds a column to a table the file does not have yet is
+    skipped: ``schema.sql`` then creates the table whole, with the column.
+    """
     for statement in statements(name):
+        if (added := _ADD_COLUMN.search(statement)) and not db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (added.group(1),)
+        ).fetchone():
+            continue
         db.execute(statement, {"pulse": PULSE} if ":pulse" in statement else {})
 
 

@@ -97,6 +97,7 @@ CREATE TABLE IF NOT EXISTS circle_sessions (
     number INTEGER NOT NULL,
     held_on TEXT NOT NULL,
     votes_per_person INTEGER NOT NULL DEFAULT 3,
+    revealed INTEGER NOT NULL DEFAULT 0,
     UNIQUE (circle, number)
 );
 CREATE TABLE IF NOT EXISTS stories (
@@ -107,20 +108,58 @@ CREATE TABLE IF NOT EXISTS stories (
     teller TEXT NOT NULL DEFAULT '',
     act TEXT NOT NULL DEFAULT '',
     place TEXT NOT NULL DEFAULT '',
-    prevention TEXT NOT NULL DEFAULT ''
+    prevention TEXT NOT NULL DEFAULT '',
+    added_by TEXT NOT NULL DEFAULT '',
+    deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS factors (
     id INTEGER PRIMARY KEY,
     session_id INTEGER NOT NULL REFERENCES circle_sessions(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     text TEXT NOT NULL,
-    story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL
+    story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL,
+    entry_id INTEGER REFERENCES entries(id) ON DELETE CASCADE
+);
+-- The circle's running lists: an entry outlives the session that raised it;
+-- each raising is a row of factors.
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    circle TEXT NOT NULL REFERENCES circles(code) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new',
+    merged_into INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS entries_by_circle ON entries(circle);
+CREATE INDEX IF NOT EXISTS factors_by_entry ON factors(entry_id);
+-- Every edit, merge, delete and undo, kept so the programme's history stays honest.
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY,
+    circle TEXT NOT NULL REFERENCES circles(code) ON DELETE CASCADE,
+    session INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    thing TEXT NOT NULL,
+    thing_id INTEGER NOT NULL,
+    change TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS changes_by_circle ON changes(circle);
+CREATE TABLE IF NOT EXISTS attendance (
+    session_id INTEGER NOT NULL REFERENCES circle_sessions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (session_id, name)
 );
 CREATE TABLE IF NOT EXISTS ideas (
     id INTEGER PRIMARY KEY,
     session_id INTEGER NOT NULL REFERENCES circle_sessions(id) ON DELETE CASCADE,
     text TEXT NOT NULL,
-    by TEXT NOT NULL DEFAULT ''
+    by TEXT NOT NULL DEFAULT '',
+    added_by TEXT NOT NULL DEFAULT '',
+    deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS votes (
     idea_id INTEGER NOT NULL REFERENCES ideas(id) ON DELETE CASCADE,
@@ -136,7 +175,9 @@ CREATE TABLE IF NOT EXISTS actions (
     owner TEXT NOT NULL,
     due TEXT NOT NULL,
     opened INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'open'
+    status TEXT NOT NULL DEFAULT 'open',
+    entry_id INTEGER REFERENCES entries(id) ON DELETE SET NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS action_events (
     id INTEGER PRIMARY KEY,
