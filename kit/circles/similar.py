@@ -37,8 +37,45 @@ _CONTRACTIONS = {
     "isn't": "not",
 }
 _SMALL = frozenset(
-    "a an the to of on in for at with their our his her its we you they is are be been "
-    "being has have had that this it always every one any do does did please".split()
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "on",
+        "in",
+        "for",
+        "at",
+        "with",
+        "their",
+        "our",
+        "his",
+        "her",
+        "its",
+        "we",
+        "you",
+        "they",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "that",
+        "this",
+        "it",
+        "always",
+        "every",
+        "one",
+        "any",
+        "do",
+        "does",
+        "did",
+        "please",
+    ]
 )
 _WORD = re.compile(r"[\w']+")
 
