@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from kit.circles.model import DEFAULT_VOTES, Action, Circle, Factor, Idea, Story
+from kit.circles.model import DEFAULT_VOTES, Action, Change, Circle, Entry, Factor, Idea, Story
 from kit.exchange import ExchangeQueries, ImportSummary
 from kit.instruments.trait_scores import InstrumentSummary
 from kit.maps.model import CustomerMap
@@ -45,11 +45,53 @@ class PageStore(Protocol):
     def actions(self, circle: str) -> list[Action]:
         """Return the circle's actions with their histories, oldest first."""
 
-    def add_factor(self, session_id: int, kind: str, text: str, story: int | None) -> int:
-        """Add a Do-Not-Annoy rule or delight factor; return its id."""
+    def add_factor(
+        self,
+        session_id: int,
+        kind: str,
+        text: str,
+        story: int | None,
+        entry: int | None = None,
+    ) -> int:
+        """Raise an entry of the circle's running list in a session; return the entry's id."""
 
-    def add_idea(self, session_id: int, text: str, by: str = "") -> int:
-        """Add an idea; return its id."""
+    def add_idea(self, session_id: int, text: str, by: str = "", added_by: str = "") -> int:
+        """Add an idea (``added_by``: the phone's person, by public id); return its id."""
+
+    def attendance(self, circle: str) -> dict[int, list[str]]:
+        """Return who was at each session, by session number."""
+
+    def changes(self, circle: str) -> list[Change]:
+        """Return every change to the circle's records, oldest first."""
+
+    def delete(self, thing: str, thing_id: int, who: str, session: int) -> int:
+        """Delete a story, idea, entry or action (kept, marked deleted); return the change's id."""
+
+    def edit(
+        self, thing: str, thing_id: int, fields: dict[str, str], who: str, session: int
+    ) -> int:
+        """Change some fields of a story, idea, entry or action; return the change's id."""
+
+    def entries(self, circle: str) -> list[Entry]:
+        """Return the circle's running lists: every live entry with each time it was raised."""
+
+    def mark_present(self, session_id: int, names: list[str]) -> None:
+        """Record who is at the session (the names replace the ones recorded before)."""
+
+    def merge_entries(self, source: int, target: int, who: str, session: int) -> int:
+        """Merge entry ``source`` into ``target``: every raising and story moves; return the change."""
+
+    def reveal_votes(self, session_id: int, shown: bool = True) -> None:
+        """Show (or hide again) the session's vote counts to everyone."""
+
+    def revealed(self, session_id: int) -> bool:
+        """Whether the session's vote counts are shown (hidden until the facilitator says)."""
+
+    def undo(self, change_id: int, who: str, session: int) -> int:
+        """Undo one change (an edit, a delete or a merge); return the undo's own change id."""
+
+    def unvote(self, idea_id: int, voter: str) -> bool:
+        """Take back one of the voter's votes for an idea; False when they gave it none."""
 
     def add_story(self, session_id: int, story: Story) -> int:
         """Add a story to a session; return its id."""
@@ -152,6 +194,7 @@ class PageStore(Protocol):
         due: str,
         idea_id: int | None,
         at: str,
+        entry: int | None = None,
     ) -> int:
         """Open an action in session number ``session``; its history starts there."""
 

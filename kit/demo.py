@@ -128,11 +128,18 @@ _IDEAS = [
     "Text the site contact the day before a visit",
     "One address field, filled from the contract",
     "A spare-parts kit per lift model in each van",
+    "A two-minute handover call when an engineer changes",
+    "Tenants' notice printed and taped up by the engineer",
 ]
 
 
-def demo_circle(store: Store, owner: int, rng: random.Random) -> int:
-    """Give ``owner`` a planned circle with three past sessions and a living backlog.
+def demo_circle(store: Store, owner: int, rng: random.Random, sessions: int = 6) -> int:
+    """Give ``owner`` a planned circle with six monthly past sessions and a living backlog.
+
+    The running lists evolve: entries come back session after session (an
+    earlier entry raised again), one is merged, some get solved; people are
+    marked present; the votes of every past session are revealed; and one
+    action is left overdue, so the programme has something to show.
 
     Returns
     -------
@@ -145,7 +152,7 @@ def demo_circle(store: Store, owner: int, rng: random.Random) -> int:
     from kit.circles.model import Member, Story
     from kit.circles.planning import meeting_days, new_circle
 
-    circle = new_circle(agenda_template(), today=date.today() - timedelta(days=100))
+    circle = new_circle(agenda_template(), today=date.today() - timedelta(days=31 * sessions + 10))
     members = tuple(
         Member(n, g)
         for n, g in [
@@ -160,36 +167,63 @@ def demo_circle(store: Store, owner: int, rng: random.Random) -> int:
     )
     circle = dataclasses.replace(circle, title="Demo circle: field service", members=members)
     store.save_circle(owner, circle)
-    days = meeting_days(circle.cadence, 3)
+    days = meeting_days(circle.cadence, sessions)
     actions: list[int] = []
+    entry_of: dict[str, int] = {}  # an entry's words: its id, so a later story raises it again
     for number, day in enumerate(days, start=1):
         session, _ = store.start_session(circle.code, day.isoformat())
         at = f"{day.isoformat()}T10:00:00+00:00"
+        store.mark_present(session, [m.name for m in rng.sample(members, rng.randint(4, 7))])
         for kind, text, act, where, prevention in rng.sample(_STORIES, 3):
             story = store.add_story(
                 session,
                 Story(0, session, kind, text, rng.choice(members).name, act, where, prevention),
             )
-            if kind == "unhappy" and prevention:
-                store.add_factor(session, "do not annoy", prevention, story)
-            elif kind == "happy":
-                store.add_factor(session, "delight", text, story)
+            words = prevention if kind == "unhappy" else text
+            if not words:
+                continue
+            list_kind = "do not annoy" if kind == "unhappy" else "delight"
+            entry_of[words] = store.add_factor(
+                session, list_kind, words, story, entry_of.get(words)
+            )
+        if number == 2:
+            # The same rule written again in other words: merged, and the merge kept.
+            twin = store.add_factor(
+                session, "do not annoy", "Call the site contact a day ahead", None
+            )
+            rule = _STORIES[1][4]
+            if rule not in entry_of:
+                entry_of[rule] = store.add_factor(session, "do not annoy", rule, None)
+            store.merge_entries(twin, entry_of[rule], "facilitator", 2)
         if number == 2 and actions:
             store.update_action(
                 actions[0], 2, "done", "Every visit report now has the plate's photo", at
             )
         if number == 3 and len(actions) > 2:
             store.update_action(actions[2], 3, "dropped", "The phones cannot send texts yet", at)
-        idea = store.add_idea(session, _IDEAS[number - 1])
+        if number == 4 and _STORIES[0][4] in entry_of:
+            store.set_entry_status(entry_of[_STORIES[0][4]], "solved")
+        idea = store.add_idea(session, _IDEAS[(number - 1) % len(_IDEAS)])
         for voter in members[:4]:
             store.vote(idea, voter.name)
-        due = (day + timedelta(days=30)).isoformat()
-        actions.append(
-            store.open_action(
-                circle.code, number, _IDEAS[number - 1], members[number].name, due, idea, at
+        store.reveal_votes(session)
+        if number <= 3:
+            due = (day + timedelta(days=30)).isoformat()
+            actions.append(
+                store.open_action(
+                    circle.code,
+                    number,
+                    _IDEAS[number - 1],
+                    members[number].name,
+                    due,
+                    idea,
+                    at,
+                    entry_of.get(_STORIES[number - 1][4]),
+                )
             )
-        )
         if number == 1:
+            # Left open long past its date: the programme flags it overdue.
+            due = (day + timedelta(days=45)).isoformat()
             actions.append(store.open_action(circle.code, 1, _IDEAS[3], "Fay", due, None, at))
     return len(days)
 

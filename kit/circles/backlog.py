@@ -146,6 +146,45 @@ def backlog_figures(actions: list[Action], sessions: list[tuple[int, str]]) -> l
     return figures
 
 
+def overdue_days(action: Action, today: date) -> int | None:
+    """Days an open action is past its due date; None when it is not overdue.
+
+    Done and dropped actions are never overdue; an action due today is not yet.
+
+    Examples
+    --------
+    >>> a = Action(1, "Fix", "Ana", "2027-02-01", 1)
+    >>> overdue_days(a, date(2027, 2, 1)), overdue_days(a, date(2027, 2, 13))
+    (None, 12)
+    >>> from dataclasses import replace
+    >>> overdue_days(replace(a, status="done"), date(2027, 3, 1)) is None
+    True
+    """
+    if action.status != "open":
+        return None
+    late = (today - date.fromisoformat(action.due)).days
+    return late if late > 0 else None
+
+
+def days_to_done(action: Action, held: dict[int, str]) -> int | None:
+    """Days from the session that opened an action to the session that marked it done.
+
+    ``held`` gives each session number's date (ISO). None when it is not done.
+
+    Examples
+    --------
+    >>> from kit.circles.model import ActionEvent
+    >>> a = Action(1, "Fix", "Ana", "2027-02-01", 1, "done",
+    ...            (ActionEvent(1, "open", "", ""), ActionEvent(3, "done", "", "")))
+    >>> days_to_done(a, {1: "2027-01-12", 3: "2027-03-09"})
+    56
+    """
+    done = [e.session for e in action.history if e.status == "done"]
+    if action.status != "done" or not done or action.opened not in held or done[-1] not in held:
+        return None
+    return (date.fromisoformat(held[done[-1]]) - date.fromisoformat(held[action.opened])).days
+
+
 class EntryError(ValueError):
     """An entry cannot be added; the message says what to write."""
 

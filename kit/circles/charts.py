@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from kit.charts import BAR, GROW, figure_of, new_axes
 
+DONE, DROPPED = BAR, "#9ca3af"
+
 
 def backlog(figures, ax: Axes | None = None) -> Axes:
-    """Draw the backlog over sessions: completion rate (bars) and median age of open actions.
+    """Draw the backlog at the end of each session: actions done, dropped and still open.
+
+    One axis (a count of actions), stacked bars, a legend: a reader sees how
+    the backlog grew and emptied without a second scale to decode.
 
     Parameters
     ----------
@@ -19,23 +25,29 @@ def backlog(figures, ax: Axes | None = None) -> Axes:
     Returns
     -------
     matplotlib Axes
-        The completion axis; the age line is on a twin axis.
     """
     if ax is None:
         ax = new_axes((7, 3.2), 110)
     labels = [f"#{f.session}\n{f.held_on}" for f in figures]
-    rates = [100 * (f.completion or 0) for f in figures]
-    ax.bar(labels, rates, color=BAR, width=0.55)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("actions done (%)")
-    twin = ax.twinx()
-    ages = [f.median_age if f.median_age is not None else float("nan") for f in figures]
-    twin.plot(labels, ages, "o-", color=GROW)
-    twin.set_ylabel("median age of open actions (days)", color=GROW)
-    twin.set_ylim(0, max([a for a in ages if a == a] or [1]) * 1.3 + 1)
-    for side in ("top",):
+    done = [f.done for f in figures]
+    dropped = [f.closed - f.done for f in figures]
+    still_open = [f.opened - f.closed for f in figures]
+    ax.bar(labels, done, color=DONE, width=0.55, label="done")
+    ax.bar(labels, dropped, bottom=done, color=DROPPED, width=0.55, label="dropped")
+    ax.bar(
+        labels,
+        still_open,
+        bottom=[a + b for a, b in zip(done, dropped, strict=True)],
+        color=GROW,
+        width=0.55,
+        label="open",
+    )
+    ax.set_ylabel("actions")
+    ax.set_title("Actions at the end of each session", fontsize=10)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-        twin.spines[side].set_visible(False)
     ax.tick_params(axis="x", labelsize=8)
     figure_of(ax).tight_layout()
     return ax

@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING
 
 from kit.circles import backlog as bl
 from kit.circles import planning as plan_rules
-from kit.circles.model import DEFAULT_VOTES, Action, Cadence, Circle, Factor, Idea, Story
+from kit.circles.model import (
+    DEFAULT_VOTES,
+    Action,
+    Cadence,
+    Change,
+    Circle,
+    Entry,
+    Factor,
+    Idea,
+    Story,
+)
+from kit.circles.similar import Suggestion, suggest_merges
 from kit.controller import Controller, Message
 from kit.model import Participant, TeamSession
 from kit.store.clock import now
@@ -37,8 +48,38 @@ class SessionState:
     factors: tuple[Factor, ...] = ()
     ideas: tuple[Idea, ...] = ()
     actions: tuple[Action, ...] = ()
+    entries: tuple[Entry, ...] = ()  # the circle's running lists, over every session
+    revealed: bool = False  # the latest session's vote counts are shown
+    changes: tuple[Change, ...] = ()
+    present: tuple[str, ...] = ()  # who is at the latest session
     confirm_start: bool = False  # a second session today waits for a second press
     message: Message | None = None
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The names offered for told-by, voter and owner: the members, then anyone named since.
+
+        People who joined from a phone in a named session are matched to a
+        member by name (case aside), or added after the members.
+        """
+        names: list[str] = [m.name for m in self.circle.members] if self.circle else []
+        seen = {n.casefold() for n in names}
+        for name in (
+            [s.teller for s in self.stories] + [i.by for i in self.ideas] + list(self.present)
+        ):
+            if name and not name.startswith("#") and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return tuple(names)
+
+    @property
+    def votes_cast(self) -> int:
+        """All votes cast in the latest session."""
+        return sum(i.total for i in self.ideas)
+
+    def suggestions(self) -> list[Suggestion]:
+        """Pairs of running-list entries that may say the same thing (for the facilitator)."""
+        return suggest_merges(self.entries)
 
     @property
     def session_id(self) -> int | None:
@@ -69,10 +110,14 @@ class SessionState:
         """What another device may have changed: compared by :meth:`SessionController.follow`."""
         return (
             self.session_id,
-            len(self.stories),
+            tuple((t.id, t.text, t.act, t.where, t.prevention) for t in self.stories),
             len(self.factors),
-            tuple((i.id, i.total, i.chosen) for i in self.ideas),
-            tuple((a.id, a.status) for a in self.actions),
+            tuple((e.id, e.text, e.status, len(e.raised)) for e in self.entries),
+            tuple((i.id, i.text, i.votes, i.chosen) for i in self.ideas),
+            tuple((a.id, a.status, a.text, a.owner, a.due) for a in self.actions),
+            self.revealed,
+            len(self.changes),
+            self.present,
         )
 
 
@@ -143,14 +188,21 @@ class SessionController(Controller):
                 circle, sessions, confirm_start=waiting, message=self.state.message
             )
             if sessions:
-                latest = sessions[-1][0]
+                latest, number = sessions[-1][0], sessions[-1][1]
                 found = replace(
                     found,
                     stories=tuple(self.store.stories(latest)),
                     factors=tuple(self.store.factors(latest)),
                     ideas=tuple(self.store.ideas(latest)),
+                    revealed=self.store.revealed(latest),
+                    present=tuple(self.store.attendance(circle.code).get(number, ())),
                 )
-            self.state = replace(found, actions=tuple(self.store.actions(circle.code)))
+            self.state = replace(
+                found,
+                actions=tuple(self.store.actions(circle.code)),
+                entries=tuple(self.store.entries(circle.code)),
+                changes=tuple(self.store.changes(circle.code)),
+            )
         except StoreError as err:
             self._say("error", f"The session could not be read: {err}.")
         return self.state
@@ -225,7 +277,10 @@ class SessionController(Controller):
             story_text = bl.clean_entry("story", text)
             if self.contributor:
                 self._contributing()
-                store.add_story(session, Story(0, session, kind, story_text, self.my_name()))
+                me = self._contributing().public_id
+                store.add_story(
+                    session, Story(0, session, kind, story_text, self.my_name(), added_by=me)
+                )
                 return
             story = Story(
                 0,
@@ -241,15 +296,127 @@ class SessionController(Controller):
 
         return self._do(work, f"Added the story of a{'n' if unhappy else ''} {kind} customer.")
 
-    def add_factor(self, kind: str, text: str, story: int | None) -> bool:
-        """Add an entry to the Do-Not-Annoy list or the delight factors."""
+    def add_factor(self, kind: str, text: str, story: int | None, entry: int | None = None) -> bool:
+        """Raise an entry of the running list: an existing one again (``entry``), or a new one."""
 
         def work(store: PageStore) -> None:
             session = self._need_session()
-            store.add_factor(session, kind, bl.clean_entry("entry", text), story)
+            words = "" if entry is not None else bl.clean_entry("entry", text)
+            store.add_factor(session, kind, words, story, entry)
 
         where = "Do-Not-Annoy list" if kind == "do not annoy" else "delight factors"
-        return self._do(work, f"Added to the {where}.")
+        done = "Raised again on the" if entry is not None else "Added to the"
+        return self._do(work, f"{done} {where}.")
+
+    def set_entry_status(self, entry: int | None, status: str) -> bool:
+        """Set a running-list entry's status: new, being worked on, solved or retired."""
+        return self.correct("entry", entry, {"status": status}, f"The entry is now {status}.")
+
+    def correct(
+        self, thing: str, thing_id: int | None, fields: dict[str, str], done: str = ""
+    ) -> bool:
+        """Edit a story, idea, entry or action (kept in the history, with undo).
+
+        The facilitator may correct anything; a person on their own phone
+        only the stories and ideas they sent in the session still running.
+        """
+
+        def work(store: PageStore) -> None:
+            session = self._need_session()
+            self._may_correct(thing, thing_id)
+            assert thing_id is not None
+            cleaned = {
+                k: bl.clean_entry(k, v, required=k == "text") if k in ("text", "prevention") else v
+                for k, v in fields.items()
+            }
+            if not store.edit(thing, thing_id, cleaned, self._who(), self.state.number or session):
+                raise bl.EntryError(f"Nothing to change: the {thing} already says that.")
+
+        return self._do(work, done or f"The {thing} is corrected (undo is beside it).")
+
+    def delete(self, thing: str, thing_id: int | None) -> bool:
+        """Delete a story, idea, entry or action; it is kept in the history and can be undone."""
+
+        def work(store: PageStore) -> None:
+            self._need_session()
+            self._may_correct(thing, thing_id)
+            assert thing_id is not None
+            store.delete(thing, thing_id, self._who(), self.state.number)
+
+        return self._do(work, f"The {thing} is deleted (undo brings it back).")
+
+    def merge(self, source: int | None, target: int | None) -> bool:
+        """Merge running-list entry ``source`` into ``target``, keeping all their stories."""
+
+        def work(store: PageStore) -> None:
+            self._need_session()
+            if self.contributor:
+                raise bl.EntryError("The facilitator merges the lists' entries.")
+            if source is None or target is None:
+                raise bl.EntryError("Choose the two entries to merge.")
+            store.merge_entries(source, target, self._who(), self.state.number)
+
+        return self._do(work, "Merged: the entry keeps the stories of both (undo separates them).")
+
+    def undo(
+        self,
+        things: tuple[str, ...] = ("story", "idea", "entry", "action"),
+        changes: tuple[str, ...] = ("edit", "delete", "merge"),
+    ) -> bool:
+        """Undo the last change this page made to those things (of those kinds), not undone yet.
+
+        Each Undo on the page undoes what its own group changed: the stories'
+        Undo never takes back a merge made in the lists.
+        """
+        mine = [
+            c
+            for c in self.state.changes
+            if c.who == self._who() and c.thing in things and c.change in changes and not c.undone
+        ]
+
+        def work(store: PageStore) -> None:
+            self._need_session()
+            if not mine:
+                raise bl.EntryError("There is nothing of yours to undo.")
+            store.undo(mine[-1].id, self._who(), self.state.number)
+
+        if not mine:
+            return self._do(work, "")
+        last = mine[-1]
+        return self._do(
+            work,
+            f"Undone: the {last.change} of a{'n' if last.thing[0] in 'aeiou' else ''} {last.thing}.",
+        )
+
+    def reveal(self, shown: bool = True) -> bool:
+        """Show the session's votes to everyone (or hide them again)."""
+
+        def work(store: PageStore) -> None:
+            session = self._need_session()
+            if self.contributor:
+                raise bl.EntryError("The facilitator reveals the votes.")
+            store.reveal_votes(session, shown)
+
+        return self._do(work, "The votes are shown." if shown else "The votes are hidden again.")
+
+    def unvote(self, idea: int | None, voter: str = "") -> bool:
+        """Take back one vote from an idea (one's own on a phone)."""
+
+        def work(store: PageStore) -> None:
+            self._need_session()
+            name = self.voter() if self.contributor else bl.clean_entry("voter's name", voter)
+            if idea is None or not store.unvote(idea, name):
+                raise bl.EntryError("There is no vote of yours on that idea to take back.")
+
+        return self._do(work, "Vote taken back.")
+
+    def mark_present(self, names: list[str]) -> bool:
+        """Record who is at this session."""
+
+        def work(store: PageStore) -> None:
+            store.mark_present(self._need_session(), names)
+
+        return self._do(work, f"{len(names)} present.")
 
     def add_idea(self, text: str) -> bool:
         """Add an idea the team could carry out."""
@@ -257,9 +424,8 @@ class SessionController(Controller):
         def work(store: PageStore) -> None:
             session = self._need_session()
             idea = bl.clean_entry("idea", text)
-            if self.contributor:
-                self._contributing()
-            store.add_idea(session, idea, self.my_name())
+            me = self._contributing().public_id if self.contributor else ""
+            store.add_idea(session, idea, self.my_name(), me)
 
         return self._do(work, "Idea added.")
 
@@ -293,8 +459,13 @@ class SessionController(Controller):
             f"Each person now has {votes} vote{'' if votes == 1 else 's'}.",
         )
 
-    def make_action(self, idea: int | None, owner: str, due: date | None) -> bool:
-        """Turn the idea the team picked into an action with one owner and a due date."""
+    def make_action(
+        self, idea: int | None, owner: str, due: date | None, entry: int | None = None
+    ) -> bool:
+        """Turn the idea the team picked into an action with one owner and a due date.
+
+        ``entry`` is the running list's entry the action addresses, if any.
+        """
 
         def work(store: PageStore) -> None:
             self._need_session()
@@ -305,7 +476,14 @@ class SessionController(Controller):
                 raise bl.EntryError("Give the action a due date.")
             text = next(i.text for i in self.state.ideas if i.id == idea)
             store.open_action(
-                self._circle().code, self.state.number, text, name, due.isoformat(), idea, now()
+                self._circle().code,
+                self.state.number,
+                text,
+                name,
+                due.isoformat(),
+                idea,
+                now(),
+                entry,
             )
 
         return self._do(work, "The idea is now an action: it opens the next session's review.")
@@ -325,6 +503,33 @@ class SessionController(Controller):
     def voter(self) -> str:
         """The name a contributor's votes are counted under."""
         return self.my_name() or f"#{self._contributing().public_id}"
+
+    def my_votes(self, idea: Idea) -> int:
+        """How many of this phone's votes an idea has (0 on the facilitator's page)."""
+        if not self.contributor or self._person is None:
+            return 0
+        me = self.voter().casefold()
+        return sum(n for v, n in idea.votes if v.casefold() == me)
+
+    def mine(self, thing: str, thing_id: int) -> bool:
+        """Whether this phone sent the story or idea (what a participant may correct)."""
+        if not self.contributor or self._person is None:
+            return False
+        found = self.state.stories if thing == "story" else self.state.ideas
+        me = self._contributing().public_id
+        return any(t.id == thing_id and t.added_by == me for t in found)
+
+    def _who(self) -> str:
+        return f"#{self._contributing().public_id}" if self.contributor else "facilitator"
+
+    def _may_correct(self, thing: str, thing_id: int | None) -> None:
+        if thing_id is None:
+            raise bl.EntryError(f"Choose the {thing} first.")
+        if self.contributor and not (thing in ("story", "idea") and self.mine(thing, thing_id)):
+            raise bl.EntryError(
+                "From your phone you can correct only the stories and ideas you sent in this "
+                "session; ask the facilitator for anything else."
+            )
 
     def _contributing(self) -> Participant:
         # Someone who opened the circle straight from the session link gets a

@@ -143,18 +143,61 @@ def actions_csv(actions) -> str:
     return out.getvalue()
 
 
-def stories_html(stories) -> str:
+def entries_csv(entries) -> str:
+    """Return the running lists as CSV: one row per entry, formulas neutralised.
+
+    Examples
+    --------
+    >>> from kit.circles.model import Entry, Raised
+    >>> print(entries_csv([Entry(1, "delight", "=1+1", raised=(Raised(2, 5),))]), end="")
+    list,entry,status,first_session,last_session,times_raised,stories,raised_per_session
+    delight,'=1+1,new,2,2,1,1,2:1
+    """
+    import csv
+    import io
+
+    from kit.store.records import neutralise
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "list",
+            "entry",
+            "status",
+            "first_session",
+            "last_session",
+            "times_raised",
+            "stories",
+            "raised_per_session",
+        ]
+    )
+    for e in entries:
+        per = " ".join(f"{n}:{c}" for n, c in sorted(e.per_session().items()))
+        row = [e.kind, e.text, e.status, str(e.first or ""), str(e.last or "")]
+        row += [str(len(e.raised)), str(e.stories), per]
+        writer.writerow([neutralise(cell) for cell in row])
+    return out.getvalue()
+
+
+def stories_html(stories, named: bool = True) -> str:
     """Return the unhappy and happy stories, each unhappy one with its cause.
+
+    With ``named=False`` (what the summary and files shared beyond the circle
+    use, unless the circle chose to be named) nobody is named beside an
+    unhappy story: telling one must stay safe.
 
     Examples
     --------
     >>> from kit.circles.model import Story
-    >>> s = Story(1, 1, "unhappy", "Waited an hour", act="omission", where="support")
+    >>> s = Story(1, 1, "unhappy", "Waited an hour", "Ana", act="omission", where="support")
     >>> html = stories_html([s])
     >>> "Cause: omission at support." in html  # the cause follows the unhappy story
     True
     >>> "<h4>Happy customers</h4><ul class='kit-stories'><li>none yet" in html
     True
+    >>> "Ana" in html, "Ana" in stories_html([s], named=False)
+    (True, False)
     """
 
     def story(s) -> str:
@@ -165,7 +208,8 @@ def stories_html(stories) -> str:
                 f"{escape(s.where or '?')}. Would have prevented it: "
                 f"{escape(s.prevention or '—')}</span>"
             )
-        teller = f" <span class='kit-muted'>({escape(s.teller)})</span>" if s.teller else ""
+        shown = s.teller and (named or s.kind != "unhappy")
+        teller = f" <span class='kit-muted'>({escape(s.teller)})</span>" if shown else ""
         return f"<li>{escape(s.text)}{teller}{cause}</li>"
 
     parts = []
@@ -175,8 +219,63 @@ def stories_html(stories) -> str:
     return "".join(parts)
 
 
-def session_html(number, held_on, stories, groups, ideas, actions) -> str:
-    """Return one session's record as HTML: stories, the two lists, ideas, and the actions.
+def entries_html(entries, session: int | None = None) -> str:
+    """Return the running Do-Not-Annoy list and delight factors, each entry with its record.
+
+    Each entry says its status, the sessions that raised it (first and last),
+    and the stories behind it. With ``session`` the entries that session
+    raised are marked.
+
+    Examples
+    --------
+    >>> from kit.circles.model import Entry, Raised
+    >>> e = Entry(1, "do not annoy", "Say <when> you arrive", "new",
+    ...           (Raised(1, 4, "Waited"), Raised(3, None)))
+    >>> html = entries_html([e], session=3)
+    >>> "Say &lt;when&gt; you arrive" in html, "raised in sessions 1 and 3" in html
+    (True, True)
+    >>> "1 story" in html, "raised today" in html
+    (True, True)
+    >>> "no story linked yet" in entries_html([Entry(2, "delight", "Smile", raised=(Raised(1),))])
+    True
+    """
+    parts = []
+    for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
+        items = "".join(_entry_item(e, session) for e in entries if e.kind == kind)
+        parts.append(
+            f"<h4>{title}</h4><ul class='kit-factors'>"
+            f"{items or '<li class=kit-muted>none yet</li>'}</ul>"
+        )
+    return "".join(parts)
+
+
+def _entry_item(e, session: int | None) -> str:
+    counts = e.per_session()
+    numbers = [f"{n} ({counts[n]}×)" if counts[n] > 1 else str(n) for n in sorted(counts)]
+    when = (
+        f"raised in session {numbers[0]}"
+        if len(numbers) == 1
+        else "raised in sessions " + ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+        if numbers
+        else "not raised yet"
+    )
+    stories = (
+        f"{e.stories} stor{'y' if e.stories == 1 else 'ies'}"
+        if e.stories
+        else "no story linked yet"
+    )
+    today = " · <b>raised today</b>" if session is not None and session in counts else ""
+    return (
+        f"<li><span class='kit-entry'>{escape(e.text)}</span> "
+        f"<span class='kit-badge kit-status-{e.status.replace(' ', '-')}'>{escape(e.status)}</span>"
+        f" <span class='kit-muted'>· {when} · {stories}</span>{today}</li>"
+    )
+
+
+def session_html(
+    number, held_on, stories, entries, ideas, actions, named: bool = False, today=None
+) -> str:
+    """Return one session's record as HTML: stories, the running lists, ideas, and the actions.
 
     Parameters
     ----------
@@ -185,45 +284,44 @@ def session_html(number, held_on, stories, groups, ideas, actions) -> str:
     held_on : str
         The session's date (ISO).
     stories : list of Story
-        Shown with :func:`stories_html`.
-    groups : dict
-        The Do-Not-Annoy list and the delight factors, as
-        :func:`kit.circles.backlog.group_factors` lists keyed by factor kind.
+        Shown with :func:`stories_html`; tellers of unhappy stories only when ``named``.
+    entries : list of Entry
+        The circle's running lists, shown with :func:`entries_html`.
     ideas : list of Idea
         In the order to show them (usually ranked by votes).
     actions : list of Action
-        Shown with :func:`actions_html`.
+        Shown with :func:`actions_html`, overdue ones flagged against ``today``.
 
     Examples
     --------
     >>> from kit.circles.model import Idea
     >>> ideas = [Idea(1, 2, "Open at 8", votes=(("Ana", 2),))]
-    >>> html = session_html(2, "2027-01-12", [], {}, ideas, [])
+    >>> html = session_html(2, "2027-01-12", [], [], ideas, [])
     >>> html.startswith("<h3>Session 2 · 2027-01-12</h3>")
     True
     >>> "Open at 8 <span class='kit-muted'>· 2 votes" in html
     True
     """
-    parts = [f"<h3>Session {number} · {escape(held_on)}</h3>", stories_html(stories)]
-    for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
-        items = "".join(
-            f"<li>{escape(g.text)} <span class='kit-muted'>· {g.stories} "
-            f"stor{'y' if g.stories == 1 else 'ies'}</span></li>"
-            for g in groups.get(kind, [])
-        )
-        parts.append(f"<h4>{title}</h4><ul class='kit-factors'>{items or '<li>none yet</li>'}</ul>")
+    parts = [
+        f"<h3>Session {number} · {escape(held_on)}</h3>",
+        stories_html(stories, named),
+        entries_html(entries, number),
+    ]
     items = "".join(
         f"<li>{escape(i.text)} <span class='kit-muted'>· {i.total} vote"
         f"{'' if i.total == 1 else 's'}</span></li>"
         for i in ideas
     )
     parts.append(f"<h4>Ideas</h4><ul class='kit-ideas'>{items or '<li>none yet</li>'}</ul>")
-    parts.append(actions_html(actions))
+    parts.append(actions_html(actions, today))
     return "".join(parts)
 
 
-def actions_html(actions) -> str:
+def actions_html(actions, today: date | None = None) -> str:
     """Return the circle's actions with owner, due date, status and history.
+
+    An open action past its due date (against ``today``, by default the
+    computer's date) is flagged overdue, in red, with how many days.
 
     Examples
     --------
@@ -234,10 +332,26 @@ def actions_html(actions) -> str:
     True
     >>> "No actions yet." in actions_html([])
     True
+    >>> late = Action(2, "Fix the van", "Bo", "2027-01-12", 1)
+    >>> "<span class='kit-overdue'>overdue 9 days</span>" in actions_html([late], date(2027, 1, 21))
+    True
     """
+    from kit.circles.backlog import overdue_days
+
+    today = today or date.today()
+
+    def status(a) -> str:
+        late = overdue_days(a, today)
+        flag = (
+            f"<br><span class='kit-overdue'>overdue {late} day{'' if late == 1 else 's'}</span>"
+            if late
+            else ""
+        )
+        return f"{escape(a.status)}{flag}"
+
     rows = "".join(
         f"<tr><td>{escape(a.text)}</td><td>{escape(a.owner)}</td><td>{escape(a.due)}</td>"
-        f"<td>#{a.opened}</td><td class='kit-status'>{escape(a.status)}</td><td>"
+        f"<td>#{a.opened}</td><td class='kit-status'>{status(a)}</td><td>"
         + "; ".join(
             f"#{e.session} {escape(e.status)}" + (f": {escape(e.note)}" if e.note else "")
             for e in a.history

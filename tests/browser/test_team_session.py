@@ -12,7 +12,6 @@ import pytest
 
 from kit.instruments.content import get_instrument
 from tests.browser.conftest import Watch
-from tests.browser.test_focus_and_map import dropdown
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT, resume_code
 
 pytestmark = pytest.mark.browser
@@ -203,22 +202,25 @@ def test_a_coach_and_three_people_run_a_session_end_to_end(browser, server):
     ana.get_by_role("button", name="Add idea").click()
     ana.locator(".kit-ok", has_text="Idea added.").wait_for(timeout=20_000)
     for page in (ana, phone):
-        vote_for = dropdown(page, "Vote for")
-        vote_for.locator("option", has_text="Call back within a day").wait_for(
-            state="attached", timeout=LIVE
-        )
-        vote_for.select_option(label="Call back within a day")
-        page.get_by_role("button", name="Vote", exact=True).click()
+        # Each idea has its own vote button on the phone, under the idea's words.
+        row = page.locator(".kit-vote-row", has_text="Call back within a day")
+        row.get_by_role("button", name="+1 vote").click(timeout=LIVE)
         page.locator(".kit-ok", has_text="Vote counted: 2 votes left for you.").wait_for(
             timeout=20_000
         )
-    # The coach's circle page shows both stories and both votes as they come.
+        row.get_by_text("your votes: 1").wait_for(timeout=20_000)
+    # The coach's circle page shows both stories as they come, and the votes only as a
+    # count until the coach reveals them (no group-think).
     listed = coach_circle.locator(".kit-stories").first
     for story in stories.values():
         listed.get_by_text(story).wait_for(timeout=LIVE)
+    coach_circle.locator(".kit-hidden-votes", has_text="2 votes cast so far").wait_for(timeout=LIVE)
+    assert coach_circle.locator(".kit-ideas", has_text="· 2 votes").count() == 0
+    coach_circle.get_by_role("button", name="Reveal the votes").click()
     coach_circle.locator(".kit-ideas", has_text="Call back within a day · 2 votes").wait_for(
         timeout=LIVE
     )
+    ana.locator(".kit-ideas", has_text="Call back within a day · 2 votes").wait_for(timeout=LIVE)
     for page in (coach, stranger, ana, bo, phone, coach_circle):
         clean(page)
 

@@ -103,20 +103,25 @@ def test_actions_carry_over_with_their_history(store, circle):
     assert figures[-1].completion == 0.5
 
 
-def test_kit_demo_gives_a_circle_with_three_past_sessions_and_a_living_backlog(tmp_path, capsys):
+def test_kit_demo_gives_a_circle_with_six_past_sessions_whose_lists_evolve(tmp_path, capsys):
     from kit.cli import main
     from kit.database import open_store
 
     db = str(tmp_path / "kit.sqlite3")
     assert main(["demo", "--participants", "2", "--seed", "3", "--store", db]) == 0
     out = capsys.readouterr().out
-    assert "a circle with 3 past sessions" in out
+    assert "a circle with 6 past sessions" in out
     store = open_store(db)
     owner = store.participant_by_code(out.split("?resume=")[1].strip())
     ((circle, _),) = store.circles(owner.id)
-    assert len(store.sessions(circle.code)) == 3
+    assert len(store.sessions(circle.code)) == 6
     statuses = sorted(a.status for a in store.actions(circle.code))
     assert statuses == ["done", "dropped", "open", "open"]
+    entries = store.entries(circle.code)
+    assert any(len(e.per_session()) > 1 for e in entries)  # raised again in later sessions
+    assert any(c.change == "merge" for c in store.changes(circle.code))
+    assert all(store.revealed(s[0]) for s in store.sessions(circle.code))
+    assert len(store.attendance(circle.code)) == 6
 
 
 def test_circles_travel_whole_through_export_and_import(tmp_path, capsys):
@@ -189,7 +194,7 @@ def test_an_older_file_of_a_circle_never_replaces_sessions_held_since(tmp_path, 
     time.sleep(1.1)  # time stamps are to the second
     store.start_session(circle.code, "2027-05-11")
     summary = import_answers(store, old_file, "old.json", from_page=True)
-    assert summary.circles == 0 and len(store.sessions(circle.code)) == 4
+    assert summary.circles == 0 and len(store.sessions(circle.code)) == 7
 
 
 def test_votes_count_one_person_however_the_name_is_typed(store, circle):

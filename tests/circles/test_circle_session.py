@@ -62,17 +62,25 @@ def test_a_full_session_and_the_action_waiting_in_the_next(planned):
     app.f_story.value = app.f_story.options[1][1]
     app.f_text.value = "Never arrive without the part"
     app.f_add.click()
-    app.f_text.value = "never arrive without the part!"  # the same story again: still one
+    assert "Never arrive without the part</span>" in app.factor_list.value
+    assert "raised in session 1 · 1 story" in app.factor_list.value
+    app.f_story.value = None  # raised again, by a story told without being written down
+    app.f_entry.value = app.f_entry.options[1][1]
+    assert app.f_text.disabled  # an entry raised again keeps its words
     app.f_add.click()
-    assert "Never arrive without the part <span class='kit-muted'>· backed by 1 story" in (
-        app.factor_list.value
-    )
-    app.f_story.value = None  # a story told without being written down
-    app.f_text.value = "Never arrive without the part"
+    assert "raised in session 1 (2×) · 1 story" in app.factor_list.value
+    # Near-identical words typed as a new entry are suggested for a merge, never merged alone.
+    app.f_entry.value = None
+    app.f_text.value = "never arrive without a part!"
     app.f_add.click()
-    assert "Never arrive without the part <span class='kit-muted'>· backed by 2 stories" in (
-        app.factor_list.value
-    )
+    assert app.factor_list.value.count("kit-entry") == 2
+    assert "1 pair may say the same thing" in app.m_hint.value
+    app.m_merge_suggested.click()
+    assert app.factor_list.value.count("kit-entry") == 1
+    assert "raised in session 1 (3×) · 1 story" in app.factor_list.value
+    app.m_undo.click()
+    assert app.factor_list.value.count("kit-entry") == 2
+    assert "Undone: the merge of an entry" in app.notice_at("merge").value
     app.i_text.value = "Photo of the lift plate with each call"
     app.i_add.click()
     app.v_voter.value, app.v_idea.value = "Bo", app.v_idea.options[0][1]
@@ -173,4 +181,4 @@ def test_an_idea_becomes_one_action_and_then_leaves_the_choice(planned):
     app.c_owner.value, app.c_due.value = "Bo", date(2027, 2, 1)
     app.c_make.click()
     assert [label for label, _ in app.c_idea.options] == ["Second idea"]
-    assert "First idea · <b>0</b> votes · <i>now an action</i>" in app.idea_list.value
+    assert "<li>First idea · <i>now an action</i></li>" in app.idea_list.value

@@ -184,6 +184,7 @@ def test_team_members_add_stories_ideas_and_votes_to_the_coachs_circle(db, monke
     owner_page = CircleSessionApp.open(resume=summary.example_code, store=db)
     for section in (owner_page.intro, owner_page.stories_section, owner_page.ideas_section):
         section()
+    assert owner_page.start_next()  # this month's session, after the demo's six
     member = store.create_participant(session=team.code)
     link(monkeypatch, f"resume={member.resume_code}")
     mine = CircleSessionApp.open(store=db)
@@ -197,12 +198,31 @@ def test_team_members_add_stories_ideas_and_votes_to_the_coachs_circle(db, monke
     assert mine.add_story()
     mine.i_text.value = "Text when the engineer leaves"
     assert mine.add_idea()
-    ideas = {text: idea for text, idea in mine.v_idea.options}
-    mine.v_idea.value = ideas["Text when the engineer leaves"]
-    assert mine.vote() and "left for you" in mine.notice_at("votes").value
+    # Each idea has its own vote button on the phone, named by the idea.
+    (row,) = [r for r in mine.vote_rows.children if "Text when the engineer" in r.children[0].value]
+    row.children[1].click()
+    assert "left for you" in mine.notice_at("votes").value
+    assert "your votes: 1" in row.children[0].value
     assert owner_page.follow()
     assert "Waited &lt;b&gt;all day&lt;/b&gt;" in owner_page.story_list.value
+    # The counts stay hidden, on the facilitator's screen too, until revealed.
+    assert "1 vote cast so far" in owner_page.idea_list.value
+    assert "<b>1</b> vote" not in owner_page.idea_list.value
+    owner_page.v_reveal.click()
     assert "Text when the engineer leaves · <b>1</b> vote" in owner_page.idea_list.value
+    # The phone may correct what it sent, and nothing else.
+    mine.follow()
+    assert [label for label, _ in mine.k_pick.options] == [
+        "Story: Waited <b>all day</b>",
+        "Idea: Text when the engineer leaves",
+    ]
+    mine.k_text.value = "Waited all day long"
+    assert mine.correct_story()
+    assert owner_page.controller.add_story("happy", "Fixed before lunch", "Ana")
+    mine.follow()
+    others = [s for s in store.stories(owner_page.session_id) if not s.added_by]
+    assert not mine.controller.correct("story", others[0].id, {"text": "Hijacked"})
+    assert "only the stories and ideas you sent" in mine.state.message[1]
     (story,) = [s for s in store.stories(owner_page.session_id) if s.text.startswith("Waited")]
     assert story.teller == ""  # anonymous: no name on it
 

@@ -12,6 +12,7 @@ static HTML, so the same notebook is the session summary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 
@@ -20,9 +21,24 @@ from IPython.display import HTML
 
 from kit.circles import backlog as bl
 from kit.circles.controllers import SessionController, SessionState
-from kit.circles.exports import actions_csv, actions_html, session_html, stories_html
+from kit.circles.exports import (
+    actions_csv,
+    actions_html,
+    entries_csv,
+    entries_html,
+    session_html,
+    stories_html,
+)
 from kit.circles.ical import due_dates
-from kit.circles.model import ACTION_STATUSES, ACTS, FACTOR_KINDS, WHERE, Circle
+from kit.circles.model import (
+    ACTION_STATUSES,
+    ACTS,
+    ENTRY_STATUSES,
+    FACTOR_KINDS,
+    WHERE,
+    Circle,
+    Idea,
+)
 from kit.database import PageStore
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
@@ -34,6 +50,8 @@ from kit.workbooks import workbook
 
 WORKBOOK = workbook("circle_session").file
 _NO_STORY = ("(not linked to a story)", None)
+_NEW_ENTRY = ("(a new entry: write it below)", None)
+_NO_ENTRY = ("(no list entry)", None)
 
 
 class CircleSessionApp(WorkbookPage):
@@ -163,11 +181,87 @@ class CircleSessionApp(WorkbookPage):
         return self.acted(done, notice=self.notice_at("stories"))
 
     def add_factor(self) -> bool:
-        """Add the typed entry to the Do-Not-Annoy list or the delight factors."""
-        done = self.controller.add_factor(self.f_kind.value, self.f_text.value, self.f_story.value)
+        """Raise the chosen running-list entry again, or add the typed one as new."""
+        done = self.controller.add_factor(
+            self.f_kind.value, self.f_text.value, self.f_story.value, self.f_entry.value
+        )
         if done:
             self.f_text.value = ""
         return self.acted(done, notice=self.notice_at("lists"))
+
+    def mark_present(self) -> bool:
+        """Record the ticked people as present at this session."""
+        names = [box.description for box in self.present_boxes.children if box.value]
+        return self.acted(self.controller.mark_present(names), notice=self.notice_at("present"))
+
+    def correct_story(self) -> bool:
+        """Save the chosen story's corrected text, cause, place and prevention."""
+        fields = {"text": self.k_text.value}
+        if not self.contributor:
+            fields |= {
+                "act": self.k_act.value,
+                "where": self.k_where.value,
+                "prevention": self.k_prevention.value,
+            }
+        thing, thing_id = self._picked_story()
+        return self.acted(
+            self.controller.correct(thing, thing_id, fields), notice=self.notice_at("correct")
+        )
+
+    def delete_story(self) -> bool:
+        """Delete the chosen story (or, on a phone, the chosen story or idea of one's own)."""
+        thing, thing_id = self._picked_story()
+        return self.acted(self.controller.delete(thing, thing_id), notice=self.notice_at("correct"))
+
+    def correct_entry(self) -> bool:
+        """Save the chosen running-list entry's text and status."""
+        fields = {"text": self.e_text.value, "status": self.e_status.value}
+        return self.acted(
+            self.controller.correct("entry", self.e_pick.value, fields),
+            notice=self.notice_at("entries"),
+        )
+
+    def delete_entry(self) -> bool:
+        """Delete the chosen running-list entry."""
+        return self.acted(
+            self.controller.delete("entry", self.e_pick.value), notice=self.notice_at("entries")
+        )
+
+    def merge_suggested(self) -> bool:
+        """Merge the chosen suggested pair (the facilitator confirms each one)."""
+        pair = self.m_suggest.value
+        source, target = pair if pair else (None, None)
+        return self.acted(self.controller.merge(source, target), notice=self.notice_at("merge"))
+
+    def merge_chosen(self) -> bool:
+        """Merge the first chosen entry into the second."""
+        return self.acted(
+            self.controller.merge(self.m_from.value, self.m_into.value),
+            notice=self.notice_at("merge"),
+        )
+
+    def undo(
+        self, place: str, things: tuple[str, ...], changes: tuple[str, ...] = ("edit", "delete")
+    ) -> bool:
+        """Undo this page's last change of those things; the message shows beside that Undo."""
+        return self.acted(
+            self.controller.undo(things, changes),
+            notice=self.notice_at(place),
+        )
+
+    def reveal(self) -> bool:
+        """Show the votes to everyone, or hide them again."""
+        return self.acted(
+            self.controller.reveal(not self.state.revealed), notice=self.notice_at("votes")
+        )
+
+    def vote_for(self, idea: int) -> bool:
+        """A phone's vote for one idea (its own button)."""
+        return self.acted(self.controller.vote(idea), notice=self.notice_at("votes"))
+
+    def unvote_for(self, idea: int) -> bool:
+        """Take one of this phone's votes back from an idea."""
+        return self.acted(self.controller.unvote(idea), notice=self.notice_at("votes"))
 
     def add_idea(self) -> bool:
         """Add the typed idea."""
@@ -177,10 +271,17 @@ class CircleSessionApp(WorkbookPage):
         return self.acted(done, notice=self.notice_at("ideas"))
 
     def vote(self) -> bool:
-        """Give one vote to the chosen idea (from the named voter on the coach's screen)."""
-        voter = "" if self.contributor else self.v_voter.value
+        """Give one vote to the chosen idea, for the chosen person (the facilitator's page)."""
         return self.acted(
-            self.controller.vote(self.v_idea.value, voter), notice=self.notice_at("votes")
+            self.controller.vote(self.v_idea.value, self.v_voter.value),
+            notice=self.notice_at("votes"),
+        )
+
+    def take_back(self) -> bool:
+        """Take one vote of the chosen person back from the chosen idea."""
+        return self.acted(
+            self.controller.unvote(self.v_idea.value, self.v_voter.value),
+            notice=self.notice_at("votes"),
         )
 
     def set_votes_each(self, votes: int) -> bool:
@@ -191,7 +292,9 @@ class CircleSessionApp(WorkbookPage):
 
     def make_action(self) -> bool:
         """Turn the chosen idea into an action with one owner and a due date."""
-        done = self.controller.make_action(self.c_idea.value, self.c_owner.value, self.c_due.value)
+        done = self.controller.make_action(
+            self.c_idea.value, self.c_owner.value, self.c_due.value, self.c_entry.value
+        )
         if done:
             self.c_owner.value = ""
         return self.acted(done, notice=self.notice_at("actions"))
@@ -225,10 +328,37 @@ class CircleSessionApp(WorkbookPage):
             self.start = control(widgets.Button, button_style="primary")
             self.start.on_click(lambda _: self.start_next())
             parts += [self.start, self.notice_at("start")]
+            self.present_boxes = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+            self.present_boxes.add_class("kit-present")
+            self.present_label = html()
+            parts += [self.present_label, self.present_boxes, self.notice_at("present")]
+            self.drawn_by(self._draw_present)
         parts.append(self.notice)
         self.drawn_by(self._draw_heading)
         self.live.start()
         return vbox(parts)
+
+    def _draw_present(self, s: SessionState) -> None:
+        shown = s.session_id is not None
+        self.present_label.value = (
+            f"<p><b>Who is here</b> <span class='kit-muted'>· {len(s.present)} of "
+            f"{len(s.circle.members) if s.circle else 0} members ticked</span></p>"
+            if shown
+            else ""
+        )
+        names = list(s.people) if shown else []
+        if [b.description for b in self.present_boxes.children] != names:
+            boxes = []
+            for name in names:
+                box = widgets.Checkbox(description=name, indent=False)
+                box.layout.width = "auto"
+                box.observe(lambda _: self.mark_present(), "value")
+                boxes.append(box)
+            self.present_boxes.children = boxes
+        here = {n.casefold() for n in s.present}
+        for box in self.present_boxes.children:
+            if box.value != (box.description.casefold() in here):
+                box.value = box.description.casefold() in here
 
     def _draw_heading(self, s: SessionState) -> None:
         assert s.circle is not None
@@ -277,7 +407,7 @@ class CircleSessionApp(WorkbookPage):
             "<ul class='kit-open-actions'>"
             + "".join(
                 f"<li>{escape(a.text)} · owner {escape(a.owner)} · due {escape(a.due)} · "
-                f"opened in session {a.opened}</li>"
+                f"opened in session {a.opened}{_overdue(a)}</li>"
                 for a in s.open_actions
             )
             + "</ul>"
@@ -304,12 +434,29 @@ class CircleSessionApp(WorkbookPage):
         self.s_add = control(widgets.Button, description="Add story", button_style="primary")
         self.s_add.on_click(lambda _: self.add_story())
         self.story_list = html()
-        self.drawn_by(lambda s: setattr(self.story_list, "value", stories_html(list(s.stories))))
+        # On phones nobody is named beside an unhappy story unless the circle chose names.
+        named = not self.contributor or self.circle.name_tellers
+        self.drawn_by(
+            lambda s: setattr(self.story_list, "value", stories_html(list(s.stories), named))
+        )
+        correcting = self._correction_group()
         if self.contributor:
             return vbox(
-                [self.s_kind, self.s_text, self.s_add, self.notice_at("stories"), self.story_list]
+                [
+                    self.s_kind,
+                    self.s_text,
+                    self.s_add,
+                    self.notice_at("stories"),
+                    self.story_list,
+                    correcting,
+                ]
             )
-        self.s_teller = control(widgets.Text, placeholder="Who brought it", description="Told by")
+        self.s_teller = control(
+            widgets.Combobox,
+            placeholder="Who brought it (a member, or type a name)",
+            description="Told by",
+            ensure_option=False,
+        )
         self.s_act = control(
             widgets.Dropdown,
             options=[("(cause not known yet)", ""), *[(a, a) for a in ACTS]],
@@ -323,6 +470,7 @@ class CircleSessionApp(WorkbookPage):
         self.s_prevention = control(
             widgets.Text, placeholder="What would have prevented it", description="Prevention"
         )
+        self.drawn_by(lambda s: setattr(self.s_teller, "options", s.people))
         return vbox(
             [
                 hbox([self.s_kind, self.s_teller]),
@@ -332,48 +480,233 @@ class CircleSessionApp(WorkbookPage):
                 self.s_add,
                 self.notice_at("stories"),
                 self.story_list,
+                correcting,
             ]
         )
 
+    def _correction_group(self) -> widgets.Widget:
+        """Correct or delete a story (the facilitator: any, with its cause; a phone: its own)."""
+        self.k_pick = control(
+            widgets.Dropdown, description="Correct story", layout=widgets.Layout()
+        )
+        self.k_text = control(widgets.Textarea, layout=widgets.Layout(width="98%", height="60px"))
+        self.k_save = control(
+            widgets.Button, description="Save correction", layout=widgets.Layout()
+        )
+        self.k_save.on_click(lambda _: self.correct_story())
+        self.k_delete = control(
+            widgets.Button,
+            description="Delete" if self.contributor else "Delete story",
+            layout=widgets.Layout(),
+        )
+        self.k_delete.on_click(lambda _: self.delete_story())
+        self.k_undo = control(
+            widgets.Button,
+            description="Undo my last change" if self.contributor else "Undo last story change",
+            layout=widgets.Layout(),
+        )
+        self.k_undo.on_click(lambda _: self.undo("correct", ("story", "idea")))
+        self.k_pick.observe(lambda _: self._fill_correction(), "value")
+        self.k_title = html()
+        parts: list[widgets.Widget] = [self.k_title, self.k_pick, self.k_text]
+        if not self.contributor:
+            self.k_act = control(
+                widgets.Dropdown,
+                options=[("(cause not known yet)", ""), *[(a, a) for a in ACTS]],
+                description="Its cause",
+            )
+            self.k_where = control(
+                widgets.Dropdown,
+                options=[("(where not known yet)", ""), *[(w, w) for w in WHERE]],
+                description="Happened at",
+            )
+            self.k_prevention = control(
+                widgets.Text,
+                placeholder="What would have prevented this one",
+                description="Prevented by",
+            )
+            parts += [hbox([self.k_act, self.k_where]), self.k_prevention]
+        parts += [hbox([self.k_save, self.k_delete, self.k_undo]), self.notice_at("correct")]
+        self.drawn_by(self._draw_correction)
+        box = vbox(parts)
+        box.add_class("kit-correct")
+        return box
+
+    def _draw_correction(self, s: SessionState) -> None:
+        if self.contributor:
+            mine = [
+                (f"Story: {t.text}", ("story", t.id))
+                for t in s.stories
+                if self.controller.mine("story", t.id)
+            ] + [
+                (f"Idea: {i.text}", ("idea", i.id))
+                for i in s.ideas
+                if self.controller.mine("idea", i.id)
+            ]
+            self.k_title.value = "<h4>Correct what you sent</h4>" if mine else ""
+            _set_options(self.k_pick, mine)
+            self.k_pick.layout.display = self.k_text.layout.display = None if mine else "none"
+            for b in (self.k_save, self.k_delete, self.k_undo):
+                b.layout.display = None if mine else "none"
+        else:
+            # Unhappy stories still without a cause come first: each needs classifying.
+            waiting = [t for t in s.stories if t.kind == "unhappy" and not t.act]
+            rest = [t for t in s.stories if t not in waiting]
+            self.k_title.value = "<h4>Classify and correct stories</h4>" + (
+                f"<p class='kit-muted'>{len(waiting)} unhappy "
+                f"stor{'y has' if len(waiting) == 1 else 'ies have'} no cause yet.</p>"
+                if waiting
+                else ""
+            )
+            _set_options(
+                self.k_pick,
+                [(f"needs a cause · {t.text}", ("story", t.id)) for t in waiting]
+                + [(f"{t.kind} · {t.text}", ("story", t.id)) for t in rest],
+            )
+        self._fill_correction()
+
+    def _picked_story(self) -> tuple[str, int | None]:
+        picked = self.k_pick.value
+        return picked if picked else ("story", None)
+
+    def _fill_correction(self) -> None:
+        thing, thing_id = self._picked_story()
+        if thing == "idea":
+            found = next((i for i in self.state.ideas if i.id == thing_id), None)
+            self.k_text.value = found.text if found else ""
+            return
+        story = next((t for t in self.state.stories if t.id == thing_id), None)
+        self.k_text.value = story.text if story else ""
+        if not self.contributor:
+            self.k_act.value = story.act if story else ""
+            self.k_where.value = story.where if story else ""
+            self.k_prevention.value = story.prevention if story else ""
+
     def lists(self) -> widgets.Widget | HTML:
-        """The Do-Not-Annoy list and delight factors, similar entries grouped and counted."""
+        """The circle's running Do-Not-Annoy list and delight factors, carried from session to session."""
         if self.circle is None or self.report:
             return empty(self.report)
         self.factor_list = html()
+        self.drawn_by(
+            lambda s: setattr(self.factor_list, "value", entries_html(s.entries, s.number))
+        )
         if self.contributor:
-            # The lists are drawn up together, on the coach's screen.
-            self.drawn_by(lambda s: setattr(self.factor_list, "value", _lists_html(s)))
+            # The lists are drawn up together, on the facilitator's screen.
             return self.factor_list
         self.f_kind = control(widgets.Dropdown, options=FACTOR_KINDS, description="List")
+        self.f_entry = control(widgets.Dropdown, options=[_NEW_ENTRY], description="Entry")
         self.f_text = control(
             widgets.Text,
             placeholder="e.g. Never ask a customer twice for the address",
-            description="Entry",
+            description="New entry",
         )
         self.f_story = control(widgets.Dropdown, options=[_NO_STORY], description="From story")
         self.f_add = control(widgets.Button, description="Add to the list", button_style="primary")
         self.f_add.on_click(lambda _: self.add_factor())
-        self.f_kind.observe(lambda _: self._story_options(self.state), "value")
-        self.drawn_by(self._draw_lists)
+        self.f_kind.observe(lambda _: self._list_options(self.state), "value")
+        self.f_entry.observe(lambda _: self._list_options(self.state), "value")
+        self.drawn_by(self._list_options)
         return vbox(
             [
+                self.factor_list,
+                html("<h4>Raise an entry</h4>"),
                 hbox([self.f_kind, self.f_story]),
+                self.f_entry,
                 hbox([self.f_text, self.f_add]),
                 self.notice_at("lists"),
-                self.factor_list,
+                self._entry_corrections(),
+                self._merging(),
             ]
         )
 
-    def _draw_lists(self, s: SessionState) -> None:
-        self.factor_list.value = _lists_html(s)
-        self._story_options(s)
-
-    def _story_options(self, s: SessionState) -> None:
+    def _list_options(self, s: SessionState) -> None:
         # Do-Not-Annoy entries come from unhappy stories, delight factors from happy ones.
         kind = "unhappy" if self.f_kind.value == "do not annoy" else "happy"
-        self.f_story.options = [_NO_STORY] + [
-            (story.text[:60], story.id) for story in s.stories if story.kind == kind
-        ]
+        _set_options(
+            self.f_story,
+            [_NO_STORY] + [(t.text, t.id) for t in s.stories if t.kind == kind],
+        )
+        _set_options(
+            self.f_entry,
+            [_NEW_ENTRY] + [(e.text, e.id) for e in s.entries if e.kind == self.f_kind.value],
+        )
+        # Raising an entry again needs no new words: the box is for a new entry only.
+        self.f_text.disabled = self.f_entry.value is not None
+
+    def _entry_corrections(self) -> widgets.Widget:
+        self.e_pick = control(widgets.Dropdown, description="Correct entry")
+        self.e_text = control(widgets.Text, description="Words")
+        self.e_status = control(widgets.Dropdown, options=ENTRY_STATUSES, description="Status")
+        self.e_save = control(widgets.Button, description="Save entry")
+        self.e_save.on_click(lambda _: self.correct_entry())
+        self.e_delete = control(widgets.Button, description="Delete entry")
+        self.e_delete.on_click(lambda _: self.delete_entry())
+        self.e_undo = control(widgets.Button, description="Undo last entry change")
+        self.e_undo.on_click(lambda _: self.undo("entries", ("entry",), ("edit", "delete")))
+        self.e_pick.observe(lambda _: self._fill_entry(), "value")
+        self.drawn_by(self._draw_entry_choices)
+        return vbox(
+            [
+                html("<h4>Correct an entry or set its status</h4>"),
+                self.e_pick,
+                hbox([self.e_text, self.e_status]),
+                hbox([self.e_save, self.e_delete, self.e_undo]),
+                self.notice_at("entries"),
+            ]
+        )
+
+    def _draw_entry_choices(self, s: SessionState) -> None:
+        _set_options(self.e_pick, [(f"{e.kind} · {e.text}", e.id) for e in s.entries])
+        self._fill_entry()
+
+    def _fill_entry(self) -> None:
+        entry = next((e for e in self.state.entries if e.id == self.e_pick.value), None)
+        self.e_text.value = entry.text if entry else ""
+        self.e_status.value = entry.status if entry else ENTRY_STATUSES[0]
+
+    def _merging(self) -> widgets.Widget:
+        self.m_hint = html()
+        self.m_suggest = control(widgets.Dropdown, description="Suggested", layout=widgets.Layout())
+        self.m_merge_suggested = control(
+            widgets.Button, description="Merge these two", layout=widgets.Layout()
+        )
+        self.m_merge_suggested.on_click(lambda _: self.merge_suggested())
+        self.m_from = control(widgets.Dropdown, description="Merge")
+        self.m_into = control(widgets.Dropdown, description="into")
+        self.m_merge = control(widgets.Button, description="Merge")
+        self.m_merge.on_click(lambda _: self.merge_chosen())
+        self.m_undo = control(widgets.Button, description="Undo last merge")
+        self.m_undo.on_click(lambda _: self.undo("merge", ("entry",), ("merge",)))
+        self.drawn_by(self._draw_merging)
+        return vbox(
+            [
+                html("<h4>Merge entries that say the same</h4>"),
+                self.m_hint,
+                hbox([self.m_suggest, self.m_merge_suggested]),
+                hbox([self.m_from, self.m_into, self.m_merge]),
+                self.m_undo,
+                self.notice_at("merge"),
+            ]
+        )
+
+    def _draw_merging(self, s: SessionState) -> None:
+        found = s.suggestions()
+        self.m_hint.value = (
+            f"<p class='kit-muted'>{len(found)} pair{'' if len(found) == 1 else 's'} may say the "
+            "same thing; nothing merges until you press Merge.</p>"
+            if found
+            else "<p class='kit-muted'>No entries look alike.</p>"
+        )
+        _set_options(
+            self.m_suggest,
+            [(f"“{x.merge.text}” into “{x.keep.text}”", (x.merge.id, x.keep.id)) for x in found],
+        )
+        self.m_suggest.layout.display = self.m_merge_suggested.layout.display = (
+            None if found else "none"
+        )
+        choices = [(f"{e.kind} · {e.text}", e.id) for e in s.entries]
+        _set_options(self.m_from, choices)
+        _set_options(self.m_into, choices)
 
     def ideas_section(self) -> widgets.Widget | HTML:
         """Ideas, dot-votes, and chosen ideas turned into owned actions."""
@@ -384,24 +717,35 @@ class CircleSessionApp(WorkbookPage):
         )
         self.i_add = control(widgets.Button, description="Add idea", button_style="primary")
         self.i_add.on_click(lambda _: self.add_idea())
-        self.v_idea = control(widgets.Dropdown, description="Vote for")
-        self.v_vote = control(widgets.Button, description="Vote")
-        self.v_vote.on_click(lambda _: self.vote())
         self.idea_list = html()
-        self.drawn_by(self._draw_ideas)
         if self.contributor:
+            self.drawn_by(self._draw_ideas)
+            self.my_left = html()
+            self.vote_rows = vbox()
+            self.vote_rows.add_class("kit-vote-rows")
+            self._rows_for: tuple[int, ...] = ()
+            self.drawn_by(self._draw_vote_rows)
             return vbox(
                 [
                     self.i_text,
                     self.i_add,
                     self.notice_at("ideas"),
-                    self.idea_list,
-                    html("<p class='kit-muted'>Give your votes to the ideas you back most.</p>"),
-                    self.v_idea,
-                    self.v_vote,
+                    html("<h4>Your dot votes</h4>"),
+                    self.my_left,
+                    self.vote_rows,
                     self.notice_at("votes"),
+                    self.idea_list,
                 ]
             )
+        self.v_idea = control(widgets.Dropdown, description="Vote for")
+        self.v_vote = control(widgets.Button, description="Vote")
+        self.v_vote.on_click(lambda _: self.vote())
+        self.v_back = control(widgets.Button, description="Take back")
+        self.v_back.on_click(lambda _: self.take_back())
+        self.v_reveal = control(widgets.Button, button_style="primary")
+        self.v_reveal.on_click(lambda _: self.reveal())
+        self.drawn_by(self._draw_ideas)
+        self.c_entry = control(widgets.Dropdown, options=[_NO_ENTRY], description="Addresses")
         self.v_each = control(
             widgets.BoundedIntText,
             value=self.state.votes_each,
@@ -411,9 +755,16 @@ class CircleSessionApp(WorkbookPage):
         )
         # Setting the box from the state (a redraw) is no change: the controller ignores it.
         self.v_each.observe(lambda c: self.set_votes_each(c["new"]), "value")
-        self.v_voter = control(widgets.Text, placeholder="Your name", description="Voter")
+        self.v_voter = control(
+            widgets.Combobox,
+            placeholder="A member without a phone",
+            description="Voter",
+            ensure_option=False,
+        )
         self.c_idea = control(widgets.Dropdown, description="Choose")
-        self.c_owner = control(widgets.Text, placeholder="One owner", description="Owner")
+        self.c_owner = control(
+            widgets.Combobox, placeholder="One owner, from the members", description="Owner"
+        )
         self.c_due = control(widgets.DatePicker, description="Due")
         self.c_make = control(
             widgets.Button, description="Make it an action", button_style="success"
@@ -426,33 +777,74 @@ class CircleSessionApp(WorkbookPage):
                 self.notice_at("ideas"),
                 self.idea_list,
                 self.v_each,
-                hbox([self.v_voter, self.v_idea, self.v_vote]),
+                self.v_reveal,
+                html(
+                    "<p class='kit-muted'>Everyone votes on their own phone; for a member "
+                    "without one, vote here in their name.</p>"
+                ),
+                hbox([self.v_voter, self.v_idea]),
+                hbox([self.v_vote, self.v_back]),
                 self.notice_at("votes"),
                 hbox([self.c_idea, self.c_owner]),
-                hbox([self.c_due, self.c_make]),
+                hbox([self.c_entry, self.c_due]),
+                self.c_make,
                 self.notice_at("actions"),
             ]
         )
 
     def _draw_ideas(self, s: SessionState) -> None:
-        ranked = bl.ranked(s.ideas)
-        self.idea_list.value = (
-            "<ol class='kit-ideas'>"
-            + "".join(
-                f"<li>{escape(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}"
-                + (" · <i>now an action</i>" if i.chosen else "")
-                + "</li>"
-                for i in ranked
+        self.idea_list.value = _ideas_html(s)
+        if not self.contributor:
+            # The list keeps the order ideas came in: a vote never moves the one chosen.
+            _set_options(self.v_idea, [(i.text, i.id) for i in s.ideas])
+
+    def _draw_vote_rows(self, s: SessionState) -> None:
+        ids = tuple(i.id for i in s.ideas)
+        if ids != self._rows_for:
+            self._rows_for = ids
+            self.vote_rows.children = [self._vote_row(i) for i in s.ideas]
+        left = s.votes_each - sum(self.controller.my_votes(i) for i in s.ideas)
+        self.my_left.value = (
+            f"<p class='kit-muted'>You have {left} of {s.votes_each} votes left. "
+            + (
+                "The votes are shown now.</p>"
+                if s.revealed
+                else "Nobody sees the counts until the facilitator reveals them.</p>"
             )
-            + "</ol>"
+            if s.ideas
+            else "<p class='kit-muted'>No ideas to vote for yet.</p>"
         )
-        _set_options(self.v_idea, [(i.text[:60], i.id) for i in ranked])
+        for row, idea in zip(self.vote_rows.children, s.ideas, strict=True):
+            label, plus, minus = row.children
+            mine = self.controller.my_votes(idea)
+            label.value = (
+                f"<span class='kit-idea-text'>{escape(idea.text)}</span> "
+                f"<span class='kit-muted'>· your votes: {mine}</span>"
+            )
+            plus.disabled = left <= 0
+            minus.disabled = mine == 0
+
+    def _vote_row(self, idea: Idea) -> widgets.Widget:
+        plus = control(widgets.Button, description="+1 vote", button_style="primary")
+        plus.on_click(lambda _, n=idea.id: self.vote_for(n))
+        minus = control(widgets.Button, description="Take back")
+        minus.on_click(lambda _, n=idea.id: self.unvote_for(n))
+        for b in (plus, minus):
+            b.tooltip = idea.text  # the button's name says which idea it votes for
+        row = vbox([html(), plus, minus])
+        row.add_class("kit-vote-row")
+        return row
 
     def _draw_choices(self, s: SessionState) -> None:
         if self.v_each.value != s.votes_each:
             self.v_each.value = s.votes_each
+        self.v_reveal.description = "Hide the votes" if s.revealed else "Reveal the votes"
+        self.v_voter.options = s.people
+        self.c_owner.options = s.people
         # An idea becomes one action; the ones already chosen leave this list.
-        _set_options(self.c_idea, [(i.text[:60], i.id) for i in bl.ranked(s.ideas) if not i.chosen])
+        order = bl.ranked(s.ideas) if s.revealed else list(s.ideas)
+        _set_options(self.c_idea, [(i.text, i.id) for i in order if not i.chosen])
+        _set_options(self.c_entry, [_NO_ENTRY] + [(e.text, e.id) for e in s.entries])
 
     def backlog(self) -> widgets.Widget | HTML:
         """Every action with its history, and the backlog's figures over sessions."""
@@ -468,11 +860,13 @@ class CircleSessionApp(WorkbookPage):
         self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
         self.chart.add_class("kit-chart")
         self.action_table = html()
+        self.history = html()
         self.drawn_by(self._draw_backlog)
-        return vbox([self.action_table, self.chart])
+        return vbox([self.action_table, self.chart, self.history])
 
     def _draw_backlog(self, s: SessionState) -> None:
         self.action_table.value = actions_html(list(s.actions))
+        self.history.value = _history_html(s)
         figures = _figures(s)
         if figures and s.actions:
             from kit.charts import to_png
@@ -499,26 +893,66 @@ def _figures(s: SessionState) -> list[bl.SessionFigures]:
     return bl.backlog_figures(list(s.actions), [(n, d) for _, n, d, _ in s.sessions])
 
 
-def _lists_html(s: SessionState) -> str:
-    parts = []
-    for kind, title in (("do not annoy", "Do-Not-Annoy list"), ("delight", "Delight factors")):
+def _overdue(action) -> str:
+    late = bl.overdue_days(action, date.today())
+    return (
+        f" · <span class='kit-overdue'>overdue {late} day{'' if late == 1 else 's'}</span>"
+        if late
+        else ""
+    )
+
+
+def _ideas_html(s: SessionState) -> str:
+    """The session's ideas: counts and ranking only once the facilitator reveals the votes."""
+    if not s.ideas:
+        return "<p class='kit-muted'>No ideas yet.</p>"
+    if not s.revealed:
         items = "".join(
-            f"<li>{escape(g.text)} <span class='kit-muted'>· backed by {g.stories} "
-            f"stor{'y' if g.stories == 1 else 'ies'}</span></li>"
-            for g in bl.group_factors(s.factors, kind)
+            f"<li>{escape(i.text)}" + (" · <i>now an action</i>" if i.chosen else "") + "</li>"
+            for i in s.ideas
         )
-        parts.append(
-            f"<h4>{title}</h4><ul class='kit-factors'>{items or '<li class=kit-muted>none yet</li>'}</ul>"
+        return (
+            f"<p class='kit-hidden-votes'>{s.votes_cast} vote{'' if s.votes_cast == 1 else 's'} "
+            "cast so far; the counts stay hidden until the facilitator reveals them.</p>"
+            f"<ul class='kit-ideas'>{items}</ul>"
         )
-    return "".join(parts)
+    return (
+        "<ol class='kit-ideas'>"
+        + "".join(
+            f"<li>{escape(i.text)} · <b>{i.total}</b> vote{'' if i.total == 1 else 's'}"
+            + (" · <i>now an action</i>" if i.chosen else "")
+            + "</li>"
+            for i in bl.ranked(s.ideas)
+        )
+        + "</ol>"
+    )
+
+
+def _history_html(s: SessionState) -> str:
+    """The kept changes, newest first (the last ten), so corrections stay visible."""
+    if not s.changes:
+        return ""
+    items = "".join(
+        f"<li>session {c.session} · {escape(c.change)} of a{'n' if c.thing[0] in 'aeiou' else ''} "
+        f"{escape(c.thing)} by {escape(c.who)}{' · undone' if c.undone else ''}</li>"
+        for c in reversed(s.changes[-10:])
+    )
+    return f"<h4>Changes kept</h4><ul class='kit-history'>{items}</ul>"
 
 
 def _session_html(s: SessionState) -> str:
-    groups = {kind: bl.group_factors(s.factors, kind) for kind in FACTOR_KINDS}
     if s.session_id is None:
         return "<p>No session has been held yet.</p>" + actions_html(list(s.actions))
+    assert s.circle is not None
+    ideas = bl.ranked(s.ideas) if s.revealed else list(s.ideas)
     return session_html(
-        s.number, s.held_on, list(s.stories), groups, bl.ranked(s.ideas), list(s.actions)
+        s.number,
+        s.held_on,
+        list(s.stories),
+        list(s.entries),
+        ideas,
+        list(s.actions),
+        named=s.circle.name_tellers,
     )
 
 
@@ -530,7 +964,7 @@ def _chart_html(s: SessionState) -> str:
     from kit.circles.charts import backlog
     from kit.style import png_img
 
-    return png_img(to_png(backlog(figures)), "Completion rate and age of open actions per session")
+    return png_img(to_png(backlog(figures)), "Actions done, dropped and open after each session")
 
 
 def _files_html(s: SessionState) -> str:
@@ -555,6 +989,12 @@ def _files_html(s: SessionState) -> str:
             actions_csv(list(s.actions)), f"circle-actions-{stamp}.csv", "text/csv", "Actions (CSV)"
         ),
         download_link(
+            entries_csv(list(s.entries)),
+            f"circle-lists-{stamp}.csv",
+            "text/csv",
+            "Running lists (CSV)",
+        ),
+        download_link(
             due_dates(s.circle.code, open_items),
             "circle-actions.ics",
             "text/calendar",
@@ -564,13 +1004,18 @@ def _files_html(s: SessionState) -> str:
     return "<p>" + " · ".join(links) + "</p>"
 
 
-def _set_options(box: widgets.Dropdown, options: list[tuple[str, object]]) -> None:
+def _set_options(box: widgets.Dropdown, options: Sequence[tuple[str, object]]) -> None:
     """Replace a dropdown's choices, keeping the chosen one, else choosing the first.
 
     A dropdown whose value is None looks chosen in the browser but is not, so
-    a press of its button would be refused for no visible reason.
+    a press of its button would be refused for no visible reason (where None
+    is a choice, such as "a new entry", it is listed first). Unchanged choices are left
+    alone, so a redraw every few seconds never resets what is being chosen.
     """
+    options = list(options)
+    if list(box.options) == options:
+        return
     current = box.value
-    box.options = options
     values = [v for _, v in options]
+    box.options = options
     box.value = current if current in values else (values[0] if values else None)
