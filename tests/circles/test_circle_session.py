@@ -182,3 +182,27 @@ def test_an_idea_becomes_one_action_and_then_leaves_the_choice(planned):
     app.c_make.click()
     assert [label for label, _ in app.c_idea.options] == ["Second idea"]
     assert "<li>First idea · <i>now an action</i></li>" in app.idea_list.value
+
+
+def test_the_summary_names_no_teller_of_an_unhappy_story_unless_the_circle_chose_names(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    story(app, "unhappy", "Waited all morning", "omission", "support", teller="Ana")
+    story(app, "happy", "Fixed in ten minutes", teller="Bo")
+    summary = _summary(app)
+    assert "Waited all morning" in summary and "(Ana)" not in summary
+    assert "(Bo)" in summary  # a happy story's teller may be thanked
+    planner = CirclePlannerApp.open(resume=code, store=db)
+    planner.intro(), planner.members()
+    planner.m_named.value = True
+    assert "now name who told" in planner.notice_at("named").value
+    again = open_app(db, code)
+    assert "(Ana)" in _summary(again)
+
+
+def _summary(app) -> str:
+    links = dict(
+        re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
+    )
+    return next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))

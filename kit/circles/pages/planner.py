@@ -7,6 +7,7 @@ section. Every change is checked (:mod:`kit.circles`) and saved at once; with
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from html import escape
@@ -196,6 +197,24 @@ class CirclePlannerApp(WorkbookPage):
         self.m_remove = control(widgets.Button, description="Remove member")
         self.m_remove.on_click(lambda _: self.remove_member())
         self.mix = html()
+        # Off by default: who told an unhappy story stays in the room unless the circle agrees.
+        self.m_named = widgets.Checkbox(
+            value=self.circle.name_tellers,
+            description="Name who told each unhappy story in summaries and files",
+            indent=False,
+        )
+        self.m_named.observe(
+            lambda c: self.acted(
+                self._plan.change(
+                    replace(self._plan.state.circle, name_tellers=c["new"]),
+                    "Summaries now name who told each unhappy story."
+                    if c["new"]
+                    else "Summaries name nobody beside an unhappy story.",
+                ),
+                notice=self.notice_at("named"),
+            ),
+            "value",
+        )
         self.drawn_by(self._draw_members)
         return vbox(
             [
@@ -203,6 +222,8 @@ class CirclePlannerApp(WorkbookPage):
                 self.notice_at("members"),
                 hbox([self.m_list, self.m_remove]),
                 self.mix,
+                self.m_named,
+                self.notice_at("named"),
             ]
         )
 
