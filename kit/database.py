@@ -75,6 +75,15 @@ class PageStore(Protocol):
     def entries(self, circle: str) -> list[Entry]:
         """Return the circle's running lists: every live entry with each time it was raised."""
 
+    def block(self, session_id: int) -> tuple[int, str]:
+        """Return the agenda block the session is on and when it started ('' before it did)."""
+
+    def set_block(self, session_id: int, block: int, started: str) -> None:
+        """Record which agenda block the session is on and when it started (for the projector)."""
+
+    def team_sessions(self) -> list[TeamSession]:
+        """Return every team session, newest first."""
+
     def mark_present(self, session_id: int, names: list[str]) -> None:
         """Record who is at the session (the names replace the ones recorded before)."""
 

@@ -21,7 +21,8 @@ class Workbook:
     """One notebook of the kit.
 
     ``kind`` is ``personal`` (one person's answers under their resume code),
-    ``start`` (the landing page) or ``coach`` (the dashboard). ``team`` marks
+    ``start`` (the landing page), ``coach`` (the dashboard) or ``facilitator``
+    (the circle's projector view, opened from workbook 5). ``team`` marks
     the personal workbooks a team session asks of its members, in its order.
     """
 
@@ -109,6 +110,14 @@ WORKBOOKS: tuple[Workbook, ...] = (
         team=True,
         onward="The openness pulse →",
         purpose="A short anonymous check of openness and accountability in the team, repeated in rounds",
+    ),
+    Workbook(
+        "circle_projector",
+        "circle_projector.ipynb",
+        "Circle projector",
+        kind="facilitator",
+        purpose="For facilitators, on the room's wall during a circle: the agenda's countdown, "
+        "a join QR code, the stories and ideas as they come in",
     ),
     Workbook(
         "dashboard",

@@ -717,3 +717,101 @@ class PlannerController(Controller):
             return self._say("error", f"The plan could not be saved ({type(err).__name__}: {err}).")
         self.state = PlanState(new, version, ("ok", done))
         return True
+
+
+@dataclass(frozen=True)
+class ProjectorState:
+    """What the projector shows: the session, the agenda block running, and how to join."""
+
+    session: SessionState
+    block: int = 0  # the agenda block's index
+    started: str = ""  # when it started (ISO); '' before the facilitator starts it
+    team: TeamSession | None = None  # the open team session the circle is shared in
+    message: Message | None = None
+
+    @property
+    def agenda(self) -> tuple:
+        """The circle's agenda blocks."""
+        return self.session.circle.agenda if self.session.circle else ()
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """What another screen may have changed."""
+        return (self.session.fingerprint(), self.block, self.started, self.team)
+
+
+class ProjectorController(Controller):
+    """The projector's actions: step through the agenda's blocks, each with its countdown.
+
+    It reads the same session as the facilitator's page (stories, ideas, the
+    votes once revealed) and never writes an entry; the block it is on is
+    kept in the store, so a reloaded projector carries on where it was.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from kit.circles.content import agenda_template
+    >>> from kit.circles.planning import new_circle
+    >>> from kit.database import Store
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3")
+    >>> circle = new_circle(agenda_template())
+    >>> _ = store.save_circle(store.create_participant().id, circle)
+    >>> _ = store.start_session(circle.code, "2027-01-12")
+    >>> projector = ProjectorController(store, circle)
+    >>> projector.step(1), projector.state.block, bool(projector.state.started)
+    (True, 1, True)
+    >>> store.close()
+    """
+
+    def __init__(self, store: PageStore | None, circle: Circle | None):
+        self.store = store
+        self.sessions = SessionController(store, circle)
+        self.state = ProjectorState(self.sessions.state)
+        self.load()
+
+    def load(self) -> ProjectorState:
+        """Read the session, the block it is on and the open team session again."""
+        session = self.sessions.load()
+        if self.store is None or session.session_id is None or session.circle is None:
+            self.state = replace(self.state, session=session)
+            return self.state
+        try:
+            block, started = self.store.block(session.session_id)
+            shared = [
+                t
+                for t in self.store.team_sessions()
+                if t.circle == session.circle.code and not t.closed
+            ]
+        except StoreError as err:
+            self._say("error", f"The session could not be read: {err}.")
+            return self.state
+        self.state = replace(
+            self.state,
+            session=session,
+            block=min(block, max(len(session.circle.agenda) - 1, 0)),
+            started=started,
+            team=shared[0] if shared else None,
+        )
+        return self.state
+
+    def follow(self) -> bool:
+        """Read again; True when anything shown changed."""
+        before = self.state.fingerprint()
+        return self.load().fingerprint() != before
+
+    def step(self, by: int) -> bool:
+        """Go ``by`` blocks on (or back) and start that block's countdown; 0 restarts this one."""
+        s = self.state
+        if s.session.session_id is None or self.store is None:
+            return self._say("warn", "Start the session on the facilitator's page first.")
+        block = s.block + by
+        if not 0 <= block < len(s.agenda):
+            return self._say(
+                "warn", "That is the agenda's " + ("last" if by > 0 else "first") + " block."
+            )
+        try:
+            self.store.set_block(s.session.session_id, block, now())
+        except StoreError as err:
+            return self._say("error", f"The block could not be kept: {err}.")
+        self.load()
+        self._say("ok", f"Now: {s.agenda[block].title}.")
+        return True

@@ -338,3 +338,38 @@ def new_circle(
     cadence = Cadence(1, 2, 1, "09:30", 90, first, timezone)
     code = f"c-{secrets.token_hex(6)}"
     return Circle(code, "Customer Circle", cadence, (), fit_agenda(template, 90))
+
+
+def countdown(minutes: int, started: str, now: datetime) -> tuple[int, bool]:
+    """Seconds left in an agenda block of ``minutes`` started at ``started`` (ISO), and whether it is over.
+
+    Before the block starts (``started`` is ''), the whole block is left. Over
+    time, the seconds count up again, so the room sees by how much.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> at = datetime(2027, 1, 12, 9, 10, 30, tzinfo=timezone.utc)
+    >>> countdown(15, "2027-01-12T09:00:00+00:00", at)
+    (270, False)
+    >>> countdown(5, "2027-01-12T09:00:00+00:00", at)
+    (330, True)
+    >>> countdown(5, "", at)
+    (300, False)
+    """
+    total = minutes * 60
+    if not started:
+        return total, False
+    gone = int((now - datetime.fromisoformat(started)).total_seconds())
+    return (total - gone, False) if gone <= total else (gone - total, True)
+
+
+def clock(seconds: int) -> str:
+    """Minutes and seconds as a countdown shows them.
+
+    Examples
+    --------
+    >>> clock(270), clock(3600)
+    ('4:30', '60:00')
+    """
+    return f"{seconds // 60}:{seconds % 60:02d}"

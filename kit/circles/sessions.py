@@ -364,6 +364,23 @@ class CircleSessions(StoreCore):
             db.execute(_TOUCH_BY_SESSION, (now(), session_id))
 
     @guarded
+    def set_block(self, session_id: int, block: int, started: str) -> None:
+        """Record which agenda block the session is on and when it started (for the projector)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE circle_sessions SET block = ?, block_started = ? WHERE id = ?",
+                (block, started, session_id),
+            )
+
+    @guarded
+    def block(self, session_id: int) -> tuple[int, str]:
+        """Return the agenda block the session is on and when it started ('' before it did)."""
+        row = self._db.execute(
+            "SELECT block, block_started FROM circle_sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        return (row["block"], row["block_started"]) if row else (0, "")
+
+    @guarded
     def mark_present(self, session_id: int, names: list[str]) -> None:
         """Record who is at the session (the names replace the ones recorded before)."""
         with self._write() as db:

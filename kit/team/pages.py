@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import ipywidgets as widgets
 from IPython.display import HTML
@@ -28,12 +28,10 @@ from kit.team.picture import TeamPicture
 from kit.team.views import batch_label, coach_html, person_html
 from kit.ui.components import Notice, control, download_link, empty, hbox, html, page_top, vbox
 from kit.ui.components import messages as show_messages
-from kit.ui.context import client_address, ephemeral, page_url, query_params
+from kit.ui.context import client_address, ephemeral, join_link, page_url, query_params
 from kit.ui.live import Every, shown_in
 from kit.ui.page import Page, Problems
-from kit.workbooks import START
 
-START_PAGE = START
 NO_KEY = (
     "This is the coach dashboard of a team session. Open it with your coach link (it ends in "
     "?key=…); the command kit session list on the server prints it. To start a new session, fill in "
@@ -56,28 +54,6 @@ WRONG_KEY = (
     "Check that the whole link was copied; the command kit session list on the server prints "
     "the right one."
 )
-
-
-def join_link(session: TeamSession, here: str = "") -> str:
-    """Return the link participants open to join ``session``.
-
-    Built from the address of the coach's own page when there is one, so it
-    names the host the coach used.
-
-    Examples
-    --------
-    >>> s = TeamSession("K7R-M3X", "Desk", "key")
-    >>> join_link(s, "http://10.0.0.5:8866/voila/render/coach_dashboard.ipynb?key=x")
-    'http://10.0.0.5:8866/voila/render/00_start_here.ipynb?session=K7R-M3X'
-    >>> join_link(s)
-    '00_start_here.ipynb?session=K7R-M3X'
-    """
-    tail = f"{START_PAGE}?session={quote(session.code)}"
-    if not here:
-        return tail
-    parts = urlsplit(here)
-    folder = parts.path.rsplit("/", 1)[0]
-    return f"{parts.scheme}://{parts.netloc}{folder}/{tail}"
 
 
 class CoachDashboard(Page):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
+
+from kit.model import TeamSession
+from kit.workbooks import START
 
 QUERY_KEYS = ("session", "resume", "key")
 
@@ -71,3 +74,25 @@ def cookies() -> dict[str, str]:
     except CookieError:
         return {}
     return {name: morsel.value for name, morsel in jar.items()}
+
+
+def join_link(session: TeamSession, here: str = "") -> str:
+    """Return the link participants open to join ``session``.
+
+    Built from the address of the coach's own page when there is one, so it
+    names the host the coach used.
+
+    Examples
+    --------
+    >>> s = TeamSession("K7R-M3X", "Desk", "key")
+    >>> join_link(s, "http://10.0.0.5:8866/voila/render/coach_dashboard.ipynb?key=x")
+    'http://10.0.0.5:8866/voila/render/00_start_here.ipynb?session=K7R-M3X'
+    >>> join_link(s)
+    '00_start_here.ipynb?session=K7R-M3X'
+    """
+    tail = f"{START}?session={quote(session.code)}"
+    if not here:
+        return tail
+    parts = urlsplit(here)
+    folder = parts.path.rsplit("/", 1)[0]
+    return f"{parts.scheme}://{parts.netloc}{folder}/{tail}"

@@ -171,3 +171,54 @@ def test_session_two_builds_on_session_one_with_phones_hidden_votes_and_correcti
         clean(page)
         page.goto("about:blank")
         page.context.close()
+
+
+def test_the_projector_counts_down_the_block_shows_how_to_join_and_what_comes_in(
+    server, browser, programme
+):
+    owner, phone_codes = programme
+    coach = open_person(browser, server, viewport={"width": 1280, "height": 900})
+    coach.goto(server.page("05_circle_session.ipynb", f"resume={owner}"))
+    link = coach.get_by_role("link", name="Open the projector view")
+    link.wait_for(timeout=LOAD_TIMEOUT)
+    wall = open_person(browser, server, viewport={"width": 1920, "height": 1080})
+    wall.goto(server.page(link.get_attribute("href").split("/")[-1]))
+    wall.locator(".kit-clock").wait_for(timeout=LOAD_TIMEOUT)
+    assert "(not started)" in wall.locator(".kit-clock").text_content()
+    wall.get_by_role("button", name="Next block →").click()
+    ok(wall, "Now:")
+    assert "Block 2 of" in wall.locator(".kit-block").text_content()
+
+    def seconds() -> int:
+        shown = wall.locator(".kit-clock").text_content().split()[0]
+        minutes, secs = shown.split(":")
+        return int(minutes) * 60 + int(secs)
+
+    first = seconds()
+    wall.wait_for_timeout(2500)
+    assert 1 <= first - seconds() <= 4  # it counts down, a second at a time
+    # A big join code and a QR code of the join link, drawn on the server (no other host).
+    team = open_store(str(server.store)).team_sessions()[0]
+    assert wall.locator(".kit-join-code").text_content() == team.code
+    assert wall.locator(".kit-qr svg path").count() == 1
+    assert (
+        wall.locator(".kit-join-link")
+        .text_content()
+        .endswith(f"00_start_here.ipynb?session={team.code}")
+    )
+    # A phone's story appears on the wall, with nobody's name beside it.
+    phone = open_person(browser, server, **PHONE)
+    phone.goto(server.page("05_circle_session.ipynb", f"resume={phone_codes[0]}"))
+    phone.get_by_placeholder("What happened, as the customer would tell it").fill(
+        "Waited for a call back that never came", timeout=LOAD_TIMEOUT
+    )
+    phone.get_by_role("button", name="Add story").tap()
+    ok(phone, "Added the story")
+    listed = wall.locator(".kit-projector-list").first
+    listed.get_by_text("Waited for a call back that never came").wait_for(timeout=LIVE)
+    assert "Ana" not in listed.text_content()
+    assert serious_axe_violations(wall) == []
+    for page in (coach, wall, phone):
+        clean(page)
+        page.goto("about:blank")
+        page.context.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from html import escape
+from urllib.parse import quote
 
 import ipywidgets as widgets
 from IPython.display import HTML
@@ -324,6 +325,16 @@ class CircleSessionApp(WorkbookPage):
             return vbox(parts)
         self.heading = html()
         parts.append(self.heading)
+        if not self.contributor and self.participant is not None:
+            projector = workbook("circle_projector").file
+            code = quote(self.participant.resume_code)
+            parts.append(
+                html(
+                    f"<p><a href='{projector}?resume={code}' target='_blank' rel='noopener'>"
+                    "Open the projector view</a> <span class='kit-muted'>· for the room's wall: "
+                    "the agenda's countdown, a join QR code, what comes in</span></p>"
+                )
+            )
         if not self.contributor:
             self.start = control(widgets.Button, button_style="primary")
             self.start.on_click(lambda _: self.start_next())

@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS circle_sessions (
     held_on TEXT NOT NULL,
     votes_per_person INTEGER NOT NULL DEFAULT 3,
     revealed INTEGER NOT NULL DEFAULT 0,
+    block INTEGER NOT NULL DEFAULT 0,
+    block_started TEXT NOT NULL DEFAULT '',
     UNIQUE (circle, number)
 );
 CREATE TABLE IF NOT EXISTS stories (
