@@ -124,6 +124,9 @@ class PageStore(Protocol):
     def circles(self, participant_id: int) -> list[tuple[Circle, int]]:
         """Return a person's circles with their versions, oldest first."""
 
+    def circle_stories(self, circle: str) -> list[tuple[int, Story]]:
+        """Return every session's stories as (session number, story), in order."""
+
     def close(self) -> None:
         """Close the connection."""
 

@@ -28,6 +28,7 @@ from kit.circles.model import (
     Idea,
     Story,
 )
+from kit.circles.programme import Programme, programme
 from kit.circles.similar import Suggestion, suggest_merges
 from kit.controller import Controller, Message
 from kit.model import Participant, TeamSession
@@ -487,6 +488,27 @@ class SessionController(Controller):
             )
 
         return self._do(work, "The idea is now an action: it opens the next session's review.")
+
+    def programme(self, today: date | None = None) -> Programme | None:
+        """The circle over all its sessions (None when it cannot be read)."""
+        s = self.state
+        if self.store is None or s.circle is None:
+            return None
+        try:
+            ideas = {number: self.store.ideas(sid) for sid, number, _, _ in s.sessions}
+            return programme(
+                s.circle,
+                list(s.sessions),
+                self.store.circle_stories(s.circle.code),
+                ideas,
+                list(s.entries),
+                list(s.actions),
+                self.store.attendance(s.circle.code),
+                today or date.today(),
+            )
+        except StoreError as err:
+            self._say("error", f"The programme could not be read: {err}.")
+            return None
 
     # -- who is acting ---------------------------------------------------------------
 

@@ -10,7 +10,16 @@ from kit.circles.pages.planner import CirclePlannerApp
 from kit.circles.pages.session import CircleSessionApp
 from kit.database import open_store
 
-SECTIONS = ("intro", "review", "stories_section", "lists", "ideas_section", "backlog", "downloads")
+SECTIONS = (
+    "intro",
+    "review",
+    "stories_section",
+    "lists",
+    "ideas_section",
+    "backlog",
+    "programme_section",
+    "downloads",
+)
 
 
 @pytest.fixture
@@ -206,3 +215,47 @@ def _summary(app) -> str:
         re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
     )
     return next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))
+
+
+def test_the_programme_view_of_the_demo_circle_shows_trends_causes_and_an_overdue_action(
+    tmp_path, capsys
+):
+    from kit.cli import main
+
+    db = str(tmp_path / "kit.sqlite3")
+    main(["demo", "--participants", "1", "--seed", "2", "--store", db])
+    code = capsys.readouterr().out.split("?resume=")[1].strip()
+    app = open_app(db, code)
+    shown = app.programme_view.value
+    assert "<caption>Sessions</caption>" in shown and "<th class='kit-num'>#6</th>" in shown
+    assert "Do-Not-Annoy list: times raised per session" in shown
+    assert re.search(r"<td>(rising|falling|steady)</td>", shown)
+    assert "<span class='kit-overdue'>overdue" in shown and "Median time to done:" in shown
+    assert shown.count("<img src='data:image/png") == 2  # cause mix and the lists' trend
+    summary = next(
+        base64.b64decode(v).decode()
+        for k, v in re.findall(
+            r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value
+        )
+        if k.startswith("circle-programme-summary")
+    )
+    assert "<h2>What it needs from support functions</h2>" in summary and "@page" in summary
+    # Nobody is named beside an unhappy story in what goes to management.
+    for member in ("Ana", "Bo", "Chen", "Dee", "Eli", "Fay", "Gus"):
+        assert f"({member})" not in summary
+
+
+def test_typed_text_is_escaped_in_the_programme_and_its_summary(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    story(app, "unhappy", "<img src=x onerror=alert(1)>", "omission", "support", "<b>x</b>")
+    app.f_text.value = "<script>bad()</script>"
+    app.f_add.click()
+    app.redraw()
+    assert "<script>bad()</script>" not in app.programme_view.value
+    assert "&lt;script&gt;bad()&lt;/script&gt;" in app.programme_view.value
+    from kit.circles.programme import management_summary
+
+    page = management_summary(app.controller.programme())
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -40,6 +40,7 @@ from kit.circles.model import (
     Circle,
     Idea,
 )
+from kit.circles.programme import Programme, management_summary, programme_csv, programme_html
 from kit.database import PageStore
 from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
@@ -74,6 +75,8 @@ class CircleSessionApp(WorkbookPage):
             store, circle, team, person=self.person if team is not None else None
         )
         self.live = Every(self.follow, shown=shown_in(self.notice))
+        self._programme_made: tuple[tuple[object, ...], tuple[Programme | None, str, str]] | None
+        self._programme_made = None
 
     @property
     def state(self) -> SessionState:
@@ -888,12 +891,43 @@ class CircleSessionApp(WorkbookPage):
         else:
             self.chart.layout.display = "none"
 
+    def programme_section(self) -> widgets.Widget | HTML:
+        """The circle over all its sessions: attendance, causes, the lists' trend, the backlog."""
+        if self.circle is None or self.contributor:
+            return empty(self.report)
+        if self.report:
+            return HTML(self._programme(self.state)[1])
+        self.programme_view = html()
+        self.programme_view.add_class("kit-programme-view")
+        self.drawn_by(lambda s: setattr(self.programme_view, "value", self._programme(s)[1]))
+        return self.programme_view
+
+    def _programme(self, s: SessionState) -> tuple[Programme | None, str, str]:
+        """The programme, its view and its charts, made once per change of the session.
+
+        The view and the management summary both show it; the charts are
+        most of the cost, so one redraw draws them once.
+        """
+        key = s.fingerprint()
+        if self._programme_made is None or self._programme_made[0] != key:
+            figures = self.controller.programme()
+            charts = _programme_charts(figures)
+            shown = (
+                programme_html(figures) + charts
+                if figures is not None
+                else "<p class='kit-muted'>The programme could not be read.</p>"
+            )
+            self._programme_made = (key, (figures, shown, charts))
+        return self._programme_made[1]
+
     def downloads(self) -> widgets.Widget | HTML:
         """The session summary, the actions as CSV and as calendar entries."""
         if self.report or self.circle is None or self.contributor:
             return empty(self.report)
         self.files = html()
-        self.drawn_by(lambda s: setattr(self.files, "value", _files_html(s)))
+        self.drawn_by(
+            lambda s: setattr(self.files, "value", _files_html(s, *self._programme(s)[::2]))
+        )
         return self.files
 
 
@@ -978,7 +1012,19 @@ def _chart_html(s: SessionState) -> str:
     return png_img(to_png(backlog(figures)), "Actions done, dropped and open after each session")
 
 
-def _files_html(s: SessionState) -> str:
+def _programme_charts(p: Programme | None) -> str:
+    if p is None or not p.sessions:
+        return ""
+    from kit.charts import to_png
+    from kit.circles.charts import cause_mix, lists_trend
+    from kit.style import png_img
+
+    return png_img(to_png(cause_mix(p)), "Unhappy stories per session, stacked by cause") + png_img(
+        to_png(lists_trend(p)), "Times the running lists were raised, per session"
+    )
+
+
+def _files_html(s: SessionState, p: Programme | None = None, charts: str = "") -> str:
     if not s.actions and s.session_id is None:
         return "<p class='kit-muted'>The files appear once the first session has started.</p>"
     assert s.circle is not None
@@ -1012,6 +1058,18 @@ def _files_html(s: SessionState) -> str:
             "Open actions' due dates (.ics)",
         ),
     ]
+    if p is not None and p.sessions:
+        links += [
+            download_link(
+                management_summary(p, STYLE, charts),
+                f"circle-programme-summary-{stamp}.html",
+                "text/html",
+                "Programme summary for management (HTML, prints on one page)",
+            ),
+            download_link(
+                programme_csv(p), f"circle-programme-{stamp}.csv", "text/csv", "Programme (CSV)"
+            ),
+        ]
     return "<p>" + " · ".join(links) + "</p>"
 
 
