@@ -44,7 +44,7 @@ def build(path: Path, rng: random.Random) -> tuple[str, str]:
     members = tuple(Member(f"Member {n}", "front line") for n in range(12))
     circle = dataclasses.replace(new_circle(agenda_template()), members=members)
     store.save_circle(owner.id, circle)
-    entries: list[int] = []
+    entries: list[tuple[int, str]] = []  # (id, list)
     day = date(2025, 1, 14)
     for number in range(1, 25):
         session, _ = store.start_session(
@@ -67,17 +67,12 @@ def build(path: Path, rng: random.Random) -> tuple[str, str]:
         ]
         for n in range(60):
             kind = "do not annoy" if n % 3 else "delight"
+            same = [e for e, k in entries if k == kind]
             if len(entries) < 500 and (n < 21 or number > 20):
-                entries.append(
-                    store.add_factor(
-                        session, kind, f"Entry {len(entries)} {kind}", rng.choice(stories)
-                    )
-                )
-            elif entries:
-                try:
-                    store.add_factor(session, kind, "", rng.choice(stories), rng.choice(entries))
-                except Exception:  # noqa: BLE001 - the entry was on the other list
-                    pass
+                words = f"Entry {len(entries)} {kind}"
+                entries.append((store.add_factor(session, kind, words, rng.choice(stories)), kind))
+            elif same:
+                store.add_factor(session, kind, "", rng.choice(stories), rng.choice(same))
         for n in range(6):
             idea = store.add_idea(session, f"Idea {number}.{n}", rng.choice(members).name)
             store.vote(idea, members[n].name)

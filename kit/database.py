@@ -64,6 +64,9 @@ class PageStore(Protocol):
     def changes(self, circle: str) -> list[Change]:
         """Return every change to the circle's records, oldest first."""
 
+    def data_version(self) -> int:
+        """A number that changes whenever anyone commits to the store (any page's kernel)."""
+
     def delete(self, thing: str, thing_id: int, who: str, session: int) -> int:
         """Delete a story, idea, entry or action (kept, marked deleted); return the change's id."""
 

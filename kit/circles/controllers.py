@@ -171,6 +171,7 @@ class SessionController(Controller):
         self.contributor = team is not None
         self._person = person
         self.state = SessionState(circle)
+        self._seen: int | None = None  # the store's data version at the last look
         self.load()
 
     # -- reading ---------------------------------------------------------------------
@@ -209,9 +210,20 @@ class SessionController(Controller):
         return self.state
 
     def follow(self) -> bool:
-        """Read the session again; True when anyone added, voted or started a session since."""
+        """Read the session again; True when anyone added, voted or started a session since.
+
+        Nothing is read when no other page has written to the store since the
+        last look, so a room's phones can look twice a second.
+        """
         if self.store is None or self.state.circle is None:
             return False
+        try:
+            version = self.store.data_version()
+        except StoreError:
+            version = None  # read anyway: load() says what is wrong
+        if version is not None and version == self._seen:
+            return False
+        self._seen = version
         before = self.state
         after = self.load()
         if after.fingerprint() == before.fingerprint():

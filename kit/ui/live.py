@@ -50,12 +50,21 @@ def reason(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
 
 
-def live_seconds() -> float:
-    """How often live pages look again (``KIT_LIVE_SECONDS``, default 3)."""
+def live_seconds(name: str = "KIT_LIVE_SECONDS", default: float = 3.0) -> float:
+    """How often live pages look again (``KIT_LIVE_SECONDS``, default 3).
+
+    A page with its own pace names its own setting: the circle session looks
+    every ``KIT_CIRCLE_LIVE_SECONDS`` (0.5), since a room watches its taps land.
+
+    Examples
+    --------
+    >>> live_seconds("KIT_NO_SUCH_SETTING", 0.5)
+    0.5
+    """
     try:
-        return max(0.2, float(os.environ.get("KIT_LIVE_SECONDS", "3")))
+        return max(0.2, float(os.environ.get(name, default)))
     except ValueError:
-        return 3.0
+        return default
 
 
 class Every:

@@ -46,7 +46,7 @@ from kit.model import Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.style import STYLE
 from kit.ui.components import control, download_link, empty, hbox, html, vbox
-from kit.ui.live import Every, shown_in
+from kit.ui.live import Every, live_seconds, shown_in
 from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.workbooks import workbook
 
@@ -74,7 +74,13 @@ class CircleSessionApp(WorkbookPage):
         self.controller = SessionController(
             store, circle, team, person=self.person if team is not None else None
         )
-        self.live = Every(self.follow, shown=shown_in(self.notice))
+        # Twice a second: a follow that finds nothing new asks the store one cheap question,
+        # and a phone's story or vote should be on the facilitator's screen within a second.
+        self.live = Every(
+            self.follow,
+            seconds=live_seconds("KIT_CIRCLE_LIVE_SECONDS", 0.5),
+            shown=shown_in(self.notice),
+        )
         self._programme_made: tuple[tuple[object, ...], tuple[Programme | None, str, str]] | None
         self._programme_made = None
 
