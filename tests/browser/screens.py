@@ -55,6 +55,7 @@ SHOTS = (
     Shot("circle-planner", "04_circle_planner.ipynb"),
     Shot("circle-session", "05_circle_session.ipynb"),
     Shot("openness-pulse", "06_openness_pulse.ipynb"),
+    Shot("circle-projector", "circle_projector.ipynb"),
     Shot("dashboard", "coach_dashboard.ipynb", "key={key}"),
 )
 

@@ -187,7 +187,7 @@ def test_the_projector_counts_down_the_block_shows_how_to_join_and_what_comes_in
     assert "(not started)" in wall.locator(".kit-clock").text_content()
     wall.get_by_role("button", name="Next block →").click()
     ok(wall, "Now:")
-    assert "Block 2 of" in wall.locator(".kit-block").text_content()
+    assert "Block 2 of" in wall.locator(".kit-agenda-block").text_content()
 
     def seconds() -> int:
         shown = wall.locator(".kit-clock").text_content().split()[0]
@@ -222,3 +222,37 @@ def test_the_projector_counts_down_the_block_shows_how_to_join_and_what_comes_in
         clean(page)
         page.goto("about:blank")
         page.context.close()
+
+
+def test_the_programme_view_shows_the_lists_trend_and_flags_overdue_actions_in_red(server, browser):
+    import random
+
+    from kit.demo import demo_circle
+
+    store = open_store(str(server.store))
+    owner = store.create_participant()
+    demo_circle(store, owner.id, random.Random(4))  # six monthly sessions, lists that evolve
+    store.close()
+    page = open_person(browser, server, viewport={"width": 1280, "height": 900})
+    page.goto(server.page("05_circle_session.ipynb", f"resume={owner.resume_code}"))
+    view = page.locator(".kit-programme-view")
+    view.wait_for(timeout=LOAD_TIMEOUT)
+    trend = view.locator(".kit-trend").first
+    assert "times raised per session" in trend.text_content()
+    assert trend.locator("th", has_text="#6").count() == 1
+    assert (
+        trend.locator("td", has_text="rising").count()
+        + trend.locator("td", has_text="falling").count()
+        + trend.locator("td", has_text="steady").count()
+        >= 1
+    )
+    late = view.locator(".kit-overdue").first
+    assert late.text_content().startswith("overdue ")
+    assert late.evaluate("e => getComputedStyle(e).color") == "rgb(185, 28, 28)"
+    charts = view.locator("img")
+    assert charts.count() == 2
+    assert charts.first.get_attribute("alt") == "Unhappy stories per session, stacked by cause"
+    assert serious_axe_violations(page) == []
+    clean(page)
+    page.goto("about:blank")
+    page.context.close()

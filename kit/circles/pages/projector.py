@@ -134,7 +134,8 @@ class CircleProjectorApp(WorkbookPage):
         self.arrived = html()
         self.drawn_by(self._draw)
         self.live.start()
-        room = hbox([vbox([self.clock, self.arrived]), self.join])
+        # The clock and how to join share the first screen; what comes in runs below.
+        room = hbox([self.clock, self.join])
         room.add_class("kit-projector")
         return vbox(
             [
@@ -144,6 +145,7 @@ class CircleProjectorApp(WorkbookPage):
                 room,
                 hbox([back, again, on]),
                 self.notice_at("block"),
+                self.arrived,
             ]
         )
 
@@ -175,7 +177,7 @@ class CircleProjectorApp(WorkbookPage):
             else f"{clock(left)}" + ("" if s.started else " <small>(not started)</small>")
         )
         self.clock.value = (
-            f"<p class='kit-block'>Block {s.block + 1} of {len(s.agenda)}: "
+            f"<p class='kit-agenda-block'>Block {s.block + 1} of {len(s.agenda)}: "
             f"<b>{escape(block.title)}</b> · {block.minutes} min</p>"
             f"<p class='kit-clock' role='timer' aria-live='off'>{state}</p>"
         )
