@@ -25,17 +25,6 @@ from kit.circles.model import Member, Story
 from kit.circles.planning import new_circle
 from kit.database import Store
 
-SECTIONS = (
-    "intro",
-    "review",
-    "stories_section",
-    "lists",
-    "ideas_section",
-    "backlog",
-    "programme_section",
-    "downloads",
-)
-
 
 def build(path: Path, rng: random.Random) -> tuple[str, str]:
     """Write the long circle; return its code and the owner's resume code."""
@@ -124,7 +113,7 @@ def main() -> None:
 
     def page() -> None:
         app = CircleSessionApp.open(resume=resume, store=str(path))
-        for name in SECTIONS:
+        for name in CircleSessionApp.SECTIONS:
             getattr(app, name)()
 
     whole = timed(page, args.runs)

@@ -1,5 +1,6 @@
 """Circle sessions and the improvement backlog: grouping, votes, and actions carried over."""
 
+import dataclasses
 import re
 
 import pytest
@@ -276,3 +277,34 @@ def test_a_circle_record_with_a_wrong_field_is_refused_before_anything_is_writte
     with pytest.raises(ImportFileError, match=re.escape(message)):
         import_answers(fresh, json.dumps(document), "f.json", from_page=True)
     assert fresh.rows() == [] and fresh.circle_records() == {}
+
+
+def test_overdue_is_an_open_action_past_its_date_and_says_by_how_many_days():
+    from datetime import date
+
+    from kit.circles.backlog import overdue_days
+    from kit.circles.model import Action
+
+    due = Action(1, "Fix the van", "Bo", "2027-02-01", 1)
+    assert overdue_days(due, date(2027, 1, 31)) is None  # not yet
+    assert overdue_days(due, date(2027, 2, 1)) is None  # due today is still on time
+    assert overdue_days(due, date(2027, 2, 2)) == 1
+    for status in ("done", "dropped"):
+        assert overdue_days(dataclasses.replace(due, status=status), date(2027, 9, 1)) is None
+
+
+def test_people_are_the_members_then_anyone_named_since_matched_by_name(store, circle):
+    from kit.circles.controllers import SessionController
+    from kit.circles.model import Member
+
+    planned = dataclasses.replace(
+        store.circle(circle), members=(Member("Ana", "front line"), Member("Bo", "IT"))
+    )
+    owner = store.circle_codes()[0]
+    store.save_circle(store.participant_by_public_id(owner[0]).id, planned)
+    session = SessionController(store, planned)
+    session.start_next(today="2027-01-12")
+    session.add_story("happy", "Quick fix", teller="ana")  # a member, typed in lower case
+    session.add_story("happy", "Kind words", teller="Dee")  # someone not in the plan
+    session.vote(None, "x")  # refused: no idea chosen, nothing recorded
+    assert session.state.people == ("Ana", "Bo", "Dee")

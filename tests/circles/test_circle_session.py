@@ -10,17 +10,6 @@ from kit.circles.pages.planner import CirclePlannerApp
 from kit.circles.pages.session import CircleSessionApp
 from kit.database import open_store
 
-SECTIONS = (
-    "intro",
-    "review",
-    "stories_section",
-    "lists",
-    "ideas_section",
-    "backlog",
-    "programme_section",
-    "downloads",
-)
-
 
 @pytest.fixture
 def planned(tmp_path):
@@ -34,7 +23,7 @@ def planned(tmp_path):
 
 def open_app(db, code):
     app = CircleSessionApp.open(resume=code, store=db)
-    for name in SECTIONS:
+    for name in CircleSessionApp.SECTIONS:
         getattr(app, name)()
     return app
 

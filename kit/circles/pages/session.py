@@ -59,6 +59,18 @@ _NO_ENTRY = ("(no list entry)", None)
 class CircleSessionApp(WorkbookPage):
     """One circle's session and its backlog. Use :meth:`open`, which never raises."""
 
+    # The notebook's sections, in the order it shows them (tests and benches build all).
+    SECTIONS = (
+        "intro",
+        "review",
+        "stories_section",
+        "lists",
+        "ideas_section",
+        "backlog",
+        "programme_section",
+        "downloads",
+    )
+
     def __init__(
         self,
         store: PageStore | None,
