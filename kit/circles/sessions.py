@@ -497,6 +497,9 @@ class CircleSessions(StoreCore):
             "SELECT settings, updated_at FROM circles WHERE code = ?", (code,)
         ).fetchone()
         record: dict = {"updated_at": row["updated_at"], "circle": json.loads(row["settings"])}
+        # Who sent a story from a phone, and who corrected it from there, stays in the
+        # store for the session; a file leaves it out unless the circle chose names.
+        named = bool(record["circle"].get("name_tellers", False))
         entry_rows = db.execute(
             "SELECT id, kind, text, status, merged_into, deleted FROM entries WHERE circle = ?"
             " ORDER BY id",
@@ -557,7 +560,7 @@ class CircleSessions(StoreCore):
                             "act": s["act"],
                             "where": s["place"],
                             "prevention": s["prevention"],
-                            "added_by": s["added_by"],
+                            "added_by": s["added_by"] if named else "",
                             "deleted": bool(s["deleted"]),
                         }
                         for s in stories
@@ -618,7 +621,7 @@ class CircleSessions(StoreCore):
             {
                 "session": c["session"],
                 "at": c["at"],
-                "who": c["who"],
+                "who": c["who"] if named or not c["who"].startswith("#") else "a participant",
                 "thing": c["thing"],
                 "ref": refs.get((c["thing"], c["thing_id"])),
                 "change": c["change"],

@@ -1,5 +1,6 @@
 """A circle as a programme: running lists that carry over, corrections kept with undo, votes."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -213,3 +214,13 @@ def test_a_store_from_kit_0_2_0_gets_its_list_rows_as_entries_and_keeps_votes_sh
     assert sum(len(e.raised) for e in entries) == rows
     assert all(store.revealed(s[0]) for s in sessions)  # votes were always shown then
     store.close()
+
+
+def test_a_file_of_the_circle_never_says_who_sent_or_corrected_a_story_from_a_phone(store, circle):
+    one, _ = store.start_session(circle, "2027-01-12")
+    story = store.add_story(one, Story(0, one, "unhappy", "Waited", added_by="p-ana"))
+    store.edit("story", story, {"text": "Waited all day"}, "#p-ana", 1)
+    record = store.circle_record(circle)
+    assert "p-ana" not in json.dumps(record)
+    assert record["changes"][0]["who"] == "a participant"
+    assert store.stories(one)[0].added_by == "p-ana"  # the live session still knows, for undo
