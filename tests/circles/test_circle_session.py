@@ -248,3 +248,44 @@ def test_typed_text_is_escaped_in_the_programme_and_its_summary(planned):
 
     page = management_summary(app.controller.programme())
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_projector_escapes_what_phones_typed_and_names_nobody():
+    from kit.circles.controllers import ProjectorState, SessionState
+    from kit.circles.model import Idea, Story
+    from kit.circles.pages.projector import _arrived_html
+
+    state = SessionState(
+        None,
+        sessions=((1, 1, "2027-01-12", 3),),
+        stories=(Story(1, 1, "unhappy", "<script>x()</script>", "Ana"),),
+        ideas=(Idea(1, 1, "<b>Open</b> at 8", votes=(("Ana", 2),)),),
+    )
+    shown = _arrived_html(ProjectorState(state))
+    assert "<script>" not in shown and "&lt;script&gt;x()&lt;/script&gt;" in shown
+    assert "Ana" not in shown and "&lt;b&gt;Open&lt;/b&gt; at 8" in shown
+    assert "<b>2</b>" not in shown and "2 votes cast" in shown  # a count, until revealed
+
+
+def test_the_facilitator_corrects_and_deletes_an_idea_and_an_action_with_undo(planned):
+    db, code = planned
+    app = open_app(db, code)
+    app.start.click()
+    app.i_text.value = "Opne at 8"
+    app.i_add.click()
+    picks = dict((label, value) for label, value in app.k_pick.options)
+    app.k_pick.value = picks["idea · Opne at 8"]
+    assert app.k_act.disabled  # an idea has no cause
+    app.k_text.value = "Open at 8"
+    assert app.correct_story()
+    assert "Open at 8" in app.idea_list.value and "Opne" not in app.idea_list.value
+    app.c_idea.value, app.c_owner.value = app.c_idea.options[0][1], "Ana"
+    app.c_due.value = date(2027, 2, 1)
+    app.c_make.click()
+    picks = dict((label, value) for label, value in app.k_pick.options)
+    app.k_pick.value = picks["action · Open at 8"]
+    app.k_delete.click()
+    assert "No actions yet." in app.action_table.value
+    app.k_undo.click()
+    assert "Undone: the delete of an action" in app.notice_at("correct").value
+    assert "<td>Open at 8</td><td>Ana</td>" in app.action_table.value

@@ -217,15 +217,15 @@ class CircleSessionApp(WorkbookPage):
         return self.acted(self.controller.mark_present(names), notice=self.notice_at("present"))
 
     def correct_story(self) -> bool:
-        """Save the chosen story's corrected text, cause, place and prevention."""
+        """Save the chosen story's text, cause, place and prevention (an idea's or action's text)."""
+        thing, thing_id = self._picked_story()
         fields = {"text": self.k_text.value}
-        if not self.contributor:
+        if not self.contributor and thing == "story":
             fields |= {
                 "act": self.k_act.value,
                 "where": self.k_where.value,
                 "prevention": self.k_prevention.value,
             }
-        thing, thing_id = self._picked_story()
         return self.acted(
             self.controller.correct(thing, thing_id, fields), notice=self.notice_at("correct")
         )
@@ -528,16 +528,16 @@ class CircleSessionApp(WorkbookPage):
         self.k_save.on_click(lambda _: self.correct_story())
         self.k_delete = control(
             widgets.Button,
-            description="Delete" if self.contributor else "Delete story",
+            description="Delete",
             layout=widgets.Layout(),
         )
         self.k_delete.on_click(lambda _: self.delete_story())
         self.k_undo = control(
             widgets.Button,
-            description="Undo my last change" if self.contributor else "Undo last story change",
+            description="Undo my last change" if self.contributor else "Undo last correction",
             layout=widgets.Layout(),
         )
-        self.k_undo.on_click(lambda _: self.undo("correct", ("story", "idea")))
+        self.k_undo.on_click(lambda _: self.undo("correct", ("story", "idea", "action")))
         self.k_pick.observe(lambda _: self._fill_correction(), "value")
         self.k_title = html()
         parts: list[widgets.Widget] = [self.k_title, self.k_pick, self.k_text]
@@ -584,7 +584,7 @@ class CircleSessionApp(WorkbookPage):
             # Unhappy stories still without a cause come first: each needs classifying.
             waiting = [t for t in s.stories if t.kind == "unhappy" and not t.act]
             rest = [t for t in s.stories if t not in waiting]
-            self.k_title.value = "<h4>Classify and correct stories</h4>" + (
+            self.k_title.value = "<h4>Classify and correct stories, ideas and actions</h4>" + (
                 f"<p class='kit-muted'>{len(waiting)} unhappy "
                 f"stor{'y has' if len(waiting) == 1 else 'ies have'} no cause yet.</p>"
                 if waiting
@@ -593,7 +593,9 @@ class CircleSessionApp(WorkbookPage):
             _set_options(
                 self.k_pick,
                 [(f"needs a cause · {t.text}", ("story", t.id)) for t in waiting]
-                + [(f"{t.kind} · {t.text}", ("story", t.id)) for t in rest],
+                + [(f"{t.kind} · {t.text}", ("story", t.id)) for t in rest]
+                + [(f"idea · {i.text}", ("idea", i.id)) for i in s.ideas]
+                + [(f"action · {a.text}", ("action", a.id)) for a in s.actions],
             )
         self._fill_correction()
 
@@ -603,9 +605,14 @@ class CircleSessionApp(WorkbookPage):
 
     def _fill_correction(self) -> None:
         thing, thing_id = self._picked_story()
-        if thing == "idea":
-            found = next((i for i in self.state.ideas if i.id == thing_id), None)
-            self.k_text.value = found.text if found else ""
+        if not self.contributor:
+            # A cause belongs to a story: for an idea or an action only the words change.
+            for box in (self.k_act, self.k_where, self.k_prevention):
+                box.disabled = thing != "story"
+        if thing in ("idea", "action"):
+            found = self.state.ideas if thing == "idea" else self.state.actions
+            picked = next((x for x in found if x.id == thing_id), None)
+            self.k_text.value = picked.text if picked else ""
             return
         story = next((t for t in self.state.stories if t.id == thing_id), None)
         self.k_text.value = story.text if story else ""
