@@ -153,7 +153,16 @@
     radioGroups();
     chartTexts();
     goToMarks();
-    if (busy && Date.now() - busySince > 30) { notBusy(busy); }
+    if (busy && Date.now() - busySince > 30) {
+      // A button the page disabled is still at work (a report being made): show it busy
+      // now, however soon the page said so; any other redraw means the work answered.
+      if (busy.disabled) {
+        busy.classList.add("kit-busy");
+        busy.setAttribute("aria-busy", "true");
+      } else {
+        notBusy(busy);
+      }
+    }
     var mark = person();
     if (!mark) { return; }
     remember(mark);
