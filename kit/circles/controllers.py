@@ -338,10 +338,7 @@ class SessionController(Controller):
             session = self._need_session()
             self._may_correct(thing, thing_id)
             assert thing_id is not None
-            cleaned = {
-                k: bl.clean_entry(k, v, required=k == "text") if k in ("text", "prevention") else v
-                for k, v in fields.items()
-            }
+            cleaned = {k: _cleaned(k, v) for k, v in fields.items()}
             if not store.edit(thing, thing_id, cleaned, self._who(), self.state.number or session):
                 raise bl.EntryError(f"Nothing to change: the {thing} already says that.")
 
@@ -616,6 +613,20 @@ class SessionController(Controller):
                 "Your coach has closed this circle to the team, so nothing more can be added "
                 "from here."
             )
+
+
+def _cleaned(field: str, value: str) -> str:
+    """A corrected field, tidied and checked (a refusal says what to write)."""
+    if field in ("text", "prevention"):
+        return bl.clean_entry(field, value, required=field == "text")
+    if field == "owner":
+        return bl.clean_entry("owner", value, limit=80)
+    if field == "due":
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise bl.EntryError("Give the action a due date.") from None
+    return value
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def test_session_two_builds_on_session_one_with_phones_hidden_votes_and_correcti
     offered = coach.locator(f"datalist[id='{owner_box.get_attribute('list')}'] option")
     assert [o.get_attribute("value") for o in offered.all()] == ["Ana", "Bo", "Chen"]
     dropdown(coach, "Addresses").select_option(label=WAITING)
-    coach.locator(".widget-datepicker input").fill("2027-01-15")
+    coach.get_by_role("textbox", name="Due", exact=True).fill("2027-01-15")
     coach.get_by_role("button", name="Make it an action").click()
     ok(coach, "The idea is now an action")
     coach.locator(".kit-actions").get_by_text("Text the arrival time at 8").wait_for(timeout=20_000)

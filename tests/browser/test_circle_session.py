@@ -62,7 +62,7 @@ def test_plan_take_the_ics_run_a_session_and_find_its_action_open_in_the_next(
     page.get_by_role("button", name="Vote", exact=True).click()
     ok(page, "Vote counted: 2 votes left for Bo.")
     page.get_by_placeholder("One owner").fill("Bo")
-    page.locator(".widget-datepicker input").fill("2027-02-01")
+    page.get_by_role("textbox", name="Due", exact=True).fill("2027-02-01")
     page.get_by_role("button", name="Make it an action").click()
     ok(page, "The idea is now an action")
     page.close()

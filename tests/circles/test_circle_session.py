@@ -284,6 +284,15 @@ def test_the_facilitator_corrects_and_deletes_an_idea_and_an_action_with_undo(pl
     app.c_make.click()
     picks = dict((label, value) for label, value in app.k_pick.options)
     app.k_pick.value = picks["action · Open at 8"]
+    assert not app.k_owner.disabled and app.k_owner.value == "Ana"
+    app.k_owner.value, app.k_due.value = "", date(2027, 3, 1)
+    assert not app.correct_story() and "Write the owner first" in app.notice_at("correct").value
+    app.k_owner.value = "Bo"
+    assert app.correct_story()
+    assert "<td>Open at 8</td><td>Bo</td><td>2027-03-01</td>" in app.action_table.value
+    app.k_undo.click()  # the owner and date go back
+    assert "<td>Open at 8</td><td>Ana</td><td>2027-02-01</td>" in app.action_table.value
+    app.k_pick.value = picks["action · Open at 8"]
     app.k_delete.click()
     assert "No actions yet." in app.action_table.value
     app.k_undo.click()

@@ -226,6 +226,9 @@ class CircleSessionApp(WorkbookPage):
                 "where": self.k_where.value,
                 "prevention": self.k_prevention.value,
             }
+        if not self.contributor and thing == "action":
+            due = self.k_due.value
+            fields |= {"owner": self.k_owner.value, "due": due.isoformat() if due else ""}
         return self.acted(
             self.controller.correct(thing, thing_id, fields), notice=self.notice_at("correct")
         )
@@ -557,7 +560,15 @@ class CircleSessionApp(WorkbookPage):
                 placeholder="What would have prevented this one",
                 description="Prevented by",
             )
-            parts += [hbox([self.k_act, self.k_where]), self.k_prevention]
+            self.k_owner = control(
+                widgets.Combobox, placeholder="Who owns it now", description="Owner is"
+            )
+            self.k_due = control(widgets.DatePicker, description="Due by")
+            parts += [
+                hbox([self.k_act, self.k_where]),
+                self.k_prevention,
+                hbox([self.k_owner, self.k_due]),
+            ]
         parts += [hbox([self.k_save, self.k_delete, self.k_undo]), self.notice_at("correct")]
         self.drawn_by(self._draw_correction)
         box = vbox(parts)
@@ -597,7 +608,8 @@ class CircleSessionApp(WorkbookPage):
                 + [(f"idea · {i.text}", ("idea", i.id)) for i in s.ideas]
                 + [(f"action · {a.text}", ("action", a.id)) for a in s.actions],
             )
-        self._fill_correction()
+        # The boxes are filled when another thing is picked (the dropdown's observer), not
+        # on every redraw: a refused save keeps what was typed in them.
 
     def _picked_story(self) -> tuple[str, int | None]:
         picked = self.k_pick.value
@@ -609,10 +621,18 @@ class CircleSessionApp(WorkbookPage):
             # A cause belongs to a story: for an idea or an action only the words change.
             for box in (self.k_act, self.k_where, self.k_prevention):
                 box.disabled = thing != "story"
-        if thing in ("idea", "action"):
-            found = self.state.ideas if thing == "idea" else self.state.actions
-            picked = next((x for x in found if x.id == thing_id), None)
-            self.k_text.value = picked.text if picked else ""
+            for box in (self.k_owner, self.k_due):
+                box.disabled = thing != "action"
+            self.k_owner.options = self.state.people
+        if thing == "idea":
+            idea = next((i for i in self.state.ideas if i.id == thing_id), None)
+            self.k_text.value = idea.text if idea else ""
+            return
+        if thing == "action":
+            action = next((a for a in self.state.actions if a.id == thing_id), None)
+            self.k_text.value = action.text if action else ""
+            self.k_owner.value = action.owner if action else ""
+            self.k_due.value = date.fromisoformat(action.due) if action else None
             return
         story = next((t for t in self.state.stories if t.id == thing_id), None)
         self.k_text.value = story.text if story else ""
@@ -695,8 +715,8 @@ class CircleSessionApp(WorkbookPage):
         )
 
     def _draw_entry_choices(self, s: SessionState) -> None:
+        # Filled when another entry is picked, not on every redraw (a refused save keeps them).
         _set_options(self.e_pick, [(f"{e.kind} · {e.text}", e.id) for e in s.entries])
-        self._fill_entry()
 
     def _fill_entry(self) -> None:
         entry = next((e for e in self.state.entries if e.id == self.e_pick.value), None)
