@@ -128,10 +128,8 @@ def test_files_carry_the_summary_the_actions_csv_and_due_dates(planned):
     links = dict(
         re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
     )
-    csv_text = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".csv"))
-    assert "'=HYPERLINK(1),Bo,2027-02-01,1,open," in csv_text
-    page = next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))
-    assert "<caption>Actions</caption>" in page
+    assert "'=HYPERLINK(1),Bo,2027-02-01,1,open," in download(app, "circle-actions-")
+    assert "<caption>Actions</caption>" in download(app, "circle-session-")
     from icalendar import Calendar
 
     (event,) = Calendar.from_ical(base64.b64decode(links["circle-actions.ics"])).walk("VEVENT")
@@ -200,10 +198,13 @@ def test_the_summary_names_no_teller_of_an_unhappy_story_unless_the_circle_chose
 
 
 def _summary(app) -> str:
-    links = dict(
-        re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
-    )
-    return next(base64.b64decode(v).decode() for k, v in links.items() if k.endswith(".html"))
+    return download(app, "circle-session-")
+
+
+def download(app, name: str) -> str:
+    """The text of the page's download link whose file name starts with ``name``."""
+    links = re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value)
+    return next(base64.b64decode(v).decode() for k, v in links if k.startswith(name))
 
 
 def test_the_programme_view_of_the_demo_circle_shows_trends_causes_and_an_overdue_action(
@@ -221,13 +222,7 @@ def test_the_programme_view_of_the_demo_circle_shows_trends_causes_and_an_overdu
     assert re.search(r"<td>(rising|falling|steady)</td>", shown)
     assert "<span class='kit-overdue'>overdue" in shown and "Median time to done:" in shown
     assert shown.count("<img src='data:image/png") == 2  # cause mix and the lists' trend
-    summary = next(
-        base64.b64decode(v).decode()
-        for k, v in re.findall(
-            r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.files.value
-        )
-        if k.startswith("circle-programme-summary")
-    )
+    summary = download(app, "circle-programme-summary")
     assert "<h2>What it needs from support functions</h2>" in summary and "@page" in summary
     # Nobody is named beside an unhappy story in what goes to management.
     for member in ("Ana", "Bo", "Chen", "Dee", "Eli", "Fay", "Gus"):
