@@ -16,8 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from kit.circles.model import Entry
 
 # At 70 the labelled pairs give precision 0.86 and recall 0.95: a facilitator
@@ -112,6 +110,8 @@ def similarity(a: str, b: str) -> float:
     >>> similarity("Keep customers updated on delays", "Keep the van tidy") < THRESHOLD
     True
     """
+    from rapidfuzz import fuzz
+
     return fuzz.token_sort_ratio(similar_key(a), similar_key(b))
 
 
@@ -140,6 +140,9 @@ def suggest_merges(entries: Sequence[Entry], threshold: float = THRESHOLD) -> li
     >>> [(s.keep.id, s.merge.id) for s in suggest_merges(es)]
     [(1, 2)]
     """
+    # Imported here: the planner (workbook 04) shares these controllers and never suggests.
+    from rapidfuzz import fuzz, process
+
     found: list[Suggestion] = []
     kinds = {e.kind for e in entries}
     for kind in sorted(kinds):
