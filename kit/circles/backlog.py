@@ -1,7 +1,8 @@
 """The circle's improvement backlog and its session's lists, as pure functions.
 
-Grouping the Do-Not-Annoy list and delight factors, tallying votes, and the
-backlog's figures over sessions (completion rate, age of open actions).
+The words old list rows are matched by, tallying votes, the backlog's figures
+over sessions (completion rate, age of open actions), overdue actions and
+the checks on what was typed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
-from kit.circles.model import Action, Factor, Idea
+from kit.circles.model import Action, Idea
 
 _WORDS = re.compile(r"[^\w]+")
 
@@ -25,47 +26,6 @@ def factor_key(text: str) -> str:
     True
     """
     return " ".join(_WORDS.sub(" ", text.casefold()).split())
-
-
-@dataclass(frozen=True)
-class Grouped:
-    """Entries that say the same thing, with how many stories back them."""
-
-    text: str
-    kind: str
-    entries: tuple[Factor, ...]
-    stories: int
-
-
-def group_factors(factors: list[Factor] | tuple[Factor, ...], kind: str) -> list[Grouped]:
-    """Group a session's entries of one kind; most-backed first, then first written.
-
-    ``stories`` counts the distinct stories behind a group (an entry without
-    a story counts as one).
-
-    Examples
-    --------
-    Two entries that differ only in case and punctuation make one group,
-    backed by two stories, so it comes before the entry written first:
-
-    >>> fs = [Factor(1, 1, "do not annoy", "Call back the same day", story=0),
-    ...       Factor(2, 1, "do not annoy", "Never ask twice!", story=1),
-    ...       Factor(3, 1, "do not annoy", "never ask twice", story=2),
-    ...       Factor(4, 1, "delight", "Remember names")]
-    >>> [(g.text, g.stories) for g in group_factors(fs, "do not annoy")]
-    [('Never ask twice!', 2), ('Call back the same day', 1)]
-    """
-    groups: dict[str, list[Factor]] = {}
-    for factor in factors:
-        if factor.kind == kind:
-            groups.setdefault(factor_key(factor.text), []).append(factor)
-    out = []
-    for entries in groups.values():
-        linked = {f.story for f in entries if f.story is not None}
-        unlinked = sum(f.story is None for f in entries)
-        out.append(Grouped(entries[0].text, kind, tuple(entries), len(linked) + unlinked))
-    order = {id(g): n for n, g in enumerate(out)}
-    return sorted(out, key=lambda g: (-g.stories, order[id(g)]))
 
 
 def ranked(ideas: list[Idea] | tuple[Idea, ...]) -> list[Idea]:

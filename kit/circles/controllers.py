@@ -395,7 +395,7 @@ class SessionController(Controller):
         last = mine[-1]
         return self._do(
             work,
-            f"Undone: the {last.change} of a{'n' if last.thing[0] in 'aeiou' else ''} {last.thing}.",
+            f"Undone: {last.described}.",
         )
 
     def reveal(self, shown: bool = True) -> bool:

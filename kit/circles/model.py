@@ -193,6 +193,18 @@ class Change:
     after: dict
     undone: bool = False
 
+    @property
+    def described(self) -> str:
+        """The change in words, as the page and its messages say it.
+
+        Examples
+        --------
+        >>> Change(1, 2, "", "facilitator", "entry", 7, "merge", {}, {}).described
+        'the merge of an entry'
+        """
+        article = "an" if self.thing[0] in "aeiou" else "a"
+        return f"the {self.change} of {article} {self.thing}"
+
 
 @dataclass(frozen=True)
 class Idea:

@@ -1,13 +1,13 @@
-"""Circle sessions and the improvement backlog: grouping, votes, and actions carried over."""
+"""Circle sessions and the improvement backlog: votes, and actions carried over."""
 
 import dataclasses
 import re
 
 import pytest
 
-from kit.circles.backlog import backlog_figures, group_factors, ranked
+from kit.circles.backlog import backlog_figures, ranked
 from kit.circles.content import agenda_template
-from kit.circles.model import Factor, Idea, Story
+from kit.circles.model import Idea, Story
 from kit.circles.planning import new_circle
 from kit.circles.sessions import NoVotesLeft
 
@@ -18,22 +18,6 @@ def circle(store):
     planned = new_circle(agenda_template())
     store.save_circle(person.id, planned)
     return planned.code
-
-
-def test_similar_entries_are_grouped_and_counted_by_the_stories_behind_them():
-    factors = [
-        Factor(1, 1, "do not annoy", "Never ask twice for the address", story=10),
-        Factor(2, 1, "do not annoy", "never ask twice for the address!", story=11),
-        Factor(3, 1, "do not annoy", "Never ask twice for the address", story=11),
-        Factor(4, 1, "do not annoy", "Call back when promised", story=None),
-        Factor(5, 1, "delight", "Remember their name", story=12),
-    ]
-    groups = group_factors(factors, "do not annoy")
-    assert [(g.text, g.stories, len(g.entries)) for g in groups] == [
-        ("Never ask twice for the address", 2, 3),
-        ("Call back when promised", 1, 1),
-    ]
-    assert [g.text for g in group_factors(factors, "delight")] == ["Remember their name"]
 
 
 def test_ideas_are_ranked_by_votes():

@@ -1023,8 +1023,8 @@ def _history_html(s: SessionState) -> str:
     if not s.changes:
         return ""
     items = "".join(
-        f"<li>session {c.session} · {escape(c.change)} of a{'n' if c.thing[0] in 'aeiou' else ''} "
-        f"{escape(c.thing)} by {escape(c.who)}{' · undone' if c.undone else ''}</li>"
+        f"<li>session {c.session} · {escape(c.described)} by {escape(c.who)}"
+        f"{' · undone' if c.undone else ''}</li>"
         for c in reversed(s.changes[-10:])
     )
     return f"<h4>Changes kept</h4><ul class='kit-history'>{items}</ul>"
