@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from kit.circles.model import DEFAULT_VOTES, Action, Change, Circle, Entry, Factor, Idea, Story
 from kit.exchange import ExchangeQueries, ImportSummary
 from kit.instruments.trait_scores import InstrumentSummary
 from kit.maps.model import CustomerMap
-from kit.model import MIN_GROUP_DEFAULT, Participant, TeamSession
+from kit.model import MIN_GROUP_DEFAULT, Participant, SessionNote, TeamSession
 from kit.paths import default_store_path
 from kit.store.errors import StoreError
 from kit.store.records import AnswerFile
@@ -213,7 +213,31 @@ class PageStore(Protocol):
     ) -> int:
         """Open an action in session number ``session``; its history starts there."""
 
-    def open_next_round(self, code: str, expected: int) -> int:
+    def add_session_note(
+        self, code: str, kind: str, text: str, category: str = "", round_: int = 1
+    ) -> int:
+        """Keep a coaching action or a guardrail with the session; return its id."""
+
+    def delete_session_note(self, code: str, note_id: int, deleted: bool = True) -> None:
+        """Remove a note from the session's lists (``deleted=False`` brings it back)."""
+
+    def session_notes(self, code: str) -> list[SessionNote]:
+        """The session's coaching actions and guardrails, oldest first."""
+
+    def save_value_chain(
+        self, participant_id: int, body: dict[str, Any], expected_version: int | None = None
+    ) -> int:
+        """Replace a participant's value-chain check in one transaction; return its version."""
+
+    def value_chain(self, participant_id: int) -> tuple[int, dict[str, Any] | None]:
+        """Return (version, check as plain data); (0, None) when the person has none."""
+
+    def value_chains(
+        self, session: str | None = None, participant_id: int | None = None
+    ) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """Return checks as (public id, display name, updated at, plain data), first saved first."""
+
+    def open_next_round(self, code: str, expected: int, which: str = "pulse") -> int:
         """Start the pulse's next round, unless another window already did; return the round."""
 
     def participant_by_code(self, code: str) -> Participant | None:
@@ -294,7 +318,7 @@ class PageStore(Protocol):
         """Record an action's new status (with a note) in session number ``session``."""
 
     def update_session(self, code: str, **changes: object) -> TeamSession:
-        """Change a session's settings (title, min_group, revealed, pulse_round, circle, closed)."""
+        """Change a session's settings (title, min_group, revealed, the rounds, circle, closed, cvc_target)."""
 
     def upload_batches(self, code: str) -> list[UploadBatch]:
         """Return the session's upload batches, oldest first."""

@@ -10,6 +10,7 @@ against every feature's rules before anything is written.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -23,6 +24,9 @@ from kit.maps.files import MapFileError, map_from_dict, map_to_dict
 from kit.maps.model import CustomerMap
 from kit.maps.storage import MapQueries
 from kit.model import PULSE, Participant, TeamSession
+from kit.organisation.content import chain_content
+from kit.organisation.files import CheckFileError, check_from_dict, check_to_dict
+from kit.organisation.storage import ChainQueries
 from kit.store import records
 from kit.store.clock import now
 from kit.store.codes import RESPONDENT_PREFIX, inserted_id, new_resume_code, normalise_code
@@ -46,7 +50,7 @@ class ImportSummary:
     circles: int = 0
 
 
-class ExchangeQueries(CircleQueries, MapQueries, AnswerQueries):
+class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
     """Export rows out, validated rows in: the queries that cross every feature.
 
     It builds on each feature's queries (an import writes answers, maps and
@@ -132,7 +136,7 @@ class ExchangeQueries(CircleQueries, MapQueries, AnswerQueries):
         by_participant: dict[str, list[dict[str, str]]] = {}
         for row in answer_file.rows:
             by_participant.setdefault(row["participant"], []).append(row)
-        for public_id in (*answer_file.maps, *answer_file.circles):
+        for public_id in (*answer_file.maps, *answer_file.circles, *answer_file.value_chains):
             by_participant.setdefault(public_id, [])
         if from_page and len(by_participant) != 1:
             # A team export's pulse rows carry respondent ids: they are no more people.
@@ -313,6 +317,21 @@ class ExchangeQueries(CircleQueries, MapQueries, AnswerQueries):
                     if stored is None or record["updated_at"] >= stored["updated_at"]:
                         self._put_circle_record(db, pid, record)
                         circles += 1
+                if public_id in answer_file.value_chains:
+                    stamp, body = answer_file.value_chains[public_id]
+                    stored = db.execute(
+                        "SELECT updated_at FROM value_chain_checks WHERE participant_id = ?",
+                        (pid,),
+                    ).fetchone()
+                    # As with answers, maps and circles, the newer check wins.
+                    if stored is None or stamp >= stored["updated_at"]:
+                        self._put_value_chain(
+                            db,
+                            pid,
+                            json.dumps(body, ensure_ascii=False, sort_keys=True),
+                            stamp,
+                            stamp,
+                        )
             number_respondents(db)
             self._rescore_people(db, touched)
         return ImportSummary(count, new, updated, codes_out, maps, circles)
@@ -354,10 +373,14 @@ def import_answers(
     errors += map_errors
     circles, circle_errors = _checked_circles(answer_file.circles, name)
     errors += circle_errors
+    chains, chain_errors = _checked_value_chains(answer_file.value_chains, name)
+    errors += chain_errors
     if errors:
         raise ImportFileError(errors)
     rated = {(i.id, item.id) for i in instruments().values() for item in i.items}
-    normal = replace(records.normalised(answer_file, rated), maps=maps, circles=circles)
+    normal = replace(
+        records.normalised(answer_file, rated), maps=maps, circles=circles, value_chains=chains
+    )
     return store.import_rows(normal, from_page=from_page)
 
 
@@ -413,8 +436,11 @@ def upload_team_files(
         ]
         maps, map_errors = _checked_maps(answer_file.maps, name)
         circles, circle_errors = _checked_circles(answer_file.circles, name)
-        problems += map_errors + circle_errors
-        people = {r["participant"] for r in answer_file.rows} | set(maps) | set(circles)
+        chains, chain_errors = _checked_value_chains(answer_file.value_chains, name)
+        problems += map_errors + circle_errors + chain_errors
+        people = (
+            {r["participant"] for r in answer_file.rows} | set(maps) | set(circles) | set(chains)
+        )
         if len(people) != 1:
             problems.append(
                 f"{name} holds {len(people)} people; upload each person's own file "
@@ -428,7 +454,12 @@ def upload_team_files(
             owner_of.setdefault(person, name)
         errors += problems
         if not problems:
-            normal = replace(records.normalised(answer_file, rated), maps=maps, circles=circles)
+            normal = replace(
+                records.normalised(answer_file, rated),
+                maps=maps,
+                circles=circles,
+                value_chains=chains,
+            )
             checked.append(normal)
     if errors:
         raise ImportFileError(errors)
@@ -452,6 +483,7 @@ def upload_team_files(
         {} if session.anonymous else {k: v for f in checked for k, v in f.display_names.items()},
         {k: v for f in checked for k, v in f.maps.items()},
         {k: v for f in checked for k, v in f.circles.items()},
+        {k: v for f in checked for k, v in f.value_chains.items()},
     )
     summary = store.import_rows(
         merged, into_session=session.code, files=", ".join(name for name, _ in files)
@@ -477,6 +509,28 @@ def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMa
             stamp = stamp.replace(tzinfo=UTC)
         maps[str(public_id)] = (stamp.astimezone(UTC).replace(microsecond=0).isoformat(), cmap)
     return maps, errors
+
+
+def _checked_value_chains(raw: dict, name: str) -> tuple[dict[str, tuple[str, dict]], list[str]]:
+    chains: dict[str, tuple[str, dict]] = {}
+    errors: list[str] = []
+    content = chain_content()
+    for public_id, data in raw.items():
+        where = f"{name}: value-chain check of {public_id}"
+        try:
+            check = check_from_dict(data, content, where)
+            stamp = datetime.fromisoformat(str(data.get("updated_at", "")))
+        except CheckFileError as err:
+            errors.extend(err.errors)
+            continue
+        except ValueError:
+            errors.append(f"{where}: 'updated_at' must be a date and time (ISO 8601)")
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)
+        stamp_text = stamp.astimezone(UTC).replace(microsecond=0).isoformat()
+        chains[str(public_id)] = (stamp_text, check_to_dict(check))
+    return chains, errors
 
 
 def _checked_circles(raw: dict, name: str) -> tuple[dict[str, list[dict]], list[str]]:
@@ -508,6 +562,10 @@ def my_answers_file(store: PageStore, participant: Participant) -> str:
         rows,
         maps=maps_for_file(store.maps(participant_id=participant.id)),
         circles=store.circle_records(participant_id=participant.id),
+        value_chains={
+            pid: {"updated_at": stamp, **body}
+            for pid, _, stamp, body in store.value_chains(participant_id=participant.id)
+        },
         resume_codes={participant.public_id: participant.resume_code},
         display_names={participant.public_id: participant.display_name}
         if participant.display_name

@@ -112,6 +112,16 @@ WORKBOOKS: tuple[Workbook, ...] = (
         purpose="A short anonymous check of openness and accountability in the team, repeated in rounds",
     ),
     Workbook(
+        "value_chain",
+        "07_value_chain.ipynb",
+        "Value-chain check",
+        number=7,
+        minutes=40,
+        onward="The value-chain check and the value promise →",
+        purpose="For managers of one organisation: where customer focus stops on its way down, "
+        "the three largest gaps, and the value promise cascaded to every level with a plan to say it",
+    ),
+    Workbook(
         "circle_projector",
         "circle_projector.ipynb",
         "Circle projector",

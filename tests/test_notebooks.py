@@ -80,6 +80,7 @@ def test_notebook_holds_no_logic(path: Path):
         ("04_circle_planner.ipynb", {"resume", "store", "report"}),
         ("05_circle_session.ipynb", {"resume", "store", "report"}),
         ("06_openness_pulse.ipynb", {"resume", "answers_file", "store", "report"}),
+        ("07_value_chain.ipynb", {"resume", "store", "report"}),
         ("coach_dashboard.ipynb", {"key", "store", "report"}),
     ],
 )
@@ -312,6 +313,33 @@ def test_papermill_run_of_workbook_06_shows_the_round_the_person_answered(tmp_pa
     html = _outputs_text(executed)
     assert "<td class='kit-num'>5.00</td>" in html and "2.00" not in html
     assert "Say &lt;b&gt;thanks&lt;/b&gt;" in html
+
+
+def test_papermill_run_of_workbook_07_is_the_picture_for_a_leadership_meeting(tmp_path):
+    from kit.organisation import logic
+    from kit.organisation.content import chain_content
+    from kit.organisation.files import check_to_dict
+    from kit.organisation.model import ValueChainCheck
+
+    db = str(tmp_path / "kit.sqlite3")
+    store = open_store(db)
+    person = store.create_participant()
+    content = chain_content()
+    check = logic.set_leaders(ValueChainCheck(), content, seniors=6, complaints=0, calls=0)
+    check = logic.set_role(check, content, "managers", metrics="<i>NPS</i>", used="no")
+    check = logic.set_text(check, "promise", "Lifts that never strand <b>anyone</b>")
+    store.save_value_chain(person.id, check_to_dict(check))
+    executed = run_workbook(
+        "07_value_chain.ipynb",
+        {"resume": person.resume_code, "store": db, "report": True},
+        tmp_path,
+    )
+    html = _outputs_text(executed)
+    assert "Customer focus stops at Executives: no senior leader met a customer" in html
+    assert "The three largest gaps" in html and "Next step" in html
+    assert "Lifts that never strand &lt;b&gt;anyone&lt;/b&gt;" in html
+    assert "<b>anyone</b>" not in html
+    assert "application/vnd.jupyter.widget-view+json" not in executed.read_text()
 
 
 def test_team_report_shows_the_figures_as_text_and_nothing_below_the_minimum(tmp_path):

@@ -31,7 +31,7 @@ from kit.store.codes import (
 from kit.store.errors import StoreError, guarded
 from kit.store.sessions import TeamSessions, origin_of
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
 _STEP = re.compile(r"(\d{4})_[\w]+\.sql")
 
@@ -72,7 +72,7 @@ def steps() -> list[tuple[int, str]]:
     Examples
     --------
     >>> [version for version, _ in steps()]
-    [4, 6, 7]
+    [4, 6, 7, 8]
     """
     found = [
         (int(m.group(1)), m.group(0))

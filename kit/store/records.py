@@ -81,6 +81,8 @@ class AnswerFile:
     maps: dict[str, Any] = field(default_factory=dict)
     # Planned circles with their sessions, by participant: a list of records each.
     circles: dict[str, Any] = field(default_factory=dict)
+    # Value-chain checks (workbook 7) by participant: plain data with ``updated_at``.
+    value_chains: dict[str, Any] = field(default_factory=dict)
 
 
 class ImportFileError(ValueError):
@@ -123,6 +125,7 @@ def to_json(
     display_names: dict[str, str] | None = None,
     maps: dict[str, dict] | None = None,
     circles: dict[str, list] | None = None,
+    value_chains: dict[str, dict] | None = None,
 ) -> str:
     """Write rows as the kit's JSON answer file.
 
@@ -153,6 +156,8 @@ def to_json(
         document["maps"] = maps
     if circles:
         document["circles"] = circles
+    if value_chains:
+        document["value_chains"] = value_chains
     return json.dumps(document, indent=1, ensure_ascii=False)
 
 
@@ -190,6 +195,7 @@ def _parse_json(text: str, name: str) -> AnswerFile:
     names: dict[str, str] = {}
     maps: dict[str, Any] = {}
     circles: dict[str, Any] = {}
+    chains: dict[str, Any] = {}
     if isinstance(document, dict):
         if document.get("format") != FORMAT:
             raise ImportFileError(
@@ -206,16 +212,22 @@ def _parse_json(text: str, name: str) -> AnswerFile:
         names = document.get("display_names") or {}
         maps = document.get("maps") or {}
         circles = document.get("circles") or {}
-        if not all(isinstance(x, dict) for x in (codes, names, maps, circles)):
+        chains = document.get("value_chains") or {}
+        if not all(isinstance(x, dict) for x in (codes, names, maps, circles, chains)):
             raise ImportFileError(
-                [f"{name}: 'resume_codes', 'display_names' and 'maps' must be objects"]
+                [
+                    f"{name}: 'resume_codes', 'display_names', 'maps', 'circles' and "
+                    "'value_chains' must be objects"
+                ]
             )
     else:
         raw_rows = document
     if not isinstance(raw_rows, list) or not all(isinstance(r, dict) for r in raw_rows):
         raise ImportFileError([f"{name}: 'rows' must be a list of objects, one per answer"])
     rows = tuple({k: "" if v is None else str(v) for k, v in r.items()} for r in raw_rows)
-    return AnswerFile(rows, {str(k): str(v) for k, v in codes.items()}, names, maps, circles)
+    return AnswerFile(
+        rows, {str(k): str(v) for k, v in codes.items()}, names, maps, circles, chains
+    )
 
 
 def _parse_csv(text: str, name: str) -> AnswerFile:
@@ -269,6 +281,7 @@ def normalised(answer_file: AnswerFile, rated: set[tuple[str, str]]) -> AnswerFi
         answer_file.display_names,
         answer_file.maps,
         answer_file.circles,
+        answer_file.value_chains,
     )
 
 
@@ -288,7 +301,9 @@ def validate(
         Used in messages.
     """
     errors: list[str] = []
-    if not answer_file.rows and not answer_file.maps and not answer_file.circles:
+    if not (
+        answer_file.rows or answer_file.maps or answer_file.circles or answer_file.value_chains
+    ):
         return [f"{name} has no answers in it"]
     seen: dict[tuple[str, str, str, str], int] = {}
     for number, row in enumerate(answer_file.rows, start=1):

@@ -13,13 +13,28 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, TeamSession
+from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, SessionNote, TeamSession
 from kit.store.clock import now
 from kit.store.codes import inserted_id, new_coach_key, new_join_code, normalise_join_code
 from kit.store.errors import StoreError, guarded
 
 # Settings a coach can change after creating the session.
-_SETTINGS = {"title", "min_group", "revealed", "pulse_round", "circle", "closed"}
+_SETTINGS = {
+    "title",
+    "min_group",
+    "revealed",
+    "pulse_round",
+    "focus_round",
+    "circle",
+    "closed",
+    "cvc_target",
+}
+NOTE_KINDS = ("action", "guardrail")
+# What a coaching action between two rounds of focus and attitude was (seed 003 asks
+# whether training, incentives or coaching convert people).
+ACTION_CATEGORIES = ("training", "incentives", "coaching", "other")
+MAX_NOTE = 500
+MAX_NOTES = 100
 TITLE_MAX = 80
 
 
@@ -160,10 +175,15 @@ class TeamSessions:
         for flag in ("revealed", "closed"):
             if flag in changes:
                 changes[flag] = int(bool(changes[flag]))
-        if "pulse_round" in changes:
-            round_ = changes["pulse_round"]
-            if not isinstance(round_, int) or isinstance(round_, bool) or round_ < 1:
-                raise SessionSettingsError("pulse rounds count from 1")
+        for which in ("pulse_round", "focus_round"):
+            if which in changes:
+                round_ = changes[which]
+                if not isinstance(round_, int) or isinstance(round_, bool) or round_ < 1:
+                    raise SessionSettingsError("rounds count from 1")
+        if "cvc_target" in changes:
+            target = changes["cvc_target"]
+            if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target <= 100:
+                raise SessionSettingsError("the target is a share from 0% to 100%")
         with self._write() as db:
             row = db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
             if row is None:
@@ -182,18 +202,89 @@ class TeamSessions:
         return _session(row)
 
     @guarded
-    def open_next_round(self, code: str, expected: int) -> int:
-        """Start the pulse's next round, unless another window already did; return the round."""
+    def open_next_round(self, code: str, expected: int, which: str = "pulse") -> int:
+        """Start the next round of the pulse (or of ``which="focus"``), unless another window already did.
+
+        Returns the round the session is in now.
+        """
+        column = {"pulse": "pulse_round", "focus": "focus_round"}[which]
         with self._write() as db:
             db.execute(
-                "UPDATE sessions SET pulse_round = pulse_round + 1"
-                " WHERE code = ? AND pulse_round = ?",
+                f"UPDATE sessions SET {column} = {column} + 1 WHERE code = ? AND {column} = ?",
                 (code, expected),
             )
-            row = db.execute("SELECT pulse_round FROM sessions WHERE code = ?", (code,)).fetchone()
+            row = db.execute(f"SELECT {column} FROM sessions WHERE code = ?", (code,)).fetchone()
         if row is None:
             raise SessionSettingsError(f"there is no session '{code}'")
-        return int(row["pulse_round"])
+        return int(row[column])
+
+    # -- notes kept with a session: coaching actions between rounds, guardrails ---------
+
+    @guarded
+    def add_session_note(
+        self, code: str, kind: str, text: str, category: str = "", round_: int = 1
+    ) -> int:
+        """Keep a coaching action or a guardrail with the session; return its id.
+
+        Raises
+        ------
+        SessionSettingsError
+            For an empty or too long text, an unknown kind or category, or a full list.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from kit.database import Store
+        >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3")
+        >>> team = store.create_session("Desk")
+        >>> _ = store.add_session_note(team.code, "guardrail", "Tell the owner before changing a process")
+        >>> [n.text for n in store.session_notes(team.code)]
+        ['Tell the owner before changing a process']
+        >>> store.close()
+        """
+        text = " ".join(str(text).split())
+        if kind not in NOTE_KINDS:
+            raise SessionSettingsError(f"a note is one of {', '.join(NOTE_KINDS)}")
+        if not text:
+            raise SessionSettingsError("write the text first")
+        if len(text) > MAX_NOTE:
+            raise SessionSettingsError(f"keep it to {MAX_NOTE} characters; it has {len(text)}")
+        if kind == "action" and category not in ACTION_CATEGORIES:
+            raise SessionSettingsError(f"choose what it was: {', '.join(ACTION_CATEGORIES)}")
+        with self._write() as db:
+            (held,) = db.execute(
+                "SELECT COUNT(*) FROM session_notes WHERE session = ? AND deleted = 0", (code,)
+            ).fetchone()
+            if held >= MAX_NOTES:
+                raise SessionSettingsError(f"a session keeps at most {MAX_NOTES} notes")
+            cursor = db.execute(
+                "INSERT INTO session_notes (session, kind, category, text, round, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (code, kind, category if kind == "action" else "", text, round_, now()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    @guarded
+    def delete_session_note(self, code: str, note_id: int, deleted: bool = True) -> None:
+        """Remove a note from the session's lists (``deleted=False`` brings it back)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE session_notes SET deleted = ? WHERE session = ? AND id = ?",
+                (int(deleted), code, note_id),
+            )
+
+    @guarded
+    def session_notes(self, code: str) -> list[SessionNote]:
+        """The session's coaching actions and guardrails, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, kind, text, category, round, at FROM session_notes"
+            " WHERE session = ? AND deleted = 0 ORDER BY id",
+            (code,),
+        )
+        return [
+            SessionNote(r["id"], r["kind"], r["text"], r["category"], r["round"], r["at"])
+            for r in rows
+        ]
 
     # -- the team's answers, for the dashboard -------------------------------------
 
@@ -390,4 +481,6 @@ def _session(row: sqlite3.Row) -> TeamSession:
         closed=bool(row["closed"]),
         demo=bool(row["demo"]),
         created_at=row["created_at"],
+        focus_round=row["focus_round"],
+        cvc_target=row["cvc_target"],
     )

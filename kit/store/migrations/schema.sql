@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     revealed INTEGER NOT NULL DEFAULT 0,
     pulse_round INTEGER NOT NULL DEFAULT 1,
     circle TEXT NOT NULL DEFAULT '',
-    closed INTEGER NOT NULL DEFAULT 0
+    closed INTEGER NOT NULL DEFAULT 0,
+    focus_round INTEGER NOT NULL DEFAULT 1,
+    cvc_target INTEGER NOT NULL DEFAULT 0 CHECK (cvc_target BETWEEN 0 AND 100)
 );
 CREATE TABLE IF NOT EXISTS participants (
     id INTEGER PRIMARY KEY,
@@ -89,6 +91,27 @@ CREATE TABLE IF NOT EXISTS map_connections (
     promise TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (participant_id, position)
 );
+
+-- The organisation's value-chain check (kit/organisation/storage.py): one manager's
+-- check, kept whole as JSON, and the session's notes (kit/store/sessions.py).
+CREATE TABLE IF NOT EXISTS value_chain_checks (
+    participant_id INTEGER PRIMARY KEY REFERENCES participants(id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS session_notes (
+    id INTEGER PRIMARY KEY,
+    session TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('action', 'guardrail')),
+    category TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    round INTEGER NOT NULL DEFAULT 1,
+    at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS session_notes_by_session ON session_notes(session);
 
 -- Customer Circle sessions (kit/circles/sessions.py)
 CREATE TABLE IF NOT EXISTS circle_sessions (
