@@ -366,6 +366,14 @@ def _check(args: argparse.Namespace) -> int:
             agenda_template(directory)
         except ContentError as err:
             problems = [*problems, *err.problems]
+    from kit.organisation.content import CHAIN_FILE, parse_chain
+
+    if (directory / CHAIN_FILE).is_file():
+        try:
+            path = directory / CHAIN_FILE
+            parse_chain(path.read_text(encoding="utf-8"), str(path))
+        except ContentError as err:
+            problems = [*problems, *err.problems]
     if (directory / "example_map").is_dir():
         from kit.maps.files import MapFileError, example_map
 
@@ -379,6 +387,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found in {directory}", file=sys.stderr)
         return 1
     example = "; so is the example customer map" if (directory / "example_map").is_dir() else ""
+    if (directory / CHAIN_FILE).is_file():
+        example += "; so is the value-chain check's wording"
     print(
         f"{len(found)} content file(s) in {directory} are valid: "
         f"{', '.join(i.id for i in found)}{example}"

@@ -247,9 +247,14 @@ class PageStore(Protocol):
         """Return the participant with the anonymous id ``public_id``, or None."""
 
     def points(
-        self, code: str, instrument: str, x: str, y: str, published: int
+        self, code: str, instrument: str, x: str, y: str, published: int, round_: int = 1
     ) -> list[tuple[float, float, int]]:
         """Return (x mean, y mean, people) for the people the published figures cover."""
+
+    def published_people(
+        self, code: str, instrument: str, x: str, y: str, round_: int
+    ) -> list[tuple[int, float, float]]:
+        """Return (participant id, x mean, y mean) of the people a round's figures cover."""
 
     def published_texts(
         self, code: str, instrument: str, item: str, round_: int, published: int, step: int = 1

@@ -89,13 +89,181 @@ def simulate(
     # A broken example (kit check says why) must not stop the demo answers.
     with contextlib.suppress(MapFileError):
         maps = {people[0]: (stamp, example_map())}
-    summary = store.import_rows(records.AnswerFile(tuple(rows), maps=maps))
+    chains = {}
+    with contextlib.suppress(ContentError):
+        # Half the demo people are managers with a value-chain check (workbook 7).
+        chains = {
+            person: (stamp, demo_check(rng, full=n == 0))
+            for n, person in enumerate(people[: max(1, participants // 2)])
+        }
+    if session and participants >= 2:
+        # A second round of focus and attitude, after some coaching: some people move.
+        focus = instruments().get("focus_attitude")
+        for person in people if focus is not None else []:
+            assert focus is not None
+            lift = rng.choice((0.0, 0.0, 0.6, 1.0))
+            for row in [
+                r for r in rows if r["participant"] == person and r["instrument"] == focus.id
+            ]:
+                if row["item"] in {i.id for i in focus.items}:
+                    value = min(focus.scale.points, max(1, round(int(row["value"]) + lift)))
+                    rows.append(dict(row, value=str(value), round="2"))
+    summary = store.import_rows(records.AnswerFile(tuple(rows), maps=maps, value_chains=chains))
+    if session and participants >= 2 and instruments().get("focus_attitude"):
+        team = store.team_session(session)
+        if team is not None and team.focus_round < 2:
+            store.add_session_note(
+                team.code, "action", "Half-day workshop: the customer behind each job", "training"
+            )
+            store.add_session_note(
+                team.code, "action", "Monthly one-to-ones on one customer each", "coaching"
+            )
+            store.add_session_note(
+                team.code, "guardrail", "Tell the process owner before changing how a job is done"
+            )
+            store.update_session(team.code, focus_round=2)
     code = summary.resume_codes.get(people[0], "")
     sessions = 0
     with contextlib.suppress(ContentError):
         owner = store.participant_by_code(code)
         sessions = demo_circle(store, owner.id, rng) if owner else 0
     return DemoSummary(summary.answers, code, sessions)
+
+
+def demo_check(rng: random.Random, full: bool = False) -> dict:
+    """A plausible value-chain check of the example company, as stored (plain data).
+
+    ``full`` fills every part (the first demo person's, to look at); the
+    others vary, so the coach's combined picture has something to count.
+
+    Examples
+    --------
+    >>> from kit.organisation.content import chain_content
+    >>> from kit.organisation.files import check_from_dict
+    >>> check = check_from_dict(demo_check(random.Random(1), full=True), chain_content())
+    >>> len(check.messages), check.customer[:20]
+    (3, 'Building owners and ')
+    """
+    from kit.organisation import logic
+    from kit.organisation.content import chain_content
+    from kit.organisation.files import check_to_dict
+    from kit.organisation.model import ValueChainCheck
+
+    c = chain_content()
+    seniors = rng.randint(5, 9)
+    check = logic.set_leaders(
+        ValueChainCheck(),
+        c,
+        seniors=seniors,
+        complaints=rng.choice((0, 0, 1, 2, 3)),
+        calls=rng.choice((0, 1, 2)),
+        voice=rng.choice(((), ("figures",), ("stories", "figures"))),
+    )
+    answers = {
+        "executives": ("Renewals, complaint count", "yes", "Board review", ""),
+        "managers": ("First-time fix rate", rng.choice(("partly", "yes", "no")), "", ""),
+        "support": ("", rng.choice(("no", "partly")), "", ""),
+        "front_line": ("Visits on time", "yes", "Team board", "Recognised at the monthly meeting"),
+    }
+    for role, (metrics, used, verified, gain) in answers.items():
+        if full or rng.random() < 0.7:
+            check = logic.set_role(
+                check, c, role, metrics=metrics, used=used, verified=verified, gain=gain
+            )
+    check = logic.add_row(
+        check,
+        c,
+        "skills",
+        skill="Working with many levels of one customer",
+        role="managers",
+        gap=rng.choice((1, 2, 3)),
+        step="Pair each manager with a key-account lead for a quarter",
+    )
+    check = logic.add_row(
+        check,
+        c,
+        "segments",
+        name="Hospitals",
+        wants="long-term partnership",
+        offers=rng.choice(("regular supplier", "long-term partnership")),
+    )
+    check = logic.add_row(
+        check,
+        c,
+        "segments",
+        name="Property managers",
+        wants="a few services",
+        offers="a few services",
+    )
+    if full or rng.random() < 0.5:
+        check = logic.add_row(
+            check,
+            c,
+            "bridges",
+            name="Site coordinators",
+            role="Service planners",
+            chain="Field service",
+            identified="Named by customers in reviews",
+        )
+    if full:
+        check = logic.set_text(
+            check, "customer", "Building owners and managers who pay for lifts that run"
+        )
+        check = logic.set_text(
+            check, "promise", "Lifts that run, and a call back within the hour when one does not"
+        )
+        for level, meaning, behaviour in (
+            (
+                "executives",
+                "Decide with the running rate in front of us",
+                "Read one complaint a week",
+            ),
+            (
+                "managers",
+                "Plan visits around the building's day",
+                "Call the site contact before a visit",
+            ),
+            (
+                "front_line",
+                "Leave a lift running and the tenants told",
+                "Tell the building manager what was done",
+            ),
+        ):
+            check = logic.set_line(check, c, level, meaning=meaning, behaviour=behaviour)
+        for text, audience, medium, on, first in (
+            (
+                "Why the promise matters: the leadership kick-off",
+                ("executives", "managers"),
+                "Meeting",
+                "2027-03-01",
+                "The paying customer",
+            ),
+            (
+                "The promise in each team's own words",
+                ("front_line",),
+                "One-to-one",
+                "2027-03-08",
+                "The paying customer",
+            ),
+            (
+                "This quarter: visits per engineer",
+                ("managers",),
+                "E-mail",
+                "2027-03-15",
+                "Volume and sales targets",
+            ),
+        ):
+            check = logic.add_row(
+                check,
+                c,
+                "messages",
+                text=text,
+                audience=audience,
+                medium=medium,
+                on=on,
+                first=first,
+            )
+    return check_to_dict(check)
 
 
 _STORIES = [

@@ -395,7 +395,7 @@ class TraitScores(StoreCore):
 
     @guarded
     def points(
-        self, code: str, instrument: str, x: str, y: str, published: int
+        self, code: str, instrument: str, x: str, y: str, published: int, round_: int = 1
     ) -> list[tuple[float, float, int]]:
         """Return (x mean, y mean, people) for the people the published figures cover.
 
@@ -408,11 +408,33 @@ class TraitScores(StoreCore):
         rows = self._db.execute(
             "WITH xy AS (SELECT max(CASE WHEN trait = ? THEN mean END) AS x,"
             " max(CASE WHEN trait = ? THEN mean END) AS y FROM published_scores"
-            " WHERE session = ? AND instrument = ? AND round = 1 GROUP BY participant_id)"
+            " WHERE session = ? AND instrument = ? AND round = ? GROUP BY participant_id)"
             " SELECT round(x, 2), round(y, 2), count(*) FROM xy GROUP BY 1, 2",
-            (x, y, code, instrument),
+            (x, y, code, instrument, round_),
         ).fetchall()
         return [(float(a), float(b), int(n)) for a, b, n in rows if a is not None and b is not None]
+
+    @guarded
+    def published_people(
+        self, code: str, instrument: str, x: str, y: str, round_: int
+    ) -> list[tuple[int, float, float]]:
+        """Return (participant id, x mean, y mean) of the people a round's figures cover.
+
+        In the order they finished that round, so a figure over "the first
+        people of both rounds" keeps the same people as more finish. Only for
+        figures that stay inside the store's gate (the transition table):
+        the ids never leave the store.
+        """
+        rows = self._db.execute(
+            "SELECT s.participant_id, max(CASE WHEN s.trait = ? THEN s.mean END),"
+            " max(CASE WHEN s.trait = ? THEN s.mean END) FROM published_scores s"
+            " LEFT JOIN completions c ON c.participant_id = s.participant_id"
+            " AND c.instrument = s.instrument AND c.round = s.round"
+            " WHERE s.session = ? AND s.instrument = ? AND s.round = ?"
+            " GROUP BY s.participant_id ORDER BY min(c.rowid), s.participant_id",
+            (x, y, code, instrument, round_),
+        ).fetchall()
+        return [(int(p), float(a), float(b)) for p, a, b in rows if a is not None and b is not None]
 
     @guarded
     def published_texts(

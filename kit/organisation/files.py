@@ -94,7 +94,7 @@ def check_from_dict(data: Any, content: ChainContent, where: str = "the check") 
 
     def many(kind: type, key: str) -> tuple[Any, ...]:
         raw = data.get(key) or []
-        if not isinstance(raw, list):
+        if not isinstance(raw, list | tuple):
             errors.append(f"{where}: '{key}' must be a list")
             return ()
         if len(raw) > logic.MAX_ROWS:

@@ -54,6 +54,7 @@ class DashboardState:
     person: OnePerson | None = None
     read_problem: str = ""  # why the store could not be read just now ('' when it could)
     created: TeamSession | None = None  # the session the form below just made
+    removed_note: int | None = None  # the note the last Remove took away (Undo brings it back)
     message: Message | None = None
 
 
@@ -194,6 +195,77 @@ class DashboardController(Controller):
             f"Round {after} of the pulse has started: participants' pulse pages now ask afresh, "
             "and earlier rounds stay for the trend.",
         )
+
+    # -- conversion: the Customer Value Creators' target, rounds of workbook 2, notes -----
+
+    def set_target(self, percent: int) -> bool:
+        """Set the target share of Customer Value Creators (0 clears it)."""
+        if self.state.session is not None and percent == self.state.session.cvc_target:
+            return False
+        done = (
+            f"The target is now {percent}% Customer Value Creators."
+            if percent
+            else "No target is set now."
+        )
+        return self._change(done, cvc_target=percent)
+
+    def next_focus_round(self) -> bool:
+        """Start the next round of focus and attitude: people place themselves afresh."""
+        s = self.state
+        if s.session is None or self.store is None:
+            return self._say("error", "No session is open on this page.")
+        try:
+            after = self.store.open_next_round(s.session.code, s.session.focus_round, "focus")
+        except StoreError as err:
+            return self._say("error", f"No new round was started: {err}.")
+        return self._reread(
+            "ok",
+            f"Round {after} of focus and attitude has started: participants' workbook 2 now "
+            "asks afresh, and the conversion table compares it with the round before once "
+            "enough people have answered both.",
+        )
+
+    def add_note(self, kind: str, text: str, category: str = "") -> bool:
+        """Keep a coaching action (between this round and the next) or a guardrail."""
+        s = self.state
+        if s.session is None or self.store is None:
+            return self._say("error", "No session is open on this page.")
+        try:
+            self.store.add_session_note(
+                s.session.code, kind, text, category, round_=s.session.focus_round
+            )
+        except StoreError as err:
+            return self._say("error", f"Not kept: {err}.")
+        done = (
+            f"Kept: {category} after round {s.session.focus_round}."
+            if kind == "action"
+            else "Kept the guardrail."
+        )
+        return self._reread("ok", done)
+
+    def remove_note(self, note_id: int | None) -> bool:
+        """Take a coaching action or guardrail off the lists (Undo brings it back)."""
+        s = self.state
+        if s.session is None or self.store is None or note_id is None:
+            return self._say("warn", "Choose the note to remove first.")
+        try:
+            self.store.delete_session_note(s.session.code, note_id)
+        except StoreError as err:
+            return self._say("error", f"Not removed: {err}.")
+        self.state = replace(self.state, removed_note=note_id)
+        return self._reread("ok", "Removed. Undo brings it back.")
+
+    def restore_note(self) -> bool:
+        """Bring back the note the last Remove took away."""
+        s = self.state
+        if s.session is None or self.store is None or s.removed_note is None:
+            return self._say("warn", "There is nothing to bring back.")
+        try:
+            self.store.delete_session_note(s.session.code, s.removed_note, deleted=False)
+        except StoreError as err:
+            return self._say("error", f"Not brought back: {err}.")
+        self.state = replace(self.state, removed_note=None)
+        return self._reread("ok", "Brought it back.")
 
     def open_circle(self, resume: str) -> bool:
         """Open the circle planned under ``resume`` to the team ('' closes it again)."""

@@ -22,6 +22,7 @@ from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, PULSE, TeamSession
 from kit.store import records
 from kit.store.attempts import WRONG_CODES
 from kit.store.errors import StoreError
+from kit.store.sessions import ACTION_CATEGORIES
 from kit.style import STYLE
 from kit.team.controllers import DashboardController, DashboardState
 from kit.team.picture import TeamPicture
@@ -54,6 +55,10 @@ WRONG_KEY = (
     "Check that the whole link was copied; the command kit session list on the server prints "
     "the right one."
 )
+
+
+# Targets offered for the share of Customer Value Creators (the method asks: 100%? 50%? 10%?).
+TARGETS = (10, 20, 25, 33, 50, 75, 100)
 
 
 class CoachDashboard(Page):
@@ -376,6 +381,123 @@ class CoachDashboard(Page):
     def open_circle(self, resume: str) -> bool:
         """Open the circle planned under ``resume`` to the team ('' closes it again)."""
         return self.acted(self.controller.open_circle(resume), notice=self.notice_at("circle"))
+
+    # -- conversion: target, rounds of workbook 2, coaching actions, guardrails ----------
+
+    def conversion(self) -> widgets.Widget | HTML:
+        """The target share of Value Creators, the next round of workbook 2, actions and guardrails."""
+        if self.session is None or self.report:
+            return empty(self.report)
+        self.target_box = widgets.Dropdown(
+            description="Target",
+            options=[("no target", 0)] + [(f"{p}% Value Creators", p) for p in TARGETS],
+            layout=widgets.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+        self.target_box.observe(
+            lambda c: None if self.drawing else self.set_target(c["new"]), "value"
+        )
+        self.focus_round_button = control(widgets.Button)
+        self.focus_round_button.layout = widgets.Layout(width="auto")
+        self.focus_round_button.on_click(lambda _: self.next_focus_round())
+        self.action_kind = widgets.Dropdown(
+            description="What",
+            options=ACTION_CATEGORIES,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.action_text = control(
+            widgets.Text,
+            placeholder="e.g. Two-day course on solution selling for the front line",
+            layout=widgets.Layout(width="30em"),
+        )
+        add_action = control(widgets.Button, description="Keep the action")
+        add_action.on_click(
+            lambda _: self.add_note("action", self.action_text.value, self.action_kind.value)
+        )
+        self.guardrail_text = control(
+            widgets.Text,
+            placeholder="e.g. Tell the process owner before you change how a job is done",
+            layout=widgets.Layout(width="30em"),
+        )
+        add_rail = control(widgets.Button, description="Keep the guardrail")
+        add_rail.on_click(lambda _: self.add_note("guardrail", self.guardrail_text.value))
+        self.notes_box = widgets.Dropdown(description="Kept", layout=widgets.Layout(width="auto"))
+        remove = control(widgets.Button, description="Remove", button_style="danger")
+        remove.on_click(lambda _: self.remove_note(self.notes_box.value))
+        restore = control(widgets.Button, description="Undo remove")
+        restore.on_click(
+            lambda _: self.acted(self.controller.restore_note(), notice=self.notice_at("notes"))
+        )
+        self.drawn_by(self._draw_conversion)
+        return vbox(
+            [
+                html(
+                    "<h3>Customer Value Creators: target and conversion</h3><p class='kit-muted'>"
+                    "Set the share you aim for; the figure above shows the team's share with its "
+                    "uncertainty. Record what you do to convert people, then start another round "
+                    "of workbook 2 to see who moved.</p>"
+                ),
+                hbox([self.target_box, self.focus_round_button]),
+                self.notice_at("conversion"),
+                html("<p><b>A coaching action</b> (counted between this round and the next)</p>"),
+                hbox([self.action_kind, self.action_text, add_action]),
+                html("<p><b>A guardrail</b> the team agreed for its Value Creators</p>"),
+                hbox([self.guardrail_text, add_rail]),
+                hbox([self.notes_box, remove, restore]),
+                self.notice_at("notes"),
+            ]
+        )
+
+    def _draw_conversion(self, state: DashboardState) -> None:
+        s = state.session
+        assert s is not None
+        notes = state.picture.notes if state.picture else ()
+        with self.quietly():
+            if self.target_box.value != s.cvc_target:
+                known = [v for _, v in self.target_box.options]
+                if s.cvc_target not in known:
+                    self.target_box.options = [
+                        *self.target_box.options,
+                        (f"{s.cvc_target}% Value Creators", s.cvc_target),
+                    ]
+                self.target_box.value = s.cvc_target
+            options = [
+                (
+                    f"{'Action' if n.kind == 'action' else 'Guardrail'}: "
+                    f"{n.category + ', ' if n.category else ''}{n.text[:60]}",
+                    n.id,
+                )
+                for n in notes
+            ]
+            self.notes_box.options = options or [("(none kept yet)", None)]
+        self.focus_round_button.description = (
+            f"Start round {s.focus_round + 1} of focus and attitude"
+        )
+
+    def set_target(self, percent: int) -> bool:
+        """Set the target share of Customer Value Creators."""
+        return self.acted(self.controller.set_target(percent), notice=self.notice_at("conversion"))
+
+    def next_focus_round(self) -> bool:
+        """Start the next round of workbook 2."""
+        return self.acted(self.controller.next_focus_round(), notice=self.notice_at("conversion"))
+
+    def add_note(self, kind: str, text: str, category: str = "") -> bool:
+        """Keep a coaching action or a guardrail, and clear its box."""
+
+        def clear() -> None:
+            if kind == "action":
+                self.action_text.value = ""
+            else:
+                self.guardrail_text.value = ""
+
+        return self.acted(
+            self.controller.add_note(kind, text, category), clear, self.notice_at("notes")
+        )
+
+    def remove_note(self, note_id: int | None) -> bool:
+        """Take a note off the lists (Undo brings it back)."""
+        return self.acted(self.controller.remove_note(note_id), notice=self.notice_at("notes"))
 
     # -- named sessions: one person's results --------------------------------------------
 

@@ -17,7 +17,8 @@ from kit.instruments.content import instruments as load_instruments
 from kit.instruments.model import Instrument
 from kit.instruments.scoring import place
 from kit.instruments.trait_scores import InstrumentSummary
-from kit.model import PULSE, TeamSession
+from kit.model import FOCUS, PULSE, SessionNote, TeamSession
+from kit.organisation.logic import TeamChain
 from kit.team.anonymity import Gate
 from kit.workbooks import team_workbooks
 
@@ -71,6 +72,88 @@ class BlockCounts:
     between: int = 0
 
 
+CVC = "Customer Value Creator"
+BETWEEN = "Between blocks"
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval for a share of ``k`` in ``n`` (95% by default).
+
+    It stays inside 0 to 1 and is honest for small groups, where the plain
+    "share ± 2 standard errors" claims far too much.
+
+    Examples
+    --------
+    >>> low, high = wilson(3, 10)
+    >>> round(low, 3), round(high, 3)
+    (0.108, 0.603)
+    >>> wilson(0, 5)[0], round(wilson(5, 5)[1], 6)
+    (0.0, 1.0)
+    """
+    if n <= 0:
+        raise ValueError("a share needs at least one person")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class CvcShare:
+    """The share of Customer Value Creators in one round, its 95% interval and the coach's target."""
+
+    round: int
+    creators: int
+    people: int
+    low: float
+    high: float
+    target: int = 0  # percent; 0 when the coach has set none
+
+    @property
+    def share(self) -> float:
+        return self.creators / self.people
+
+    def verdict(self) -> str:
+        """What the figure says about the target, allowing for its uncertainty.
+
+        Examples
+        --------
+        >>> CvcShare(1, 3, 10, *wilson(3, 10), target=50).verdict()
+        'The target of 50% lies inside the likely range: this group is too small to tell whether it is reached.'
+        >>> CvcShare(1, 1, 20, *wilson(1, 20), target=50).verdict()
+        'Below the target of 50%, even allowing for the uncertainty.'
+        """
+        if not self.target:
+            return "No target set: choose one below (the method asks: 100%? 50%? 10%?)."
+        t = self.target / 100
+        if self.high < t:
+            return f"Below the target of {self.target}%, even allowing for the uncertainty."
+        if self.low > t:
+            return f"Above the target of {self.target}%, even allowing for the uncertainty."
+        return (
+            f"The target of {self.target}% lies inside the likely range: this group is too small "
+            "to tell whether it is reached."
+        )
+
+
+@dataclass(frozen=True)
+class Moves:
+    """How people moved between blocks from one round of focus and attitude to the next.
+
+    Covers people who finished both rounds, the first of them in whole
+    steps of the minimum group; below the gate it holds no numbers.
+    ``cells`` are (block before, block after, people).
+    """
+
+    before: int
+    after: int
+    gate: Gate
+    cells: tuple[tuple[str, str, int], ...] = ()
+
+    def count(self, before: str, after: str) -> int:
+        return next((n for b, a, n in self.cells if b == before and a == after), 0)
+
+
 @dataclass(frozen=True)
 class PulseRound:
     """One round of the openness pulse."""
@@ -93,6 +176,11 @@ class TeamPicture:
     blocks: BlockCounts
     pulse: tuple[PulseRound, ...]
     axes: Profile | None = None  # the four blocks' two axes as means (what participants see)
+    rounds: tuple[BlockCounts, ...] = ()  # the four blocks in each round of focus and attitude
+    cvc: CvcShare | None = None  # from the latest round whose blocks are shown
+    moves: tuple[Moves, ...] = ()  # from each round to the next
+    notes: tuple[SessionNote, ...] = ()  # coaching actions between rounds, guardrails
+    chain: TeamChain | None = None  # the managers' value-chain checks (workbook 7) together
 
     def fingerprint(self) -> int:
         """A number that changes whenever anything shown changes (pages redraw only then)."""
@@ -134,7 +222,7 @@ def team_picture(
     for inst, workbook in TEAM_WORKBOOKS:
         if inst not in catalogue:
             continue
-        rounds = range(1, session.pulse_round + 1) if inst == PULSE else (1,)
+        rounds = range(1, session.round_of(inst) + 1)
         for r in rounds:
             summaries[inst, r] = store.instrument_summary(session.code, inst, r, minimum)
         latest = summaries[inst, rounds[-1]]
@@ -148,9 +236,28 @@ def team_picture(
 
     blocks = BlockCounts(Gate(0, minimum))
     axes = None
-    if ("focus_attitude", 1) in summaries:
-        blocks = _blocks(store, session, catalogue["focus_attitude"], summaries, minimum)
-        axes = _profile(catalogue["focus_attitude"], summaries["focus_attitude", 1], minimum)
+    by_round: list[BlockCounts] = []
+    cvc = None
+    moves: list[Moves] = []
+    if (FOCUS, 1) in summaries:
+        focus = catalogue[FOCUS]
+        by_round = [
+            _blocks(store, session, focus, summaries, minimum, r)
+            for r in range(1, session.focus_round + 1)
+        ]
+        # The shown_at round the gate lets through is the team's picture now.
+        shown_at = max((n for n, b in enumerate(by_round) if b.gate.shown), default=0)
+        blocks = by_round[shown_at]
+        axes = _profile(focus, summaries[FOCUS, shown_at + 1], minimum)
+        if blocks.gate.shown:
+            placed = blocks.gate.covered
+            creators = dict(blocks.counts).get(CVC, 0)
+            cvc = CvcShare(
+                shown_at + 1, creators, placed, *wilson(creators, placed), target=session.cvc_target
+            )
+        moves = [
+            _moves(store, session, focus, r, minimum) for r in range(2, session.focus_round + 1)
+        ]
 
     pulse: list[PulseRound] = []
     if PULSE in catalogue:
@@ -172,7 +279,20 @@ def team_picture(
                 )
             ]
             pulse.append(PulseRound(r, gate, round_profile.traits, overall, tuple(texts)))
-    return TeamPicture(session, joined, tuple(progress), profile, blocks, tuple(pulse), axes)
+    return TeamPicture(
+        session,
+        joined,
+        tuple(progress),
+        profile,
+        blocks,
+        tuple(pulse),
+        axes,
+        tuple(by_round),
+        cvc,
+        tuple(moves),
+        tuple(store.session_notes(session.code)),
+        _chain(store, session),
+    )
 
 
 def _gate(summary: InstrumentSummary, minimum: int) -> Gate:
@@ -201,8 +321,9 @@ def _blocks(
     instrument: Instrument,
     summaries: dict[tuple[str, int], InstrumentSummary],
     minimum: int,
+    round_: int = 1,
 ) -> BlockCounts:
-    summary = summaries[instrument.id, 1]
+    summary = summaries[instrument.id, round_]
     gate = _gate(summary, minimum)
     grid = instrument.grid
     if not gate.shown or grid is None:
@@ -213,7 +334,7 @@ def _blocks(
     # few hundred distinct points at most, each placed once by the same rule
     # as a person's own page.
     for x, y, people in store.points(
-        session.code, instrument.id, grid.x, grid.y, summary.published
+        session.code, instrument.id, grid.x, grid.y, summary.published, round_
     ):
         placed = place(instrument, x, y)
         if placed is not None and placed.clear:
@@ -221,3 +342,65 @@ def _blocks(
         else:
             between += people
     return BlockCounts(gate, tuple((b.name, counts[b.name]) for b in grid.blocks), between)
+
+
+def _block_of(instrument: Instrument, x: float, y: float) -> str:
+    placed = place(instrument, x, y)
+    return placed.blocks[0].name if placed is not None and placed.clear else BETWEEN
+
+
+def _moves(store, session: TeamSession, instrument: Instrument, after: int, minimum: int) -> Moves:
+    """Who moved from round ``after - 1`` to round ``after``, behind the gate.
+
+    Only people in both rounds' published figures count, the first of them
+    (in the order they finished the later round) in whole steps of the
+    minimum group: one more person finishing never moves a cell by one.
+    """
+    grid = instrument.grid
+    if grid is None:
+        return Moves(after - 1, after, Gate(0, minimum))
+    earlier = {
+        pid: (x, y)
+        for pid, x, y in store.published_people(
+            session.code, instrument.id, grid.x, grid.y, after - 1
+        )
+    }
+    both = [
+        (earlier[pid], (x, y))
+        for pid, x, y in store.published_people(session.code, instrument.id, grid.x, grid.y, after)
+        if pid in earlier
+    ]
+    covered = len(both) - len(both) % minimum
+    gate = Gate(len(both), minimum, len(both), covered)
+    if not gate.shown:
+        return Moves(after - 1, after, gate)
+    cells: Counter[tuple[str, str]] = Counter(
+        (_block_of(instrument, *a), _block_of(instrument, *b)) for a, b in both[:covered]
+    )
+    return Moves(after - 1, after, gate, tuple((a, b, n) for (a, b), n in sorted(cells.items())))
+
+
+def _chain(store, session: TeamSession) -> TeamChain | None:
+    """The managers' value-chain checks counted together (None when nobody has one)."""
+    from kit.content import ContentError
+    from kit.organisation import logic
+    from kit.organisation.content import chain_content
+    from kit.organisation.files import CheckFileError, check_from_dict
+
+    stored = store.value_chains(session=session.code)
+    if not stored:
+        return None
+    try:
+        content = chain_content()
+    except ContentError:
+        return None
+    maps = store.maps(session=session.code)
+    pictures = []
+    for public_id, name, _, body in stored:
+        try:
+            check = check_from_dict(body, content)
+        except CheckFileError:
+            continue  # a check the store holds but this kit's wording cannot read
+        cmap = maps.get(public_id, ("", None))[1]
+        pictures.append((name, logic.picture(check, content, cmap)))
+    return logic.combine(pictures, content, session.min_group, named=not session.anonymous)

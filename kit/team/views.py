@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from kit.instruments import scoring
 from kit.instruments import views as instrument_views
 from kit.instruments.model import Instrument
+from kit.organisation.views import team_chain_html
 from kit.store.sessions import UploadBatch
 from kit.team.anonymity import NO_ANSWERS, Audience, Figure, Gate, disclose
 from kit.team.picture import BlockCounts, Profile, PulseRound, TeamPicture, TraitSpread
@@ -134,6 +135,131 @@ def blocks_html(blocks: BlockCounts) -> str:
     )
 
 
+def cvc_html(picture: TeamPicture) -> str:
+    """The share of Customer Value Creators with its 95% interval, against the coach's target.
+
+    Behind the same gate as the block counts: below the minimum group there
+    is no share to show.
+
+    Examples
+    --------
+    >>> from kit.team.picture import BlockCounts, CvcShare, wilson
+    >>> from kit.model import TeamSession
+    >>> team = TeamSession("K7R-M3X", "Desk", "key", cvc_target=50)
+    >>> gate = Gate(10, 5, 10, 10)
+    >>> picture = TeamPicture(team, 10, (), None, BlockCounts(gate), (),
+    ...                       cvc=CvcShare(1, 3, 10, *wilson(3, 10), target=50))
+    >>> shown = cvc_html(picture)
+    >>> "3 of 10 people (30%)" in shown and "likely between 11% and 60%" in shown
+    True
+    """
+    head = "<h4>How many Customer Value Creators?</h4>"
+    if picture.cvc is None or not disclose(
+        Figure.BLOCK_COUNTS, picture.blocks.gate, Audience.COACH
+    ):
+        return head + _gate(picture.blocks.gate)
+    c = picture.cvc
+    target = c.target / 100 if c.target else None
+    # A bar of the likely range, the point, and the target as a line.
+    marker = (
+        f"<div class='kit-cvc-target' style='left:{target * 100:.1f}%' title='target'></div>"
+        if target is not None
+        else ""
+    )
+    bar = (
+        "<div class='kit-bar-track kit-cvc' role='img' aria-label='"
+        f"share {c.share:.0%}, likely between {c.low:.0%} and {c.high:.0%}'>"
+        f"<div class='kit-whisker' style='left:{c.low * 100:.1f}%;width:{max(0.5, (c.high - c.low) * 100):.1f}%'></div>"
+        f"<div class='kit-cvc-point' style='left:{c.share * 100:.1f}%'></div>{marker}</div>"
+    )
+    return (
+        head
+        + f"<p data-testid='cvc-share'><b>{c.creators} of {c.people} people ({c.share:.0%})</b> "
+        f"sit clearly in the Customer Value Creator block (round {c.round}); the share is likely "
+        f"between {c.low:.0%} and {c.high:.0%} (95% Wilson interval: with few people the range "
+        "is wide).</p>" + bar + f"<p>{escape(c.verdict())}</p>"
+    )
+
+
+def moves_html(picture: TeamPicture) -> str:
+    """From one round of focus and attitude to the next: who moved where, and what was done between.
+
+    Examples
+    --------
+    >>> from kit.team.picture import Moves
+    >>> "hidden to protect anonymity" in moves_html_for((Moves(1, 2, Gate(4, 5, 4, 0)),))
+    True
+    """
+    return moves_html_for(picture.moves, picture.notes)
+
+
+def moves_html_for(moves, notes=()) -> str:
+    """The transition tables and the coaching actions recorded between the rounds."""
+    head = "<h4>Conversion: from one round of focus and attitude to the next</h4>"
+    if not moves:
+        return head + (
+            "<p class='kit-muted'>One round so far. Record what you do to help people toward "
+            "Customer Value Creator (training, incentives, coaching), then start the next round "
+            "of workbook 2: this shows who moved, behind the same gate as the blocks.</p>"
+        )
+    order = [
+        "Risk Avoider",
+        "Problem Solver",
+        "Empire Builder",
+        "Customer Value Creator",
+        "Between blocks",
+    ]
+    parts = [head]
+    for m in moves:
+        between = [n for n in notes if n.kind == "action" and n.round == m.before]
+        done = (
+            "<p><b>Done between:</b> "
+            + "; ".join(f"{escape(n.category)}: {escape(n.text)}" for n in between)
+            + "</p>"
+            if between
+            else "<p class='kit-muted'>No coaching action was recorded between these rounds.</p>"
+        )
+        parts.append(f"<p><b>Round {m.before} → round {m.after}</b></p>")
+        if not disclose(Figure.BLOCK_COUNTS, m.gate, Audience.COACH):
+            parts += [_gate(m.gate), done]
+            continue
+        used = [b for b in order if any(b in (a, z) for a, z, _ in m.cells)]
+        header = "".join(f"<th scope='col'>{escape(b)}</th>" for b in used)
+        rows = "".join(
+            f"<tr><th scope='row'>{escape(a)}</th>"
+            + "".join(
+                f"<td class='kit-num{' kit-same' if a == z else ''}'>{m.count(a, z)}</td>"
+                for z in used
+            )
+            + "</tr>"
+            for a in used
+        )
+        moved = sum(n for a, z, n in m.cells if a != z)
+        into = sum(n for a, z, n in m.cells if z == "Customer Value Creator" and a != z)
+        parts.append(
+            f"<p class='kit-muted'>{escape(m.gate.covering())} who answered both rounds; rows: "
+            f"round {m.before}, columns: round {m.after}.</p>"
+            f"<table class='kit-table kit-moves'><thead><tr><th></th>{header}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<p data-testid='moves-summary'>{moved} moved block; {into} became Customer Value "
+            "Creators.</p>" + done
+        )
+    return "".join(parts)
+
+
+def guardrails_html(notes) -> str:
+    """The guardrails the team agreed for its Customer Value Creators."""
+    head = "<h4>Guardrails for Customer Value Creators</h4>"
+    rails = [n for n in notes if n.kind == "guardrail"]
+    if not rails:
+        return head + (
+            "<p class='kit-muted'>None agreed yet. Value Creators push for change and can look "
+            "undisciplined to others: agree a few rules with the team, such as who is told "
+            "before a process changes.</p>"
+        )
+    return head + "<ul>" + "".join(f"<li>{escape(n.text)}</li>" for n in rails) + "</ul>"
+
+
 def pulse_html(rounds: tuple[PulseRound, ...], audience: Audience) -> str:
     """The openness pulse: each round's means, the trend, and (for the coach) the free text.
 
@@ -251,7 +377,15 @@ def coach_html(picture: TeamPicture) -> str:
         progress_html(picture)
         + profile_html(picture.profile, "Hidden-leader traits: the team's profile")
         + blocks_html(picture.blocks)
+        + cvc_html(picture)
+        + moves_html(picture)
+        + guardrails_html(picture.notes)
         + pulse_html(picture.pulse, Audience.COACH)
+        + (
+            team_chain_html(picture.chain, picture.session.anonymous)
+            if picture.chain is not None
+            else ""
+        )
     )
 
 

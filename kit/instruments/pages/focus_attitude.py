@@ -32,6 +32,8 @@ class FocusAttitudeApp(InstrumentApp):
     """One person's focus-and-attitude self-assessment (workbook 02)."""
 
     INSTRUMENT = "focus_attitude"
+    # Asked again in rounds the coach starts, so the team can see who moved between blocks.
+    ROUNDS = True
     WORKBOOK = workbook("focus_attitude").file
     REPORT_TITLE = "Focus and attitude: where I stand"
     REPORT_FILE = "focus-and-attitude-report"

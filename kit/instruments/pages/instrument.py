@@ -25,7 +25,7 @@ from kit.instruments.content import get_instrument
 from kit.instruments.controllers import AnswersController, AnswersState
 from kit.instruments.model import Instrument
 from kit.instruments.scoring import unanswered
-from kit.model import Participant, TeamSession
+from kit.model import PULSE, Participant, TeamSession
 from kit.store.errors import StoreError
 from kit.store.records import ImportFileError, parse, validate
 from kit.style import STYLE
@@ -76,7 +76,7 @@ class InstrumentApp(WorkbookPage):
         super().__init__(store, participant, session, report, problems, team, make_report)
         self.instrument = instrument
         self.answers_path: Path | None = None
-        round_ = team.pulse_round if (team is not None and self.ROUNDS) else 1
+        round_ = team.round_of(self.INSTRUMENT) if (team is not None and self.ROUNDS) else 1
         if answers is None and participant is not None and store is not None:
             try:
                 answers = store.answers(participant.id, self.INSTRUMENT, round_)
@@ -209,8 +209,13 @@ class InstrumentApp(WorkbookPage):
         if self.team is None:
             return []
         t = self.team
-        round_note = f" This is round {self.round} of the pulse." if self.ROUNDS else ""
-        if t.anonymous or self.ROUNDS:
+        pulse = self.INSTRUMENT == PULSE
+        round_note = ""
+        if self.ROUNDS and (pulse or self.round > 1):
+            round_note = (
+                f" This is round {self.round} of {'the pulse' if pulse else 'this workbook'}."
+            )
+        if t.anonymous or pulse:
             # The pulse is anonymous in every session: no one's own answers are shown.
             who = (
                 "Your answers here are anonymous: your coach and your team see only totals, "
@@ -277,7 +282,7 @@ class InstrumentApp(WorkbookPage):
             if raising:
                 raise
             return False
-        moved = self.ROUNDS and team.pulse_round != self.round
+        moved = self.ROUNDS and team.round_of(self.INSTRUMENT) != self.round
         seen = (team.revealed, picture.fingerprint() if picture else None, moved)
         if seen == self._team_seen:
             return False
@@ -291,7 +296,9 @@ class InstrumentApp(WorkbookPage):
             )
             parts.append(
                 f"<div class='kit-warn' role='status'>Your coach has started round "
-                f"{team.pulse_round} of the pulse. <a href='{escape(again)}'>Open it</a> "
+                f"{team.round_of(self.INSTRUMENT)} of "
+                f"{'the pulse' if self.INSTRUMENT == PULSE else 'this workbook'}. "
+                f"<a href='{escape(again)}'>Open it</a> "
                 "to answer afresh; your answers to this round are kept.</div>"
             )
         if picture is None:
