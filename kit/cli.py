@@ -242,13 +242,23 @@ def _export(args: argparse.Namespace) -> int:
     held = {p for s in shared.hidden for p in store.maps(session=s.code)}
     held |= {p for s in shared.hidden for p, _ in store.circle_codes(session=s.code)}
     maps = {p: m for p, m in store.maps(session=args.session).items() if p not in held}
-    what = f"{_count(len(rows), 'answer')} and {_count(len(maps), 'customer map')}"
+    what = f"{_count(len(rows), 'answer')}, {_count(len(maps), 'customer map')}"
     if args.format == "json":
         circles = {
             p: c for p, c in store.circle_records(session=args.session).items() if p not in held
         }
-        what += f" and {_count(sum(len(c) for c in circles.values()), 'circle')}"
-        text = records.to_json(rows, maps=maps_for_file(maps), circles=circles) + "\n"
+        what += f", {_count(sum(len(c) for c in circles.values()), 'circle')}"
+        held |= {p for s in shared.hidden for p, *_ in store.value_chains(session=s.code)}
+        chains = {
+            p: {"updated_at": stamp, **body}
+            for p, _, stamp, body in store.value_chains(session=args.session)
+            if p not in held
+        }
+        what += f" and {_count(len(chains), 'value-chain check')}"
+        text = (
+            records.to_json(rows, maps=maps_for_file(maps), circles=circles, value_chains=chains)
+            + "\n"
+        )
     elif args.table == "answers":
         text, what = records.to_csv(rows), f"{len(rows)} answers"
     else:
@@ -302,6 +312,8 @@ def _import(args: argparse.Namespace) -> int:
     )
     if summary.circles:
         maps += f" and {summary.circles} circle{'s' if summary.circles != 1 else ''}"
+    if summary.value_chains:
+        maps += f" and {_count(summary.value_chains, 'value-chain check')}"
     print(
         f"Imported {summary.answers} answers{maps}: {summary.new_participants} new and "
         f"{summary.updated_participants} existing participants, into {store.location}"

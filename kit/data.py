@@ -113,6 +113,18 @@ MAP_COLUMNS = {
     "bridged": "boolean",
 }
 
+GAP_COLUMNS = {
+    "participant": "string",
+    "stops_at": "string",
+    "rank": "Int64",
+    "gap": "string",
+    "kind": "string",
+    "part": "string",
+    "severity": "Int64",
+    "next_step": "string",
+    "own_step": "boolean",
+}
+
 
 @contextmanager
 def _opened(store) -> Iterator:
@@ -476,3 +488,70 @@ def customer_map(store=None, session: str | None = None) -> pd.DataFrame:
                 }
             )
     return _frame(records, MAP_COLUMNS)
+
+
+def value_chain_gaps(store=None, session: str | None = None) -> pd.DataFrame:
+    """Every value-chain check's gaps (workbook 7), one row each, largest first per manager.
+
+    Parameters
+    ----------
+    store : Store, str or None
+    session : str, optional
+        Only checks of people in this team session.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: ``participant`` (public id), ``stops_at`` (the level where
+        customer focus stops for them, empty when it reaches every level
+        answered), ``rank`` (1 is the largest gap), ``gap`` (in words),
+        ``kind`` (the kind of gap, a key of the content's steps), ``part``,
+        ``severity`` (3 stops focus, 2 weakens it, 1 is worth fixing),
+        ``next_step`` and ``own_step`` (the manager wrote it).
+
+    Examples
+    --------
+    >>> from kit.database import open_store
+    >>> from kit.demo import simulate
+    >>> import tempfile, pathlib
+    >>> store = open_store(str(pathlib.Path(tempfile.mkdtemp()) / "k.db"))
+    >>> _ = simulate(store, 1, seed=2)  # the first demo person has a full check
+    >>> frame = value_chain_gaps(store)
+    >>> int(frame["rank"].min()), bool((frame["severity"] >= 1).all())
+    (1, True)
+    """
+    from kit.organisation import logic
+    from kit.organisation.content import chain_content
+    from kit.organisation.files import check_from_dict
+
+    content = chain_content()
+    records = []
+    with _opened(store) as opened:
+        team, hidden = sessions_held_back(opened, session)
+        left_out = {p for s in hidden for p, *_ in opened.value_chains(session=s.code)}
+        stored = [
+            row
+            for row in opened.value_chains(session=team.code if team else None)
+            if row[0] not in left_out
+        ]
+        maps = opened.maps(session=team.code if team else None)
+        _warn_held_back(hidden, "value-chain checks")
+    for public_id, _, _, body in stored:
+        cmap = maps.get(public_id, ("", None))[1]
+        p = logic.picture(check_from_dict(body, content), content, cmap)
+        stop = p.stops_at
+        for rank, g in enumerate(p.gaps, start=1):
+            records.append(
+                {
+                    "participant": public_id,
+                    "stops_at": stop.name if stop else "",
+                    "rank": rank,
+                    "gap": g.title,
+                    "kind": g.key,
+                    "part": g.part,
+                    "severity": g.severity,
+                    "next_step": g.step,
+                    "own_step": g.own,
+                }
+            )
+    return _frame(records, GAP_COLUMNS)

@@ -48,6 +48,7 @@ class ImportSummary:
     resume_codes: dict[str, str]
     maps: int = 0
     circles: int = 0
+    value_chains: int = 0
 
 
 class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
@@ -146,7 +147,7 @@ class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
                 "'Download my answers' (a team's files go on the coach dashboard)"
             )
         codes_out: dict[str, str] = {}
-        new = updated = count = maps = circles = 0
+        new = updated = count = maps = circles = chains = 0
         touched: list[int] = []
         uploaded = from_page or into_session is not None
         batches: dict[str, int] = {}
@@ -332,9 +333,10 @@ class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
                             stamp,
                             stamp,
                         )
+                        chains += 1
             number_respondents(db)
             self._rescore_people(db, touched)
-        return ImportSummary(count, new, updated, codes_out, maps, circles)
+        return ImportSummary(count, new, updated, codes_out, maps, circles, chains)
 
 
 def _check_answer(instrument_id: str, item: str, value: str) -> str | None:

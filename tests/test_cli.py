@@ -53,7 +53,10 @@ def test_export_json_to_file_then_import_elsewhere(tmp_path, capsys):
     assert "resume_codes" not in document  # a coach's export never carries access codes
     assert main(["import", str(out), "--store", str(other)]) == 0
     # Two people, and their two pulse respondents, which no row links to them.
-    assert "Imported 77 answers and 1 customer map and 1 circle: 4 new" in capsys.readouterr().out
+    assert (
+        "Imported 77 answers and 1 customer map and 1 circle and 1 value-chain check: 4 new"
+        in capsys.readouterr().out
+    )
     assert open_store(str(other)).rows() == open_store(str(db)).rows()
 
 

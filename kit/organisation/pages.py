@@ -224,6 +224,8 @@ class ValueChainApp(WorkbookPage):
     ) -> widgets.Widget:
         """A box that shows ``read(state)`` on every redraw and calls ``save(value)`` when changed."""
         self._boxes.append((box, read))
+        with self.quietly():
+            box.value = read(self.state)  # what is stored, before the person types
         box.observe(lambda change: None if self.drawing else save(change["new"]), "value")
         return box
 
@@ -469,9 +471,14 @@ class ValueChainApp(WorkbookPage):
             boxes[key] = box
             shown.append(box)
             box.observe(lambda _, k=key: self._list_changed(part, k), "value")
-        add = control(widgets.Button, description=_ADD[part], button_style="primary")
+        # Own layouts: these two are shown and hidden, and the shared one is every widget's.
+        add = widgets.Button(
+            description=_ADD[part], button_style="primary", layout=widgets.Layout()
+        )
         add.on_click(lambda _: self._add_row(part))
-        delete = control(widgets.Button, description="Delete", button_style="danger")
+        delete = widgets.Button(
+            description="Delete", button_style="danger", layout=widgets.Layout()
+        )
         delete.on_click(lambda _: self._delete_selected(part))
         undo = control(widgets.Button, description="Undo delete")
         undo.on_click(

@@ -256,7 +256,8 @@ def team_picture(
                 shown_at + 1, creators, placed, *wilson(creators, placed), target=session.cvc_target
             )
         moves = [
-            _moves(store, session, focus, r, minimum) for r in range(2, session.focus_round + 1)
+            _moves(store, session, focus, r, minimum, summaries[FOCUS, r])
+            for r in range(2, session.focus_round + 1)
         ]
 
     pulse: list[PulseRound] = []
@@ -349,7 +350,14 @@ def _block_of(instrument: Instrument, x: float, y: float) -> str:
     return placed.blocks[0].name if placed is not None and placed.clear else BETWEEN
 
 
-def _moves(store, session: TeamSession, instrument: Instrument, after: int, minimum: int) -> Moves:
+def _moves(
+    store,
+    session: TeamSession,
+    instrument: Instrument,
+    after: int,
+    minimum: int,
+    summary: InstrumentSummary,
+) -> Moves:
     """Who moved from round ``after - 1`` to round ``after``, behind the gate.
 
     Only people in both rounds' published figures count, the first of them
@@ -371,7 +379,8 @@ def _moves(store, session: TeamSession, instrument: Instrument, after: int, mini
         if pid in earlier
     ]
     covered = len(both) - len(both) % minimum
-    gate = Gate(len(both), minimum, len(both), covered)
+    # "Finished" counts who finished the later round, so the gate's words match the blocks'.
+    gate = Gate(max(summary.completed, len(both)), minimum, summary.started, covered)
     if not gate.shown:
         return Moves(after - 1, after, gate)
     cells: Counter[tuple[str, str]] = Counter(

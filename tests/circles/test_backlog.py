@@ -125,9 +125,9 @@ def test_circles_travel_whole_through_export_and_import(tmp_path, capsys):
     before = store.circle_record(circle.code)
 
     assert main(["export", "--format", "json", "--out", out, "--store", db]) == 0
-    assert "and 1 circle to" in capsys.readouterr().err
+    assert "1 circle and 1 value-chain check to" in capsys.readouterr().err
     assert main(["import", out, "--store", other]) == 0
-    assert "and 1 circle:" in capsys.readouterr().out
+    assert "and 1 circle and 1 value-chain check:" in capsys.readouterr().out
     assert open_store(other).circle_record(circle.code) == before
 
     # A person's own file restores their circle on another server too.

@@ -124,3 +124,32 @@ def test_a_store_from_a_newer_kit_is_refused_and_left_alone(tmp_path):
     with pytest.raises(StoreError, match="newer kit"):
         Store(path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
+
+
+def test_a_schema_7_store_gets_the_organisations_side_and_keeps_its_sessions(tmp_path):
+    path = tmp_path / "seven.sqlite3"
+    store = Store(path)
+    team = store.create_session("Leaders", min_group=3, code="K7R-M3X")
+    person = store.create_participant(session=team.code)
+    store.save_answer(person.id, "focus_attitude", "focus.1", "4")
+    store.close()
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        ALTER TABLE sessions DROP COLUMN focus_round;
+        ALTER TABLE sessions DROP COLUMN cvc_target;
+        DROP TABLE value_chain_checks;
+        DROP TABLE session_notes;
+        PRAGMA user_version = 7;
+        """
+    )
+    db.close()
+    store = Store(path)
+    again = store.team_session("K7R-M3X")
+    assert again.focus_round == 1 and again.cvc_target == 0 and again.min_group == 3
+    assert store.answers(person.id, "focus_attitude") == {"focus.1": "4"}
+    store.save_value_chain(person.id, {"promise": "On time"})
+    store.add_session_note(team.code, "guardrail", "Tell the owner first")
+    assert store.update_session(team.code, cvc_target=50).cvc_target == 50
+    store.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == core.SCHEMA_VERSION

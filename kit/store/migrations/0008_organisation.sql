@@ -4,4 +4,4 @@
 -- notes (coaching actions between rounds, the team's guardrails) come from
 -- schema.sql. Runs on files older than 8.
 ALTER TABLE sessions ADD COLUMN focus_round INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE sessions ADD COLUMN cvc_target INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN cvc_target INTEGER NOT NULL DEFAULT 0 CHECK (cvc_target BETWEEN 0 AND 100);
