@@ -60,8 +60,11 @@ def quiet(server, timeout: float = 30.0) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="workbooks to measure (all by default)"
+    )
     args = parser.parse_args()
-    names = pages()
+    names = [n for n in pages() if not args.only or n == BASELINE or n in args.only]
     times: dict[str, list[float]] = {n: [] for n in names}
     paired: dict[str, list[float]] = {n: [] for n in names if n != BASELINE}
     with served() as (url, server), chromium() as browser:

@@ -506,7 +506,7 @@ def value_chain_gaps(store=None, session: str | None = None) -> pd.DataFrame:
         customer focus stops for them, empty when it reaches every level
         answered), ``rank`` (1 is the largest gap), ``gap`` (in words),
         ``kind`` (the kind of gap, a key of the content's steps), ``part``,
-        ``severity`` (3 stops focus, 2 weakens it, 1 is worth fixing),
+        ``severity`` (3 a large gap, 2 a medium one, 1 a small one),
         ``next_step`` and ``own_step`` (the manager wrote it).
 
     Examples

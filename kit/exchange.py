@@ -493,6 +493,23 @@ def upload_team_files(
     return TeamUpload(len(files), len(owner_of), summary.answers, before)
 
 
+def _updated_at(data: object, where: str) -> str:
+    """The record's ``updated_at`` as UTC text to the second (a time with no zone is UTC).
+
+    Raises
+    ------
+    ValueError
+        Saying where, when it is not a date and time.
+    """
+    try:
+        stamp = datetime.fromisoformat(str(data.get("updated_at", "")))  # type: ignore[attr-defined]
+    except (ValueError, AttributeError):
+        raise ValueError(f"{where}: 'updated_at' must be a date and time (ISO 8601)") from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
 def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMap]], list[str]]:
     maps: dict[str, tuple[str, CustomerMap]] = {}
     errors: list[str] = []
@@ -500,16 +517,11 @@ def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMa
         where = f"{name}: map of {public_id}"
         try:
             cmap = map_from_dict(data, where)
-            stamp = datetime.fromisoformat(str(data.get("updated_at", "")))
+            maps[str(public_id)] = (_updated_at(data, where), cmap)
         except MapFileError as err:
             errors.extend(err.errors)
-            continue
-        except ValueError:
-            errors.append(f"{where}: 'updated_at' must be a date and time (ISO 8601)")
-            continue
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)
-        maps[str(public_id)] = (stamp.astimezone(UTC).replace(microsecond=0).isoformat(), cmap)
+        except ValueError as err:
+            errors.append(str(err))
     return maps, errors
 
 
@@ -521,17 +533,11 @@ def _checked_value_chains(raw: dict, name: str) -> tuple[dict[str, tuple[str, di
         where = f"{name}: value-chain check of {public_id}"
         try:
             check = check_from_dict(data, content, where)
-            stamp = datetime.fromisoformat(str(data.get("updated_at", "")))
+            chains[str(public_id)] = (_updated_at(data, where), check_to_dict(check))
         except CheckFileError as err:
             errors.extend(err.errors)
-            continue
-        except ValueError:
-            errors.append(f"{where}: 'updated_at' must be a date and time (ISO 8601)")
-            continue
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)
-        stamp_text = stamp.astimezone(UTC).replace(microsecond=0).isoformat()
-        chains[str(public_id)] = (stamp_text, check_to_dict(check))
+        except ValueError as err:
+            errors.append(str(err))
     return chains, errors
 
 

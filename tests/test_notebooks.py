@@ -336,6 +336,9 @@ def test_papermill_run_of_workbook_07_is_the_picture_for_a_leadership_meeting(tm
     )
     html = _outputs_text(executed)
     assert "Customer focus stops at Executives: no senior leader met a customer" in html
+    # Each part's answers are in the report too, escaped.
+    assert "6 senior people; 0 handled a customer complaint personally" in html
+    assert "<td>&lt;i&gt;NPS&lt;/i&gt;</td>" in html
     assert "The three largest gaps" in html and "Next step" in html
     assert "Lifts that never strand &lt;b&gt;anyone&lt;/b&gt;" in html
     assert "<b>anyone</b>" not in html

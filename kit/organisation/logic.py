@@ -324,7 +324,7 @@ class Gap:
     part: str
     subject: str
     title: str
-    severity: int  # 3 stops focus, 2 weakens it, 1 is worth fixing
+    severity: int  # 3 large (it stops focus where it is), 2 medium (it weakens it), 1 small
     step: str = ""
     own: bool = False  # the step is the manager's own
 
@@ -518,56 +518,9 @@ def picture(
             elif leaders.complaints == 0 or leaders.calls == 0:
                 weak.append("senior leaders hear few customers first-hand")
         if _answered(m):
-            if not m.metrics:
-                breaks.append("no metric carries customer information")
-                gap(
-                    "no_metrics",
-                    "metrics",
-                    role.id,
-                    f"{role.name}: no metric carries customer information",
-                    3,
-                    role=role.name,
-                )
-            if m.used == "no":
-                breaks.append("the customer information is not used in their work")
-                gap(
-                    "not_used",
-                    "metrics",
-                    role.id,
-                    f"{role.name}: customer information is not used in the work",
-                    3,
-                    role=role.name,
-                )
-            elif m.used == "partly":
-                weak.append("the customer information is used only in part")
-                gap(
-                    "not_used",
-                    "metrics",
-                    role.id,
-                    f"{role.name}: customer information is used only in part",
-                    2,
-                    role=role.name,
-                )
-            if m.metrics and not m.verified:
-                weak.append("nobody checks that it is used")
-                gap(
-                    "not_verified",
-                    "metrics",
-                    role.id,
-                    f"{role.name}: nobody checks that customer information is used",
-                    2,
-                    role=role.name,
-                )
-            if m.metrics and not m.gain:
-                weak.append("using it brings them nothing")
-                gap(
-                    "no_gain",
-                    "metrics",
-                    role.id,
-                    f"{role.name}: using customer information brings them nothing",
-                    2,
-                    role=role.name,
-                )
+            for key, stops, said, title, severity in _metric_checks(m):
+                (breaks if stops else weak).append(said)
+                gap(key, "metrics", role.id, f"{role.name}: {title}", severity, role=role.name)
         if role.cascade and cascade_started:
             answered = True
             line = check.line(role.id)
@@ -726,6 +679,62 @@ def picture(
     )
 
 
+def _metric_checks(m: RoleMetrics) -> list[tuple[str, bool, str, str, int]]:
+    """What is wrong with one role family's metrics: (gap, stops focus, station's words, gap's words, severity)."""
+    found: list[tuple[str, bool, str, str, int]] = []
+    if not m.metrics:
+        found.append(
+            (
+                "no_metrics",
+                True,
+                "no metric carries customer information",
+                "no metric carries customer information",
+                3,
+            )
+        )
+    if m.used == "no":
+        found.append(
+            (
+                "not_used",
+                True,
+                "the customer information is not used in their work",
+                "customer information is not used in the work",
+                3,
+            )
+        )
+    elif m.used == "partly":
+        found.append(
+            (
+                "not_used",
+                False,
+                "the customer information is used only in part",
+                "customer information is used only in part",
+                2,
+            )
+        )
+    if m.metrics and not m.verified:
+        found.append(
+            (
+                "not_verified",
+                False,
+                "nobody checks that it is used",
+                "nobody checks that customer information is used",
+                2,
+            )
+        )
+    if m.metrics and not m.gain:
+        found.append(
+            (
+                "no_gain",
+                False,
+                "using it brings them nothing",
+                "using customer information brings them nothing",
+                2,
+            )
+        )
+    return found
+
+
 def _answered(m: RoleMetrics) -> bool:
     return bool(m.metrics or m.used or m.verified or m.gain)
 
@@ -840,8 +849,9 @@ def _short(text: str, limit: int = 60) -> str:
 
 # -- the picture of several managers, for the coach ----------------------------------------
 
-# How a gap reads when several managers' checks are counted together: no one
-# manager's own words, only the kind of gap and what it is about.
+# How a gap reads when several managers' checks are counted together: the kit's
+# words for the kind of gap and what it is about (a level, a segment, a skill), so
+# that a manager's own sentences (messages, steps, notes) never reach the coach.
 TEAM_WORDS = {
     "no_complaints": "No senior leader handled a complaint personally",
     "no_calls": "No senior leader listened in on live calls",

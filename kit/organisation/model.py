@@ -99,7 +99,7 @@ class Skill:
 
     role: str
     skill: str
-    gap: int = 1  # 0 (none) to 3 (critical)
+    gap: int = 1  # 0 (none) to 3 (large)
     step: str = ""
 
 

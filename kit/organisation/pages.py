@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -240,13 +241,13 @@ class ValueChainApp(WorkbookPage):
         self, label: str, placeholder: str = "", wide: bool = True, area: bool = False
     ) -> widgets.Widget:
         kind = widgets.Textarea if area else widgets.Text
-        layout = widgets.Layout(width="98%") if wide else widgets.Layout(width="16em")
+        layout = _layout("98%") if wide else _layout("24em")
         return kind(
             description=label,
             placeholder=placeholder,
             continuous_update=False,
             layout=layout,
-            style={"description_width": "9em"},
+            style=_label_style(kind),
         )
 
     def _choices(self, name: str) -> list[tuple[str, str]]:
@@ -269,12 +270,13 @@ class ValueChainApp(WorkbookPage):
         return widgets.Dropdown(
             description=label,
             options=self._choices(name),
-            layout=widgets.Layout(width="auto"),
-            style={"description_width": "9em"},
+            layout=_layout("auto"),
+            style=_label_style(widgets.Dropdown),
         )
 
-    def _report_empty(self) -> HTML:
-        return HTML("")
+    def _report_part(self, part: str) -> HTML:
+        """A part's answers as the report shows them ('' on a page that cannot save)."""
+        return HTML(views.part_html(self.check, self.content, part) if self.report else "")
 
     # -- sections --------------------------------------------------------------------
 
@@ -301,7 +303,7 @@ class ValueChainApp(WorkbookPage):
     def leaders(self) -> widgets.Widget | HTML:
         """Part 1: how close the senior people are to customers, in numbers."""
         if self.report or self.store is None:
-            return self._report_empty()
+            return self._report_part("leaders")
         c = self.content
         counts = []
         for key, label, hint in (
@@ -318,7 +320,6 @@ class ValueChainApp(WorkbookPage):
             ),
         ):
             box = self._text(label, hint, wide=False)
-            box.layout = widgets.Layout(width="24em")
             counts.append(
                 self._bound(
                     box,
@@ -332,9 +333,7 @@ class ValueChainApp(WorkbookPage):
             )
         voices = []
         for option in c.voices:
-            box = widgets.Checkbox(
-                description=option.label, indent=False, layout=widgets.Layout(width="auto")
-            )
+            box = widgets.Checkbox(description=option.label, indent=False, layout=_layout("auto"))
             voices.append(
                 self._bound(
                     box,
@@ -375,7 +374,7 @@ class ValueChainApp(WorkbookPage):
     def metrics(self) -> widgets.Widget | HTML:
         """Part 2: each role family's customer metrics, their use and what using them brings."""
         if self.report or self.store is None:
-            return self._report_empty()
+            return self._report_part("metrics")
         rows: list[widgets.Widget] = []
         for role in self.content.roles:
             rows.append(html(f"<h4>{escape(role.name)}</h4>"))
@@ -399,7 +398,7 @@ class ValueChainApp(WorkbookPage):
             widgets.Checkbox(
                 description="We are changing over to customer focus now",
                 indent=False,
-                layout=widgets.Layout(width="auto"),
+                layout=_layout("auto"),
             ),
             lambda s: s.check.transition.active,
             lambda v: self.edit(logic.set_transition, "Saved.", at="metrics", active=v),
@@ -440,11 +439,11 @@ class ValueChainApp(WorkbookPage):
     ) -> widgets.Widget:
         """A list (skills, segments, bridge people, messages): pick a row to change it, or add one."""
         if self.report or self.store is None:
-            return self._report_empty()
+            return self._report_part(part) if part != "messages" else HTML("")
         picker = widgets.Dropdown(
             description="Choose",
-            layout=widgets.Layout(width="98%"),
-            style={"description_width": "9em"},
+            layout=_layout("98%"),
+            style=_label_style(widgets.Dropdown),
         )
         boxes: dict[str, Any] = {}
         shown: list[widgets.Widget] = []
@@ -455,9 +454,7 @@ class ValueChainApp(WorkbookPage):
                 box = self._dropdown(label, kind.split(":")[1])
             else:
                 checks = [
-                    widgets.Checkbox(
-                        description=lvl.name, indent=False, layout=widgets.Layout(width="auto")
-                    )
+                    widgets.Checkbox(description=lvl.name, indent=False, layout=_layout("auto"))
                     for lvl in self.content.levels
                 ]
                 box = checks
@@ -608,9 +605,12 @@ class ValueChainApp(WorkbookPage):
     def cascade(self) -> widgets.Widget | HTML:
         """The paying customer, the value promise, and what it means for each level and team."""
         if self.report:
-            return HTML(views.chains_html(self.state.picture))
+            return HTML(
+                views.part_html(self.check, self.content, "cascade")
+                + views.chains_html(self.state.picture)
+            )
         if self.store is None:
-            return self._report_empty()
+            return HTML("")
         customer = self._bound(
             self._text(
                 "Paying customer",
@@ -685,6 +685,8 @@ class ValueChainApp(WorkbookPage):
         self.step_boxes = [
             self._text(f"My step {n + 1}", "Write your own next step (optional)") for n in range(3)
         ]
+        for box in self.step_boxes:
+            box.layout = widgets.Layout(width="98%")  # its own: these are shown and hidden
         self._step_ids: list[str] = ["", "", ""]
         for n, box in enumerate(self.step_boxes):
             box.observe(lambda change, n=n: self._step_typed(n, change["new"]), "value")
@@ -761,6 +763,22 @@ def _blank(part: str, key: str, content: ChainContent) -> Any:
     if key == "audience":
         return ()
     return field.default if isinstance(field.default, str) else ""
+
+
+@cache
+def _layout(width: str) -> widgets.Layout:
+    """One layout per width, shared by every box of that width.
+
+    Each widget model costs the page time to load, and this page has many
+    boxes. A box that is shown and hidden gets a layout of its own.
+    """
+    return widgets.Layout(width=width)
+
+
+@cache
+def _label_style(kind: Any) -> Any:
+    """One style per kind of box, with room for the labels of this page."""
+    return kind.class_traits()["style"].klass(description_width="9em")
 
 
 # What a page opened with a broken content file draws from: nothing to offer.

@@ -7,13 +7,14 @@ and the coach dashboard.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from kit.organisation.logic import ChainPicture, TeamChain
 from kit.organisation.model import ChainContent, ValueChainCheck
 from kit.team.anonymity import NO_ANSWERS, Audience, Figure, disclose
 
-SEVERITY = {3: "stops focus", 2: "weakens it", 1: "worth fixing"}
+SEVERITY = {3: "a large gap", 2: "a medium gap", 1: "a small gap"}
 
 
 def stations_html(p: ChainPicture) -> str:
@@ -172,14 +173,108 @@ def plan_html(check: ValueChainCheck, p: ChainPicture, content: ChainContent) ->
 
 
 def report_html(check: ValueChainCheck, p: ChainPicture, content: ChainContent) -> str:
-    """Everything of one check, for the downloadable report."""
-    return (
-        picture_html(check, p, content)
-        + "<h4>Every gap</h4>"
-        + all_gaps_html(p)
-        + "<h4>The communication plan</h4>"
-        + plan_html(check, p, content)
+    """The picture and every gap, for the downloadable report (the plan has its own section)."""
+    return picture_html(check, p, content) + "<h4>Every gap</h4>" + all_gaps_html(p)
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    if not rows:
+        return "<p class='kit-muted'>Not answered.</p>"
+    th = "".join(f"<th scope='col'>{escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(c) or '—'}</td>" for c in row) + "</tr>" for row in rows
     )
+    return f"<table class='kit-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def part_html(check: ValueChainCheck, content: ChainContent, part: str) -> str:
+    """What one part of the check says, as the report shows it (every typed text escaped).
+
+    Examples
+    --------
+    >>> from kit.organisation.content import chain_content
+    >>> from kit.organisation.model import Leaders
+    >>> check = ValueChainCheck(leaders=Leaders(seniors=6, complaints=0, voice_note="<b>x</b>"))
+    >>> print(part_html(check, chain_content(), "leaders"))
+    <p>6 senior people; 0 handled a customer complaint personally last month; listening in on calls: not answered.</p><p>The customer's voice in leadership meetings: &lt;b&gt;x&lt;/b&gt;.</p>
+    """
+    if part == "leaders":
+        lead = check.leaders
+
+        def said(n: int | None) -> str:
+            return "not answered" if n is None else str(n)
+
+        voices = [o.label for o in content.voices if o.id in lead.voice]
+        if lead.voice_note:
+            voices.append(lead.voice_note)
+        return (
+            f"<p>{said(lead.seniors)} senior people; {said(lead.complaints)} handled a customer "
+            f"complaint personally last month; listening in on calls: {said(lead.calls)}.</p>"
+            f"<p>The customer's voice in leadership meetings: "
+            f"{escape('; '.join(voices) or 'not answered')}.</p>"
+        )
+    if part == "metrics":
+        rows = [
+            (content.role_name(m.role), m.metrics, m.used, m.verified, m.gain) for m in check.roles
+        ]
+        t = check.transition
+        extra = ""
+        if t.active or t.metrics or t.stakes:
+            extra += (
+                f"<p>During the change-over: {escape(t.metrics or 'no adoption metrics')}"
+                f"{'; stakes: ' + escape(t.stakes) if t.stakes else ''}.</p>"
+            )
+        if check.merit:
+            extra += f"<p>Merit for customer results: {escape(check.merit)}.</p>"
+        return (
+            _table(("Role", "Customer metrics", "Used", "Checked by", "What they gain"), rows)
+            + extra
+        )
+    if part == "skills":
+        return _table(
+            ("Role", "Skill", "Gap", "Next step"),
+            [
+                (content.role_name(k.role), k.skill, logic_gap(content, k.gap), k.step)
+                for k in check.skills
+            ],
+        )
+    if part == "segments":
+        return _table(
+            ("Segment", "Wants", "Offered", "Note"),
+            [(g.name, g.wants, g.offers, g.note) for g in check.segments],
+        )
+    if part == "bridges":
+        return _table(
+            ("Person", "Role", "Chain", "Found by", "Grown by", "Way up", "Rewarded"),
+            [
+                (b.name, b.role, b.chain, b.identified, b.cultivated, b.promoted, b.rewarded)
+                for b in check.bridges
+            ],
+        )
+    if part == "cascade":
+        names = {r.id: r.name for r in content.roles}
+        lines = [
+            (
+                names.get(c.where, c.where) + (" (team)" if c.kind == "team" else ""),
+                c.meaning,
+                c.behaviour,
+            )
+            for c in check.cascade
+            if c.meaning or c.behaviour
+        ]
+        return (
+            f"<p><strong>Paying customer:</strong> {escape(check.customer or 'not named yet')}<br>"
+            f"<strong>Value promise:</strong> {escape(check.promise or 'not written yet')}</p>"
+            + _table(
+                ("Level or team", "What the promise means", "A behaviour that shows it"), lines
+            )
+        )
+    raise KeyError(part)
+
+
+def logic_gap(content: ChainContent, gap: int) -> str:
+    """A gap level's words ("Large gap")."""
+    return next((o.label for o in content.gap_levels if o.id == str(gap)), str(gap))
 
 
 def team_chain_html(team: TeamChain, anonymous: bool) -> str:

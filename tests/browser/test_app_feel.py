@@ -29,6 +29,7 @@ PAGES = [
     "04_circle_planner.ipynb",
     "05_circle_session.ipynb",
     "06_openness_pulse.ipynb",
+    "07_value_chain.ipynb",
     "circle_projector.ipynb",
 ]
 

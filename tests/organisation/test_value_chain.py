@@ -492,3 +492,8 @@ def test_showing_and_hiding_the_list_buttons_hides_nothing_else(db):
     app._lists["skills"]["boxes"]["skill"].value = "Selling solutions"
     assert app._add_row("skills")  # the Add button hides, the Delete button shows
     assert shared_layout().display is None
+    # The step boxes under the picture hide while there are fewer than three gaps.
+    from kit.organisation.pages import _layout
+
+    assert app.step_boxes[2].layout.display == "none"
+    assert _layout("98%").display is None

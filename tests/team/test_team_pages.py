@@ -451,3 +451,26 @@ def test_live_pages_follow_the_store_in_voila_only(monkeypatch):
     assert run() is False
     monkeypatch.setenv("VOILA_PREHEAT", "False")
     assert run() is True
+
+
+def test_workbook_2_saves_into_the_sessions_round_and_tells_an_open_page_of_a_new_one(
+    db, monkeypatch
+):
+    store = open_store(db)
+    team = store.create_session("Desk", min_group=3)
+    person = store.create_participant(session=team.code)
+    link(monkeypatch, f"resume={person.resume_code}")
+    app = FocusAttitudeApp.open(store=db)
+    app.intro(), app.questions(), app.results(), app.team_results()
+    app.save("focus.1", 2)
+    store.open_next_round(team.code, 1, "focus")
+    assert app.follow_team() and "started round 2 of this workbook" in app.team_view.value
+    again = FocusAttitudeApp.open(store=db)
+    intro = again.intro()
+    assert again.round == 2 and again.answers == {}
+    assert "This is round 2 of this workbook" in str(intro.children)
+    again.save("focus.1", 5)
+    assert store.answers(person.id, "focus_attitude", 1) == {"focus.1": "2"}
+    assert store.answers(person.id, "focus_attitude", 2) == {"focus.1": "5"}
+    # Outside the pulse, a person's rounds are one person: the export says which round.
+    assert {(r["round"], r["value"]) for r in store.rows(session=team.code)} == {(1, "2"), (2, "5")}
