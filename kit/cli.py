@@ -249,10 +249,25 @@ def _export(args: argparse.Namespace) -> int:
         }
         what += f", {_count(sum(len(c) for c in circles.values()), 'circle')}"
         held |= {p for s in shared.hidden for p, *_ in store.value_chains(session=s.code)}
+        # As with answers, an anonymous session's records carry the day, not the second:
+        # a time could be matched to whoever was seen typing then.
+        hidden_time = {
+            p
+            for s in store.team_sessions()
+            if s.anonymous and not s.demo
+            for p in [
+                *store.maps(session=s.code),
+                *(c[0] for c in store.value_chains(session=s.code)),
+            ]
+        }
         chains = {
-            p: {"updated_at": stamp, **body}
+            p: {"updated_at": _day_of(stamp) if p in hidden_time else stamp, **body}
             for p, _, stamp, body in store.value_chains(session=args.session)
             if p not in held
+        }
+        maps = {
+            p: ((_day_of(stamp), cmap) if p in hidden_time else (stamp, cmap))
+            for p, (stamp, cmap) in maps.items()
         }
         what += f" and {_count(len(chains), 'value-chain check')}"
         text = (
@@ -406,6 +421,15 @@ def _check(args: argparse.Namespace) -> int:
         f"{', '.join(i.id for i in found)}{example}"
     )
     return 0
+
+
+def _day_of(stamp: str) -> str:
+    """A time stamp cut to its day (UTC midnight), as anonymous sessions' exports give it.
+
+    >>> _day_of("2027-03-15T09:41:07+00:00")
+    '2027-03-15T00:00:00+00:00'
+    """
+    return stamp[:10] + "T00:00:00+00:00"
 
 
 def _count(n: int, word: str) -> str:

@@ -12,6 +12,7 @@ of them, and each feature's queries live in its own folder.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -224,6 +225,16 @@ class PageStore(Protocol):
     def session_notes(self, code: str) -> list[SessionNote]:
         """The session's coaching actions and guardrails, oldest first."""
 
+    def kept_figure(
+        self,
+        code: str,
+        figure: str,
+        people: list[tuple[str, str]],
+        step: int,
+        compute: Callable[[list[str]], object],
+    ) -> tuple[int, object]:
+        """A team figure over the first of ``people``, kept until ``step`` of them differ."""
+
     def save_value_chain(
         self, participant_id: int, body: dict[str, Any], expected_version: int | None = None
     ) -> int:
@@ -233,7 +244,10 @@ class PageStore(Protocol):
         """Return (version, check as plain data); (0, None) when the person has none."""
 
     def value_chains(
-        self, session: str | None = None, participant_id: int | None = None
+        self,
+        session: str | None = None,
+        participant_id: int | None = None,
+        counted: bool = False,
     ) -> list[tuple[str, str, str, dict[str, Any]]]:
         """Return checks as (public id, display name, updated at, plain data), first saved first."""
 
@@ -250,6 +264,9 @@ class PageStore(Protocol):
         self, code: str, instrument: str, x: str, y: str, published: int, round_: int = 1
     ) -> list[tuple[float, float, int]]:
         """Return (x mean, y mean, people) for the people the published figures cover."""
+
+    def finished_both(self, code: str, instrument: str, first: int, second: int) -> int:
+        """How many counted people of a session finished ``instrument`` in both rounds."""
 
     def published_people(
         self, code: str, instrument: str, x: str, y: str, round_: int

@@ -415,6 +415,18 @@ class TraitScores(StoreCore):
         return [(float(a), float(b), int(n)) for a, b, n in rows if a is not None and b is not None]
 
     @guarded
+    def finished_both(self, code: str, instrument: str, first: int, second: int) -> int:
+        """How many counted people of a session finished ``instrument`` in both rounds."""
+        return self._db.execute(
+            "SELECT count(*) FROM completions a JOIN completions b"
+            " ON b.participant_id = a.participant_id AND b.instrument = a.instrument"
+            " JOIN participants p ON p.id = a.participant_id"
+            " WHERE p.session = ? AND a.instrument = ? AND a.round = ? AND b.round = ? AND "
+            + COUNTED,
+            (code, instrument, first, second),
+        ).fetchone()[0]
+
+    @guarded
     def published_people(
         self, code: str, instrument: str, x: str, y: str, round_: int
     ) -> list[tuple[int, float, float]]:
@@ -431,7 +443,8 @@ class TraitScores(StoreCore):
             " LEFT JOIN completions c ON c.participant_id = s.participant_id"
             " AND c.instrument = s.instrument AND c.round = s.round"
             " WHERE s.session = ? AND s.instrument = ? AND s.round = ?"
-            " GROUP BY s.participant_id ORDER BY min(c.rowid), s.participant_id",
+            " GROUP BY s.participant_id ORDER BY min(c.rowid) IS NULL, min(c.rowid),"
+            " s.participant_id",
             (x, y, code, instrument, round_),
         ).fetchall()
         return [(int(p), float(a), float(b)) for p, a, b in rows if a is not None and b is not None]

@@ -32,7 +32,7 @@ class ChainState:
     check: ValueChainCheck
     picture: logic.ChainPicture
     version: int = 0
-    undo: tuple[str, ValueChainCheck] | None = None  # (what it brings back, the check before)
+    undo: tuple[str, str, int, Any] | None = None  # (what, list, where it was, the row deleted)
     message: Message | None = None
 
 
@@ -111,15 +111,22 @@ class ChainController(Controller):
         except logic.CheckEditError as err:
             return self._say("error", str(err))
         label = logic._row_label(gone)
-        return self._commit(new, f"Deleted '{label}'.", (f"'{label}'", self.state.check))
+        return self._commit(new, f"Deleted '{label}'.", (f"'{label}'", part, index, gone))
 
     def undo_last(self) -> bool:
-        """Bring back what the last delete removed."""
+        """Bring back the row the last delete removed, into the check as it is now.
+
+        Only that row comes back: whatever was saved since the delete stays.
+        """
         undo = self.state.undo
         if undo is None:
             return self._say("warn", "There is nothing to undo.")
-        label, before = undo
-        return self._commit(before, f"Brought back {label}.", None)
+        label, part, index, row = undo
+        try:
+            new = logic.restore_row(self.state.check, part, index, row)
+        except logic.CheckEditError as err:
+            return self._say("error", str(err))
+        return self._commit(new, f"Brought back {label}.", None)
 
     def fill_from_map(self) -> bool:
         """Add the customer map's paying customers as segments, with the level the map gives."""
@@ -146,7 +153,7 @@ class ChainController(Controller):
     # -- the one way every change is saved ---------------------------------------------
 
     def _commit(
-        self, new: ValueChainCheck, done: str, undo: tuple[str, ValueChainCheck] | None
+        self, new: ValueChainCheck, done: str, undo: tuple[str, str, int, Any] | None
     ) -> bool:
         # The check stays on screen even when it cannot be saved: the person
         # sees their edit and the message says what to do.

@@ -14,6 +14,7 @@ fixing) and a concrete next step, the manager's own where they wrote one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -271,6 +272,24 @@ def delete_row(check: ValueChainCheck, part: str, index: int) -> tuple[ValueChai
         raise CheckEditError("That row is no longer on the list; reload the page.")
     gone = rows.pop(index)
     return _with(check, part, tuple(rows)), gone
+
+
+def restore_row(check: ValueChainCheck, part: str, index: int, row: Any) -> ValueChainCheck:
+    """Put a deleted row back where it was (or at the end), into the check as it is now.
+
+    Raises
+    ------
+    CheckEditError
+        When a row with the same name has been added since.
+    """
+    _part(part)
+    rows = list(getattr(check, part))
+    if part in ("segments", "bridges") and any(
+        name_key(_row_label(r)) == name_key(_row_label(row)) for r in rows
+    ):
+        raise CheckEditError(f"'{_row_label(row)}' is on the list again: nothing to bring back.")
+    rows.insert(min(index, len(rows)), row)
+    return _with(check, part, tuple(rows))
 
 
 def set_step(check: ValueChainCheck, key: str, text: str) -> ValueChainCheck:
@@ -574,7 +593,7 @@ def picture(
             gap("no_customer", "cascade", "customer", "The paying customer is not named", 3)
         else:
             for e in cmap.elements:
-                if e.kind in (INTERNAL, OWN_TEAM) and name_key(e.name) in name_key(check.customer):
+                if e.kind in (INTERNAL, OWN_TEAM) and _names_in(e.name, check.customer):
                     internal_named = e.name
                     break
         if not check.promise:
@@ -735,6 +754,18 @@ def _metric_checks(m: RoleMetrics) -> list[tuple[str, bool, str, str, int]]:
     return found
 
 
+def _names_in(name: str, sentence: str) -> bool:
+    """True when ``name`` appears in ``sentence`` as whole words (case and spaces ignored).
+
+    Examples
+    --------
+    >>> _names_in("IT", "Owners with lifts"), _names_in("Billing", "Our billing team")
+    (False, True)
+    """
+    words = re.escape(name_key(name)).replace(r"\ ", r"\s+")
+    return re.search(rf"(?<!\w){words}(?!\w)", name_key(sentence)) is not None
+
+
 def _answered(m: RoleMetrics) -> bool:
     return bool(m.metrics or m.used or m.verified or m.gain)
 
@@ -827,8 +858,14 @@ def _plan_issues(
                     {"level": level.name},
                 )
             )
-    for upper, lower in zip(plan, plan[1:], strict=False):
-        if upper.first_day and lower.first_day and lower.first_day < upper.first_day:
+    # Each level hears it after every level above it: compared with the latest of
+    # their first days, so a level with no date in between hides nothing.
+    for n, lower in enumerate(plan):
+        above = [u for u in plan[:n] if u.first_day]
+        if not lower.first_day or not above:
+            continue
+        upper = max(above, key=lambda u: u.first_day)
+        if lower.first_day < upper.first_day:
             issues.append(
                 (
                     "early",
@@ -894,19 +931,27 @@ class TeamChain:
     people: tuple[tuple[str, str, str], ...] = ()
 
 
+def answered(pictures: list[tuple[str, ChainPicture]]) -> list[tuple[str, ChainPicture]]:
+    """The pictures of checks with at least one level answered (the others count nowhere)."""
+    return [(n, p) for n, p in pictures if any(s.answered for s in p.stations)]
+
+
 def combine(
     pictures: list[tuple[str, ChainPicture]],
     content: ChainContent,
     min_group: int,
     named: bool,
     started: int = 0,
+    covered: int | None = None,
 ) -> TeamChain:
     """Count several managers' pictures together, behind the minimum-group gate.
 
     In an anonymous session the figures cover the first managers to save, in
-    whole steps of the minimum group, so one more check never moves a count
-    by one person's worth; in a named one they cover everyone, and each
-    manager's own line is shown too.
+    whole steps of the minimum group (``covered`` gives the number when a
+    kept level decides it, see :meth:`kit.store.sessions.TeamSessions.kept_figure`),
+    and every gap is named in the kit's words: a level, never a skill, a
+    segment or a team a manager typed. In a named one they cover everyone,
+    with each manager's own line.
 
     Parameters
     ----------
@@ -917,6 +962,8 @@ def combine(
     named : bool
     started : int
         How many have started (to tell "no answers yet" from "hidden").
+    covered : int, optional
+        How many of the answered pictures to count (anonymous sessions).
 
     Examples
     --------
@@ -930,39 +977,35 @@ def combine(
     >>> team.gate.covered, team.stops[0]
     (3, ('Managers', 3))
     """
-    answered = [(n, p) for n, p in pictures if any(s.answered for s in p.stations)]
-    finished = len(answered)
-    covered = finished if named else finished - finished % min_group
+    done = answered(pictures)
+    finished = len(done)
+    if covered is None:
+        covered = finished if named else finished - finished % min_group
     gate = Gate(
         finished, min_group, max(started, finished), covered if named or covered >= min_group else 0
     )
     if not named and not gate.shown:
         return TeamChain(gate)
-    counted = answered[:covered]
     stops: dict[str, int] = {}
     gaps: dict[tuple[str, str], list[int]] = {}
     mismatches: dict[str, int] = {}
-    names: dict[str, str] = {}
+    words: dict[tuple[str, str], str] = {}
     people = []
-    for name, p in counted:
+    for name, p in done[:covered]:
         stop = p.stops_at
         where = stop.name if stop else "Reaches every level answered"
         stops[where] = stops.get(where, 0) + 1
         seen: set[tuple[str, str]] = set()
         for g in p.gaps:
-            subject = "" if g.key in _ONE_KIND else name_key(g.subject)
-            key = (g.key, subject)
+            key, said = _team_gap(g, content, named)
             if key in seen:
                 continue
             seen.add(key)
-            shown = content.role_name(g.subject) if content.role(g.subject) else g.subject
-            if g.key == "skill_gap":
-                shown = g.title.split(" (")[0]
-            names.setdefault(subject, shown)
+            words.setdefault(key, said)
             gaps.setdefault(key, []).append(g.severity)
-        for mm in p.mismatches:
-            mismatches[mm.segment] = mismatches.get(mm.segment, 0) + 1
         if named:
+            for mm in p.mismatches:
+                mismatches[mm.segment] = mismatches.get(mm.segment, 0) + 1
             people.append(
                 (name or "(no name)", stop.name if stop else "—", p.top[0].title if p.top else "—")
             )
@@ -974,10 +1017,41 @@ def combine(
     return TeamChain(
         gate,
         tuple(ordered_stops),
-        tuple(
-            (TEAM_WORDS[k].format(subject=names.get(subject, subject)), len(sev), max(sev))
-            for (k, subject), sev in ranked
-        ),
+        tuple((words[key], len(sev), max(sev)) for key, sev in ranked),
         tuple(sorted(mismatches.items(), key=lambda kv: -kv[1])),
         tuple(people),
     )
+
+
+def _team_gap(g: Gap, content: ChainContent, named: bool) -> tuple[tuple[str, str], str]:
+    """How one manager's gap counts with the others': its key and its words.
+
+    Examples
+    --------
+    >>> from kit.organisation.content import chain_content
+    >>> gap = Gap("skill_gap", "skills", "managers Selling to hospitals", "Managers: ...", 2)
+    >>> _team_gap(gap, chain_content(), named=False)
+    (('skill_gap', 'managers'), 'A skill gap: Managers')
+    """
+    if g.key in _ONE_KIND:
+        return (g.key, ""), TEAM_WORDS[g.key]
+    if g.key == "skill_gap":
+        if named:
+            return (g.key, name_key(g.subject)), TEAM_WORDS[g.key].format(
+                subject=g.title.split(" (")[0]
+            )
+        role = g.subject.split(" ", 1)[0]
+        return (g.key, role), TEAM_WORDS[g.key].format(subject=content.role_name(role))
+    if content.role(g.subject) is not None:
+        return (g.key, g.subject), TEAM_WORDS[g.key].format(subject=content.role_name(g.subject))
+    if named:
+        return (g.key, name_key(g.subject)), TEAM_WORDS[g.key].format(subject=g.subject)
+    # Something the manager named (a segment, a team of their map): one kind, no name.
+    return (g.key, ""), _UNNAMED.get(g.key, TEAM_WORDS[g.key].format(subject="one of theirs"))
+
+
+_UNNAMED = {
+    "segment_mismatch": "A segment is offered another relationship than it wants",
+    "no_meaning": "A team on the map: the promise is not put into words for the job",
+    "no_message": "A team on the map: no message about the promise reaches it",
+}

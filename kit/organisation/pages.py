@@ -199,9 +199,13 @@ class ValueChainApp(WorkbookPage):
         """Make one edit, save the check, redraw; the message shows under the controls ``at``."""
         if self.drawing:
             return False  # the page setting its own boxes is not the person typing
-        return self.acted(
-            self.controller.edit(change, done, *args, **values), notice=self.notice_at(at)
-        )
+        if not self.controller.edit(change, done, *args, **values):
+            # Refused: nothing changed, so nothing is redrawn and what was typed stays
+            # in its box for the person to correct; the reason shows beside it.
+            level, text = self.state.message or ("error", "Not saved.")
+            self.say(level, text, self.notice_at(at))
+            return False
+        return self.acted(True, notice=self.notice_at(at))
 
     def delete_row(self, part: str, index: int) -> bool:
         """Delete one row of a list (Undo brings it back)."""

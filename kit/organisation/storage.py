@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kit.instruments.trait_scores import COUNTED
 from kit.store.clock import now
 from kit.store.core import StoreCore, where_people
 from kit.store.errors import MapChangedError, guarded
@@ -85,14 +86,21 @@ class ChainQueries(StoreCore):
 
     @guarded
     def value_chains(
-        self, session: str | None = None, participant_id: int | None = None
+        self,
+        session: str | None = None,
+        participant_id: int | None = None,
+        counted: bool = False,
     ) -> list[tuple[str, str, str, dict[str, Any]]]:
         """Return checks as (public id, display name, updated at, plain data), first saved first.
 
         The order is when each check was first saved, so a combined picture
         that covers the first people in whole steps always covers the same ones.
+        ``counted`` leaves out people of upload batches the coach has not
+        confirmed (as every team figure does).
         """
         where, args = where_people(session, participant_id)
+        if counted:
+            where = (where + " AND " if where else " WHERE ") + COUNTED
         rows = self._db.execute(
             "SELECT p.public_id, p.display_name, v.updated_at, v.body FROM value_chain_checks v"
             " JOIN participants p ON p.id = v.participant_id"

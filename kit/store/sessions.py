@@ -218,6 +218,83 @@ class TeamSessions:
             raise SessionSettingsError(f"there is no session '{code}'")
         return int(row[column])
 
+    # -- team figures kept between changes ------------------------------------------------
+
+    @guarded
+    def kept_figure(
+        self,
+        code: str,
+        figure: str,
+        people: list[tuple[str, str]],
+        step: int,
+        compute: Callable[[list[str]], object],
+    ) -> tuple[int, object]:
+        """A team figure over the first of ``people``, kept until ``step`` of them differ.
+
+        ``people`` are (id, fingerprint) in a lasting order (who came first);
+        the fingerprint changes when what the person gave changes. The figure
+        covers a kept number of them, which moves only in whole steps of
+        ``step``: up when ``step`` more are there, down when fewer remain,
+        and never because the minimum group was changed. It is worked out
+        again (``compute`` gets the ids it covers and returns plain data)
+        only when that number moves or at least ``step`` of its people came,
+        went or changed; otherwise the kept one is given. So no figure ever
+        moves by one person's worth (the same rule as the instruments' kept
+        snapshots, :mod:`kit.instruments.trait_scores`).
+
+        Returns
+        -------
+        (int, object)
+            How many people the figure covers, and the figure (None below one step).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from kit.database import Store
+        >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "kit.sqlite3")
+        >>> team = store.create_session("Desk", min_group=3)
+        >>> count = lambda ids: len(ids)
+        >>> store.kept_figure(team.code, "x", [("a", "1"), ("b", "1")], 3, count)
+        (0, None)
+        >>> people = [("a", "1"), ("b", "1"), ("c", "1"), ("d", "1")]
+        >>> store.kept_figure(team.code, "x", people, 3, count)
+        (3, 3)
+        >>> people[0] = ("a", "2")  # one person changed: the kept figure stands
+        >>> store.kept_figure(team.code, "x", people, 3, lambda ids: "new")
+        (3, 3)
+        >>> store.close()
+        """
+        import json
+
+        row = self._db.execute(
+            "SELECT level, people, body FROM kept_figures WHERE session = ? AND figure = ?",
+            (code, figure),
+        ).fetchone()
+        level = int(row["level"]) if row else 0
+        there = len(people)
+        new_level = level
+        if there - level >= step:
+            new_level = level + (there - level) // step * step
+        elif there < level:
+            new_level = max(0, level - -(-(level - there) // step) * step)
+        covered = dict(people[:new_level])
+        if row is not None and new_level == level:
+            kept = json.loads(row["people"])
+            changed = len(covered.keys() ^ kept.keys()) + sum(
+                1 for p in covered.keys() & kept.keys() if covered[p] != kept[p]
+            )
+            if changed < step:
+                return level, json.loads(row["body"])
+        body = compute(list(covered)) if new_level else None
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO kept_figures VALUES (?, ?, ?, ?, ?) ON CONFLICT (session, figure)"
+                " DO UPDATE SET level = excluded.level, people = excluded.people,"
+                " body = excluded.body",
+                (code, figure, new_level, json.dumps(covered), json.dumps(body)),
+            )
+        return new_level, body
+
     # -- notes kept with a session: coaching actions between rounds, guardrails ---------
 
     @guarded

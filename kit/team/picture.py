@@ -362,7 +362,7 @@ def _moves(
 
     Only people in both rounds' published figures count, the first of them
     (in the order they finished the later round) in whole steps of the
-    minimum group: one more person finishing never moves a cell by one.
+    minimum group, and the table is kept until that many of them differ.
     """
     grid = instrument.grid
     if grid is None:
@@ -373,30 +373,44 @@ def _moves(
             session.code, instrument.id, grid.x, grid.y, after - 1
         )
     }
-    both = [
-        (earlier[pid], (x, y))
-        for pid, x, y in store.published_people(session.code, instrument.id, grid.x, grid.y, after)
-        if pid in earlier
-    ]
-    covered = len(both) - len(both) % minimum
-    # "Finished" counts who finished the later round, so the gate's words match the blocks'.
-    gate = Gate(max(summary.completed, len(both)), minimum, summary.started, covered)
-    if not gate.shown:
+    later = store.published_people(session.code, instrument.id, grid.x, grid.y, after)
+    pairs = [pid for pid, _, _ in later if pid in earlier]
+    both = [(earlier[pid], (x, y)) for pid, x, y in later if pid in earlier]
+    # Who finished both rounds (published or not), for the gate's words.
+    finished = max(len(both), store.finished_both(session.code, instrument.id, after - 1, after))
+    started = max(summary.started, finished)
+    moved = {
+        str(pid): (_block_of(instrument, *a), _block_of(instrument, *b))
+        for pid, (a, b) in zip(pairs, both, strict=True)
+    }
+    fingerprints = [(pid, "|".join(blocks)) for pid, blocks in moved.items()]
+
+    def counted(ids: list[str]) -> list:
+        cells: Counter[tuple[str, str]] = Counter(moved[i] for i in ids)
+        return [[a, b, n] for (a, b), n in sorted(cells.items())]
+
+    # Kept between changes, as every team figure: one person finishing, taking an
+    # answer back or changing it, or a raised minimum group, never moves a cell by one.
+    level, body = store.kept_figure(session.code, f"moves:{after}", fingerprints, minimum, counted)
+    gate = Gate(finished, minimum, started, level)
+    if not gate.shown or not isinstance(body, list):
         return Moves(after - 1, after, gate)
-    cells: Counter[tuple[str, str]] = Counter(
-        (_block_of(instrument, *a), _block_of(instrument, *b)) for a, b in both[:covered]
-    )
-    return Moves(after - 1, after, gate, tuple((a, b, n) for (a, b), n in sorted(cells.items())))
+    return Moves(after - 1, after, gate, tuple((str(a), str(b), int(n)) for a, b, n in body))
 
 
 def _chain(store, session: TeamSession) -> TeamChain | None:
-    """The managers' value-chain checks counted together (None when nobody has one)."""
+    """The managers' value-chain checks counted together (None when nobody has one).
+
+    In an anonymous session the figure is kept between changes
+    (:meth:`kit.store.sessions.TeamSessions.kept_figure`): a manager editing
+    their check, or the minimum group being raised, never moves it by one.
+    """
     from kit.content import ContentError
     from kit.organisation import logic
     from kit.organisation.content import chain_content
     from kit.organisation.files import CheckFileError, check_from_dict
 
-    stored = store.value_chains(session=session.code)
+    stored = store.value_chains(session=session.code, counted=True)
     if not stored:
         return None
     try:
@@ -404,12 +418,40 @@ def _chain(store, session: TeamSession) -> TeamChain | None:
     except ContentError:
         return None
     maps = store.maps(session=session.code)
-    pictures = []
-    for public_id, name, _, body in stored:
+    pictures: list[tuple[str, str, str, logic.ChainPicture]] = []
+    for public_id, name, stamp, body in stored:
         try:
             check = check_from_dict(body, content)
         except CheckFileError:
             continue  # a check the store holds but this kit's wording cannot read
         cmap = maps.get(public_id, ("", None))[1]
-        pictures.append((name, logic.picture(check, content, cmap)))
-    return logic.combine(pictures, content, session.min_group, named=not session.anonymous)
+        pictures.append((public_id, stamp, name, logic.picture(check, content, cmap)))
+    named = not session.anonymous
+    if named:
+        return logic.combine(
+            [(n, p) for _, _, n, p in pictures], content, session.min_group, named=True
+        )
+    done = [(pid, stamp, p) for pid, stamp, _, p in pictures if logic.answered([("", p)])]
+    by_id = {pid: p for pid, _, p in done}
+
+    def counted(ids: list[str]) -> dict:
+        team = logic.combine(
+            [("", by_id[i]) for i in ids], content, session.min_group, False, covered=len(ids)
+        )
+        return {"stops": team.stops, "gaps": team.gaps}
+
+    level, body = store.kept_figure(
+        session.code,
+        "value_chain",
+        [(pid, stamp) for pid, stamp, _ in done],
+        session.min_group,
+        counted,
+    )
+    gate = Gate(len(done), session.min_group, len(stored), level)
+    if not gate.shown or not isinstance(body, dict):
+        return TeamChain(gate)
+    return TeamChain(
+        gate,
+        tuple((str(a), int(b)) for a, b in body["stops"]),
+        tuple((str(a), int(b), int(c)) for a, b, c in body["gaps"]),
+    )

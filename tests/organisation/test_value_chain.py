@@ -350,6 +350,8 @@ def test_kit_export_json_carries_the_checks_of_sessions_it_may_show(tmp_path, ca
     chains = json.loads(out.read_text())["value_chains"]
     assert sorted(c["promise"] for c in chains.values()) == ["P0", "P1", "P2"]
     assert "3 value-chain checks" in capsys.readouterr().err
+    # An anonymous session's checks carry the day they were saved, not the second.
+    assert all(c["updated_at"].endswith("T00:00:00+00:00") for c in chains.values())
 
 
 # -- the page, headless -----------------------------------------------------------------
@@ -497,3 +499,42 @@ def test_showing_and_hiding_the_list_buttons_hides_nothing_else(db):
 
     assert app.step_boxes[2].layout.display == "none"
     assert _layout("98%").display is None
+
+
+def test_undo_brings_back_the_deleted_row_and_keeps_what_was_saved_since(db):
+    app = _open(db)
+    boxes = app._lists["segments"]["boxes"]
+    boxes["name"].value = "Hospitals"
+    assert app._add_row("segments")
+    assert app._delete_selected("segments")
+    _box(app, "Value promise").value = "Lifts that run"  # saved after the delete
+    assert app.undo_last()
+    again = _open(db, app.participant.resume_code)
+    assert [s.name for s in again.check.segments] == ["Hospitals"]
+    assert again.check.promise == "Lifts that run"
+
+
+def test_a_refused_row_keeps_what_was_typed_in_its_boxes(db):
+    app = _open(db)
+    boxes = app._lists["messages"]["boxes"]
+    boxes["text"].value = "Kick-off with every manager"
+    boxes["on"].value = "15/03/2027"
+    assert not app._add_row("messages")
+    assert "not a date: write it as 2027-03-15" in app.notice_at("messages").value
+    assert boxes["text"].value == "Kick-off with every manager"  # nothing lost
+    boxes["on"].value = "2027-03-15"
+    assert app._add_row("messages") and app.check.messages[0].on == "2027-03-15"
+
+
+def test_a_level_told_before_any_level_above_it_is_flagged_even_with_one_undated_between():
+    check = _message(_cascade(), "Kick-off", ("executives",), "Meeting", "2027-03-10")
+    check = _message(check, "Undated", ("managers",), "E-mail", "")
+    check = _message(check, "Board", ("front_line",), "Visual management", "2027-03-01")
+    early = [g for g in logic.picture(check, C).gaps if g.key == "early"]
+    assert [g.subject for g in early] == ["front_line"]
+    # A team called "IT" is not found inside the word "with".
+    from kit.maps import logic as cm
+
+    m = cm.add_element(CustomerMap(), "IT", "internal customer")
+    said = logic.set_text(_cascade(), "customer", "Owners with lifts that must run")
+    assert logic.picture(said, C, m).internal_named == ""

@@ -135,3 +135,86 @@ def test_a_named_sessions_coach_sees_each_managers_line(store):
         store.save_value_chain(person.id, _check_stopping_at(role))
     shown = coach_html(team_picture(store, team))
     assert "<td>Ana</td><td>Managers</td>" in shown and "<td>Ben</td><td>Front line</td>" in shown
+
+
+# -- the attacks on the new figures, each played -----------------------------------------
+
+
+def _save(store, person, role="managers", skill="", segment=""):
+    check = logic.set_role(ValueChainCheck(), chain_content(), role, used="no")
+    if skill:
+        check = logic.add_row(check, chain_content(), "skills", skill=skill, role="managers", gap=3)
+    if segment:
+        check = logic.add_row(
+            check,
+            chain_content(),
+            "segments",
+            name=segment,
+            wants="long-term partnership",
+            offers="a few services",
+        )
+    store.save_value_chain(person.id, check_to_dict(check))
+
+
+def test_uploaded_people_open_no_gate_until_the_coach_counts_them(store, tmp_path):
+    from kit.database import open_store
+    from kit.exchange import my_answers_file, upload_team_files
+
+    team = store.create_session("Leaders", min_group=3)
+    anna = store.create_participant(session=team.code)
+    _save(store, anna, skill="Anna's secret plan")
+    files = []
+    for n in range(2):
+        other = open_store(str(tmp_path / f"other{n}.sqlite3"))
+        me = other.create_participant()
+        _save(other, me, role="support")
+        files.append((f"p{n}.json", my_answers_file(other, me).encode()))
+    upload_team_files(store, store.team_session(team.code), files)
+    shown = coach_html(team_picture(store, store.team_session(team.code)))
+    assert "hidden to protect anonymity (1 of at least 3 have finished)" in shown
+    assert "secret plan" not in shown
+
+
+def test_the_managers_figure_names_no_typed_words_and_stands_while_fewer_than_a_step_change(store):
+    team = store.create_session("Leaders", min_group=3)
+    people = [store.create_participant(session=team.code) for _ in range(4)]
+    for n, person in enumerate(people):
+        _save(store, person, skill=f"Skill only manager {n} has", segment=f"Segment {n}")
+    shown = coach_html(team_picture(store, store.team_session(team.code)))
+    assert "Managers: 3 of 3 managers" in shown
+    assert "Skill only manager" not in shown and "Segment 0" not in shown
+    assert "A skill gap: Managers: 3 of 3 managers" in shown
+    # One manager changes their mind: the kept figure stands.
+    _save(store, people[0], role="front_line")
+    again = coach_html(team_picture(store, store.team_session(team.code)))
+    assert (
+        "Managers: 3 of 3 managers" in again
+        and "Front line" not in again.split("managers together")[1]
+    )
+    # Raising the minimum group above the 3 people covered hides the figure: it is
+    # never shown again over 4 people, one more than before.
+    store.update_session(team.code, min_group=4)
+    chain = team_picture(store, store.team_session(team.code)).chain
+    assert not chain.gate.shown and chain.stops == () and chain.gaps == ()
+
+
+def test_the_transition_table_stands_when_one_person_takes_an_answer_back_or_the_gate_rises(store):
+    team = store.create_session("Desk", min_group=3)
+    first = _people(store, team, [AVOIDER] * 6)
+    store.open_next_round(team.code, 1, "focus")
+    _people(store, team, [CREATOR, CREATOR, AVOIDER, CREATOR, AVOIDER, AVOIDER], 2, first)
+    (moves,) = team_picture(store, store.team_session(team.code)).moves
+    assert moves.gate.covered == 6
+    before = moves.cells
+    # Person 4 takes one answer back: the table moves by a whole step or not at all.
+    store.save_answer(first[3].id, FOCUS.id, FOCUS.items[0].id, "", 2)
+    (moves,) = team_picture(store, store.team_session(team.code)).moves
+    assert moves.gate.covered in (3, 6) and sum(n for *_, n in moves.cells) == moves.gate.covered
+    # Answered again, the table is back over the same six people.
+    store.save_answer(first[3].id, FOCUS.id, FOCUS.items[0].id, "5", 2)
+    (moves,) = team_picture(store, store.team_session(team.code)).moves
+    assert moves.gate.covered == 6 and moves.cells == before
+    # Raising the minimum group keeps it over the same six people.
+    store.update_session(team.code, min_group=5)
+    (moves,) = team_picture(store, store.team_session(team.code)).moves
+    assert moves.gate.covered == 6 and moves.cells == before

@@ -112,6 +112,16 @@ CREATE TABLE IF NOT EXISTS session_notes (
     deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS session_notes_by_session ON session_notes(session);
+-- A team figure kept between changes (the managers' checks together, who moved
+-- between rounds): taken again only when the minimum group of its people differ.
+CREATE TABLE IF NOT EXISTS kept_figures (
+    session TEXT NOT NULL,
+    figure TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    people TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (session, figure)
+);
 
 -- Customer Circle sessions (kit/circles/sessions.py)
 CREATE TABLE IF NOT EXISTS circle_sessions (
