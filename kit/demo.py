@@ -91,10 +91,11 @@ def simulate(
         maps = {people[0]: (stamp, example_map())}
     chains = {}
     with contextlib.suppress(ContentError):
-        # Half the demo people are managers with a value-chain check (workbook 7).
+        # Half the demo people, up to a leadership team's dozen, are managers with a
+        # value-chain check (workbook 7).
         chains = {
             person: (stamp, demo_check(rng, full=n == 0))
-            for n, person in enumerate(people[: max(1, participants // 2)])
+            for n, person in enumerate(people[: max(1, min(12, participants // 2))])
         }
     if session and participants >= 2:
         # A second round of focus and attitude, after some coaching: some people move.

@@ -24,8 +24,6 @@ from kit.maps.files import MapFileError, map_from_dict, map_to_dict
 from kit.maps.model import CustomerMap
 from kit.maps.storage import MapQueries
 from kit.model import PULSE, Participant, TeamSession
-from kit.organisation.content import chain_content
-from kit.organisation.files import CheckFileError, check_from_dict, check_to_dict
 from kit.organisation.storage import ChainQueries
 from kit.store import records
 from kit.store.clock import now
@@ -528,6 +526,12 @@ def _checked_maps(raw: dict, name: str) -> tuple[dict[str, tuple[str, CustomerMa
 def _checked_value_chains(raw: dict, name: str) -> tuple[dict[str, tuple[str, dict]], list[str]]:
     chains: dict[str, tuple[str, dict]] = {}
     errors: list[str] = []
+    if not raw:
+        return chains, errors
+    # Only a file that carries checks needs their rules: every page imports this module.
+    from kit.organisation.content import chain_content
+    from kit.organisation.files import CheckFileError, check_from_dict, check_to_dict
+
     content = chain_content()
     for public_id, data in raw.items():
         where = f"{name}: value-chain check of {public_id}"

@@ -18,12 +18,12 @@ from kit.instruments.model import Instrument
 from kit.instruments.scoring import place
 from kit.instruments.trait_scores import InstrumentSummary
 from kit.model import FOCUS, PULSE, SessionNote, TeamSession
-from kit.organisation.logic import TeamChain
 from kit.team.anonymity import Gate
 from kit.workbooks import team_workbooks
 
 if TYPE_CHECKING:
     from kit.database import PageStore
+    from kit.organisation.logic import ChainPicture, TeamChain
 
 # The instruments a team session collects, with the workbook that asks them.
 TEAM_WORKBOOKS = tuple((w.instrument, w.file) for w in team_workbooks())
@@ -398,6 +398,9 @@ def _moves(
     return Moves(after - 1, after, gate, tuple((str(a), str(b), int(n)) for a, b, n in body))
 
 
+_PICTURES: dict[tuple[str, str, str, int], ChainPicture] = {}  # the checks' pictures, kept
+
+
 def _chain(store, session: TeamSession) -> TeamChain | None:
     """The managers' value-chain checks counted together (None when nobody has one).
 
@@ -420,12 +423,18 @@ def _chain(store, session: TeamSession) -> TeamChain | None:
     maps = store.maps(session=session.code)
     pictures: list[tuple[str, str, str, logic.ChainPicture]] = []
     for public_id, name, stamp, body in stored:
-        try:
-            check = check_from_dict(body, content)
-        except CheckFileError:
-            continue  # a check the store holds but this kit's wording cannot read
-        cmap = maps.get(public_id, ("", None))[1]
-        pictures.append((public_id, stamp, name, logic.picture(check, content, cmap)))
+        map_stamp, cmap = maps.get(public_id, ("", None))
+        # The dashboard asks every few seconds; a check's picture changes only with it.
+        key = (public_id, stamp, map_stamp, id(content))
+        if key not in _PICTURES:
+            try:
+                check = check_from_dict(body, content)
+            except CheckFileError:
+                continue  # a check the store holds but this kit's wording cannot read
+            if len(_PICTURES) > 5000:
+                _PICTURES.clear()
+            _PICTURES[key] = logic.picture(check, content, cmap)
+        pictures.append((public_id, stamp, name, _PICTURES[key]))
     named = not session.anonymous
     if named:
         return logic.combine(
@@ -449,8 +458,8 @@ def _chain(store, session: TeamSession) -> TeamChain | None:
     )
     gate = Gate(len(done), session.min_group, len(stored), level)
     if not gate.shown or not isinstance(body, dict):
-        return TeamChain(gate)
-    return TeamChain(
+        return logic.TeamChain(gate)
+    return logic.TeamChain(
         gate,
         tuple((str(a), int(b)) for a, b in body["stops"]),
         tuple((str(a), int(b), int(c)) for a, b, c in body["gaps"]),
