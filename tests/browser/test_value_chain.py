@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kit.database import open_store
 from tests.browser.conftest import watched_page
@@ -157,9 +158,16 @@ def test_a_manager_cascades_the_promise_to_three_levels_and_downloads_the_calend
             picker.locator("option", has_text=f"{n + 1}. The promise for").wait_for(
                 state="attached", timeout=20_000
             )
+            # The page shows the new message chosen: Add gives way to Delete.
+            expect(page.get_by_role("button", name="Add message")).to_be_hidden(timeout=20_000)
             picker.select_option("(a new one)")
             page.get_by_role("button", name="Add message").wait_for(timeout=20_000)
-            assert not page.get_by_role("checkbox", name=level, exact=True).is_checked()
+            expect(page.get_by_role("checkbox", name=level, exact=True)).not_to_be_checked(
+                timeout=20_000
+            )
+            expect(
+                page.get_by_placeholder("What the message says about the promise")
+            ).to_have_value("", timeout=20_000)
         wait_for(lambda: len(stored_check(server.store, code).get("messages", [])) == 3)
         # The plan reaches every level, each at its time; the picture has no stop there.
         lead = page.locator(".kit-lead").inner_text()
