@@ -622,7 +622,7 @@ def picture(
                 "skill_gap",
                 "skills",
                 f"{sk.role} {sk.skill}",
-                f"{content.role_name(sk.role)}: {sk.skill} ({_gap_label(content, sk.gap).lower()})",
+                f"{content.role_name(sk.role)}: {sk.skill} ({gap_label(content, sk.gap).lower()})",
                 min(3, sk.gap),
                 role=content.role_name(sk.role),
                 name=sk.skill,
@@ -770,7 +770,8 @@ def _answered(m: RoleMetrics) -> bool:
     return bool(m.metrics or m.used or m.verified or m.gain)
 
 
-def _gap_label(content: ChainContent, gap: int) -> str:
+def gap_label(content: ChainContent, gap: int) -> str:
+    """A gap level's words, as the content file gives them ("Large gap")."""
     return next((o.label for o in content.gap_levels if o.id == str(gap)), str(gap))
 
 

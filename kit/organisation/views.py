@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from kit.organisation.logic import ChainPicture, TeamChain
+from kit.organisation.logic import ChainPicture, TeamChain, gap_label
 from kit.organisation.model import ChainContent, ValueChainCheck
 from kit.team.anonymity import NO_ANSWERS, Audience, Figure, disclose
 
@@ -234,7 +234,7 @@ def part_html(check: ValueChainCheck, content: ChainContent, part: str) -> str:
         return _table(
             ("Role", "Skill", "Gap", "Next step"),
             [
-                (content.role_name(k.role), k.skill, logic_gap(content, k.gap), k.step)
+                (content.role_name(k.role), k.skill, gap_label(content, k.gap), k.step)
                 for k in check.skills
             ],
         )
@@ -270,11 +270,6 @@ def part_html(check: ValueChainCheck, content: ChainContent, part: str) -> str:
             )
         )
     raise KeyError(part)
-
-
-def logic_gap(content: ChainContent, gap: int) -> str:
-    """A gap level's words ("Large gap")."""
-    return next((o.label for o in content.gap_levels if o.id == str(gap)), str(gap))
 
 
 def team_chain_html(team: TeamChain, anonymous: bool) -> str:
