@@ -2,8 +2,9 @@
 
 The notebook makes one :class:`ValueChainApp` and calls one method per
 section. Every edit goes through :mod:`kit.organisation.logic` (which checks
-it and returns a new check) and is saved whole at once, when a box is left
-or Enter pressed; with ``report=True`` the sections return static HTML, so
+it and returns a new check) and is saved whole: a choice at once, a text box
+while the person types (:class:`kit.ui.live.SavedAsTyped`, at each pause and
+when the page closes); with ``report=True`` the sections return static HTML, so
 the same notebook is the report for a leadership meeting.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from html import escape
 from typing import Any
 
@@ -31,7 +32,8 @@ from kit.organisation.files import CheckFileError, check_from_dict, plan_csv, pl
 from kit.organisation.model import ChainContent, ValueChainCheck
 from kit.store.errors import StoreError
 from kit.style import STYLE
-from kit.ui.components import control, download_link, hbox, html, messages, vbox
+from kit.ui.components import Notice, control, download_link, hbox, html, messages, vbox
+from kit.ui.live import SAVING, SavedAsTyped
 from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.workbooks import workbook
 
@@ -45,7 +47,7 @@ INTRO = (
     "people who bridge operations and the customer side. Then you name the paying customer, "
     "cascade the value promise to every level and team, and plan how to say it. The picture "
     "at the end shows where focus stops, the three largest gaps and a next step for each.</p>"
-    "<p class='kit-muted'>Leave a box (or press Enter) and it is saved. Answer in any order; "
+    "<p class='kit-muted'>What you type is saved as you go. Answer in any order; "
     "an empty box is read as not answered yet.</p>"
 )
 _NONE = ("—", "")
@@ -121,6 +123,8 @@ class ValueChainApp(WorkbookPage):
             store, check or ValueChainCheck(), version, self.person, self.content, cmap
         )
         self._boxes: list[tuple[widgets.Widget, Callable[[ChainState], Any]]] = []
+        self._typing: dict[int, SavedAsTyped] = {}  # id(box) -> its saver, for every text box
+        self._saving_typed = False
         self._lists: dict[str, dict[str, Any]] = {}
 
     @property
@@ -199,6 +203,7 @@ class ValueChainApp(WorkbookPage):
         """Make one edit, save the check, redraw; the message shows under the controls ``at``."""
         if self.drawing:
             return False  # the page setting its own boxes is not the person typing
+        self._typed_first()
         if not self.controller.edit(change, done, *args, **values):
             # Refused: nothing changed, so nothing is redrawn and what was typed stays
             # in its box for the person to correct; the reason shows beside it.
@@ -209,15 +214,54 @@ class ValueChainApp(WorkbookPage):
 
     def delete_row(self, part: str, index: int) -> bool:
         """Delete one row of a list (Undo brings it back)."""
+        self._typed_first()
         return self.acted(self.controller.delete_row(part, index), notice=self.notice_at(part))
 
     def undo_last(self) -> bool:
         """Bring back the last deleted row."""
+        self._typed_first()
         return self.acted(self.controller.undo_last(), notice=self.notice_at("undo"))
 
     def fill_from_map(self) -> bool:
         """Add the customer map's paying customers as segments."""
+        self._typed_first()
         return self.acted(self.controller.fill_from_map(), notice=self.notice_at("segments"))
+
+    # -- text saved while typed -----------------------------------------------------------
+
+    def _typed_first(self) -> None:
+        """Save every box still waiting for its pause before another edit is made.
+
+        An edit redraws the page from the store; a box whose keys were not saved
+        yet would be set back to what the store holds and its keys lost.
+        """
+        if self._saving_typed:
+            return  # a waiting box's own save is an edit too
+        self._saving_typed = True
+        try:
+            for saver in list(self._typing.values()):
+                if saver.pending:
+                    saver.flush()
+        finally:
+            self._saving_typed = False
+
+    def _saved_as_typed(
+        self, box: widgets.Widget, save: Callable[[str], object], status: Any
+    ) -> SavedAsTyped:
+        saver = SavedAsTyped(box, lambda text: bool(save(text)), status)
+        self._typing[id(box)] = saver
+        return saver
+
+    def _show(self, box: widgets.Widget, value: Any) -> None:
+        """Set a box from the state, leaving alone the keys a person typed that are not saved."""
+        saver = self._typing.get(id(box))
+        if saver is None:
+            if box.value != value:
+                box.value = value
+        elif saver.unsaved:
+            return  # being saved now, or refused: what was typed stays to be corrected
+        elif box.value != value:
+            saver.show(value)
 
     # -- small builders ----------------------------------------------------------------
 
@@ -226,20 +270,26 @@ class ValueChainApp(WorkbookPage):
         box: widgets.Widget,
         read: Callable[..., Any],
         save: Callable[..., object],
+        at: str = "",
     ) -> widgets.Widget:
-        """A box that shows ``read(state)`` on every redraw and calls ``save(value)`` when changed."""
+        """A box that shows ``read(state)`` on every redraw and calls ``save(value)`` when changed.
+
+        A text box saves while the person types, "Saving…" showing in the notice
+        ``at`` until the edit says what happened there.
+        """
         self._boxes.append((box, read))
         with self.quietly():
             box.value = read(self.state)  # what is stored, before the person types
-        box.observe(lambda change: None if self.drawing else save(change["new"]), "value")
+        if isinstance(box, widgets.Text | widgets.Textarea):
+            self._saved_as_typed(box, save, self.notice_at(at))
+        else:
+            box.observe(lambda change: None if self.drawing else save(change["new"]), "value")
         return box
 
     def _draw_boxes(self, state: ChainState) -> None:
         with self.quietly():
             for box, read in self._boxes:
-                value = read(state)
-                if box.value != value:
-                    box.value = value
+                self._show(box, read(state))
 
     def _text(
         self, label: str, placeholder: str = "", wide: bool = True, area: bool = False
@@ -249,7 +299,6 @@ class ValueChainApp(WorkbookPage):
         return kind(
             description=label,
             placeholder=placeholder,
-            continuous_update=False,
             layout=layout,
             style=_label_style(kind),
         )
@@ -333,6 +382,7 @@ class ValueChainApp(WorkbookPage):
                         else str(getattr(s.check.leaders, k))
                     ),
                     lambda v, k=key: self.edit(logic.set_leaders, "Saved.", at="leaders", **{k: v}),
+                    at="leaders",
                 )
             )
         voices = []
@@ -349,6 +399,7 @@ class ValueChainApp(WorkbookPage):
             self._text("Anything else", "Where else is the customer heard at the top?"),
             lambda s: s.check.leaders.voice_note,
             lambda v: self.edit(logic.set_leaders, "Saved.", at="leaders", voice_note=v),
+            at="leaders",
         )
         return vbox(
             [
@@ -396,6 +447,7 @@ class ValueChainApp(WorkbookPage):
                         lambda v, r=role.id, k=key: self.edit(
                             logic.set_role, "Saved.", r, at="metrics", **{k: v}
                         ),
+                        at="metrics",
                     )
                 )
         active = self._bound(
@@ -412,6 +464,7 @@ class ValueChainApp(WorkbookPage):
                 self._text(label, hint),
                 lambda s, k=key: getattr(s.check.transition, k),
                 lambda v, k=key: self.edit(logic.set_transition, "Saved.", at="metrics", **{k: v}),
+                at="metrics",
             )
             for key, label, hint in (
                 (
@@ -426,6 +479,7 @@ class ValueChainApp(WorkbookPage):
             self._text("Merit", "How are people recognised for customer results?"),
             lambda s: s.check.merit,
             lambda v: self.edit(logic.set_text, "Saved.", "merit", v, at="metrics"),
+            at="metrics",
         )
         return vbox(
             [
@@ -471,7 +525,14 @@ class ValueChainApp(WorkbookPage):
                 continue
             boxes[key] = box
             shown.append(box)
-            box.observe(lambda _, k=key: self._list_changed(part, k), "value")
+            if kind == "text":
+                self._saved_as_typed(
+                    box,
+                    partial(self._list_typed, part, key),
+                    _RowNotice(self.notice_at(part), lambda: self._lists[part]["row"] >= 0),
+                )
+            else:
+                box.observe(lambda _, k=key: self._list_changed(part, k), "value")
         # Own layouts: these two are shown and hidden, and the shared one is every widget's.
         add = widgets.Button(
             description=_ADD[part], button_style="primary", layout=widgets.Layout()
@@ -485,7 +546,13 @@ class ValueChainApp(WorkbookPage):
         undo.on_click(
             lambda _: self.acted(self.controller.undo_last(), notice=self.notice_at(part))
         )
-        self._lists[part] = {"picker": picker, "boxes": boxes, "add": add, "delete": delete}
+        self._lists[part] = {
+            "picker": picker,
+            "boxes": boxes,
+            "add": add,
+            "delete": delete,
+            "row": -1,  # the row the boxes show; a waiting box is saved to it
+        }
         picker.observe(lambda _: self._picked(part), "value")
         self.drawn_by(lambda s: self._draw_list(part, s))
         return vbox(
@@ -519,23 +586,30 @@ class ValueChainApp(WorkbookPage):
         index = parts["picker"].value
         rows = self._rows(part, state)
         row = rows[index] if index is not None and 0 <= index < len(rows) else None
+        shown = index if row is not None else -1
+        other_row = shown != parts["row"]
+        parts["row"] = shown
         with self.quietly():
             for key, box in parts["boxes"].items():
                 value = getattr(row, key) if row is not None else _blank(part, key, self.content)
                 if isinstance(box, list):
                     for cb, lvl in zip(box, self.content.levels, strict=True):
                         cb.value = lvl.id in (value or ())
+                    continue
+                value = (
+                    value if not isinstance(value, int) or isinstance(value, bool) else str(value)
+                )
+                saver = self._typing.get(id(box))
+                if saver is not None and other_row:
+                    saver.show(str(value))  # another row: what was typed for the last one is done
                 else:
-                    box.value = (
-                        value
-                        if not isinstance(value, int) or isinstance(value, bool)
-                        else str(value)
-                    )
+                    self._show(box, value)
         parts["add"].layout.display = None if row is None else "none"
         parts["delete"].layout.display = "none" if row is None else None
 
     def _picked(self, part: str) -> None:
         if not self.drawing:
+            self._typed_first()  # saved to the row it was typed for, before another shows
             self._show_row(part)
 
     def _values(self, part: str) -> dict[str, Any]:
@@ -549,17 +623,24 @@ class ValueChainApp(WorkbookPage):
                 out[key] = box.value
         return out
 
-    def _list_changed(self, part: str, key: str) -> None:
+    def _list_typed(self, part: str, key: str, _text: str) -> bool:
+        return self._list_changed(part, key)
+
+    def _list_changed(self, part: str, key: str) -> bool:
         if self.drawing:
-            return
-        index = self._lists[part]["picker"].value
-        if index is None or index < 0:
-            return  # a new row is saved with its Add button
-        self.edit(
+            return False
+        index = self._lists[part]["row"]
+        if index < 0:
+            return True  # a new row is saved with its Add button
+        return self.edit(
             logic.update_row, "Saved.", part, index, at=part, **{key: self._values(part)[key]}
         )
 
     def _add_row(self, part: str) -> bool:
+        for box in self._lists[part]["boxes"].values():
+            saver = self._typing.get(id(box)) if not isinstance(box, list) else None
+            if saver is not None:
+                saver.show(box.value)  # a new row's keys are saved by this button, not each pause
         done = self.edit(logic.add_row, "Added.", part, at=part, **self._values(part))
         if done:
             with self.quietly():
@@ -568,6 +649,7 @@ class ValueChainApp(WorkbookPage):
         return done
 
     def _delete_selected(self, part: str) -> bool:
+        self._typed_first()
         index = self._lists[part]["picker"].value
         if index is None or index < 0:
             return False
@@ -623,6 +705,7 @@ class ValueChainApp(WorkbookPage):
             ),
             lambda s: s.check.customer,
             lambda v: self.edit(logic.set_text, "Saved.", "customer", v, at="cascade"),
+            at="cascade",
         )
         promise = self._bound(
             self._text(
@@ -632,6 +715,7 @@ class ValueChainApp(WorkbookPage):
             ),
             lambda s: s.check.promise,
             lambda v: self.edit(logic.set_text, "Saved.", "promise", v, at="cascade"),
+            at="cascade",
         )
         lines: list[widgets.Widget] = []
         places = [(lvl.id, lvl.name, "level") for lvl in self.content.levels] + [
@@ -652,6 +736,7 @@ class ValueChainApp(WorkbookPage):
                         lambda v, w=where, k=key, t=kind: self.edit(
                             logic.set_line, "Saved.", w, t, at="cascade", **{k: v}
                         ),
+                        at="cascade",
                     )
                 )
         self.chains = html(views.chains_html(self.state.picture))
@@ -693,7 +778,7 @@ class ValueChainApp(WorkbookPage):
             box.layout = widgets.Layout(width="98%")  # its own: these are shown and hidden
         self._step_ids: list[str] = ["", "", ""]
         for n, box in enumerate(self.step_boxes):
-            box.observe(lambda change, n=n: self._step_typed(n, change["new"]), "value")
+            self._saved_as_typed(box, partial(self._step_typed, n), self.notice_at("picture"))
         self.drawn_by(self._draw_picture)
         return vbox([self.picture_view, *self.step_boxes, self.notice_at("picture")])
 
@@ -706,16 +791,16 @@ class ValueChainApp(WorkbookPage):
                     self._step_ids[n] = top[n].id
                     box.description = f"Step {n + 1}"
                     box.placeholder = f"Your own step for: {logic._short(top[n].title, 60)}"
-                    box.value = state.check.step(top[n].id)
+                    self._show(box, state.check.step(top[n].id))
                     box.layout.display = None
                 else:
                     self._step_ids[n] = ""
                     box.layout.display = "none"
 
-    def _step_typed(self, n: int, text: str) -> None:
+    def _step_typed(self, n: int, text: str) -> bool:
         if self.drawing or not self._step_ids[n]:
-            return
-        self.edit(logic.set_step, "Saved your step.", self._step_ids[n], text, at="picture")
+            return False
+        return self.edit(logic.set_step, "Saved your step.", self._step_ids[n], text, at="picture")
 
     def downloads(self) -> widgets.Widget | HTML:
         """The plan as a calendar file and CSV, the answers file and the report."""
@@ -755,6 +840,27 @@ class ValueChainApp(WorkbookPage):
                 ),
             ]
         )
+
+
+class _RowNotice:
+    """Where a list's text box says "Saving…": the list's notice, for a row that exists.
+
+    A new row's boxes wait for the Add button, so typing there saves nothing
+    and says nothing.
+    """
+
+    def __init__(self, notice: Notice, saving: Callable[[], bool]):
+        self.notice = notice
+        self.saving = saving
+
+    @property
+    def value(self) -> str:
+        return str(self.notice.value)
+
+    @value.setter
+    def value(self, text: str) -> None:
+        if text != SAVING or self.saving():
+            self.notice.value = text
 
 
 def _blank(part: str, key: str, content: ChainContent) -> Any:

@@ -260,7 +260,8 @@ class SavedAsTyped:
         Called with the text; returns True when it is stored (it shows its
         own message when not).
     status : widgets.HTML
-        Shows "Saving…" and "Saved" beside the box.
+        Shows "Saving…" and "Saved" beside the box; words the save itself
+        puts there (why it was refused, say) stay.
     answer : (instrument, round, item), optional
         The answer the box holds, so a closing page can send its last keys
         (see ``kit.js`` and :class:`kit.server.LastWordsHandler`).
@@ -296,8 +297,21 @@ class SavedAsTyped:
         """True while the person's last keys are not saved yet."""
         return self._unsaved
 
+    @property
+    def pending(self) -> bool:
+        """True while a save is waiting for the person's pause (not while it runs)."""
+        return self._timer is not None
+
     def show(self, text: str) -> None:
-        """Show ``text`` (saved elsewhere, say in another window) without saving it again."""
+        """Show ``text`` (saved elsewhere, say in another window) without saving it again.
+
+        Keys typed but not saved yet are given up: the box now holds saved text.
+        """
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._unsaved = False
+        _UNSAVED.discard(self)
         self._quiet = True
         try:
             self.box.value = text
@@ -335,5 +349,8 @@ class SavedAsTyped:
             # Still unsaved after a failure: tried again with the next key or at the end.
             self._unsaved = False
             _UNSAVED.discard(self)
-        self.status.value = SAVED if ok else ""
+        if self.status.value == SAVING:
+            # A save that said something in this place itself ("Saved.", or why it
+            # was refused) keeps its words; only the "Saving…" is this box's own.
+            self.status.value = SAVED if ok else ""
         return ok

@@ -188,3 +188,35 @@ def test_a_manager_cascades_the_promise_to_three_levels_and_downloads_the_calend
     finally:
         page.goto("about:blank")
         next(pages, None)
+
+
+def test_on_a_phone_the_check_fits_and_keeps_what_is_typed_without_leaving_a_box(browser, server):
+    from tests.browser.test_team_session import PHONE, clean, fits_the_phone, open_person
+
+    page = open_person(browser, server, **PHONE)
+    try:
+        open_check(page, server)
+        page.locator(".kit-lead").first.wait_for(timeout=LOAD_TIMEOUT)  # the picture is drawn
+        fits_the_phone(page)
+        seniors = page.get_by_placeholder("How many in all")
+        seniors.tap()
+        seniors.press_sequentially("7")  # no Enter, the box never left
+        page.locator(".kit-ok", has_text="Saved.").wait_for(timeout=20_000)
+        code = resume_code(page)
+        assert stored_check(server.store, code)["leaders"]["seniors"] == 7
+        # Straight from one box to the next, then the tab closed within a moment
+        # of the last key: each box keeps what was typed.
+        page.get_by_placeholder("How are people recognised for customer results?").fill(
+            "A customer award each quarter"
+        )
+        page.get_by_placeholder("Who pays for what the organisation does, in one sentence").fill(
+            "Building owners"
+        )
+        page.wait_for_timeout(100)  # the keys reach the server; the pause has not come
+        page.goto("about:blank")
+        wait_for(lambda: stored_check(server.store, code).get("customer") == "Building owners")
+        assert stored_check(server.store, code)["merit"] == "A customer award each quarter"
+        clean(page)
+    finally:
+        page.goto("about:blank")
+        page.context.close()

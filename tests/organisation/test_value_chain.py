@@ -526,6 +526,64 @@ def test_a_refused_row_keeps_what_was_typed_in_its_boxes(db):
     assert app._add_row("messages") and app.check.messages[0].on == "2027-03-15"
 
 
+@pytest.fixture
+def paused(monkeypatch):
+    """Text boxes wait for the person's pause as in a kernel; the test says when it is over."""
+    import asyncio
+
+    from kit.ui import live
+
+    loop = asyncio.new_event_loop()  # never run: a save waits until flushed
+    monkeypatch.setattr(live, "_kernel_loop", lambda: loop)
+    yield
+    loop.close()
+
+
+def test_typed_text_waits_for_a_pause_and_is_saved_before_any_other_edit(db, paused):
+    app = _open(db)
+    seniors, promise = _box(app, "Senior people"), _box(app, "Value promise")
+    seniors.value = "8"  # no Enter, no leaving the box
+    assert "Saving…" in app.notice_at("leaders").value
+    promise.value = "Lifts that run"  # straight on to the next box, no pause
+    assert app.participant is None  # nothing saved yet: the pause has not come
+    # A choice made before either pause: both boxes are saved first, and neither
+    # is set back by the redraw that follows.
+    used = next(b for b, _ in app._boxes if getattr(b, "description", "") == "Used in the work")
+    used.value = "no"
+    assert (seniors.value, promise.value) == ("8", "Lifts that run")
+    again = _open(db, app.participant.resume_code)
+    assert again.check.leaders.seniors == 8 and again.check.promise == "Lifts that run"
+    assert again.check.metrics_of(C.roles[0].id).used == "no"
+
+
+def test_a_list_row_typed_in_keeps_its_keys_when_another_row_is_chosen_at_once(db, paused):
+    app = _open(db)
+    parts = app._lists["skills"]
+    skill = parts["boxes"]["skill"]
+    for name in ("Selling solutions", "Many levels of a customer"):
+        parts["picker"].value = -1
+        skill.value = name
+        assert "Saving…" not in app.notice_at("skills").value  # a new row waits for Add
+        assert app._add_row("skills")
+    parts["picker"].value = 0
+    skill.value = "Selling whole solutions"  # typed, and straight away the second row chosen
+    parts["picker"].value = 1
+    assert skill.value == "Many levels of a customer"
+    assert [r.skill for r in app.check.skills] == [
+        "Selling whole solutions",
+        "Many levels of a customer",
+    ]
+
+
+def test_a_pause_saves_the_text_and_says_so_beside_it(db, paused):
+    app = _open(db)
+    box = _box(app, "Merit")
+    box.value = "A yearly customer award"
+    app._typing[id(box)].flush()  # the pause
+    assert "Saved." in app.notice_at("metrics").value
+    assert _open(db, app.participant.resume_code).check.merit == "A yearly customer award"
+
+
 def test_a_level_told_before_any_level_above_it_is_flagged_even_with_one_undated_between():
     check = _message(_cascade(), "Kick-off", ("executives",), "Meeting", "2027-03-10")
     check = _message(check, "Undated", ("managers",), "E-mail", "")
