@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
-from functools import cache, partial
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -32,7 +32,17 @@ from kit.organisation.files import CheckFileError, check_from_dict, plan_csv, pl
 from kit.organisation.model import ChainContent, ValueChainCheck
 from kit.store.errors import StoreError
 from kit.style import STYLE
-from kit.ui.components import Notice, control, download_link, hbox, html, messages, vbox
+from kit.ui.components import (
+    Notice,
+    control,
+    download_link,
+    hbox,
+    html,
+    label_style,
+    messages,
+    sized_layout,
+    vbox,
+)
 from kit.ui.live import SAVING, SavedAsTyped
 from kit.ui.page import Problems, WorkbookPage, open_for
 from kit.workbooks import workbook
@@ -89,6 +99,7 @@ _ADD = {
     "messages": "Add message",
 }
 _NEW = "(a new one)"
+LABEL_WIDTH = "9em"  # room for the labels of this page
 
 
 class ValueChainApp(WorkbookPage):
@@ -295,12 +306,12 @@ class ValueChainApp(WorkbookPage):
         self, label: str, placeholder: str = "", wide: bool = True, area: bool = False
     ) -> widgets.Widget:
         kind = widgets.Textarea if area else widgets.Text
-        layout = _layout("98%") if wide else _layout("24em")
+        layout = sized_layout("98%") if wide else sized_layout("24em")
         return kind(
             description=label,
             placeholder=placeholder,
             layout=layout,
-            style=_label_style(kind),
+            style=label_style(kind, LABEL_WIDTH),
         )
 
     def _choices(self, name: str) -> list[tuple[str, str]]:
@@ -323,8 +334,8 @@ class ValueChainApp(WorkbookPage):
         return widgets.Dropdown(
             description=label,
             options=self._choices(name),
-            layout=_layout("auto"),
-            style=_label_style(widgets.Dropdown),
+            layout=sized_layout("auto"),
+            style=label_style(widgets.Dropdown, LABEL_WIDTH),
         )
 
     def _report_part(self, part: str) -> HTML:
@@ -387,7 +398,9 @@ class ValueChainApp(WorkbookPage):
             )
         voices = []
         for option in c.voices:
-            box = widgets.Checkbox(description=option.label, indent=False, layout=_layout("auto"))
+            box = widgets.Checkbox(
+                description=option.label, indent=False, layout=sized_layout("auto")
+            )
             voices.append(
                 self._bound(
                     box,
@@ -454,7 +467,7 @@ class ValueChainApp(WorkbookPage):
             widgets.Checkbox(
                 description="We are changing over to customer focus now",
                 indent=False,
-                layout=_layout("auto"),
+                layout=sized_layout("auto"),
             ),
             lambda s: s.check.transition.active,
             lambda v: self.edit(logic.set_transition, "Saved.", at="metrics", active=v),
@@ -500,8 +513,8 @@ class ValueChainApp(WorkbookPage):
             return self._report_part(part) if part != "messages" else HTML("")
         picker = widgets.Dropdown(
             description="Choose",
-            layout=_layout("98%"),
-            style=_label_style(widgets.Dropdown),
+            layout=sized_layout("98%"),
+            style=label_style(widgets.Dropdown, LABEL_WIDTH),
         )
         boxes: dict[str, Any] = {}
         shown: list[widgets.Widget] = []
@@ -512,7 +525,9 @@ class ValueChainApp(WorkbookPage):
                 box = self._dropdown(label, kind.split(":")[1])
             else:
                 checks = [
-                    widgets.Checkbox(description=lvl.name, indent=False, layout=_layout("auto"))
+                    widgets.Checkbox(
+                        description=lvl.name, indent=False, layout=sized_layout("auto")
+                    )
                     for lvl in self.content.levels
                 ]
                 box = checks
@@ -873,22 +888,6 @@ def _blank(part: str, key: str, content: ChainContent) -> Any:
     if key == "audience":
         return ()
     return field.default if isinstance(field.default, str) else ""
-
-
-@cache
-def _layout(width: str) -> widgets.Layout:
-    """One layout per width, shared by every box of that width.
-
-    Each widget model costs the page time to load, and this page has many
-    boxes. A box that is shown and hidden gets a layout of its own.
-    """
-    return widgets.Layout(width=width)
-
-
-@cache
-def _label_style(kind: Any) -> Any:
-    """One style per kind of box, with room for the labels of this page."""
-    return kind.class_traits()["style"].klass(description_width="9em")
 
 
 # What a page opened with a broken content file draws from: nothing to offer.

@@ -27,7 +27,18 @@ from kit.style import STYLE
 from kit.team.controllers import DashboardController, DashboardState
 from kit.team.picture import TeamPicture
 from kit.team.views import batch_label, coach_html, person_html
-from kit.ui.components import Notice, control, download_link, empty, hbox, html, page_top, vbox
+from kit.ui.components import (
+    Notice,
+    control,
+    download_link,
+    empty,
+    hbox,
+    html,
+    label_style,
+    page_top,
+    sized_layout,
+    vbox,
+)
 from kit.ui.components import messages as show_messages
 from kit.ui.context import client_address, ephemeral, join_link, page_url, query_params
 from kit.ui.live import Every, shown_in
@@ -388,27 +399,28 @@ class CoachDashboard(Page):
         """The target share of Value Creators, the next round of workbook 2, actions and guardrails."""
         if self.session is None or self.report:
             return empty(self.report)
-        self.target_box = widgets.Dropdown(
+        # Shared layouts and styles: every model is one more for the page to load
+        # before its first widget shows, and this section has a dozen controls.
+        auto, wide = sized_layout("auto"), sized_layout("30em")
+        self.target_box = control(
+            widgets.Dropdown,
             description="Target",
             options=[("no target", 0)] + [(f"{p}% Value Creators", p) for p in TARGETS],
-            layout=widgets.Layout(width="auto"),
-            style={"description_width": "initial"},
+            layout=auto,
+            style=label_style(widgets.Dropdown, "initial"),
         )
         self.target_box.observe(
             lambda c: None if self.drawing else self.set_target(c["new"]), "value"
         )
-        self.focus_round_button = control(widgets.Button)
-        self.focus_round_button.layout = widgets.Layout(width="auto")
+        self.focus_round_button = control(widgets.Button, layout=auto)
         self.focus_round_button.on_click(lambda _: self.next_focus_round())
-        self.action_kind = widgets.Dropdown(
-            description="What",
-            options=ACTION_CATEGORIES,
-            layout=widgets.Layout(width="auto"),
+        self.action_kind = control(
+            widgets.Dropdown, description="What", options=ACTION_CATEGORIES, layout=auto
         )
         self.action_text = control(
             widgets.Text,
             placeholder="e.g. Two-day course on solution selling for the front line",
-            layout=widgets.Layout(width="30em"),
+            layout=wide,
         )
         add_action = control(widgets.Button, description="Keep the action")
         add_action.on_click(
@@ -417,11 +429,11 @@ class CoachDashboard(Page):
         self.guardrail_text = control(
             widgets.Text,
             placeholder="e.g. Tell the process owner before you change how a job is done",
-            layout=widgets.Layout(width="30em"),
+            layout=wide,
         )
         add_rail = control(widgets.Button, description="Keep the guardrail")
         add_rail.on_click(lambda _: self.add_note("guardrail", self.guardrail_text.value))
-        self.notes_box = widgets.Dropdown(description="Kept", layout=widgets.Layout(width="auto"))
+        self.notes_box = control(widgets.Dropdown, description="Kept", layout=auto)
         remove = control(widgets.Button, description="Remove", button_style="danger")
         remove.on_click(lambda _: self.remove_note(self.notes_box.value))
         restore = control(widgets.Button, description="Undo remove")

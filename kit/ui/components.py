@@ -39,6 +39,33 @@ def _shared_style(kind: type) -> widgets.Widget:
     return kind()
 
 
+@cache
+def sized_layout(width: str) -> widgets.Layout:
+    """One layout per width, shared by every widget of that width that never changes it.
+
+    Never toggle ``display`` on it: every widget of that width would hide. A
+    widget that is shown and hidden gets a layout of its own.
+
+    Examples
+    --------
+    >>> sized_layout("auto") is sized_layout("auto")
+    True
+    """
+    return widgets.Layout(width=width)
+
+
+@cache
+def label_style(kind: type[widgets.DOMWidget], width: str) -> widgets.Widget:
+    """One style per kind of widget and label width (``"initial"``: as wide as its label).
+
+    Examples
+    --------
+    >>> label_style(widgets.Text, "9em").description_width
+    '9em'
+    """
+    return kind.class_traits()["style"].klass(description_width=width)
+
+
 W = TypeVar("W", bound=widgets.DOMWidget)
 
 

@@ -495,10 +495,10 @@ def test_showing_and_hiding_the_list_buttons_hides_nothing_else(db):
     assert app._add_row("skills")  # the Add button hides, the Delete button shows
     assert shared_layout().display is None
     # The step boxes under the picture hide while there are fewer than three gaps.
-    from kit.organisation.pages import _layout
+    from kit.ui.components import sized_layout
 
     assert app.step_boxes[2].layout.display == "none"
-    assert _layout("98%").display is None
+    assert sized_layout("98%").display is None
 
 
 def test_undo_brings_back_the_deleted_row_and_keeps_what_was_saved_since(db):
