@@ -16,6 +16,9 @@ baseline got it reads 1.2 or more: with few runs the paired median can jump
 where the ratio of medians does not. Read the two together, and use more runs
 (9 take about ten minutes).
 
+To see whether a change slowed a page, use bench/tti_compare.py: it serves the
+page from two commits at once and loads them in pairs.
+
     python bench/tti.py [--runs 5]
 """
 
