@@ -53,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
         help="behind a proxy you run (nginx, Traefik, HAProxy): take each visitor's address "
         "from X-Forwarded-For, so the per-device limits do not lump everyone together",
     )
+    serve.add_argument(
+        "--room",
+        type=int,
+        default=None,
+        help="people who open the join link at once (default 4): while a team session is "
+        "open, up to this many warm kernels wait for each page they open, within a 4 GiB budget",
+    )
+    serve.add_argument(
+        "--no-warm-kernels",
+        action="store_true",
+        help="start every page's kernel when the page is opened (less memory, slower pages)",
+    )
     serve.add_argument("--cull-idle", type=int, default=None, help=argparse.SUPPRESS)
     serve.add_argument("--cull-unconnected", type=float, default=None, help=argparse.SUPPRESS)
     serve.add_argument("--abandoned-after", type=float, default=None, help=argparse.SUPPRESS)
@@ -172,6 +184,12 @@ def _serve(args: argparse.Namespace) -> int:
             options = replace(options, **{name: value})
     if args.trust_proxy:
         options = replace(options, trust_proxy=True)
+    if args.room is not None:
+        if args.room < 1:
+            raise ValueError("--room must be at least 1")
+        options = replace(options, room=args.room)
+    if args.no_warm_kernels:
+        options = replace(options, preheat=False)
     if args.cull_unconnected:  # hidden, as --cull-idle
         options = replace(options, unconnected_seconds=args.cull_unconnected)
     if args.abandoned_after:  # hidden, as --cull-idle

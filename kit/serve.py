@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from kit.model import TeamSession
 from kit.paths import PACKAGE_DIR, jupyter_share_dir, workbooks_dir
+from kit.pools import DEFAULT_ROOM, Budget
 from kit.workbooks import DASHBOARD, START
 
 START_PAGE = START
@@ -69,6 +70,8 @@ class ServeOptions:
     unconnected_seconds: float = UNCONNECTED_SECONDS
     abandoned_seconds: float = 120.0  # a page's websocket gone this long: its kernel may go
     trust_proxy: bool = False  # take visitors' addresses from X-Forwarded-For (kit.server)
+    room: int = DEFAULT_ROOM  # people expected at once: warm kernels for them (kit.pools)
+    preheat: bool = True  # keep warm kernels for the pages a room opens (kit.pools)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -108,6 +111,9 @@ def voila_argv(options: ServeOptions) -> list[str]:
         f"--MappingKernelManager.cull_interval={options.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
+        # Warm kernels (kit.pools): no pool until kit.server's keeper sizes one.
+        f"--VoilaConfiguration.preheat_kernel={options.preheat}",
+        "--VoilaConfiguration.default_pool_size=0",
     ]
 
 
@@ -125,6 +131,7 @@ def voila_config(options: ServeOptions | None = None):
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
         "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
         "kit_trust_proxy": options.trust_proxy,
+        "kit_budget": Budget(room=options.room),
         "kit_kernel_guard": KernelGuard(
             options.max_kernels,
             options.max_kernels_per_client,
@@ -137,10 +144,15 @@ def voila_config(options: ServeOptions | None = None):
     return config
 
 
-def voila_env(store_location: str, base: dict[str, str] | None = None) -> dict[str, str]:
+def voila_env(
+    store_location: str, base: dict[str, str] | None = None, host: str = "127.0.0.1"
+) -> dict[str, str]:
     """Return the environment for the server and, through it, every page's kernel."""
     env = dict(os.environ if base is None else base)
     env["KIT_STORE"] = store_location
+    # A warm kernel asks the server for its visitor's request on this address
+    # (voila.utils.wait_for_request): the one the server listens on.
+    env["VOILA_APP_IP"] = "127.0.0.1" if host in ("", "0.0.0.0", "localhost") else host
     env["KIT_PAGE_CSS"] = "1"  # the kit template carries the stylesheet (kit.ui.context)
     share = str(jupyter_share_dir())
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)
@@ -262,12 +274,15 @@ def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSes
 
     precompile()
 
-    os.environ.update(voila_env(store_location))
+    os.environ.update(voila_env(store_location, host=options.host))
     urls = page_urls(options.host, options.port)
     print("Customer Value Workbooks is running.")
     for url in urls:
         print(f"  Open: {url}")
     print(f"  Answers are stored in: {store_location}")
+    if options.preheat:
+        for line in Budget(room=options.room).lines():
+            print(line)
     if sessions:
         base = urls[-1].split("/voila/")[0]  # the address the team can reach
         print("  Open team sessions:")

@@ -46,7 +46,11 @@ V1 = "v1.kernel.websocket.jupyter.org"
 # metadata, content) plus its binary buffers; widgets use a few at most.
 MAX_FRAME_PARTS = 64
 CLIENT_HEADER = "X-Kit-Client"
-KERNEL_HEADERS = [CLIENT_HEADER, "Cookie"]
+# The request's full address: a warm kernel was started before its request,
+# so Voilà's VOILA_REQUEST_URL in it is the address of the request before
+# (kit.ui.context.page_url reads this one).
+URL_HEADER = "X-Kit-Url"
+KERNEL_HEADERS = [CLIENT_HEADER, URL_HEADER, "Cookie"]
 
 
 def frame_problem(frame: bytes, v1: bool) -> str | None:
@@ -135,6 +139,7 @@ class KernelGuard:
         self.abandoned_seconds = abandoned_seconds
         self.rendered_at: dict[str, float] = {}  # kernel id -> when its page was sent
         self.clients: dict[str, str] = {}  # kernel id -> client address
+        self.pages: dict[str, str] = {}  # kernel id -> the notebook its page shows
         self.started: dict[str, float] = {}
         self.sockets: dict[str, int] = {}  # kernel id -> open websockets
         self.ever_connected: set[str] = set()
@@ -143,8 +148,14 @@ class KernelGuard:
 
     def forget(self, alive: set[str]) -> None:
         """Drop what is known of kernels that are gone."""
+        from voila.request_info_handler import RequestInfoSocketHandler
+
         for kernel_id in set(self.clients) - alive:
             self.clients.pop(kernel_id, None)
+            self.pages.pop(kernel_id, None)
+            # Voilà keeps each warm kernel's request (its cookies among them)
+            # until the server stops; it is only needed until the kernel reads it.
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)
             self.started.pop(kernel_id, None)
             self.sockets.pop(kernel_id, None)
             self.ever_connected.discard(kernel_id)
@@ -163,7 +174,11 @@ class KernelGuard:
         """
         self.forget(alive)
         pending = sum(self.reserved.values())
-        if len(alive) + pending >= self.max_kernels or self.mine(client) >= self.max_per_client:
+        # Warm kernels waiting in a pool are nobody's yet: the cap is on pages.
+        if (
+            len(self.clients) + pending >= self.max_kernels
+            or self.mine(client) >= self.max_per_client
+        ):
             return False
         self.reserved[client] = self.reserved.get(client, 0) + 1
         return True
@@ -176,10 +191,18 @@ class KernelGuard:
         else:
             self.reserved.pop(client, None)
 
-    def record(self, kernel_id: str, client: str) -> None:
-        """Note a kernel started for ``client``."""
+    def record(self, kernel_id: str, client: str, page: str = "") -> None:
+        """Note a kernel started for (or handed to) ``client``, showing ``page``."""
         self.clients[kernel_id] = client
+        self.pages[kernel_id] = page
         self.started[kernel_id] = time.monotonic()
+
+    def open_pages(self) -> dict[str, int]:
+        """Pages in use now, by notebook."""
+        counts: dict[str, int] = {}
+        for page in self.pages.values():
+            counts[page] = counts.get(page, 0) + 1
+        return counts
 
     def opened(self, kernel_id: str) -> None:
         """A page opened its websocket to ``kernel_id``."""
@@ -230,11 +253,14 @@ class KernelGuard:
 
 
 class _RecordingKernels:
-    """The server's kernel manager, noting which client each new kernel is for."""
+    """The server's kernel manager, noting which client each new or warm kernel is for."""
 
-    def __init__(self, manager: Any, on_start: Callable[[str], None]):
+    def __init__(
+        self, manager: Any, on_start: Callable[[str], None], keeper: PoolKeeper | None = None
+    ):
         self._manager = manager
         self._on_start = on_start
+        self._keeper = keeper
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._manager, name)
@@ -243,6 +269,17 @@ class _RecordingKernels:
         kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
         self._on_start(kernel_id)
         return kernel_id
+
+    async def get_rendered_notebook(self, *args: Any, **kwargs: Any) -> Any:
+        # Voilà would start the kernel that refills the pool with this
+        # request's address (and so its resume code) in its environment, for
+        # whoever opens the page next: the refill gets none (URL_HEADER).
+        kwargs["extra_kernel_env_variables"] = {}
+        if self._keeper is not None:
+            self._keeper.resize(arriving=kwargs.get("notebook_name", ""))
+        task, rendered, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
+        self._on_start(kernel_id)
+        return task, rendered, kernel_id
 
 
 def _guard(handler: web.RequestHandler) -> KernelGuard:
@@ -282,17 +319,22 @@ class KitVoilaHandler(TornadoVoilaHandler):
 
     _kit_started: str | None = None
     _kit_reserved = False
+    _kit_page = ""
 
     @property
     def kernel_manager(self) -> Any:  # type: ignore[override]
-        return _RecordingKernels(self.settings["kernel_manager"], self._kit_kernel_started)
+        return _RecordingKernels(
+            self.settings["kernel_manager"],
+            self._kit_kernel_started,
+            self.settings.get("kit_pool_keeper"),
+        )
 
     def _kit_kernel_started(self, kernel_id: str) -> None:
         # The kernel now counts itself: the place held for it is given back at
         # once, not when the page has been sent (it would count twice till then).
         client = self.request.remote_ip or ""
         guard = _guard(self)
-        guard.record(kernel_id, client)
+        guard.record(kernel_id, client, self._kit_page)
         self._kit_started = kernel_id
         if self._kit_reserved:
             self._kit_reserved = False
@@ -302,11 +344,13 @@ class KitVoilaHandler(TornadoVoilaHandler):
         # The kernel learns its client's address from this header (never the
         # client's own: it is overwritten here), for the rate limits.
         self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
+        self.request.headers[URL_HEADER] = self.request.full_url()
         return super().prepare()
 
     async def get(self, path: str | None = None) -> None:  # type: ignore[override]
         guard = _guard(self)
         client = self.request.remote_ip or ""
+        self._kit_page = (path or "").strip("/")
         manager = self.settings["kernel_manager"]
         guard.forget(set(manager.list_kernel_ids()))
         if guard.mine(client) >= guard.max_per_client:
@@ -485,6 +529,164 @@ class LastWordsHandler(APIHandler):
             self.log.info("saved %d typed answer(s) a closing page sent", changed)
 
 
+class PoolKeeper:
+    """Keeps Voilà's warm kernel pools at the sizes :func:`kit.pools.pool_targets` asks for.
+
+    Every few seconds it reads the open team sessions and the pages in use,
+    starts kernels where a pool is short (a few at a time: starts are
+    CPU-bound) and shuts down warm kernels a pool no longer needs (a session
+    closed, the room moved on, open pages need the memory).
+    """
+
+    def __init__(self, manager: Any, guard: KernelGuard, budget: Any, log: Any):
+        self.manager = manager
+        self.guard = guard
+        self.budget = budget
+        self.log = log
+        self.targets: dict[str, int] = {}
+        self.sessions_read_at = 0.0
+        self.sessions: list = []
+
+    def _ready(self, task: Any) -> str | None:
+        """The kernel id of a pool entry that is ready for a visitor, else None.
+
+        Ready means its page has run every cell that does not depend on the
+        visitor: it waits for their request (kit.ui.context.await_visitor),
+        or it has run all its cells. A kernel merely started still imports
+        and builds for a few seconds of CPU.
+        """
+        from voila.request_info_handler import RequestInfoSocketHandler
+
+        if not task.done() or task.cancelled() or task.exception() is not None:
+            return None
+        kernel_id = task.result()["kernel_id"]
+        if kernel_id in RequestInfoSocketHandler._waiters:
+            return kernel_id
+        try:
+            idle = self.manager.get_kernel(kernel_id).execution_state == "idle"
+        except KeyError:
+            return None
+        return kernel_id if idle and task.result()["task"].done() else None
+
+    def warm(self) -> dict[str, list[str]]:
+        """Warm kernels ready in each pool (their kernel ids)."""
+        ready: dict[str, list[str]] = {}
+        for page, pool in self.manager._pools.items():
+            ready[page] = [k for k in map(self._ready, pool) if k]
+        return ready
+
+    def starting(self) -> int:
+        """Warm kernels still starting or running their page's first cells, in all pools."""
+        return sum(
+            1 for pool in self.manager._pools.values() for t in pool if self._ready(t) is None
+        )
+
+    def _open_sessions(self) -> list:
+        from kit.database import open_store
+
+        store = open_store()
+        try:
+            return [s for s in store.team_sessions() if not (s.closed or s.demo)]
+        finally:
+            store.close()
+
+    def resize(self, arriving: str = "") -> dict[str, int]:
+        """Work out each pool's size, and tell Voilà (it refills a pool to it after a use).
+
+        ``arriving`` is a page whose warm kernel is being handed to a visitor
+        right now: counted as open already, so Voilà does not start a kernel
+        to replace it that the next tick would find surplus and stop.
+        """
+        from kit.pools import MAX_STARTING, pool_targets
+
+        self.guard.forget(set(self.manager.list_kernel_ids()))
+        in_use = self.guard.open_pages()
+        if arriving:
+            in_use[arriving] = in_use.get(arriving, 0) + 1
+        targets = pool_targets(self.sessions, self.budget, in_use)
+        for page in set(self.manager._pools) - set(targets):
+            targets[page] = 0
+        self.targets = targets
+        grant = max(0, MAX_STARTING - self.starting())
+        config = dict(self.manager.kernel_pools_config)
+        sizes = {}
+        for page, wanted in targets.items():
+            have = len(self.manager._pools.get(page, [])) - (1 if page == arriving else 0)
+            size = min(wanted, max(have, 0) + grant)
+            grant -= max(0, size - have)
+            config[page] = {"pool_size": size}
+            sizes[page] = size
+        self.manager.kernel_pools_config = config
+        return sizes
+
+    async def tick(self) -> None:
+        import asyncio
+
+        if time.monotonic() - self.sessions_read_at > 2.0:
+            try:
+                loop = asyncio.get_running_loop()
+                self.sessions = await loop.run_in_executor(None, self._open_sessions)
+            except Exception:  # noqa: BLE001 - keep the pools as they are; pages still open
+                self.log.exception("warm kernels: the open sessions could not be read")
+            self.sessions_read_at = time.monotonic()
+        sizes = self.resize()
+        for page, size in sizes.items():
+            pool = self.manager._pools.get(page, [])
+            if len(pool) < size:
+                self.manager.fill_if_needed(delay=0, notebook_name=page)
+            elif len(pool) > self.targets[page]:
+                await self._shrink(page, pool, self.targets[page])
+
+    async def _shrink(self, page: str, pool: list, wanted: int) -> None:
+        extra = [t for t in pool if t.done()][: len(pool) - wanted]
+        for task in extra:
+            pool.remove(task)
+            try:
+                warm = task.result()
+            except Exception:  # noqa: BLE001 - a kernel that never started: nothing to stop
+                continue
+            kernel_id = warm["kernel_id"]
+            # Its page's cells stop first, or Voilà logs them as run on a dead kernel.
+            warm["task"].cancel()
+            self.log.info("warm kernel %s for %s is no longer needed", kernel_id, page)
+            try:
+                await ensure_async(self.manager.shutdown_kernel(kernel_id))
+            except Exception:  # noqa: BLE001 - gone already
+                self.log.debug("warm kernel %s was already gone", kernel_id)
+
+    def status(self) -> dict[str, Any]:
+        """What the pools hold and aim for (``/kit/pools``, for tests and benchmarks)."""
+        warm = self.warm()
+        pids = {}
+        for ids in warm.values():
+            for kernel_id in ids:
+                try:
+                    pids[kernel_id] = self.manager.get_kernel(kernel_id).provisioner.pid
+                except Exception:  # noqa: BLE001 - shutting down
+                    continue
+        return {
+            "targets": self.targets,
+            "warm": {page: len(ids) for page, ids in warm.items()},
+            "warm_pids": sorted(p for p in pids.values() if p),
+            "starting": self.starting(),
+            "open_pages": self.guard.open_pages(),
+        }
+
+
+class PoolsHandler(APIHandler):
+    """``/kit/pools``: the warm kernels, as JSON, for this machine only."""
+
+    @web.authenticated
+    def get(self) -> None:
+        import json
+
+        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+            raise web.HTTPError(404)
+        keeper: PoolKeeper | None = self.settings.get("kit_pool_keeper")
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(keeper.status() if keeper else {}))
+
+
 _REPLACED = {
     VoilaShutdownKernelHandler: KitShutdownKernelHandler,
     TornadoVoilaHandler: KitVoilaHandler,
@@ -497,7 +699,10 @@ class KitVoila(Voila):
     """Voilà with the kit's handlers and kernel guard (see the module's docstring)."""
 
     def init_handlers(self) -> list:
-        handlers = [(url_path_join(self.server_url, r"/kit/last-words"), LastWordsHandler)]
+        handlers = [
+            (url_path_join(self.server_url, r"/kit/last-words"), LastWordsHandler),
+            (url_path_join(self.server_url, r"/kit/pools"), PoolsHandler),
+        ]
         for spec in super().init_handlers():
             pattern, handler, *rest = spec
             handlers.append((pattern, _REPLACED.get(handler, handler), *rest))
@@ -519,6 +724,11 @@ class KitVoila(Voila):
 
         every = max(1.0, min(10.0, guard.unconnected_seconds / 4)) * 1000
         PeriodicCallback(cull, every).start()
+        budget = self.app.settings.get("kit_budget")
+        if self.voila_configuration.preheat_kernel and budget is not None:
+            keeper = PoolKeeper(manager, guard, budget, self.log)
+            self.app.settings["kit_pool_keeper"] = keeper
+            PeriodicCallback(keeper.tick, 1000).start()
         if self.app.settings.get("kit_trust_proxy"):
             # Behind a proxy the kit's owner runs, each visitor's address is in
             # X-Forwarded-For / X-Real-IP; without this they would all share one.

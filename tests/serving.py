@@ -42,6 +42,13 @@ class Server:
     def page(self, name: str, query: str = "") -> str:
         return f"{self.url}/voila/render/{name}" + (f"?{query}" if query else "")
 
+    def pools(self) -> dict:
+        """The server's warm kernels: targets, warm counts and pids, pages in use (/kit/pools)."""
+        import json
+
+        with urllib.request.urlopen(self.url + "/kit/pools", timeout=10) as answer:
+            return json.loads(answer.read())
+
     def kernel_pids(self) -> list[int]:
         """Process ids of the page kernels this server started."""
         pids = []
@@ -60,7 +67,11 @@ class Server:
 
 
 def start_server(
-    tmp: Path, *extra: str, env: dict[str, str] | None = None, store: Path | None = None
+    tmp: Path,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    store: Path | None = None,
+    warm: bool = False,
 ) -> Server:
     """Start `kit serve` on a free port, log in ``tmp``, and wait until it answers.
 
@@ -75,6 +86,10 @@ def start_server(
         this one without ``KIT_STORE``.
     store : Path, optional
         The store; ``tmp/kit.sqlite3`` by default.
+    warm : bool
+        Keep warm kernels, as `kit serve` does by default. Off unless asked:
+        tests that count a page's kernels would count the pools' too, and
+        tests/browser/test_warm_kernels.py tests the pools on a server of its own.
     """
     port = free_port()
     store = store or tmp / "kit.sqlite3"
@@ -83,7 +98,7 @@ def start_server(
         env = {k: v for k, v in os.environ.items() if k != "KIT_STORE"}
     command = [sys.executable, "-m", "kit", "serve", "--no-browser", "--port", str(port)]
     process = subprocess.Popen(
-        [*command, "--store", str(store), *extra],
+        [*command, "--store", str(store), *(() if warm else ("--no-warm-kernels",)), *extra],
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         env=env,

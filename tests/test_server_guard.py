@@ -96,3 +96,26 @@ def test_a_page_load_counts_once_while_its_kernel_starts():
     guard.release("a")
     assert guard.reserve("b", {"k1"})  # one kernel, one place: the second page fits
     assert not guard.reserve("c", {"k1"})
+
+
+def test_warm_kernels_in_a_pool_take_no_page_place():
+    # A pool's kernels are alive but nobody's: a room of 3 places still holds 3 pages.
+    guard = KernelGuard(max_kernels=3, max_per_client=3, unconnected_seconds=60)
+    alive = {"warm1", "warm2", "warm3"}
+    for n in range(3):
+        assert guard.reserve("a", alive)
+        guard.record(f"k{n}", "a", "01_hidden_leader_traits.ipynb")
+        guard.release("a")
+        alive.add(f"k{n}")
+    assert not guard.reserve("a", alive)
+    assert guard.open_pages() == {"01_hidden_leader_traits.ipynb": 3}
+
+
+def test_a_warm_kernel_reads_its_visitor_from_the_kit_header(monkeypatch):
+    from kit.ui import context
+
+    # Voilà's VOILA_REQUEST_URL in a warm kernel is the request before's.
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://h/voila/render/00_start_here.ipynb?resume=X")
+    monkeypatch.setenv("HTTP_X_KIT_URL", "http://h/voila/render/coach_dashboard.ipynb?key=k")
+    assert context.page_url().endswith("coach_dashboard.ipynb?key=k")

@@ -9,6 +9,29 @@ from kit.model import TeamSession
 from kit.workbooks import START
 
 QUERY_KEYS = ("session", "resume", "key")
+# `kit serve` hands each page's kernel the full address of its request in this
+# header (kit.server): under preheat, Voilà's own VOILA_REQUEST_URL is the
+# address of the request before, since it is set when the kernel is started.
+URL_ENV = "HTTP_X_KIT_URL"
+
+
+def await_visitor() -> None:
+    """Wait, in a preheated kernel, until a visitor's request has reached it.
+
+    `kit serve` keeps warm kernels that run a page's first cells before
+    anyone opens it (Voilà's ``preheat_kernel``). Nothing about the visitor
+    (query string, cookies, address) is in the environment until Voilà hands
+    the request over, so every reader of it here calls this first; it returns
+    at once outside a warm kernel (a plain Voilà page, JupyterLab, papermill)
+    and after the first call.
+    """
+    if os.environ.get("VOILA_PREHEAT") != "True":
+        return
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+    # From now on this kernel is the visitor's, as a kernel started for them is.
+    os.environ["VOILA_PREHEAT"] = "False"
 
 
 def query_params() -> dict[str, str]:
@@ -17,6 +40,7 @@ def query_params() -> dict[str, str]:
     Voilà hands each page's query string to its kernel as ``QUERY_STRING``;
     in JupyterLab or papermill there is none and this returns ``{}``.
     """
+    await_visitor()
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
     return {k: parsed[k][0].strip() for k in QUERY_KEYS if k in parsed and parsed[k][0].strip()}
 
@@ -52,7 +76,8 @@ def page_url() -> str:
     Voilà gives each page's kernel the request's URL, so a coach's page can
     show the join link with the very host name the coach used.
     """
-    return os.environ.get("VOILA_REQUEST_URL", "")
+    await_visitor()
+    return os.environ.get(URL_ENV) or os.environ.get("VOILA_REQUEST_URL", "")
 
 
 def client_address() -> str:
@@ -61,11 +86,13 @@ def client_address() -> str:
     `kit serve` hands each page's kernel its client's address (kit.server),
     for the rate limits on code look-ups and joins.
     """
+    await_visitor()
     return os.environ.get("HTTP_X_KIT_CLIENT", "")
 
 
 def cookies() -> dict[str, str]:
     """Return the cookies the page's request carried ({} outside `kit serve`)."""
+    await_visitor()
     from http.cookies import CookieError, SimpleCookie
 
     jar: SimpleCookie = SimpleCookie()
