@@ -151,7 +151,7 @@ def voila_env(
     env = dict(os.environ if base is None else base)
     env["KIT_STORE"] = store_location
     # A warm kernel asks the server for its visitor's request on this address
-    # (voila.utils.wait_for_request): the one the server listens on.
+    # (kit.ui.context.await_visitor): the one the server listens on.
     env["VOILA_APP_IP"] = "127.0.0.1" if host in ("", "0.0.0.0", "localhost") else host
     env["KIT_PAGE_CSS"] = "1"  # the kit template carries the stylesheet (kit.ui.context)
     share = str(jupyter_share_dir())

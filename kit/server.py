@@ -266,6 +266,8 @@ class _RecordingKernels:
         return getattr(self._manager, name)
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        if self._keeper is not None:
+            self._keeper.arrived()
         kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
         self._on_start(kernel_id)
         return kernel_id
@@ -536,16 +538,33 @@ class PoolKeeper:
     starts kernels where a pool is short (a few at a time: starts are
     CPU-bound) and shuts down warm kernels a pool no longer needs (a session
     closed, the room moved on, open pages need the memory).
+
+    It starts none while people are arriving: a kernel's start takes about a
+    second of CPU, and a room opening its pages at once needs every core for
+    their pages (bench/room.py). Pools refill once no page has been opened
+    for ``quiet_seconds``.
     """
 
-    def __init__(self, manager: Any, guard: KernelGuard, budget: Any, log: Any):
+    def __init__(
+        self, manager: Any, guard: KernelGuard, budget: Any, log: Any, quiet_seconds: float = 4.0
+    ):
         self.manager = manager
         self.guard = guard
         self.budget = budget
         self.log = log
+        self.quiet_seconds = quiet_seconds
         self.targets: dict[str, int] = {}
         self.sessions_read_at = 0.0
         self.sessions: list = []
+        self.last_arrival = float("-inf")
+
+    def arrived(self) -> None:
+        """Someone is opening a page: hold the refills back until the room is quiet."""
+        self.last_arrival = time.monotonic()
+
+    def quiet(self) -> bool:
+        """True once no page has been opened for ``quiet_seconds``."""
+        return time.monotonic() - self.last_arrival >= self.quiet_seconds
 
     def _ready(self, task: Any) -> str | None:
         """The kernel id of a pool entry that is ready for a visitor, else None.
@@ -599,6 +618,8 @@ class PoolKeeper:
         """
         from kit.pools import MAX_STARTING, pool_targets
 
+        if arriving:
+            self.arrived()
         self.guard.forget(set(self.manager.list_kernel_ids()))
         in_use = self.guard.open_pages()
         if arriving:
@@ -607,7 +628,7 @@ class PoolKeeper:
         for page in set(self.manager._pools) - set(targets):
             targets[page] = 0
         self.targets = targets
-        grant = max(0, MAX_STARTING - self.starting())
+        grant = max(0, MAX_STARTING - self.starting()) if self.quiet() else 0
         config = dict(self.manager.kernel_pools_config)
         sizes = {}
         for page, wanted in targets.items():
