@@ -31,15 +31,21 @@ from collections.abc import Callable
 from html import escape
 from typing import Any, Literal
 
-from jupyter_server.base.handlers import APIHandler
+from jupyter_server.base.handlers import APIHandler, FileFindHandler
 from jupyter_server.utils import ensure_async, url_path_join
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
-from voila.static_file_handler import TemplateStaticFileHandler
+from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from kit.server_static import (
+    KitLabExtensionsHandler,
+    KitStaticFileHandler,
+    KitTemplateStaticFileHandler,
+)
 
 V1 = "v1.kernel.websocket.jupyter.org"
 # A kernel message has a handful of parts (channel, header, parent header,
@@ -430,23 +436,6 @@ class KitKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         return super(VoilaKernelWebsocketHandler, self).write_message(message, binary)
 
 
-class KitTemplateStaticFileHandler(TemplateStaticFileHandler):
-    """Voilà's template files, answering 404 for a path it cannot place (it raised 500)."""
-
-    def parse_url_path(self, path: str) -> str:
-        try:
-            return super().parse_url_path(path)
-        except (AssertionError, ValueError):
-            raise web.HTTPError(404) from None
-
-    @classmethod
-    def get_absolute_path(cls, root: str, path: str) -> str:
-        try:
-            return super().get_absolute_path(root, path)
-        except (AssertionError, ValueError):
-            raise web.HTTPError(404) from None
-
-
 # A closing page's last keys may still be on their way to its kernel on the
 # shell channel while the close request goes ahead on the control channel.
 CLOSE_GRACE_SECONDS = 1.0
@@ -713,6 +702,8 @@ _REPLACED = {
     TornadoVoilaHandler: KitVoilaHandler,
     VoilaKernelWebsocketHandler: KitKernelWebsocketHandler,
     TemplateStaticFileHandler: KitTemplateStaticFileHandler,
+    MultiStaticFileHandler: KitStaticFileHandler,
+    FileFindHandler: KitLabExtensionsHandler,
 }
 
 
@@ -730,6 +721,12 @@ class KitVoila(Voila):
         return handlers
 
     def listen(self) -> None:
+        # The page itself (some 60 kB of HTML, streamed cell by cell) goes out
+        # gzipped (scripts and styles are compressed once each: kit.server_static).
+        # Voilà applies its tornado settings after making the app, too late for
+        # tornado's compress_response, so the transform is added here.
+        if web.GZipContentEncoding not in self.app.transforms:
+            self.app.transforms.append(web.GZipContentEncoding)
         guard: KernelGuard = self.app.settings["kit_kernel_guard"]
         manager = self.kernel_manager
 

@@ -246,3 +246,27 @@ def test_a_button_whose_work_takes_a_while_says_it_is_running(page, server):
     page.wait_for_function(
         "() => !document.querySelector('.widget-button.kit-busy')", timeout=10_000
     )
+
+
+# Bytes sent over the network, against the size of what they carried.
+SENT = """() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+  .reduce(([sent, size], r) => [sent + r.transferSize, size + r.decodedBodySize], [0, 0])"""
+# Scripts the browser takes from its own cache send nothing over the network.
+FETCHED_SCRIPTS = """() => performance.getEntriesByType('resource')
+  .filter(r => /\\/voila\\/(static|labextensions)\\/.*\\.js/.test(r.name) && r.transferSize > 0)
+  .map(r => r.name.split('/voila/')[1])"""
+
+
+def test_pages_come_compressed_and_the_next_takes_its_scripts_from_the_cache(page, server):
+    # A phone on a room's Wi-Fi: the first page brings Voilà's scripts (some
+    # 90 files, 5 MB as they are) gzipped; the next page the person opens
+    # asks the server for none of them again, not even "has it changed?"
+    # (Voilà's own headers asked for every widget extension's file each time).
+    open_page(page, server.page("00_start_here.ipynb"))
+    page.wait_for_load_state("load")
+    sent, size = page.evaluate(SENT)
+    assert size > 3_000_000 and sent < 0.4 * size
+    assert len(page.evaluate(FETCHED_SCRIPTS)) > 50
+    page.get_by_role("link", name="workbook 1").click()
+    page.wait_for_selector(".kit-questionnaire", state="visible", timeout=LOAD_TIMEOUT)
+    assert page.evaluate(FETCHED_SCRIPTS) == []
