@@ -52,9 +52,65 @@ def page_url(base: str, name: str) -> str:
     return f"{base}/voila/render/{name}" + (f"?{query}" if query else "")
 
 
+# The smallest Streamlit app, the other baseline: what a page of a widely used
+# app framework costs on this machine (a test extra, pinned in pyproject.toml).
+STREAMLIT_APP = 'import streamlit as st\n\nst.button("Click me")\n'
+# Its first widget, as bench/tti waits for the kit's pages' first widget.
+STREAMLIT_WIDGET = "[data-testid='stButton'] button"
+
+
 @contextmanager
-def served():
-    """Yield (base_url, server) for `kit serve` over the workbooks and the baseline."""
+def streamlit_served():
+    """Yield the address of Streamlit serving its one-button hello app, on this machine only."""
+    import subprocess
+
+    from tests.serving import free_port, wait_until_up
+
+    tmp = Path(tempfile.mkdtemp(prefix="kit-bench-streamlit-"))
+    app = tmp / "hello.py"
+    app.write_text(STREAMLIT_APP)
+    port = free_port()
+    log = tmp / "streamlit.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--global.developmentMode",
+            "false",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        cwd=tmp,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url + "_stcore/health", process, log, "streamlit", 60)
+        yield url
+    finally:
+        from tests.serving import stop_process
+
+        stop_process(process)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def served(warm: bool = False):
+    """Yield (base_url, server) for `kit serve` over the workbooks and the baseline.
+
+    With ``warm``, the server keeps warm kernels as for a room of one with an
+    open team session: one for each page its participants open (kit.pools).
+    """
     from kit.database import Store
     from kit.demo import simulate
 
@@ -78,8 +134,12 @@ def served():
         "200",
         "--max-kernels-per-client",
         "200",
+        *(("--room", "1") if warm else ()),
+        warm=warm,
     )
     store = Store(server.store)
+    if warm:
+        store.create_session("Room", min_group=3)
     store.create_session("Bench", min_group=3, demo=True, code="BENCH")
     simulate(store, DEMO_TEAM, session="BENCH", seed=1)
     team = store.update_session("BENCH", revealed=True)

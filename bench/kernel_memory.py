@@ -4,13 +4,19 @@ RSS of the page's kernel process, beside a one-button ipywidgets notebook's
 kernel on the same server in the same run. Prints medians of N loads and the
 ratio to the baseline (target <= 1.5).
 
-    python bench/kernel_memory.py [--runs 3]
+Then the warm pools: `kit serve --room N` with an open team session, once
+every pool is full. Prints how many warm kernels it keeps, their resident
+and proportional (shared pages split between processes) memory, each and in
+all, beside the budget's own figure for them (kit.pools: 60 MiB a kernel).
+
+    python bench/kernel_memory.py [--runs 3] [--room 4]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from _common import BASELINE, chromium, median, page_url, pages, rss_mib, served
 
@@ -28,9 +34,53 @@ def measure(browser, url: str, server) -> float:
     return rss
 
 
+def pss_mib(pid: int) -> float:
+    """Proportional memory: the process's own pages, and its share of pages shared with others."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no PSS for {pid}")
+
+
+def pools(room: int) -> None:
+    """The warm pools' memory for a room, once they are full."""
+    import tempfile
+
+    from room import wait_warm
+
+    from kit.database import Store
+    from kit.pools import KERNEL_MIB, Budget
+    from tests.serving import start_server, stop_server
+
+    tmp = Path(tempfile.mkdtemp(prefix="kit-pools-"))
+    store = Store(tmp / "kit.sqlite3")
+    store.create_session("Room", min_group=3)
+    store.close()
+    server = start_server(tmp, "--room", str(room), store=tmp / "kit.sqlite3", warm=True)
+    try:
+        filled = wait_warm(server)
+        time.sleep(2.0)
+        pids = server.pools()["warm_pids"]
+        rss = [rss_mib(p) for p in pids]
+        pss = [pss_mib(p) for p in pids]
+        own = rss_mib(server.process.pid)
+        print(f"warm pools for a room of {room} with one open session, full in {filled:.1f} s:")
+        print(
+            f"  {len(pids)} warm kernels: RSS median {median(rss):.1f} MiB, {sum(rss):.0f} MiB "
+            f"in all; PSS median {median(pss):.1f} MiB, {sum(pss):.0f} MiB in all"
+        )
+        print(
+            f"  the budget counts {KERNEL_MIB} MiB a kernel: {len(pids) * KERNEL_MIB} MiB; "
+            f"server {own:.0f} MiB; budget {Budget(room=room).total_mib} MiB"
+        )
+    finally:
+        stop_server(server)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--room", type=int, default=4)
     args = parser.parse_args()
     names = pages()
     rss: dict[str, list[float]] = {n: [] for n in names}
@@ -44,6 +94,7 @@ def main() -> None:
     for name in names:
         m = median(rss[name])
         print(f"{name:38} {m:7.1f} {m / base:6.2f}")
+    pools(args.room)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ class Server:
     store: Path
     process: subprocess.Popen
     log: Path
+    warm: bool = False  # keeps warm kernels (kit.pools)
 
     def page(self, name: str, query: str = "") -> str:
         return f"{self.url}/voila/render/{name}" + (f"?{query}" if query else "")
@@ -107,7 +108,7 @@ def start_server(
     url = f"http://127.0.0.1:{port}"
     # The file tree, not a notebook: opening a notebook would start a kernel.
     wait_until_up(url + "/", process, log, "kit serve", 60)
-    return Server(url, store, process, log)
+    return Server(url, store, process, log, warm)
 
 
 def wait_until_up(

@@ -1,0 +1,226 @@
+"""A room opens the join link at once: how soon each person reaches their first question.
+
+One `kit serve` with an open team session. Twelve browser contexts (half of
+them phones: a 360 px viewport with touch) open the coach's join link at the
+same moment and do what a person does, with no pause to read: the start page
+shows the session and its Join button, they press it, and follow the link to
+the first workbook until its first question is on screen. Each step's time
+is taken from the moment the link was opened.
+
+The same room runs twice in one run: on a server with warm kernels for the
+room (`kit serve --room N`, the default way) and on one without
+(`--no-warm-kernels`, how every page started before). Before each room, one
+person alone takes the same path: the single-page figure the target is set
+against (p95 within 3 s, or within twice one person's time if larger).
+Prints p50 and p95 of each step, the server's memory (the server and its
+kernels, resident) at its peak and once the room is in, and the CPU the room
+took: the browser's (all twelve devices share this machine's two cores with
+the server, which phones in a room do not), the server's and its kernels'.
+
+    python bench/room.py [--people 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _common import rss_mib
+
+from kit.database import Store
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+LOAD = 120_000
+STEPS = ("join box", "joined", "first question")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def person(browser, link: str, phone: bool, go: asyncio.Event) -> dict[str, float]:
+    """One person: open the join link, join, open the first workbook; seconds to each step."""
+    context = await browser.new_context(**(PHONE if phone else DESKTOP))
+    page = await context.new_page()
+    await go.wait()
+    start = time.perf_counter()
+    times: dict[str, float] = {}
+    await page.goto(link, wait_until="commit")
+    join = page.get_by_role("button", name="Join")
+    await join.wait_for(timeout=LOAD)
+    times["join box"] = time.perf_counter() - start
+    await (join.tap() if phone else join.click())
+    first = page.locator(".kit-ok a.kit-team-link").first
+    await first.wait_for(timeout=LOAD)
+    times["joined"] = time.perf_counter() - start
+    await (first.tap() if phone else first.click())
+    await page.locator(".kit-item").first.wait_for(state="visible", timeout=LOAD)
+    times["first question"] = time.perf_counter() - start
+    await page.close(run_before_unload=True)
+    await context.close()
+    return times
+
+
+async def people(link: str, count: int) -> list[dict[str, float]]:
+    """``count`` people at once, every other one on a phone."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        go = asyncio.Event()
+        tasks = [asyncio.create_task(person(browser, link, n % 2 == 1, go)) for n in range(count)]
+        await asyncio.sleep(1.0)  # every context made: they open the link together
+        go.set()
+        results = await asyncio.gather(*tasks)
+        await browser.close()
+        return list(results)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class MemoryWatch:
+    """Samples the server's memory (its own and its kernels') and their CPU while a room runs."""
+
+    def __init__(self, server):
+        self.server = server
+        self.peak = 0.0
+        self.cpu: dict[int, float] = {}  # pid -> CPU seconds last seen (kernels that exit keep it)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def look(self) -> None:
+        for pid in [self.server.process.pid, *self.server.kernel_pids()]:
+            try:
+                self.cpu[pid] = cpu_seconds(pid)
+            except (OSError, IndexError):
+                continue
+
+    def now(self) -> tuple[float, float, int]:
+        """(server MiB, kernels MiB, kernels) now."""
+        kernels = 0.0
+        pids = self.server.kernel_pids()
+        for pid in pids:
+            try:
+                kernels += rss_mib(pid)
+            except (OSError, RuntimeError):
+                continue  # a kernel that just went
+        return rss_mib(self.server.process.pid), kernels, len(pids)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self.look()
+            own, kernels, _ = self.now()
+            self.peak = max(self.peak, own + kernels)
+            time.sleep(0.2)
+
+    def __enter__(self) -> MemoryWatch:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def wait_warm(server, seconds: float = 300) -> float:
+    """Wait until every pool holds its target of warm kernels; return the seconds it took."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        status = server.pools()
+        targets = status.get("targets", {})
+        if targets and all(status["warm"].get(p, 0) >= n for p, n in targets.items()):
+            return time.monotonic() - start
+        time.sleep(0.5)
+    raise SystemExit(f"the pools never filled: {server.pools()}")
+
+
+def run_room(count: int, warm: bool) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="kit-room-"))
+    store_path = tmp / "kit.sqlite3"
+    store = Store(store_path)
+    code = store.create_session("Workshop", min_group=3).code
+    store.close()
+    # Every context comes from this machine's one address: lift the per-device cap.
+    caps = ("--max-kernels", "100", "--max-kernels-per-client", "100")
+    extra = ("--room", str(count), *caps) if warm else caps
+    server = start_server(tmp, *extra, store=store_path, warm=warm)
+    link = server.page("00_start_here.ipynb", f"session={code}")
+    label = f"warm kernels (--room {count})" if warm else "no warm kernels"
+    try:
+        if warm:
+            print(f"{label}: pools filled in {wait_warm(server):.1f} s")
+        # One person alone, the page's own time.
+        alone = asyncio.run(people(link, 1))[0]
+        if warm:
+            wait_warm(server)
+        else:
+            time.sleep(3)  # the lone person's kernels have gone
+        import resource
+
+        browser_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        with MemoryWatch(server) as watch:
+            before = sum(watch.now()[:2])
+            watch.look()
+            cpu_before = dict(watch.cpu)
+            room = asyncio.run(people(link, count))
+            own, kernels, n = watch.now()
+            watch.look()
+        browser_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        browser_cpu = sum(
+            getattr(browser_after, f) - getattr(browser_before, f) for f in ("ru_utime", "ru_stime")
+        )
+        pid = server.process.pid
+        server_cpu = watch.cpu[pid] - cpu_before.get(pid, 0.0)
+        kernel_cpu = sum(v - cpu_before.get(k, 0.0) for k, v in watch.cpu.items() if k != pid)
+        print(f"{label}:")
+        print(f"  {'step':16} {'alone s':>8} {'p50 s':>7} {'p95 s':>7}   all ({count} people, s)")
+        for step in STEPS:
+            values = [r[step] for r in room]
+            runs = " ".join(f"{v:.1f}" for v in sorted(values))
+            print(
+                f"  {step:16} {alone[step]:8.2f} {statistics.median(values):7.2f} "
+                f"{p95(values):7.2f}   {runs}"
+            )
+        worst = p95([r["first question"] for r in room])
+        target = max(3.0, 2 * alone["first question"])
+        print(
+            f"  p95 to the first question {worst:.2f} s against a target of {target:.2f} s "
+            f"({'met' if worst <= target else 'missed'})"
+        )
+        print(
+            f"  server memory: {before:.0f} MiB before the room, peak {watch.peak:.0f} MiB, "
+            f"{own + kernels:.0f} MiB after (server {own:.0f} MiB, {n} kernels {kernels:.0f} MiB)"
+        )
+        print(
+            f"  CPU for the room: browser {browser_cpu:.1f} s, server {server_cpu:.1f} s, "
+            f"kernels {kernel_cpu:.1f} s (this machine has 2 cores)"
+        )
+    finally:
+        stop_server(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=12)
+    args = parser.parse_args()
+    print(f"{args.people} people open the join link at once (every other one on a phone)")
+    run_room(args.people, warm=True)
+    run_room(args.people, warm=False)
+
+
+if __name__ == "__main__":
+    main()
