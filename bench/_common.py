@@ -171,3 +171,34 @@ def rss_mib(pid: int) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+@contextmanager
+def team_server(*extra: str, warm: bool = True):
+    """Yield (server, session code): `kit serve` with one open team session, as a coach runs it."""
+    from kit.database import Store
+
+    tmp = Path(tempfile.mkdtemp(prefix="kit-room-"))
+    store = Store(tmp / "kit.sqlite3")
+    code = store.create_session("Workshop", min_group=3).code
+    store.close()
+    server = start_server(tmp, *extra, store=tmp / "kit.sqlite3", warm=warm)
+    try:
+        yield server, code
+    finally:
+        stop_server(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wait_warm(server, seconds: float = 300) -> float:
+    """Wait until every pool holds its target of warm kernels; return the seconds it took."""
+    import time
+
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        status = server.pools()
+        targets = status.get("targets", {})
+        if targets and all(status["warm"].get(p, 0) >= n for p, n in targets.items()):
+            return time.monotonic() - start
+        time.sleep(0.5)
+    raise SystemExit(f"the pools never filled: {server.pools()}")

@@ -18,7 +18,17 @@ import argparse
 import time
 from pathlib import Path
 
-from _common import BASELINE, chromium, median, page_url, pages, rss_mib, served
+from _common import (
+    BASELINE,
+    chromium,
+    median,
+    page_url,
+    pages,
+    rss_mib,
+    served,
+    team_server,
+    wait_warm,
+)
 
 
 def measure(browser, url: str, server) -> float:
@@ -44,20 +54,9 @@ def pss_mib(pid: int) -> float:
 
 def pools(room: int) -> None:
     """The warm pools' memory for a room, once they are full."""
-    import tempfile
-
-    from room import wait_warm
-
-    from kit.database import Store
     from kit.pools import KERNEL_MIB, Budget
-    from tests.serving import start_server, stop_server
 
-    tmp = Path(tempfile.mkdtemp(prefix="kit-pools-"))
-    store = Store(tmp / "kit.sqlite3")
-    store.create_session("Room", min_group=3)
-    store.close()
-    server = start_server(tmp, "--room", str(room), store=tmp / "kit.sqlite3", warm=True)
-    try:
+    with team_server("--room", str(room)) as (server, _):
         filled = wait_warm(server)
         time.sleep(2.0)
         pids = server.pools()["warm_pids"]
@@ -73,8 +72,6 @@ def pools(room: int) -> None:
             f"  the budget counts {KERNEL_MIB} MiB a kernel: {len(pids) * KERNEL_MIB} MiB; "
             f"server {own:.0f} MiB; budget {Budget(room=room).total_mib} MiB"
         )
-    finally:
-        stop_server(server)
 
 
 def main() -> None:

@@ -17,23 +17,27 @@ kernels, resident) at its peak and once the room is in, and the CPU the room
 took: the browser's (all twelve devices share this machine's two cores with
 the server, which phones in a room do not), the server's and its kernels'.
 
-    python bench/room.py [--people 12]
+``--wifi-mbit M`` gives each device an even share of a room's Wi-Fi of M
+Mbit/s (Chromium's network emulation, 5 ms latency; what the browser takes
+from its own cache is not slowed), to see what the pages' bytes cost where
+the network, not the loopback, carries them.
+
+    python bench/room.py [--people 12] [--wifi-mbit 20]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import statistics
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from _common import rss_mib
+from _common import rss_mib, team_server, wait_warm
 
-from kit.database import Store
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -46,10 +50,24 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-async def person(browser, link: str, phone: bool, go: asyncio.Event) -> dict[str, float]:
+async def person(
+    browser, link: str, phone: bool, go: asyncio.Event, bytes_per_second: float = 0
+) -> dict[str, float]:
     """One person: open the join link, join, open the first workbook; seconds to each step."""
     context = await browser.new_context(**(PHONE if phone else DESKTOP))
     page = await context.new_page()
+    if bytes_per_second:
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        await cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": 5,
+                "downloadThroughput": bytes_per_second,
+                "uploadThroughput": bytes_per_second,
+            },
+        )
     await go.wait()
     start = time.perf_counter()
     times: dict[str, float] = {}
@@ -69,14 +87,17 @@ async def person(browser, link: str, phone: bool, go: asyncio.Event) -> dict[str
     return times
 
 
-async def people(link: str, count: int) -> list[dict[str, float]]:
-    """``count`` people at once, every other one on a phone."""
+async def people(link: str, count: int, wifi_mbit: float = 0) -> list[dict[str, float]]:
+    """``count`` people at once, every other one on a phone, sharing ``wifi_mbit`` if given."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         go = asyncio.Event()
-        tasks = [asyncio.create_task(person(browser, link, n % 2 == 1, go)) for n in range(count)]
+        share = wifi_mbit * 1e6 / 8 / count
+        tasks = [
+            asyncio.create_task(person(browser, link, n % 2 == 1, go, share)) for n in range(count)
+        ]
         await asyncio.sleep(1.0)  # every context made: they open the link together
         go.set()
         results = await asyncio.gather(*tasks)
@@ -136,47 +157,27 @@ class MemoryWatch:
         self.thread.join()
 
 
-def wait_warm(server, seconds: float = 300) -> float:
-    """Wait until every pool holds its target of warm kernels; return the seconds it took."""
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        status = server.pools()
-        targets = status.get("targets", {})
-        if targets and all(status["warm"].get(p, 0) >= n for p, n in targets.items()):
-            return time.monotonic() - start
-        time.sleep(0.5)
-    raise SystemExit(f"the pools never filled: {server.pools()}")
-
-
-def run_room(count: int, warm: bool) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="kit-room-"))
-    store_path = tmp / "kit.sqlite3"
-    store = Store(store_path)
-    code = store.create_session("Workshop", min_group=3).code
-    store.close()
+def run_room(count: int, warm: bool, wifi_mbit: float = 0) -> None:
     # Every context comes from this machine's one address: lift the per-device cap.
     caps = ("--max-kernels", "100", "--max-kernels-per-client", "100")
     extra = ("--room", str(count), *caps) if warm else caps
-    server = start_server(tmp, *extra, store=store_path, warm=warm)
-    link = server.page("00_start_here.ipynb", f"session={code}")
     label = f"warm kernels (--room {count})" if warm else "no warm kernels"
-    try:
+    with team_server(*extra, warm=warm) as (server, code):
+        link = server.page("00_start_here.ipynb", f"session={code}")
         if warm:
             print(f"{label}: pools filled in {wait_warm(server):.1f} s")
-        # One person alone, the page's own time.
-        alone = asyncio.run(people(link, 1))[0]
+        # One person alone, the page's own time (on the Wi-Fi, with all of it).
+        alone = asyncio.run(people(link, 1, wifi_mbit))[0]
         if warm:
             wait_warm(server)
         else:
             time.sleep(3)  # the lone person's kernels have gone
-        import resource
-
         browser_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with MemoryWatch(server) as watch:
             before = sum(watch.now()[:2])
             watch.look()
             cpu_before = dict(watch.cpu)
-            room = asyncio.run(people(link, count))
+            room = asyncio.run(people(link, count, wifi_mbit))
             own, kernels, n = watch.now()
             watch.look()
         browser_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -209,17 +210,21 @@ def run_room(count: int, warm: bool) -> None:
             f"  CPU for the room: browser {browser_cpu:.1f} s, server {server_cpu:.1f} s, "
             f"kernels {kernel_cpu:.1f} s (this machine has 2 cores)"
         )
-    finally:
-        stop_server(server)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=12)
+    parser.add_argument("--wifi-mbit", type=float, default=0, help="a room's Wi-Fi, shared evenly")
+    parser.add_argument(
+        "--only-warm", action="store_true", help="skip the room without warm kernels"
+    )
     args = parser.parse_args()
-    print(f"{args.people} people open the join link at once (every other one on a phone)")
-    run_room(args.people, warm=True)
-    run_room(args.people, warm=False)
+    wifi = f", sharing {args.wifi_mbit:g} Mbit/s" if args.wifi_mbit else ""
+    print(f"{args.people} people open the join link at once (every other one on a phone){wifi}")
+    run_room(args.people, warm=True, wifi_mbit=args.wifi_mbit)
+    if not args.only_warm:
+        run_room(args.people, warm=False, wifi_mbit=args.wifi_mbit)
 
 
 if __name__ == "__main__":

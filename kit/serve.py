@@ -32,6 +32,7 @@ MAX_KERNELS_PER_CLIENT = 10  # a coach's own tabs, or one phone going back and f
 UNCONNECTED_SECONDS = 60  # a page whose websocket never opened (a script's GET)
 # Answer files are tens of kilobytes; a coach uploads a room's files at once.
 WEBSOCKET_MAX_BYTES = 32 * 1024 * 1024
+IOPUB_SECONDS = 60
 # What the browser may load: only this server. Widgets need inline styles,
 # eval (the widget manager) and data: images and links.
 CONTENT_SECURITY_POLICY = (
@@ -139,6 +140,10 @@ def voila_config(options: ServeOptions | None = None):
             options.abandoned_seconds,
         ),
     }
+    # How long Voilà waits for a cell's output once the kernel says the cell ran.
+    # Its 4 s default drops the output (a page without its questionnaire) when a
+    # room's pages start at once on a small machine (seen with 12 at once).
+    config.VoilaExecutor.iopub_timeout = IOPUB_SECONDS
     # The page's kernel learns its client's address and cookies (kit.server).
     config.VoilaConfiguration.http_header_envs = KERNEL_HEADERS
     return config

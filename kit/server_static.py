@@ -19,7 +19,6 @@ import gzip
 import os
 import re
 import threading
-from typing import Any
 
 from jupyter_server.base.handlers import FileFindHandler
 from tornado import web
@@ -115,7 +114,18 @@ class GzipStatic(web.StaticFileHandler):
         if self._kit_body is None and path:
             takes = "gzip" in self.request.headers.get("Accept-Encoding", "")
             if takes and not self.request.headers.get("Range"):
-                self._kit_body = GZIPPED.get(path)
+                body = self._kit_body = GZIPPED.get(path)
+                if body is not None:
+                    # This response's body is the compressed copy. tornado's
+                    # get_content is a classmethod that tornado also calls on the
+                    # class (a file's version hash reads the file as it is), so it
+                    # is replaced on this handler alone.
+                    def compressed(
+                        abspath: str, start: int | None = None, end: int | None = None
+                    ) -> bytes:
+                        return body[start:end]
+
+                    self.get_content = compressed  # type: ignore[method-assign,assignment]
         return self._kit_body
 
     def set_extra_headers(self, path: str) -> None:
@@ -135,12 +145,6 @@ class GzipStatic(web.StaticFileHandler):
     def get_content_size(self) -> int:
         body = self._kit_gzipped()
         return len(body) if body is not None else super().get_content_size()
-
-    def get_content(self, abspath: str, start: int | None = None, end: int | None = None) -> Any:  # type: ignore[override]
-        body = self._kit_gzipped()
-        if body is not None:
-            return body[start:end]
-        return super().get_content(abspath, start, end)
 
 
 class KitStaticFileHandler(GzipStatic, MultiStaticFileHandler):

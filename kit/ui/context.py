@@ -55,8 +55,10 @@ def await_visitor() -> None:
     from websockets.sync.client import connect
 
     # The server is on this machine and answers at once; the visitor may
-    # come hours later, so only the opening has a time limit.
-    with connect(visitor_socket(), open_timeout=30, max_size=2**20) as socket:
+    # come hours later, so only the opening has a time limit, and no pings:
+    # a server too busy to answer one in time (a room arriving) would close
+    # the socket and break the page.
+    with connect(visitor_socket(), open_timeout=30, ping_interval=None, max_size=2**20) as socket:
         request = json.loads(socket.recv())
     os.environ.update({str(k): str(v) for k, v in request.items()})
     # From now on this kernel is the visitor's, as a kernel started for them is.

@@ -270,3 +270,4 @@ def test_pages_come_compressed_and_the_next_takes_its_scripts_from_the_cache(pag
     page.get_by_role("link", name="workbook 1").click()
     page.wait_for_selector(".kit-questionnaire", state="visible", timeout=LOAD_TIMEOUT)
     assert page.evaluate(FETCHED_SCRIPTS) == []
+    assert "Could not open static file" not in server.log.read_text()
