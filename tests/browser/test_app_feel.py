@@ -253,15 +253,15 @@ SENT = """() => [...performance.getEntriesByType('navigation'), ...performance.g
   .reduce(([sent, size], r) => [sent + r.transferSize, size + r.decodedBodySize], [0, 0])"""
 # Scripts the browser takes from its own cache send nothing over the network.
 FETCHED_SCRIPTS = """() => performance.getEntriesByType('resource')
-  .filter(r => /\\/voila\\/(static|labextensions)\\/.*\\.js/.test(r.name) && r.transferSize > 0)
+  .filter(r => /\\/voila\\/static\\/.*\\.js/.test(r.name) && r.transferSize > 0)
   .map(r => r.name.split('/voila/')[1])"""
 
 
 def test_pages_come_compressed_and_the_next_takes_its_scripts_from_the_cache(page, server):
     # A phone on a room's Wi-Fi: the first page brings Voilà's scripts (some
     # 90 files, 5 MB as they are) gzipped; the next page the person opens
-    # asks the server for none of them again, not even "has it changed?"
-    # (Voilà's own headers asked for every widget extension's file each time).
+    # asks the server for none of Voilà's own 70 again, not even "has it
+    # changed?" (the widget extensions' files are still checked: kit.server_static).
     open_page(page, server.page("00_start_here.ipynb"))
     page.wait_for_load_state("load")
     sent, size = page.evaluate(SENT)
