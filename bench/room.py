@@ -71,6 +71,18 @@ async def person(
     await go.wait()
     start = time.perf_counter()
     times: dict[str, float] = {}
+    try:
+        await steps(page, link, phone, start, times)
+    except Exception as err:  # noqa: BLE001 - a person who never got there is a figure too
+        times["failed"] = 1.0
+        print(f"  a person never reached {STEPS[len(times) - 1]}: {type(err).__name__}")
+    await page.close(run_before_unload=True)
+    await context.close()
+    return times
+
+
+async def steps(page, link: str, phone: bool, start: float, times: dict[str, float]) -> None:
+    """The person's path from the join link to the first question, timed from ``start``."""
     await page.goto(link, wait_until="commit")
     join = page.get_by_role("button", name="Join")
     await join.wait_for(timeout=LOAD)
@@ -82,9 +94,6 @@ async def person(
     await (first.tap() if phone else first.click())
     await page.locator(".kit-item").first.wait_for(state="visible", timeout=LOAD)
     times["first question"] = time.perf_counter() - start
-    await page.close(run_before_unload=True)
-    await context.close()
-    return times
 
 
 async def people(link: str, count: int, wifi_mbit: float = 0) -> list[dict[str, float]]:
@@ -189,6 +198,10 @@ def run_room(count: int, warm: bool, wifi_mbit: float = 0) -> None:
         kernel_cpu = sum(v - cpu_before.get(k, 0.0) for k, v in watch.cpu.items() if k != pid)
         print(f"{label}:")
         print(f"  {'step':16} {'alone s':>8} {'p50 s':>7} {'p95 s':>7}   all ({count} people, s)")
+        failed = sum(1 for r in room if "failed" in r)
+        room = [r for r in room if "failed" not in r] or [{s: float("nan") for s in STEPS}]
+        if failed:
+            print(f"  {failed} of {count} people never reached their first question")
         for step in STEPS:
             values = [r[step] for r in room]
             runs = " ".join(f"{v:.1f}" for v in sorted(values))

@@ -156,11 +156,11 @@ class KitStaticFileHandler(GzipStatic, MultiStaticFileHandler):
 class KitLabExtensionsHandler(GzipStatic, FileFindHandler):
     """The widget extensions' files: gzipped, and still asked again on each page (``no-cache``).
 
-    Taken straight from the browser's cache, they register in another order
-    under load: with a room of twelve opening pages at once, one page in
-    twelve showed "model not found" for every widget (3 rooms of 4 had one;
-    0 of 4 with these files checked again, bench/room.py). Voilà's own
-    ``no-cache`` stays, which FileFindHandler sets after the extra headers.
+    Taken straight from the browser's cache, with a room of twelve opening
+    pages at once, one page in twelve showed "model not found" for every
+    widget (3 rooms of 4 had one; 0 of 5 with these files checked again,
+    bench/room.py); the extensions seem to register in another order then.
+    Voilà's ``no-cache`` stays, which FileFindHandler sets after the extra headers.
     """
 
 
