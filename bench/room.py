@@ -17,6 +17,11 @@ kernels, resident) at its peak and once the room is in, and the CPU the room
 took: the browser's (all twelve devices share this machine's two cores with
 the server, which phones in a room do not), the server's and its kernels'.
 
+``--phones-apart`` runs the browser at the lowest CPU priority (nice 19):
+the server and its kernels then get the cores first, as they do when the
+twelve browsers are twelve phones, and the figures show what the server can
+do for a room rather than what twelve browsers on its two cores cost.
+
 ``--wifi-mbit M`` gives each device an even share of a room's Wi-Fi of M
 Mbit/s (Chromium's network emulation, 5 ms latency; what the browser takes
 from its own cache is not slowed), to see what the pages' bytes cost where
@@ -96,12 +101,25 @@ async def steps(page, link: str, phone: bool, start: float, times: dict[str, flo
     times["first question"] = time.perf_counter() - start
 
 
-async def people(link: str, count: int, wifi_mbit: float = 0) -> list[dict[str, float]]:
+def niced_chromium() -> str:
+    """A Chromium that runs at the lowest CPU priority (its renderers inherit it)."""
+    import tempfile
+
+    wrapper = Path(tempfile.mkdtemp(prefix="kit-room-")) / "chromium"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+async def people(
+    link: str, count: int, wifi_mbit: float = 0, apart: bool = False
+) -> list[dict[str, float]]:
     """``count`` people at once, every other one on a phone, sharing ``wifi_mbit`` if given."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        executable = niced_chromium() if apart else CHROMIUM
+        browser = await p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         go = asyncio.Event()
         share = wifi_mbit * 1e6 / 8 / count
         tasks = [
@@ -166,7 +184,7 @@ class MemoryWatch:
         self.thread.join()
 
 
-def run_room(count: int, warm: bool, wifi_mbit: float = 0) -> None:
+def run_room(count: int, warm: bool, wifi_mbit: float = 0, apart: bool = False) -> None:
     # Every context comes from this machine's one address: lift the per-device cap.
     caps = ("--max-kernels", "100", "--max-kernels-per-client", "100")
     extra = ("--room", str(count), *caps) if warm else caps
@@ -176,7 +194,7 @@ def run_room(count: int, warm: bool, wifi_mbit: float = 0) -> None:
         if warm:
             print(f"{label}: pools filled in {wait_warm(server):.1f} s")
         # One person alone, the page's own time (on the Wi-Fi, with all of it).
-        alone = asyncio.run(people(link, 1, wifi_mbit))[0]
+        alone = asyncio.run(people(link, 1, wifi_mbit, apart))[0]
         if warm:
             wait_warm(server)
         else:
@@ -186,7 +204,7 @@ def run_room(count: int, warm: bool, wifi_mbit: float = 0) -> None:
             before = sum(watch.now()[:2])
             watch.look()
             cpu_before = dict(watch.cpu)
-            room = asyncio.run(people(link, count, wifi_mbit))
+            room = asyncio.run(people(link, count, wifi_mbit, apart))
             own, kernels, n = watch.now()
             watch.look()
         browser_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -232,12 +250,18 @@ def main() -> None:
     parser.add_argument(
         "--only-warm", action="store_true", help="skip the room without warm kernels"
     )
+    parser.add_argument(
+        "--phones-apart", action="store_true", help="the browser at nice 19, behind the server"
+    )
     args = parser.parse_args()
     wifi = f", sharing {args.wifi_mbit:g} Mbit/s" if args.wifi_mbit else ""
-    print(f"{args.people} people open the join link at once (every other one on a phone){wifi}")
-    run_room(args.people, warm=True, wifi_mbit=args.wifi_mbit)
+    apart = ", the browser at nice 19" if args.phones_apart else ""
+    print(
+        f"{args.people} people open the join link at once (every other one on a phone){wifi}{apart}"
+    )
+    run_room(args.people, True, args.wifi_mbit, args.phones_apart)
     if not args.only_warm:
-        run_room(args.people, warm=False, wifi_mbit=args.wifi_mbit)
+        run_room(args.people, False, args.wifi_mbit, args.phones_apart)
 
 
 if __name__ == "__main__":
