@@ -110,6 +110,8 @@ class GzipStatic(web.StaticFileHandler):
     """
 
     _kit_body: bytes | None = None
+    # Whether :func:`cache_control` sets the response's Cache-Control.
+    kit_cache_rules = True
 
     def _kit_gzipped(self) -> bytes | None:
         path = getattr(self, "absolute_path", None)
@@ -135,7 +137,7 @@ class GzipStatic(web.StaticFileHandler):
         self.add_header("Vary", "Accept-Encoding")
         if self._kit_gzipped() is not None:
             self.set_header("Content-Encoding", "gzip")
-        rule = cache_control(path, "v" in self.request.arguments)
+        rule = self.kit_cache_rules and cache_control(path, "v" in self.request.arguments)
         if rule:
             self.set_header("Cache-Control", rule)
 
@@ -160,8 +162,10 @@ class KitLabExtensionsHandler(GzipStatic, FileFindHandler):
     pages at once, one page in twelve showed "model not found" for every
     widget (3 rooms of 4 had one; 0 of 5 with these files checked again,
     bench/room.py); the extensions seem to register in another order then.
-    Voilà's ``no-cache`` stays, which FileFindHandler sets after the extra headers.
+    So Voilà's ``no-cache`` stays, and the kit sets no rule of its own here.
     """
+
+    kit_cache_rules = False
 
 
 class KitTemplateStaticFileHandler(GzipStatic, TemplateStaticFileHandler):
