@@ -11,6 +11,8 @@
  *   the limit gets a plain message beside the upload button (it used to drop
  *   the page's connection with no word).
  * - Says so, with a way to try again, when the page has not finished starting.
+ * - Reloads itself (twice at most) when its widgets came up as "model not
+ *   found", as one page in twelve can when a room opens its pages at once.
  * - Sends, as the page closes, the text of every box typed in (its last keys
  *   may not have reached the kernel yet): the server saves it once the page's
  *   kernel is gone (kit.server.LastWordsHandler).
@@ -276,8 +278,44 @@
     }, 1000);
   }
   function started() {
-    return document.querySelector("#rendered_cells .jupyter-widgets, #rendered_cells .widget-html");
+    return !broken() &&
+      document.querySelector("#rendered_cells .jupyter-widgets, #rendered_cells .widget-html");
   }
+
+  // ipywidgets' manager draws "Error displaying widget: model not found" in
+  // place of a widget whose model it did not have two seconds after the page
+  // asked the kernel for them all (jupyterlab-manager's get_model), and never
+  // draws it again. It happens to about one page in twelve when a room opens
+  // its pages at once (bench/room.py); the kernel holds the model, and a
+  // reload draws the page whole. So the page reloads itself, twice at most
+  // in two minutes, and then says so with "Try again" rather than looping.
+  var BROKEN = "Error displaying widget: model not found";
+  function broken() {
+    var nodes = document.querySelectorAll("#rendered_cells .jupyter-widgets");
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].childElementCount === 0 && nodes[i].textContent === BROKEN) { return true; }
+    }
+    return false;
+  }
+  var RELOADS_KEY = "kit-reloads:" + window.location.pathname + window.location.search;
+  function reloadOnce() {
+    var recent = [];
+    try {
+      recent = JSON.parse(window.sessionStorage.getItem(RELOADS_KEY) || "[]");
+      recent = recent.filter(function (at) { return Date.now() - at < 120000; });
+      if (recent.length < 2) {
+        recent.push(Date.now());
+        window.sessionStorage.setItem(RELOADS_KEY, JSON.stringify(recent));
+        window.location.reload();
+        return;
+      }
+    } catch (e) { /* no storage on this device: no count, so no reload */ }
+    notStarted("This page did not finish starting.");
+  }
+  var reloading = false;
+  new MutationObserver(function () {
+    if (!reloading && broken()) { reloading = true; reloadOnce(); }
+  }).observe(document.documentElement, { childList: true, subtree: true });
   // From the moment the page starts to arrive: a cell that never ends keeps
   // the page from loading at all, behind Voilà's spinner.
   window.setTimeout(function () {
