@@ -135,6 +135,20 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--url", default=None, help=URL_HELP)
     listing.add_argument("--store", help=STORE_HELP)
 
+    kept = sub.add_parser("store", help="look after the store: backups, schema upgrades")
+    kept_sub = kept.add_subparsers(dest="store_command", required=True, metavar="ACTION")
+    backup = kept_sub.add_parser(
+        "backup", help="copy the store to a new file, safely while kit serve runs"
+    )
+    backup.add_argument(
+        "dest", nargs="?", type=Path, help="the new file (default: beside the store, dated)"
+    )
+    backup.add_argument("--store", help=STORE_HELP)
+    upgrade = kept_sub.add_parser(
+        "upgrade", help="bring the store to this kit's schema (keeps a backup of it first)"
+    )
+    upgrade.add_argument("--store", help=STORE_HELP)
+
     check = sub.add_parser("check", help="validate content files (exit 1 when any is wrong)")
     check.add_argument(
         "dir", nargs="?", type=Path, help="content folder (default: the kit's data/)"
@@ -397,6 +411,32 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace) -> int:
+    from kit.database import open_store, store_location
+    from kit.store.core import SCHEMA_VERSION
+    from kit.store.upkeep import backup, default_backup_path, schema_version, sqlite_path
+
+    path = sqlite_path(store_location(args.store)).expanduser().resolve()
+    if args.store_command == "backup":
+        done = backup(path, args.dest or default_backup_path(path))
+        print(f"Backed up {path} to {done.summary()}")
+        return 0
+    before = schema_version(path)
+    if before == SCHEMA_VERSION:
+        print(f"{path} is at schema {SCHEMA_VERSION}, this kit's: nothing to do")
+        return 0
+    # A migration is one way: the file as it was is kept first (a newer
+    # kit's file is refused by open_store below, and left alone).
+    kept = backup(path, default_backup_path(path)) if 0 < before < SCHEMA_VERSION else None
+    open_store(str(path)).close()
+    if kept is None:
+        print(f"Created a new store at {path} (schema {SCHEMA_VERSION})")
+    else:
+        print(f"Upgraded {path} from schema {before} to {SCHEMA_VERSION}")
+        print(f"The file as it was is kept at {kept.path}")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from kit.circles.content import AGENDA_FILE, agenda_template
     from kit.content import ContentError
@@ -462,4 +502,5 @@ _COMMANDS = {
     "demo": _demo,
     "check": _check,
     "session": _session,
+    "store": _store,
 }

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Protocol
 
 from kit.circles.model import DEFAULT_VOTES, Action, Change, Circle, Entry, Factor, Idea, Story
@@ -22,9 +21,9 @@ from kit.instruments.trait_scores import InstrumentSummary
 from kit.maps.model import CustomerMap
 from kit.model import MIN_GROUP_DEFAULT, Participant, SessionNote, TeamSession
 from kit.paths import default_store_path
-from kit.store.errors import StoreError
 from kit.store.records import AnswerFile
 from kit.store.sessions import UploadBatch
+from kit.store.upkeep import sqlite_path
 
 
 class PageStore(Protocol):
@@ -386,17 +385,7 @@ def open_store(store: str | None = None) -> Store:
     Raises
     ------
     StoreError
-        For an engine the kit does not support yet, or a file it cannot use.
+        For an engine the kit does not support yet (its password never in
+        the message), options after ``?``, or a file it cannot use.
     """
-    location = store_location(store)
-    if "://" in location:
-        scheme, _, rest = location.partition("://")
-        if scheme != "sqlite":
-            raise StoreError(
-                f"the store '{location}' uses '{scheme}', which this kit does not support yet; "
-                "give a file path or a sqlite:/// URL"
-            )
-        location = rest[1:] if rest.startswith("/") else rest
-        if not location:
-            raise StoreError("a sqlite:/// URL needs a file path after it")
-    return Store(Path(location))
+    return Store(sqlite_path(store_location(store)))

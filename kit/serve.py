@@ -18,6 +18,7 @@ from urllib.parse import quote
 from kit.model import TeamSession
 from kit.paths import PACKAGE_DIR, jupyter_share_dir, workbooks_dir
 from kit.pools import DEFAULT_ROOM, Budget
+from kit.store.upkeep import redacted
 from kit.workbooks import DASHBOARD, START
 
 START_PAGE = START
@@ -284,7 +285,7 @@ def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSes
     print("Customer Value Workbooks is running.")
     for url in urls:
         print(f"  Open: {url}")
-    print(f"  Answers are stored in: {store_location}")
+    print(f"  Answers are stored in: {redacted(store_location)}")
     if options.preheat:
         for line in Budget(room=options.room).lines():
             print(line)
