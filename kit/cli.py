@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--store", help=STORE_HELP)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="run N servers behind one address, with HAProxy in front (default 1: one process)",
+    )
     serve.add_argument("--workbooks", type=Path, help="serve notebooks from this folder instead")
     serve.add_argument(
         "--max-kernels",
@@ -214,6 +220,13 @@ def _serve(args: argparse.Namespace) -> int:
             cull_idle_seconds=args.cull_idle,
             cull_interval_seconds=max(1, args.cull_idle // 3),
         )
+    if args.workers < 1:
+        raise ValueError("--workers must be at least 1")
+    if args.workers > 1:
+        from kit.serve_workers import serve_workers
+
+        serve_workers(options, location, args.workers, sessions)
+        return 0
     serve(options, location, sessions)
     return 0
 

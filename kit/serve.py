@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from kit.model import TeamSession
 from kit.paths import PACKAGE_DIR, jupyter_share_dir, workbooks_dir
-from kit.pools import DEFAULT_ROOM, Budget
+from kit.pools import DEFAULT_ROOM, MEMORY_BUDGET_MIB, Budget
 from kit.store.upkeep import redacted
 from kit.workbooks import DASHBOARD, START
 
@@ -74,6 +74,7 @@ class ServeOptions:
     trust_proxy: bool = False  # take visitors' addresses from X-Forwarded-For (kit.server)
     room: int = DEFAULT_ROOM  # people expected at once: warm kernels for them (kit.pools)
     preheat: bool = True  # keep warm kernels for the pages a room opens (kit.pools)
+    memory_mib: int = MEMORY_BUDGET_MIB  # pages and warm kernels of this server, at most
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -133,7 +134,7 @@ def voila_config(options: ServeOptions | None = None):
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
         "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
         "kit_trust_proxy": options.trust_proxy,
-        "kit_budget": Budget(room=options.room),
+        "kit_budget": Budget(room=options.room, total_mib=options.memory_mib),
         "kit_kernel_guard": KernelGuard(
             options.max_kernels,
             options.max_kernels_per_client,
@@ -274,20 +275,27 @@ def precompile(package: Path | None = None) -> bool:
         return False
 
 
-def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSession] = ()) -> None:
-    """Run Voilà in this process until it is stopped (Ctrl+C)."""
-    from kit.server import KitVoila
+def banner(
+    options: ServeOptions,
+    store_location: str,
+    sessions: Sequence[TeamSession] = (),
+    workers: int = 1,
+) -> list[str]:
+    """Print what a person starting the app needs: where to open it, where data goes, the sessions.
 
-    precompile()
-
-    os.environ.update(voila_env(store_location, host=options.host))
+    Returns the URLs people can open, the local one first.
+    """
     urls = page_urls(options.host, options.port)
-    print("Customer Value Workbooks is running.")
+    many = f" on {workers} workers behind HAProxy" if workers > 1 else ""
+    print(f"Customer Value Workbooks is running{many}.")
     for url in urls:
         print(f"  Open: {url}")
     print(f"  Answers are stored in: {redacted(store_location)}")
     if options.preheat:
-        for line in Budget(room=options.room).lines():
+        if workers > 1:
+            print(f"  Each of the {workers} workers, for its share of the room:")
+        room = -(-options.room // workers)  # each worker's share, rounded up
+        for line in Budget(room=room, total_mib=options.memory_mib // workers).lines():
             print(line)
     if sessions:
         base = urls[-1].split("/voila/")[0]  # the address the team can reach
@@ -298,7 +306,28 @@ def serve(options: ServeOptions, store_location: str, sessions: Sequence[TeamSes
         if len(sessions) > SESSIONS_SHOWN:
             print(f"    ... and {len(sessions) - SESSIONS_SHOWN} more: kit session list")
     print("  Stop with Ctrl+C.", flush=True)
-    record_serving(urls[-1].split("/voila/")[0], store_location)
-    if options.open_browser:
-        threading.Timer(2.0, webbrowser.open, args=(urls[0],)).start()
+    return urls
+
+
+def serve(
+    options: ServeOptions,
+    store_location: str,
+    sessions: Sequence[TeamSession] = (),
+    worker: bool = False,
+) -> None:
+    """Run Voilà in this process until it is stopped (Ctrl+C).
+
+    A ``worker`` (one of ``kit serve --workers``, :mod:`kit.serve_workers`)
+    prints no banner and leaves no note of its address: the proxy's is the one.
+    """
+    from kit.server import KitVoila
+
+    precompile()
+
+    os.environ.update(voila_env(store_location, host=options.host))
+    if not worker:
+        urls = banner(options, store_location, sessions)
+        record_serving(urls[-1].split("/voila/")[0], store_location)
+        if options.open_browser:
+            threading.Timer(2.0, webbrowser.open, args=(urls[0],)).start()
     KitVoila.launch_instance(argv=voila_argv(options), config=voila_config(options))
