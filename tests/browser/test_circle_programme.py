@@ -30,7 +30,12 @@ WAITING = "Never leave the customer waiting without an arrival time"
 @pytest.fixture
 def programme(server):
     """A circle with one past session, opened to a named team session of three members."""
-    store = open_store(str(server.store))
+    return circle_programme(server.store)
+
+
+def circle_programme(path) -> tuple[str, list[str]]:
+    """Write that circle into the store at ``path``: (the owner's code, the three phones' codes)."""
+    store = open_store(str(path))
     owner = store.create_participant()
     circle = dataclasses.replace(
         new_circle(agenda_template()),

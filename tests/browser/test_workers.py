@@ -15,8 +15,9 @@ import pytest
 
 from kit.database import Store
 from kit.serve_workers import find_haproxy
+from tests.browser.test_circle_programme import circle_programme, ok
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT
-from tests.browser.test_team_session import LIVE, answer_02, join, open_person
+from tests.browser.test_team_session import LIVE, PHONE, answer_02, join, open_person
 from tests.serving import start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -97,6 +98,32 @@ def test_a_room_spread_over_three_processes_is_one_session(browser, workers):
     creators = picture.locator(".kit-block-cell", has_text="Customer Value Creator")
     creators.locator(".kit-block-count", has_text="2").wait_for(timeout=LIVE)
     for page in (coach, *people):
+        page.context.close()
+
+
+def test_a_vote_from_a_phone_on_another_process_shows_on_the_facilitators_page(browser, workers):
+    server, _ = workers
+    owner, phone_codes = circle_programme(server.store)
+    coach = open_person(browser, server, viewport={"width": 1280, "height": 900})
+    coach.goto(server.page("05_circle_session.ipynb", f"resume={owner}"))
+    coach.get_by_role("button", name="Start session 2").click(timeout=LOAD_TIMEOUT)
+    ok(coach, "Session 2 has started")
+    phones = [open_person(browser, server, **PHONE) for _ in phone_codes]
+    for phone, code in zip(phones, phone_codes, strict=True):
+        phone.goto(server.page("05_circle_session.ipynb", f"resume={code}"))
+        phone.get_by_placeholder("An idea the team could carry out").wait_for(timeout=LOAD_TIMEOUT)
+    away = [p for p in phones if worker_of(p) != worker_of(coach)]
+    assert len(away) >= 2, [worker_of(p) for p in (coach, *phones)]
+    first, second = away[:2]
+    first.get_by_placeholder("An idea the team could carry out").fill("Text the arrival time")
+    first.get_by_role("button", name="Add idea").tap()
+    ok(first, "Idea added.")
+    # The idea reaches the phone on the third process, which votes for it.
+    row = second.locator(".kit-vote-row", has_text="Text the arrival time")
+    row.get_by_role("button", name="+1 vote").tap(timeout=LIVE)
+    ok(second, "Vote counted: 2 votes left for you.")
+    coach.locator(".kit-hidden-votes", has_text="1 vote cast so far").wait_for(timeout=LIVE)
+    for page in (coach, *phones):
         page.context.close()
 
 
