@@ -1,0 +1,238 @@
+"""Participants answering workbook 1 through the real pages: one process against `--workers 4`.
+
+Each simulated participant is a browser context that opens workbook 1 with
+their resume code and taps all twenty statements, as a person does. Each tap
+is timed until the page says it is saved (the progress line counts it,
+which happens once the page's kernel has written the answer to the store).
+People come in waves of ``--batch`` at once, ``--waves`` times, so the
+wave size is the number of people working at the same moment.
+
+The same waves run against one `kit serve` and against `kit serve --workers 4`
+(HAProxy in front), both on one SQLite store, in the same run. Prints, per
+server and wave size: answers per second, the median and p95 from tap to
+saved and from link to the first question, errors, answers lost (a tap the
+page said was saved that the store does not hold), and the memory: each
+server process's RSS and the median kernel's.
+
+Every context shares this machine's two cores with the servers and their
+kernels, so the figures show where this machine's ceiling is, not a server's.
+
+    python bench/load.py [--batch 10,20] [--waves 2] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _common import rss_mib
+
+from kit.database import Store
+from kit.instruments.content import get_instrument
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
+HL = get_instrument("hidden_leader")
+LOAD = 180_000
+CAPS = ("--max-kernels", "1000", "--max-kernels-per-client", "1000", "--no-warm-kernels")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+async def participant(browser, url: str, code: str, go: asyncio.Event) -> dict:
+    """One person answers every statement; their timings, and the taps the page confirmed."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    result: dict = {"code": code, "taps": [], "confirmed": 0, "open": None, "error": ""}
+    await go.wait()
+    start = time.perf_counter()
+    try:
+        await page.goto(f"{url}?resume={code}", wait_until="commit")
+        await page.locator(".kit-questionnaire").wait_for(state="visible", timeout=LOAD)
+        result["open"] = time.perf_counter() - start
+        done = 0
+        for index, trait in enumerate(HL.traits):
+            for item in trait.items:
+                value = (index + len(item.id)) % 5 + 1
+                choice = page.locator(".kit-item", has_text=item.text).locator(
+                    "label", has_text=HL.scale.label(value)
+                )
+                tapped = time.perf_counter()
+                await choice.click(timeout=LOAD)
+                done += 1
+                await page.locator(".kit-progress", has_text=f"{done} of 20 answered").wait_for(
+                    timeout=LOAD
+                )
+                result["taps"].append(time.perf_counter() - tapped)
+                result["confirmed"] = done
+            if index < len(HL.traits) - 1:
+                await page.get_by_role("button", name="Next").click(timeout=LOAD)
+    except Exception as err:  # noqa: BLE001 - a person who did not finish is a figure
+        result["error"] = type(err).__name__
+    await page.close(run_before_unload=True)
+    await context.close()
+    return result
+
+
+async def wave(url: str, codes: list[str]) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        go = asyncio.Event()
+        tasks = [asyncio.create_task(participant(browser, url, c, go)) for c in codes]
+        await asyncio.sleep(0.5)
+        go.set()
+        results = await asyncio.gather(*tasks)
+        await browser.close()
+        return list(results)
+
+
+def tree(pid: int) -> list[tuple[int, str]]:
+    """(pid, what it is) of ``pid`` and every process below it: kernel, worker, haproxy, kit serve."""
+    parents: dict[int, list[int]] = {}
+    kinds: dict[int, str] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(parent, []).append(int(proc.name))
+        kinds[int(proc.name)] = (
+            "kernel"
+            if b"ipykernel" in cmd
+            else "worker"
+            if b"kit.serve_workers" in cmd
+            else "haproxy"
+            if b"haproxy" in cmd
+            else "kit serve"
+        )
+    found, todo = [], [pid]
+    while todo:
+        here = todo.pop()
+        found.append((here, kinds.get(here, "kit serve")))
+        todo.extend(parents.get(here, []))
+    return found
+
+
+class Memory:
+    """Peak RSS of each server process (the kit servers and HAProxy) and of the kernels."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.servers: dict[tuple[str, int], float] = {}
+        self.kernels: list[float] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for pid, kind in tree(self.pid):
+                try:
+                    mib = rss_mib(pid)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+                if kind == "kernel":
+                    self.kernels.append(mib)
+                else:
+                    self.servers[kind, pid] = max(self.servers.get((kind, pid), 0.0), mib)
+            time.sleep(0.5)
+
+    def __enter__(self) -> Memory:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def stored(path: Path, codes: list[str]) -> dict[str, int]:
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute(
+            "SELECT p.resume_code, COUNT(a.item) FROM participants p"
+            " LEFT JOIN answers a ON a.participant_id = p.id GROUP BY p.id"
+        ).fetchall()
+    finally:
+        db.close()
+    return {code: n for code, n in rows if code in set(codes)}
+
+
+def run(label: str, workers: int, batches: list[int], waves: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="kit-load-"))
+    path = tmp / "kit.sqlite3"
+    store = Store(path)
+    session = store.create_session("Roll-out", min_group=3)
+    people = sum(batches) * waves
+    codes = [store.create_participant(session=session.code).resume_code for _ in range(people)]
+    store.close()
+    extra = ("--workers", str(workers)) if workers > 1 else ()
+    server = start_server(tmp, *CAPS, *extra, store=path)
+    url = server.page("01_hidden_leader_traits.ipynb").split("?")[0]
+    print(f"{label}:")
+    print(
+        f"  {'at once':>7} {'people':>6} {'answers/s':>9} {'tap p50':>8} {'tap p95':>8}"
+        f" {'open p50':>8} {'open p95':>8} {'errors':>6} {'lost':>4}"
+    )
+    try:
+        with Memory(server.process.pid) as memory:
+            for size in batches:
+                results: list[dict] = []
+                started = time.perf_counter()
+                for _ in range(waves):
+                    group, codes = codes[:size], codes[size:]
+                    results += asyncio.run(wave(url, group))
+                took = time.perf_counter() - started
+                time.sleep(2)  # the last typed answers and closes reach the store
+                held = stored(path, [r["code"] for r in results])
+                lost = sum(max(0, r["confirmed"] - held.get(r["code"], 0)) for r in results)
+                taps = [t for r in results for t in r["taps"]]
+                opens = [r["open"] for r in results if r["open"] is not None]
+                errors = sum(1 for r in results if r["error"])
+                answers = sum(held.values())
+                print(
+                    f"  {size:7d} {len(results):6d} {answers / took:9.1f}"
+                    f" {statistics.median(taps) * 1000 if taps else 0:6.0f}ms"
+                    f" {p95(taps) * 1000:6.0f}ms"
+                    f" {statistics.median(opens) if opens else 0:7.1f}s {p95(opens):7.1f}s"
+                    f" {errors:6d} {lost:4d}",
+                    flush=True,
+                )
+        kernel = statistics.median(memory.kernels) if memory.kernels else 0.0
+        peaks = ", ".join(f"{kind} {mib:.0f}" for (kind, _), mib in sorted(memory.servers.items()))
+        print(f"  peak RSS (MiB): {peaks}; a kernel {kernel:.0f} (median)")
+    finally:
+        stop_server(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batch", default="10,20", help="people at once, e.g. 10,20,40")
+    parser.add_argument("--waves", type=int, default=2, help="waves of each size")
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    batches = [int(b) for b in args.batch.split(",")]
+    print(f"{sum(batches) * args.waves} participants a server, answering workbook 1 (20 taps)")
+    run("one process (kit serve)", 1, batches, args.waves)
+    run(
+        f"{args.workers} processes (kit serve --workers {args.workers})",
+        args.workers,
+        batches,
+        args.waves,
+    )
+
+
+if __name__ == "__main__":
+    main()
