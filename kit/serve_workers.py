@@ -72,8 +72,7 @@ def haproxy_config(host: str, port: int, worker_ports: Sequence[int]) -> str:
     (True, True)
     """
     servers = "\n".join(
-        f"    server w{n} 127.0.0.1:{p} cookie w{n} check inter 2s"
-        for n, p in enumerate(worker_ports, start=1)
+        f"    server w{n} 127.0.0.1:{p} cookie w{n}" for n, p in enumerate(worker_ports, start=1)
     )
     bind = f"{host or '0.0.0.0'}:{port}"
     return f"""# Written by `kit serve --workers {len(worker_ports)}`; see deploy/README.md.
@@ -97,7 +96,10 @@ frontend kit
 backend workers
     balance roundrobin
     # Every request of a browser goes to the worker that served its first
-    # page: a page's kernel, websocket and close request live there.
+    # page: a page's kernel, websocket and close request live there. No
+    # health checks: a worker busy with a room would fail them, and its
+    # browsers would be sent to a worker that has none of their kernels
+    # (a worker that stops stops `kit serve` and the others).
     cookie {WORKER_COOKIE} insert indirect nocache httponly
 {servers}
 """
