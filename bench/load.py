@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import sqlite3
 import statistics
 import tempfile
@@ -35,7 +36,7 @@ from _common import rss_mib
 
 from kit.database import Store
 from kit.instruments.content import get_instrument
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, processes, start_server, stop_server
 
 HL = get_instrument("hidden_leader")
 LOAD = 180_000
@@ -76,7 +77,8 @@ async def participant(browser, url: str, code: str, go: asyncio.Event) -> dict:
             if index < len(HL.traits) - 1:
                 await page.get_by_role("button", name="Next").click(timeout=LOAD)
     except Exception as err:  # noqa: BLE001 - a person who did not finish is a figure
-        result["error"] = type(err).__name__
+        step = "opening" if result["open"] is None else f"tap {result['confirmed'] + 1}"
+        result["error"] = f"{type(err).__name__} at {step}"
     await page.close(run_before_unload=True)
     await context.close()
     return result
@@ -100,16 +102,9 @@ def tree(pid: int) -> list[tuple[int, str]]:
     """(pid, what it is) of ``pid`` and every process below it: kernel, worker, haproxy, kit serve."""
     parents: dict[int, list[int]] = {}
     kinds: dict[int, str] = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmd = (proc / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        parents.setdefault(parent, []).append(int(proc.name))
-        kinds[int(proc.name)] = (
+    for child, parent, cmd in processes():
+        parents.setdefault(parent, []).append(child)
+        kinds[child] = (
             "kernel"
             if b"ipykernel" in cmd
             else "worker"
@@ -210,6 +205,14 @@ def run(label: str, workers: int, batches: list[int], waves: int) -> None:
                     f" {errors:6d} {lost:4d}",
                     flush=True,
                 )
+                kinds = collections.Counter(
+                    r["error"].split(" at ")[0]
+                    + (" opening" if "opening" in r["error"] else " tapping")
+                    for r in results
+                    if r["error"]
+                )
+                if kinds:
+                    print("          errors: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
         kernel = statistics.median(memory.kernels) if memory.kernels else 0.0
         peaks = ", ".join(f"{kind} {mib:.0f}" for (kind, _), mib in sorted(memory.servers.items()))
         print(f"  peak RSS (MiB): {peaks}; a kernel {kernel:.0f} (median)")

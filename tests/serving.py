@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,19 +53,25 @@ class Server:
 
     def kernel_pids(self) -> list[int]:
         """Process ids of the page kernels this server started."""
-        pids = []
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                stat = (proc / "stat").read_text()
-                cmdline = (proc / "cmdline").read_bytes()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid and b"ipykernel" in cmdline:
-                pids.append(int(proc.name))
-        return pids
+        return [pid for pid, cmd in children(self.process.pid) if b"ipykernel" in cmd]
+
+
+def processes() -> Iterator[tuple[int, int, bytes]]:
+    """(pid, parent pid, command line) of every process this machine runs now."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # gone while read
+        yield int(proc.name), parent, cmdline
+
+
+def children(pid: int) -> list[tuple[int, bytes]]:
+    """(pid, command line) of each process whose parent is ``pid``."""
+    return [(child, cmd) for child, parent, cmd in processes() if parent == pid]
 
 
 def start_server(

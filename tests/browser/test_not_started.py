@@ -140,13 +140,22 @@ def _drop_widget_states(page, connections: int) -> list[int]:
     return dropped
 
 
-def test_a_page_whose_widgets_lost_their_models_reloads_itself_whole(browser, server):
-    """One page in twelve of a room came up with 'model not found' for every widget."""
+def _open_losing_widget_states(browser, server, connections: int):
+    """Workbook 1 in a new page whose first kernel connections lose their widget states.
+
+    Returns the page, the connections that lost them, and the page's loads.
+    """
     page = browser.new_page()
-    dropped = _drop_widget_states(page, connections=1)
+    dropped = _drop_widget_states(page, connections)
     loads: list[str] = []
     page.on("load", lambda p: loads.append(p.url))
     page.goto(server.page("01_hidden_leader_traits.ipynb"))
+    return page, dropped, loads
+
+
+def test_a_page_whose_widgets_lost_their_models_reloads_itself_whole(browser, server):
+    """One page in twelve of a room came up with 'model not found' for every widget."""
+    page, dropped, loads = _open_losing_widget_states(browser, server, connections=1)
     page.locator(".kit-item").first.wait_for(state="visible", timeout=90_000)
     assert dropped == [1], "the first connection's widgets were taken out"
     assert len(loads) == 2, f"the page reloaded once: {loads}"
@@ -156,11 +165,7 @@ def test_a_page_whose_widgets_lost_their_models_reloads_itself_whole(browser, se
 
 
 def test_a_page_whose_widgets_keep_failing_stops_reloading_and_says_so(browser, server):
-    page = browser.new_page()
-    dropped = _drop_widget_states(page, connections=99)
-    loads: list[str] = []
-    page.on("load", lambda p: loads.append(p.url))
-    page.goto(server.page("01_hidden_leader_traits.ipynb"))
+    page, dropped, loads = _open_losing_widget_states(browser, server, connections=99)
     note = page.locator(".kit-not-started")
     note.wait_for(timeout=120_000)
     assert "did not finish starting" in note.inner_text()

@@ -18,26 +18,10 @@ from kit.serve_workers import find_haproxy
 from tests.browser.test_circle_programme import circle_programme, ok
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT
 from tests.browser.test_team_session import LIVE, PHONE, answer_02, join, open_person
-from tests.serving import start_server, stop_server
+from tests.serving import children, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 WORKERS = 3
-
-
-def children(pid: int) -> list[tuple[int, bytes]]:
-    """(pid, command line) of each process whose parent is ``pid``."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (proc / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == pid:
-            found.append((int(proc.name), cmdline))
-    return found
 
 
 def kernels_by_worker(server) -> dict[int, int]:
