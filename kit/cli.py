@@ -438,15 +438,21 @@ def _store(args: argparse.Namespace) -> int:
     if before == SCHEMA_VERSION:
         print(f"{path} is at schema {SCHEMA_VERSION}, this kit's: nothing to do")
         return 0
-    # A migration is one way: the file as it was is kept first (a newer
-    # kit's file is refused by open_store below, and left alone).
-    kept = backup(path, default_backup_path(path)) if 0 < before < SCHEMA_VERSION else None
+    # A migration is one way: a file with anything in it is kept first (a
+    # newer kit's file is refused by open_store below, and left alone).
+    existing = path.is_file() and path.stat().st_size > 0
+    kept = backup(path, default_backup_path(path)) if existing and before < SCHEMA_VERSION else None
     open_store(str(path)).close()
     if kept is None:
         print(f"Created a new store at {path} (schema {SCHEMA_VERSION})")
+        return 0
+    if before == 0:
+        print(
+            f"Added the kit's tables to {path}, which had no kit schema (schema {SCHEMA_VERSION})"
+        )
     else:
         print(f"Upgraded {path} from schema {before} to {SCHEMA_VERSION}")
-        print(f"The file as it was is kept at {kept.path}")
+    print(f"The file as it was is kept at {kept.path}")
     return 0
 
 

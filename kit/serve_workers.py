@@ -10,7 +10,7 @@ the workers in turn.
 The proxy is HAProxy, a well-kept one that does exactly this. The kit only
 writes its configuration (:func:`haproxy_config`) and starts it. It carries
 no proxy code of its own. deploy/README.md shows the same set-up run by hand,
-and with nginx.
+and what any other proxy must do.
 
 Nothing is shared between the workers but the store. Answers, sessions and
 the join limits live there, and live pages (the coach dashboard, a circle
@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import shutil
 import signal
 import socket
@@ -91,6 +92,13 @@ defaults
 
 frontend kit
     bind {bind}
+    # A visitor's own address goes to the workers in X-Forwarded-For, which
+    # they trust (--trust-proxy): what a visitor claimed there, or in
+    # X-Real-Ip (which tornado prefers), is dropped first.
+    http-request del-header X-Real-Ip
+    http-request del-header X-Forwarded-For
+    http-request del-header X-Scheme
+    http-request del-header X-Forwarded-Proto
     default_backend workers
 
 backend workers
@@ -121,9 +129,9 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _answers(port: int) -> bool:
+def _answers(port: int, host: str = "127.0.0.1") -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
+        with socket.create_connection((host, port), timeout=1):
             return True
     except OSError:
         return False
@@ -183,8 +191,8 @@ def serve_workers(
                 subprocess.Popen(
                     [sys.executable, "-m", "kit.serve_workers", json.dumps(share), store_location],
                     stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,  # Voilà prints its own (inner) address there
-                    preexec_fn=_with_parent,
+                    stdout=subprocess.DEVNULL,  # the inner address Voilà prints there
+                    preexec_fn=_with_parent if os.name == "posix" else None,
                 )
             )
         deadline = time.monotonic() + START_SECONDS
@@ -194,9 +202,20 @@ def serve_workers(
             if time.monotonic() > deadline:
                 raise ServeError(f"the workers did not start within {START_SECONDS} s")
             time.sleep(0.3)
-        children.append(
-            subprocess.Popen([haproxy, "-db", "-f", str(config)], preexec_fn=_with_parent)
+        said = folder / "haproxy.log"
+        proxy = subprocess.Popen(
+            [haproxy, "-db", "-f", str(config)],
+            stderr=said.open("wb"),
+            preexec_fn=_with_parent if os.name == "posix" else None,
         )
+        children.append(proxy)
+        # The banner only once people can open the address.
+        local = "127.0.0.1" if options.host in ("", "0.0.0.0", "localhost") else options.host
+        while not _answers(options.port, local):
+            if proxy.poll() is not None:
+                why = said.read_text(errors="replace").strip()[-300:]
+                raise ServeError(f"HAProxy could not start on port {options.port}: {why}")
+            time.sleep(0.1)
         urls = banner(options, store_location, sessions, workers=workers)
         record_serving(urls[-1].split("/voila/")[0], store_location)
         if options.open_browser:

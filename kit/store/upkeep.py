@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from kit.store.errors import StoreError
 
@@ -27,17 +27,18 @@ def redacted(location: str) -> str:
     --------
     >>> redacted("postgresql://kit:s3cret@db.example:5432/kit")
     'postgresql://kit:***@db.example:5432/kit'
+    >>> redacted("postgresql://kit:pa/ss?w#rd@db/kit")
+    'postgresql://kit:***@db/kit'
     >>> redacted("/home/coach/kit.sqlite3")
     '/home/coach/kit.sqlite3'
     """
-    if "://" not in location:
+    scheme, found, rest = location.partition("://")
+    # The last "@" ends the user's part, whatever the password holds ("/",
+    # "?" and "#" included, which a URL parser would take for the path).
+    userinfo, at, host = rest.rpartition("@")
+    if not found or not at or ":" not in userinfo:
         return location
-    parts = urlsplit(location)
-    if parts.password is None:
-        return location
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}"
 
 
 def sqlite_path(location: str) -> Path:
@@ -127,6 +128,20 @@ def default_backup_path(source: Path, when: datetime | None = None) -> Path:
     return source.with_name(f"{source.stem}-backup-{stamp}{source.suffix or '.sqlite3'}")
 
 
+def _place(partial: Path, dest: Path) -> None:
+    # A link fails if a file took the name meanwhile, where a rename would
+    # replace it. A disk with no hard links (a FAT stick) gets the rename,
+    # after one more look.
+    try:
+        os.link(partial, dest)
+    except FileExistsError:
+        raise
+    except OSError:
+        if dest.exists():
+            raise FileExistsError(dest) from None
+        os.replace(partial, dest)
+
+
 def backup(source: Path, dest: Path) -> Backup:
     """Copy the store ``source`` to the new file ``dest``, consistently, while others may write.
 
@@ -162,9 +177,13 @@ def backup(source: Path, dest: Path) -> Backup:
                 target.close()
         if check != "ok":
             raise StoreError(f"the backup of {source} failed its check ({check})")
-        os.replace(partial, dest)
+        # As private as the store: it holds the same answers.
+        os.chmod(partial, stat.S_IMODE(source.stat().st_mode))
+        _place(partial, dest)
     except sqlite3.DatabaseError as err:
         raise StoreError(f"cannot back up {source} ({err})") from None
+    except FileExistsError:
+        raise StoreError(f"{dest} exists already; choose a new file for the backup") from None
     except OSError as err:
         raise StoreError(f"cannot write the backup {dest} ({err.strerror})") from None
     finally:

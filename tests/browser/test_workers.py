@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -111,13 +112,25 @@ def test_a_vote_from_a_phone_on_another_process_shows_on_the_facilitators_page(b
         page.context.close()
 
 
-def test_stopping_kit_serve_stops_its_workers_and_haproxy(tmp_path):
+def test_a_visitor_cannot_claim_another_address_through_the_proxy(workers):
+    """tornado takes X-Real-Ip over X-Forwarded-For: HAProxy drops what a visitor sends there."""
+    server, _ = workers
+    # /kit/pools answers this machine only: a claimed outside address that
+    # reached a worker would get a 404.
+    request = urllib.request.Request(server.url + "/kit/pools", headers={"X-Real-Ip": "10.1.2.3"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.status == 200
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_stopping_kit_serve_stops_its_workers_and_haproxy(tmp_path, how):
+    """SIGTERM (a service manager's stop) stops them in order; SIGKILL leaves them to the kernel."""
     if find_haproxy() is None:
         pytest.fail("HAProxy is not installed: `apt-get install -y haproxy`")
     server = start_server(tmp_path, "--workers", "2")
     started = [pid for pid, _ in children(server.process.pid)]
     assert len(started) == 3  # two workers and HAProxy
-    os.kill(server.process.pid, signal.SIGTERM)
+    os.kill(server.process.pid, how)
     server.process.wait(timeout=30)
     deadline = time.monotonic() + 20
     while any(Path(f"/proc/{pid}").exists() for pid in started) and time.monotonic() < deadline:

@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from kit.cli import main
 from kit.database import Store, open_store
 from kit.store.core import SCHEMA_VERSION
@@ -112,6 +114,28 @@ def test_upgrade_brings_an_old_store_to_this_schema_and_keeps_the_file_as_it_was
     assert len(list(tmp_path.glob("kit-backup-*.sqlite3"))) == 1
 
 
+def test_a_backup_is_as_private_as_the_store(tmp_path, capsys):
+    path = tmp_path / "kit.sqlite3"
+    Store(path).close()
+    path.chmod(0o600)
+    assert main(["store", "backup", str(tmp_path / "copy.sqlite3"), "--store", str(path)]) == 0
+    assert (tmp_path / "copy.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_upgrade_keeps_a_copy_of_a_file_that_held_no_kit_schema(tmp_path, capsys):
+    path = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE notes (text TEXT)")
+    db.execute("INSERT INTO notes VALUES ('a coach''s own notes')")
+    db.commit()
+    db.close()
+    assert main(["store", "upgrade", "--store", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "which had no kit schema" in out and "Created" not in out
+    [kept] = tmp_path.glob("other-backup-*.sqlite3")
+    assert counts(kept) == {"notes": 1}
+
+
 def test_upgrade_leaves_a_newer_kits_store_alone(tmp_path, capsys):
     path = tmp_path / "kit.sqlite3"
     Store(path).close()
@@ -124,8 +148,9 @@ def test_upgrade_leaves_a_newer_kits_store_alone(tmp_path, capsys):
     assert not list(tmp_path.glob("kit-backup-*"))
 
 
-def test_a_database_url_is_refused_without_printing_its_password(tmp_path, capsys):
-    url = "postgresql://kit:s3cret-pw@db.example:5432/kit"
+@pytest.mark.parametrize("password", ["s3cret-pw", "s3cret/pw?#x"])
+def test_a_database_url_is_refused_without_printing_its_password(tmp_path, capsys, password):
+    url = f"postgresql://kit:{password}@db.example:5432/kit"
     for command in (["export"], ["store", "backup"], ["serve", "--no-browser"]):
         assert main([*command, "--store", url]) == 1
         err = capsys.readouterr().err

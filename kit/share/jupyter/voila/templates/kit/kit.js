@@ -313,9 +313,18 @@
     notStarted("This page did not finish starting.");
   }
   var reloading = false;
-  new MutationObserver(function () {
-    if (!reloading && broken()) { reloading = true; reloadOnce(); }
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  var watcher = new MutationObserver(function () {
+    if (!reloading && broken()) { reloading = true; watcher.disconnect(); reloadOnce(); }
+  });
+  watcher.observe(document.documentElement, { childList: true, subtree: true });
+  // A view gives up on its model two seconds after it is drawn: once the
+  // page has stood whole for ten seconds, the watch ends (live pages redraw
+  // twice a second, and a page in use is never reloaded under its reader).
+  var whole = window.setInterval(function () {
+    if (!started()) { return; }
+    window.clearInterval(whole);
+    window.setTimeout(function () { if (!reloading) { watcher.disconnect(); } }, 10000);
+  }, 1000);
   // From the moment the page starts to arrive: a cell that never ends keeps
   // the page from loading at all, behind Voilà's spinner.
   window.setTimeout(function () {
