@@ -11,8 +11,9 @@ The same waves run against one `kit serve` and against `kit serve --workers 4`
 (HAProxy in front), both on one SQLite store, in the same run. Prints, per
 server and wave size: answers per second, the median and p95 from tap to
 saved and from link to the first question, errors, answers lost (a tap the
-page said was saved that the store does not hold), and the memory: each
-server process's RSS and the median kernel's.
+page said was saved that the store does not hold), the CPU each kind of
+process took (the browser, the servers, HAProxy, the kernels), and the
+memory: each server process's RSS and the median kernel's.
 
 Every context shares this machine's two cores with the servers and their
 kernels, so the figures show where this machine's ceiling is, not a server's.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import resource
 import sqlite3
 import statistics
 import tempfile
@@ -32,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import rss_mib
+from _common import cpu_seconds, rss_mib
 
 from kit.database import Store
 from kit.instruments.content import get_instrument
@@ -122,35 +124,54 @@ def tree(pid: int) -> list[tuple[int, str]]:
 
 
 class Memory:
-    """Peak RSS of each server process (the kit servers and HAProxy) and of the kernels."""
+    """Peak RSS of each server process (the kit servers, HAProxy) and the kernels, and their CPU."""
 
     def __init__(self, pid: int):
         self.pid = pid
         self.servers: dict[tuple[str, int], float] = {}
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds last seen)
         self.kernels: list[float] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
     def run(self) -> None:
         while not self.stop.is_set():
-            for pid, kind in tree(self.pid):
-                try:
-                    mib = rss_mib(pid)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-                if kind == "kernel":
-                    self.kernels.append(mib)
-                else:
-                    self.servers[kind, pid] = max(self.servers.get((kind, pid), 0.0), mib)
+            self.sample()
             time.sleep(0.5)
 
+    def sample(self) -> None:
+        for pid, kind in tree(self.pid):
+            try:
+                mib = rss_mib(pid)
+                self.cpu[pid] = (kind, cpu_seconds(pid))
+            except (OSError, RuntimeError, ValueError, IndexError):
+                continue
+            if kind == "kernel":
+                self.kernels.append(mib)
+            else:
+                self.servers[kind, pid] = max(self.servers.get((kind, pid), 0.0), mib)
+
+    def cpu_by_kind(self) -> dict[str, float]:
+        """CPU seconds so far of every process seen, summed by kind (kernels that ended included)."""
+        sums: dict[str, float] = {}
+        for kind, seconds in self.cpu.values():
+            sums[kind] = sums.get(kind, 0.0) + seconds
+        return sums
+
     def __enter__(self) -> Memory:
+        self.sample()  # the CPU the servers took to start is not the load's
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop.set()
         self.thread.join()
+
+
+def browser_cpu() -> float:
+    """CPU seconds of the browsers this process has run and waited for (Chromium and its driver)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def stored(path: Path, codes: list[str]) -> dict[str, int]:
@@ -186,10 +207,18 @@ def run(label: str, workers: int, batches: list[int], waves: int) -> None:
             for size in batches:
                 results: list[dict] = []
                 started = time.perf_counter()
+                cpu_before = memory.cpu_by_kind()
+                browser_before = browser_cpu()
                 for _ in range(waves):
                     group, codes = codes[:size], codes[size:]
                     results += asyncio.run(wave(url, group))
                 took = time.perf_counter() - started
+                time.sleep(0.6)  # one more sample of the servers' and kernels' CPU
+                cpu = {
+                    kind: seconds - cpu_before.get(kind, 0.0)
+                    for kind, seconds in memory.cpu_by_kind().items()
+                }
+                cpu["browser"] = browser_cpu() - browser_before
                 time.sleep(2)  # the last typed answers and closes reach the store
                 held = stored(path, [r["code"] for r in results])
                 lost = sum(max(0, r["confirmed"] - held.get(r["code"], 0)) for r in results)
@@ -213,6 +242,10 @@ def run(label: str, workers: int, batches: list[int], waves: int) -> None:
                 )
                 if kinds:
                     print("          errors: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+                print(
+                    f"          CPU over {took:.0f} s of 2 cores' {2 * took:.0f}: "
+                    + ", ".join(f"{k} {v:.0f} s" for k, v in sorted(cpu.items()))
+                )
         kernel = statistics.median(memory.kernels) if memory.kernels else 0.0
         peaks = ", ".join(f"{kind} {mib:.0f}" for (kind, _), mib in sorted(memory.servers.items()))
         print(f"  peak RSS (MiB): {peaks}; a kernel {kernel:.0f} (median)")

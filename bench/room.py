@@ -40,7 +40,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import rss_mib, team_server, wait_warm
+from _common import cpu_seconds, rss_mib, team_server, wait_warm
 
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
@@ -130,14 +130,6 @@ async def people(
         results = await asyncio.gather(*tasks)
         await browser.close()
         return list(results)
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) a process has used so far."""
-    import os
-
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class MemoryWatch:
