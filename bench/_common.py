@@ -163,6 +163,12 @@ def chromium():
         browser.close()
 
 
+def p95(values: list[float]) -> float:
+    """The 95th percentile by nearest rank (0 for no values)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user and system) a process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

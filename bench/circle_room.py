@@ -20,7 +20,7 @@ import dataclasses
 import os
 import statistics
 
-from _common import chromium
+from _common import chromium, p95
 
 from kit.circles.content import agenda_template
 from kit.circles.model import Member
@@ -42,11 +42,6 @@ WATCH = """(markers) => {
   };
   new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def room(phones: int) -> tuple[list[float], list[float]]:

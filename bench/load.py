@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import cpu_seconds, rss_mib
+from _common import cpu_seconds, p95, rss_mib
 
 from kit.database import Store
 from kit.instruments.content import get_instrument
@@ -43,11 +43,6 @@ from tests.serving import CHROMIUM, CHROMIUM_ARGS, processes, start_server, stop
 HL = get_instrument("hidden_leader")
 LOAD = 180_000
 CAPS = ("--max-kernels", "1000", "--max-kernels-per-client", "1000", "--no-warm-kernels")
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0.0
 
 
 async def participant(browser, url: str, code: str, go: asyncio.Event) -> dict:

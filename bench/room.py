@@ -40,7 +40,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import cpu_seconds, rss_mib, team_server, wait_warm
+from _common import cpu_seconds, p95, rss_mib, team_server, wait_warm
 
 from tests.serving import CHROMIUM, CHROMIUM_ARGS
 
@@ -48,11 +48,6 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 LOAD = 120_000
 STEPS = ("join box", "joined", "first question")
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 async def person(

@@ -6,6 +6,7 @@ command, the tests, the benchmarks) serves the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import threading
@@ -75,6 +76,27 @@ class ServeOptions:
     room: int = DEFAULT_ROOM  # people expected at once: warm kernels for them (kit.pools)
     preheat: bool = True  # keep warm kernels for the pages a room opens (kit.pools)
     memory_mib: int = MEMORY_BUDGET_MIB  # pages and warm kernels of this server, at most
+
+
+def worker_options(options: ServeOptions, workers: int, port: int) -> ServeOptions:
+    """One worker's share: its own port on 127.0.0.1, and 1/N of the room, memory and kernels.
+
+    Examples
+    --------
+    >>> w = worker_options(ServeOptions(room=30, max_kernels=60), 4, 9001)
+    >>> w.host, w.port, w.room, w.max_kernels, w.memory_mib, w.trust_proxy, w.open_browser
+    ('127.0.0.1', 9001, 8, 15, 1024, True, False)
+    """
+    return dataclasses.replace(
+        options,
+        host="127.0.0.1",  # only the proxy reaches a worker
+        port=port,
+        open_browser=False,
+        trust_proxy=True,  # each visitor's address comes in X-Forwarded-For
+        room=-(-options.room // workers),  # shares rounded up
+        max_kernels=-(-options.max_kernels // workers),
+        memory_mib=options.memory_mib // workers,
+    )
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -292,10 +314,11 @@ def banner(
         print(f"  Open: {url}")
     print(f"  Answers are stored in: {redacted(store_location)}")
     if options.preheat:
+        share = options
         if workers > 1:
             print(f"  Each of the {workers} workers, for its share of the room:")
-        room = -(-options.room // workers)  # each worker's share, rounded up
-        for line in Budget(room=room, total_mib=options.memory_mib // workers).lines():
+            share = worker_options(options, workers, options.port)
+        for line in Budget(room=share.room, total_mib=share.memory_mib).lines():
             print(line)
     if sessions:
         base = urls[-1].split("/voila/")[0]  # the address the team can reach

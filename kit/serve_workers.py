@@ -16,14 +16,13 @@ Nothing is shared between the workers but the store. Answers, sessions and
 the join limits live there, and live pages (the coach dashboard, a circle
 session) follow it, so a coach on one worker sees a participant on another
 within a second. Each worker culls its own kernels and keeps its own warm
-pools, within its share of the memory budget (:func:`worker_options`).
+pools, within its share of the memory budget (:func:`kit.serve.worker_options`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import shutil
 import signal
@@ -36,31 +35,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kit.model import TeamSession
-from kit.serve import ServeError, ServeOptions, banner, record_serving, serve
+from kit.serve import ServeError, ServeOptions, banner, record_serving, serve, worker_options
 
 WORKER_COOKIE = "KIT_WORKER"
 START_SECONDS = 90  # a worker's first start compiles the kit and loads Voilà
-
-
-def worker_options(options: ServeOptions, workers: int, port: int) -> ServeOptions:
-    """One worker's share: its own port on 127.0.0.1, and 1/N of the room, memory and kernels.
-
-    Examples
-    --------
-    >>> w = worker_options(ServeOptions(room=30, max_kernels=60), 4, 9001)
-    >>> w.host, w.port, w.room, w.max_kernels, w.memory_mib, w.trust_proxy, w.open_browser
-    ('127.0.0.1', 9001, 8, 15, 1024, True, False)
-    """
-    return dataclasses.replace(
-        options,
-        host="127.0.0.1",  # only the proxy reaches a worker
-        port=port,
-        open_browser=False,
-        trust_proxy=True,  # each visitor's address comes in X-Forwarded-For
-        room=math.ceil(options.room / workers),
-        max_kernels=math.ceil(options.max_kernels / workers),
-        memory_mib=options.memory_mib // workers,
-    )
 
 
 def haproxy_config(host: str, port: int, worker_ports: Sequence[int]) -> str:
