@@ -11,7 +11,6 @@ against every feature's rules before anything is written.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from kit.store import records
 from kit.store.clock import now
 from kit.store.codes import RESPONDENT_PREFIX, inserted_id, new_resume_code, normalise_code
 from kit.store.core import number_respondents, where_people
+from kit.store.engine import Db
 from kit.store.errors import StoreError, guarded
 from kit.store.records import AnswerFile, ImportFileError
 
@@ -150,7 +150,7 @@ class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
         uploaded = from_page or into_session is not None
         batches: dict[str, int] = {}
 
-        def batch_for(db: sqlite3.Connection, session: str) -> int:
+        def batch_for(db: Db, session: str) -> int:
             if session not in batches:
                 batches[session] = self._open_batch(
                     db, session, "coach" if into_session else "page", files

@@ -11,12 +11,12 @@ again since, so an undo never overwrites a later correction.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from kit.circles.model import ACTS, ENTRY_STATUSES, STORY_KINDS, WHERE, Change
 from kit.store.clock import now
 from kit.store.codes import inserted_id
 from kit.store.core import StoreCore
+from kit.store.engine import Db
 from kit.store.errors import StoreError, guarded
 
 # What can be corrected, its table, the fields that can change (as the model
@@ -236,9 +236,7 @@ class CircleHistory(StoreCore):
             raise StoreError(f"a {thing} cannot be corrected")
         return _THINGS[thing]
 
-    def _fields(
-        self, db: sqlite3.Connection, thing: str, thing_id: int, names: list[str]
-    ) -> dict[str, object]:
+    def _fields(self, db: Db, thing: str, thing_id: int, names: list[str]) -> dict[str, object]:
         table, columns, _ = self._thing(thing)
         cols = ", ".join(["id", *(columns[n] for n in names)])
         row = db.execute(
@@ -250,7 +248,7 @@ class CircleHistory(StoreCore):
 
     def _log(
         self,
-        db: sqlite3.Connection,
+        db: Db,
         thing: str,
         thing_id: int,
         change: str,

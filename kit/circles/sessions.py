@@ -8,7 +8,6 @@ adding stories and votes to one session at once never overwrite each other
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from kit.circles.backlog import factor_key
 from kit.circles.model import (
@@ -25,6 +24,7 @@ from kit.circles.model import (
 from kit.store.clock import now
 from kit.store.codes import inserted_id
 from kit.store.core import StoreCore
+from kit.store.engine import Db, Record
 from kit.store.errors import StoreError, guarded
 
 
@@ -634,7 +634,7 @@ class CircleSessions(StoreCore):
         return record
 
     @staticmethod
-    def _put_circle_record(db: sqlite3.Connection, participant_id: int, record: dict) -> None:
+    def _put_circle_record(db: Db, participant_id: int, record: dict) -> None:
         """Write a checked circle record, replacing the circle if it is there.
 
         A record from a kit before the running lists has no ``entries``: its
@@ -804,7 +804,7 @@ class CircleSessions(StoreCore):
             )
 
 
-def _refs_out(change: sqlite3.Row, side: str, refs: dict[tuple[str, int], object]) -> dict:
+def _refs_out(change: Record, side: str, refs: dict[tuple[str, int], object]) -> dict:
     """A change's before or after with the row ids of a merge written as positions."""
     data = json.loads(change[side])
     if change["change"] == "merge":

@@ -20,11 +20,11 @@ compares two refreshes.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kit.store.core import StoreCore
+from kit.store.engine import Db
 from kit.store.errors import guarded
 
 _SUM = (
@@ -132,7 +132,7 @@ class TraitScores(StoreCore):
             self._item_traits = item_traits_from_content()
         return self._item_traits
 
-    def _prepare_scores(self, db: sqlite3.Connection) -> None:
+    def _prepare_scores(self, db: Db) -> None:
         """Load the item-to-trait mapping into this connection; re-sum all if it changed.
 
         Call inside a write transaction.
@@ -175,7 +175,7 @@ class TraitScores(StoreCore):
         self._scores_checked = True
 
     def _rescore(
-        self, db: sqlite3.Connection, participant_id: int, instrument: str, item: str, round_: int
+        self, db: Db, participant_id: int, instrument: str, item: str, round_: int
     ) -> None:
         """Sum one person's trait again after an answer to ``item`` changed (in its transaction)."""
         self._prepare_scores(db)
@@ -200,9 +200,7 @@ class TraitScores(StoreCore):
             (participant_id, instrument, round_),
         )
 
-    def _mark_completion(
-        self, db: sqlite3.Connection, participant_id: int, instrument: str, round_: int
-    ) -> None:
+    def _mark_completion(self, db: Db, participant_id: int, instrument: str, round_: int) -> None:
         whole, traits = db.execute(
             "SELECT (SELECT count(*) FROM trait_scores s JOIN temp.trait_sizes z"
             " ON z.instrument = s.instrument AND z.trait = s.trait WHERE s.participant_id = ?"
@@ -220,7 +218,7 @@ class TraitScores(StoreCore):
                 key,
             )
 
-    def _rescore_people(self, db: sqlite3.Connection, participant_ids: Iterable[int]) -> None:
+    def _rescore_people(self, db: Db, participant_ids: Iterable[int]) -> None:
         """Sum everything of these people again (after an import), in its transaction."""
         self._prepare_scores(db)
         for pid in sorted(set(participant_ids)):

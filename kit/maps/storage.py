@@ -5,11 +5,10 @@ A mixin of :class:`kit.database.Store`; the tables are in ``kit/store/migrations
 
 from __future__ import annotations
 
-import sqlite3
-
 from kit.maps.model import CustomerMap, MapConnection, MapElement
 from kit.store.clock import now
 from kit.store.core import StoreCore, where_people
+from kit.store.engine import Db
 from kit.store.errors import MapChangedError, guarded
 
 
@@ -52,7 +51,7 @@ class MapQueries(StoreCore):
             return self._put_map(db, participant_id, cmap, now())
 
     @staticmethod
-    def _version(db: sqlite3.Connection, participant_id: int) -> int:
+    def _version(db: Db, participant_id: int) -> int:
         row = db.execute(
             "SELECT version FROM maps WHERE participant_id = ?", (participant_id,)
         ).fetchone()
@@ -63,9 +62,7 @@ class MapQueries(StoreCore):
         """Return the version of a participant's map (0 when they have none)."""
         return self._version(self._db, participant_id)
 
-    def _put_map(
-        self, db: sqlite3.Connection, participant_id: int, cmap: CustomerMap, stamp: str
-    ) -> int:
+    def _put_map(self, db: Db, participant_id: int, cmap: CustomerMap, stamp: str) -> int:
         version = self._version(db, participant_id) + 1
         db.execute("DELETE FROM maps WHERE participant_id = ?", (participant_id,))
         db.execute(

@@ -6,11 +6,11 @@ so the count lives in the store that all of them share, not in a page.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from kit.store.engine import Db
 from kit.store.errors import guarded
 
 # What a person may do per client address: a mistyped code now and then, a
@@ -28,8 +28,8 @@ TOO_MANY_CODES = (
 class Attempts:
     """Store methods that count attempts; mixed into :class:`kit.store.Store`."""
 
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _db: Db
+    _write: Callable[[], AbstractContextManager[Db]]
 
     @guarded
     def too_many(self, client: str, rule: tuple[str, int, float]) -> bool:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-import sqlite3
 
+from kit.store.engine import Rows
 from kit.store.errors import StoreError
 
 # No 0/O, 1/I/L or U/V look-alikes: codes get read off screens and typed on phones.
@@ -98,7 +98,7 @@ def new_coach_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def inserted_id(cursor: sqlite3.Cursor) -> int:
+def inserted_id(cursor: Rows) -> int:
     """The id SQLite gave the row an INSERT just wrote."""
     if cursor.lastrowid is None:
         raise StoreError("the store did not say which row it wrote")

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from kit.model import PULSE, Participant
 from kit.store.attempts import Attempts
@@ -28,7 +29,8 @@ from kit.store.codes import (
     new_resume_code,
     normalise_code,
 )
-from kit.store.errors import StoreError, guarded
+from kit.store.engine import Db, Record, sqlite_engine
+from kit.store.errors import StoreError, driver_message, guarded
 from kit.store.sessions import TeamSessions, origin_of
 
 SCHEMA_VERSION = 8
@@ -85,7 +87,7 @@ def steps() -> list[tuple[int, str]]:
 _ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN", re.IGNORECASE)
 
 
-def run_file(db: sqlite3.Connection, name: str) -> None:
+def run_file(db: Db, name: str) -> None:
     """Run every statement of one migration file inside the caller's transaction.
 
     A step that adds a column to a table the file does not have yet is
@@ -99,12 +101,12 @@ def run_file(db: sqlite3.Connection, name: str) -> None:
         db.execute(statement, {"pulse": PULSE} if ":pulse" in statement else {})
 
 
-def number_respondents(db: sqlite3.Connection) -> None:
+def number_respondents(db: Db) -> None:
     """Give every pulse answer's person and round a respondent id (see ``after.sql``)."""
     run_file(db, "after.sql")
 
 
-def upgrade(db: sqlite3.Connection) -> None:
+def upgrade(db: Db) -> None:
     """Bring the file to :data:`SCHEMA_VERSION` in one transaction (the caller holds the write lock).
 
     A new file (version 0) gets ``schema.sql`` whole. An older one first
@@ -155,13 +157,7 @@ class StoreCore(TeamSessions, Attempts):
             # Any thread may use the connection (JupyterLab calls widget
             # callbacks on a subshell's thread); `guarded` lets one at a time.
             self._lock = threading.RLock()
-            self._db = sqlite3.connect(
-                self.path, isolation_level=None, timeout=10, check_same_thread=False
-            )
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db = Db(sqlite_engine(str(self.path)))
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreError(
@@ -169,9 +165,9 @@ class StoreCore(TeamSessions, Attempts):
                 )
             if version < SCHEMA_VERSION:
                 self._upgrade()
-        except sqlite3.DatabaseError as err:
+        except (sqlite3.DatabaseError, DBAPIError) as err:
             raise StoreError(
-                f"cannot use {self.path} as the kit's store ({err}); "
+                f"cannot use {self.path} as the kit's store ({driver_message(err)}); "
                 "choose another file with --store or KIT_STORE"
             ) from None
         except OSError as err:
@@ -193,11 +189,8 @@ class StoreCore(TeamSessions, Attempts):
 
         Live pages ask it every half second and read their data again only
         when it moved: one cheap question instead of a dozen queries.
-        SQLite's ``data_version`` moves with other connections' commits only,
-        so this connection's own count of changes is added in.
         """
-        others = int(self._db.execute("PRAGMA data_version").fetchone()[0])
-        return (others << 32) + self._db.total_changes
+        return self._db.data_version()
 
     @property
     def location(self) -> str:
@@ -209,18 +202,9 @@ class StoreCore(TeamSessions, Attempts):
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        # BEGIN IMMEDIATE takes the write lock up front, so two kernels saving
-        # at once wait for each other instead of failing half-way.
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[Db]:
+        # One transaction per save, holding the write lock from its start (Db.write).
+        return self._db.write()
 
     # -- participants ---------------------------------------------------------
 
@@ -298,7 +282,7 @@ class StoreCore(TeamSessions, Attempts):
         return _participant(row) if row else None
 
     @staticmethod
-    def _ensure_session(db: sqlite3.Connection, code: str, demo: bool) -> None:
+    def _ensure_session(db: Db, code: str, demo: bool) -> None:
         # Sessions made on the way (kit demo, kit import) get a coach key too,
         # so `kit session list` can open their dashboard.
         db.execute(
@@ -308,7 +292,7 @@ class StoreCore(TeamSessions, Attempts):
         )
 
 
-def _participant(row: sqlite3.Row) -> Participant:
+def _participant(row: Record) -> Participant:
     return Participant(
         id=row["id"],
         public_id=row["public_id"],

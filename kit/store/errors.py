@@ -7,6 +7,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -33,7 +35,22 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
                 return method(*args, **kwargs)
             with lock:
                 return method(*args, **kwargs)
-        except sqlite3.Error as err:
-            raise StoreError(f"the store could not be read or written ({err}); try again") from err
+        except (sqlite3.Error, SQLAlchemyError) as err:
+            raise StoreError(
+                f"the store could not be read or written ({driver_message(err)}); try again"
+            ) from err
 
     return wrapper
+
+
+def driver_message(err: BaseException) -> str:
+    """The database's own words for an error, without SQLAlchemy's statement and web link.
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> from sqlalchemy.exc import DBAPIError
+    >>> driver_message(DBAPIError("SELECT 1", (), sqlite3.OperationalError("database is locked")))
+    'database is locked'
+    """
+    return str(getattr(err, "orig", None) or err)

@@ -8,7 +8,6 @@ here and each page reads them again when it looks.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from kit.model import MIN_GROUP_DEFAULT, MIN_GROUP_FLOOR, SessionNote, TeamSession
 from kit.store.clock import now
 from kit.store.codes import inserted_id, new_coach_key, new_join_code, normalise_join_code
+from kit.store.engine import Db, Record
 from kit.store.errors import StoreError, guarded
 
 # Settings a coach can change after creating the session.
@@ -73,8 +73,8 @@ def check_min_group(value: object) -> int:
 class TeamSessions:
     """Store methods for team sessions; mixed into :class:`kit.store.Store`."""
 
-    _db: sqlite3.Connection
-    _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _db: Db
+    _write: Callable[[], AbstractContextManager[Db]]
 
     @guarded
     def create_session(
@@ -411,7 +411,7 @@ class TeamSessions:
     # -- upload batches: people who came by file, counted once the coach confirms ----
 
     @staticmethod
-    def _open_batch(db: sqlite3.Connection, session: str, kind: str, files: str) -> int:
+    def _open_batch(db: Db, session: str, kind: str, files: str) -> int:
         """Return the batch new uploaded people join (inside an import's transaction).
 
         A coach's upload is a batch of its own; files uploaded on the start
@@ -536,7 +536,7 @@ def origin_of(session: str | None, client: str) -> str | None:
     return hashlib.sha256(f"{session}|{client}".encode()).hexdigest()[:20]
 
 
-def _anyone_answered(db: sqlite3.Connection, code: str) -> bool:
+def _anyone_answered(db: Db, code: str) -> bool:
     row = db.execute(
         "SELECT 1 FROM answers a JOIN participants p ON p.id = a.participant_id"
         " WHERE p.session = ? LIMIT 1",
@@ -545,7 +545,7 @@ def _anyone_answered(db: sqlite3.Connection, code: str) -> bool:
     return row is not None
 
 
-def _session(row: sqlite3.Row) -> TeamSession:
+def _session(row: Record) -> TeamSession:
     return TeamSession(
         code=row["code"],
         title=row["title"],

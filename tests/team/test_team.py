@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from kit.database import Store
 from kit.exchange import my_answers_file, upload_team_files
@@ -86,7 +86,7 @@ def test_a_minimum_group_under_three_is_refused_everywhere(store):
     team = store.create_session("Desk", min_group=3)
     with pytest.raises(SessionSettingsError, match="at least 3"):
         store.update_session(team.code, min_group=1)
-    with pytest.raises(sqlite3.IntegrityError):  # even a hand-written update is refused
+    with pytest.raises(IntegrityError):  # even a hand-written update is refused
         store._db.execute("UPDATE sessions SET min_group = 2")
     assert store.team_session(team.code).min_group == 3
     assert store.create_session("Default").min_group == 5
