@@ -1,7 +1,7 @@
 """The planner's queries: a circle's plan, saved whole, and whole circles for files.
 
 A mixin of :class:`kit.database.Store` (with :class:`kit.circles.sessions.CircleSessions`,
-the live session's queries, and :class:`kit.circles.history.CircleHistory`, corrections); the tables are in ``kit/store/migrations/schema.sql``.
+the live session's queries, and :class:`kit.circles.history.CircleHistory`, corrections); the tables are in ``kit/store/tables.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The customer map's queries: a person's map, saved whole in one transaction.
 
-A mixin of :class:`kit.database.Store`; the tables are in ``kit/store/migrations/schema.sql``.
+A mixin of :class:`kit.database.Store`; the tables are in ``kit/store/tables.py``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The value-chain check's queries: one manager's check, saved whole in one transaction.
 
-A mixin of :class:`kit.database.Store`; the table is in ``kit/store/migrations/schema.sql``.
+A mixin of :class:`kit.database.Store`; the table is in ``kit/store/tables.py``.
 A check is a page of answers (tens of rows at most), so it is kept as one
 JSON object and written whole: a reload never finds half an edit, and its
 version tells a save from another window apart.

@@ -32,6 +32,7 @@ from kit.store.codes import (
 from kit.store.engine import Db, Record, sqlite_engine
 from kit.store.errors import StoreError, driver_message, guarded
 from kit.store.sessions import TeamSessions, origin_of
+from kit.store.tables import METADATA
 
 SCHEMA_VERSION = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -91,7 +92,7 @@ def run_file(db: Db, name: str) -> None:
     """Run every statement of one migration file inside the caller's transaction.
 
     A step that adds a column to a table the file does not have yet is
-    skipped: ``schema.sql`` then creates the table whole, with the column.
+    skipped: :mod:`kit.store.tables` then creates the table whole, with the column.
     """
     for statement in statements(name):
         if (added := _ADD_COLUMN.search(statement)) and not db.execute(
@@ -109,8 +110,9 @@ def number_respondents(db: Db) -> None:
 def upgrade(db: Db) -> None:
     """Bring the file to :data:`SCHEMA_VERSION` in one transaction (the caller holds the write lock).
 
-    A new file (version 0) gets ``schema.sql`` whole. An older one first
-    takes each numbered step above its version, then the tables it lacks.
+    A new file (version 0) gets :mod:`kit.store.tables` whole. An older one
+    first takes each numbered step above its version, then the tables and
+    indexes it lacks.
     """
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION:
@@ -118,7 +120,7 @@ def upgrade(db: Db) -> None:
     for number, name in steps():
         if 0 < version < number:
             run_file(db, name)
-    run_file(db, "schema.sql")
+    db.create_tables(METADATA)
     number_respondents(db)
     # Sessions from before version 4 get a coach key, so their dashboard opens.
     for (code,) in db.execute("SELECT code FROM sessions WHERE coach_key IS NULL").fetchall():

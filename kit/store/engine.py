@@ -169,6 +169,17 @@ class Db:
         else:
             self._connection.exec_driver_sql("COMMIT")
 
+    def create_tables(self, metadata: sqlalchemy.MetaData) -> None:
+        """Create every table and index of ``metadata`` the database lacks, in this transaction.
+
+        An index is created on its own as well, so a table an older kit made
+        without it gets it too.
+        """
+        metadata.create_all(self._connection, checkfirst=True)
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(self._connection, checkfirst=True)
+
     def data_version(self) -> int:
         """A number that moves whenever anyone commits: another connection or this one.
 

@@ -1,5 +1,5 @@
 -- Version 7: Customer Circles as a programme. The Do-Not-Annoy list and delight
--- factors become the circle's running lists (the entries table, from schema.sql);
+-- factors become the circle's running lists (the entries table, from kit/store/tables.py);
 -- each old list row becomes a raising of an entry (filled in by after.sql).
 -- Stories, ideas and actions can be deleted (kept, marked) and say who sent them
 -- from a phone; a session's votes stay hidden until revealed (the sessions held
