@@ -427,9 +427,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _store(args: argparse.Namespace) -> int:
     from kit.database import open_store, store_location
     from kit.store.core import SCHEMA_VERSION
+    from kit.store.engine import is_postgres
     from kit.store.upkeep import backup, default_backup_path, schema_version, sqlite_path
 
-    path = sqlite_path(store_location(args.store)).expanduser().resolve()
+    location = store_location(args.store)
+    if is_postgres(location):
+        return _postgres_store(args, location)
+    path = sqlite_path(location).expanduser().resolve()
     if args.store_command == "backup":
         done = backup(path, args.dest or default_backup_path(path))
         print(f"Backed up {path} to {done.summary()}")
@@ -453,6 +457,44 @@ def _store(args: argparse.Namespace) -> int:
     else:
         print(f"Upgraded {path} from schema {before} to {SCHEMA_VERSION}")
     print(f"The file as it was is kept at {kept.path}")
+    return 0
+
+
+def _postgres_store(args: argparse.Namespace, url: str) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from kit.database import open_store
+    from kit.store.core import SCHEMA_VERSION
+    from kit.store.engine import Db, postgres_engine
+    from kit.store.errors import StoreError, driver_message
+    from kit.store.upkeep import redacted, with_known_password, without_password
+
+    shown = redacted(url)
+    if args.store_command == "backup":
+        print(
+            f"{shown} is a PostgreSQL database: back it up with PostgreSQL's own pg_dump, e.g.\n"
+            f"  pg_dump --format=custom --file kit-backup.dump '{without_password(url)}'\n"
+            "(the password from PGPASSWORD or ~/.pgpass); pg_restore brings it back. "
+            "See deploy/README.md.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        db = Db(postgres_engine(with_known_password(url)))
+        try:
+            before = db.schema_version()
+        finally:
+            db.close()
+    except DBAPIError as err:
+        raise StoreError(f"cannot use {shown} as the kit's store ({driver_message(err)})") from None
+    if before == SCHEMA_VERSION:
+        print(f"{shown} is at schema {SCHEMA_VERSION}, this kit's: nothing to do")
+        return 0
+    open_store(url).close()
+    if before == 0:
+        print(f"Created the kit's tables in {shown} (schema {SCHEMA_VERSION})")
+    else:
+        print(f"Upgraded {shown} from schema {before} to {SCHEMA_VERSION}")
     return 0
 
 

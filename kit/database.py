@@ -21,6 +21,7 @@ from kit.instruments.trait_scores import InstrumentSummary
 from kit.maps.model import CustomerMap
 from kit.model import MIN_GROUP_DEFAULT, Participant, SessionNote, TeamSession
 from kit.paths import default_store_path
+from kit.store.engine import is_postgres
 from kit.store.records import AnswerFile
 from kit.store.sessions import UploadBatch
 from kit.store.upkeep import sqlite_path
@@ -380,12 +381,17 @@ def open_store(store: str | None = None) -> Store:
     Parameters
     ----------
     store : str, optional
-        A file path, ``sqlite:///relative.db`` or ``sqlite:////absolute.db``.
+        A file path, ``sqlite:///relative.db``, ``sqlite:////absolute.db``
+        or ``postgresql://user@host:5432/database`` (the password from
+        ``KIT_STORE``, ``PGPASSWORD`` or the password file).
 
     Raises
     ------
     StoreError
-        For an engine the kit does not support yet (its password never in
-        the message), options after ``?``, or a file it cannot use.
+        For an engine the kit does not support (its password never in the
+        message), options after ``?``, or a database it cannot use.
     """
-    return Store(sqlite_path(store_location(store)))
+    location = store_location(store)
+    if is_postgres(location):
+        return Store(location)
+    return Store(sqlite_path(location))

@@ -206,7 +206,7 @@ class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
                 elif session and from_page:
                     # A closed session takes no one new, by link or by file.
                     known = db.execute(
-                        "SELECT 1 FROM sessions WHERE code = ? AND NOT closed", (session,)
+                        "SELECT 1 FROM sessions WHERE code = ? AND closed = 0", (session,)
                     )
                     session = session if known.fetchone() else None
                 elif session:
@@ -267,7 +267,7 @@ class ExchangeQueries(ChainQueries, CircleQueries, MapQueries, AnswerQueries):
                     if public_id.startswith(RESPONDENT_PREFIX):
                         # An export's pulse respondent keeps its id in this store too.
                         db.executemany(
-                            "INSERT OR IGNORE INTO pulse_respondents VALUES (?, ?, ?)",
+                            "INSERT INTO pulse_respondents VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                             [(pid, r, public_id) for r in {int(x.get("round") or 1) for x in rows}],
                         )
                     new += 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from kit.database import Store, open_store
 from kit.instruments.content import get_instrument
 from kit.instruments.model import Instrument
+from tests.postgres import PASSWORD, Cluster, start_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,10 +26,35 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("QUERY_STRING", None)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """A fresh SQLite store in a temporary folder."""
-    the_store = open_store(str(tmp_path / "kit.sqlite3"))
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the run (tests/postgres.py); fails where none is installed."""
+    cluster = start_cluster()
+    cluster.create_database("kit_template")
+    # A store's location carries no password; the kit's other processes (a
+    # voter, a report's kernel) take it from here, as a deployment's do.
+    os.environ["PGPASSWORD"] = PASSWORD
+    yield cluster
+    cluster.remove()
+
+
+_databases = itertools.count(1)
+
+
+def fresh_postgres_url(cluster: Cluster) -> str:
+    """A new, empty database of the test cluster (copied from an empty template: fast)."""
+    name = f"kit_{next(_databases)}"
+    cluster.sql(f'CREATE DATABASE "{name}" TEMPLATE kit_template OWNER kit')
+    return cluster.url(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store: a SQLite file in a temporary folder, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        the_store = open_store(str(tmp_path / "kit.sqlite3"))
+    else:
+        the_store = open_store(fresh_postgres_url(request.getfixturevalue("postgres")))
     yield the_store
     the_store.close()
 

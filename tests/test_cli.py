@@ -95,7 +95,7 @@ def test_kit_store_environment_variable_is_honoured(tmp_path):
 
 def test_unknown_store_engine_exits_1(tmp_path, capsys):
     assert main(["export", "--store", "mysql://x/y"]) == 1
-    assert "does not support yet" in capsys.readouterr().err
+    assert "'mysql', which the kit does not support" in capsys.readouterr().err
 
 
 def test_session_new_and_list_print_the_join_and_coach_links(tmp_path, capsys):

@@ -132,7 +132,7 @@ class CircleHistory(StoreCore):
             rows = {
                 r["id"]: r
                 for r in db.execute(
-                    "SELECT id, circle, kind FROM entries WHERE id IN (?, ?) AND NOT deleted"
+                    "SELECT id, circle, kind FROM entries WHERE id IN (?, ?) AND deleted = 0"
                     " AND merged_into IS NULL",
                     (source, target),
                 )
@@ -240,7 +240,7 @@ class CircleHistory(StoreCore):
         table, columns, _ = self._thing(thing)
         cols = ", ".join(["id", *(columns[n] for n in names)])
         row = db.execute(
-            f"SELECT {cols} FROM {table} WHERE id = ? AND NOT deleted", (thing_id,)
+            f"SELECT {cols} FROM {table} WHERE id = ? AND deleted = 0", (thing_id,)
         ).fetchone()
         if row is None:
             raise StoreError(f"that {thing} was deleted in the meantime")

@@ -140,7 +140,7 @@ class CircleSessions(StoreCore):
         """Return a session's stories in the order they were told (deleted ones left out)."""
         rows = self._db.execute(
             "SELECT id, session_id, kind, text, teller, act, place, prevention, added_by"
-            " FROM stories WHERE session_id = ? AND NOT deleted ORDER BY id",
+            " FROM stories WHERE session_id = ? AND deleted = 0 ORDER BY id",
             (session_id,),
         )
         return [Story(*r) for r in rows]
@@ -151,7 +151,7 @@ class CircleSessions(StoreCore):
         rows = self._db.execute(
             "SELECT s.number, t.id, t.session_id, t.kind, t.text, t.teller, t.act, t.place,"
             " t.prevention, t.added_by FROM stories t JOIN circle_sessions s ON s.id = t.session_id"
-            " WHERE s.circle = ? AND NOT t.deleted ORDER BY s.number, t.id",
+            " WHERE s.circle = ? AND t.deleted = 0 ORDER BY s.number, t.id",
             (circle,),
         )
         return [(r[0], Story(*tuple(r)[1:])) for r in rows]
@@ -189,7 +189,7 @@ class CircleSessions(StoreCore):
                 )
             else:
                 row = db.execute(
-                    "SELECT kind, text FROM entries WHERE id = ? AND circle = ? AND NOT deleted"
+                    "SELECT kind, text FROM entries WHERE id = ? AND circle = ? AND deleted = 0"
                     " AND merged_into IS NULL",
                     (entry, circle),
                 ).fetchone()
@@ -211,7 +211,7 @@ class CircleSessions(StoreCore):
         """Return what a session raised on the running lists, in the order it was added."""
         rows = self._db.execute(
             "SELECT f.id, f.session_id, e.kind, e.text, f.story_id, f.entry_id FROM factors f"
-            " JOIN entries e ON e.id = f.entry_id WHERE f.session_id = ? AND NOT e.deleted"
+            " JOIN entries e ON e.id = f.entry_id WHERE f.session_id = ? AND e.deleted = 0"
             " ORDER BY f.id",
             (session_id,),
         )
@@ -236,7 +236,7 @@ class CircleSessions(StoreCore):
                 Raised(r["number"], story, r["text"] if story is not None else "")
             )
         rows = self._db.execute(
-            "SELECT id, kind, text, status FROM entries WHERE circle = ? AND NOT deleted"
+            "SELECT id, kind, text, status FROM entries WHERE circle = ? AND deleted = 0"
             " AND merged_into IS NULL ORDER BY id",
             (circle,),
         )
@@ -274,8 +274,8 @@ class CircleSessions(StoreCore):
         """Return a session's ideas with their votes, in the order they were proposed."""
         ideas = self._db.execute(
             "SELECT id, session_id, text, by, added_by, EXISTS (SELECT 1 FROM actions a WHERE"
-            " a.idea_id = ideas.id AND NOT a.deleted) AS chosen FROM ideas"
-            " WHERE session_id = ? AND NOT deleted ORDER BY id",
+            " a.idea_id = ideas.id AND a.deleted = 0) AS chosen FROM ideas"
+            " WHERE session_id = ? AND deleted = 0 ORDER BY id",
             (session_id,),
         ).fetchall()
         votes: dict[int, list[tuple[str, int]]] = {}
@@ -313,7 +313,7 @@ class CircleSessions(StoreCore):
         with self._write() as db:
             row = db.execute(
                 "SELECT s.id, s.votes_per_person FROM ideas i JOIN circle_sessions s"
-                " ON s.id = i.session_id WHERE i.id = ? AND NOT i.deleted",
+                " ON s.id = i.session_id WHERE i.id = ? AND i.deleted = 0",
                 (idea_id,),
             ).fetchone()
             if row is None:
@@ -327,7 +327,7 @@ class CircleSessions(StoreCore):
                 raise NoVotesLeft(f"{voter} has used all {row['votes_per_person']} votes")
             db.execute(
                 "INSERT INTO votes (idea_id, voter, count) VALUES (?, ?, 1) ON CONFLICT"
-                " (idea_id, voter) DO UPDATE SET count = count + 1",
+                " (idea_id, voter) DO UPDATE SET count = votes.count + 1",
                 (idea_id, voter),
             )
             db.execute(_TOUCH_BY_IDEA, (now(), idea_id))
@@ -386,7 +386,7 @@ class CircleSessions(StoreCore):
         with self._write() as db:
             db.execute("DELETE FROM attendance WHERE session_id = ?", (session_id,))
             db.executemany(
-                "INSERT OR IGNORE INTO attendance (session_id, name) VALUES (?, ?)",
+                "INSERT INTO attendance (session_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(session_id, " ".join(n.split())) for n in names if n.strip()],
             )
             db.execute(_TOUCH_BY_SESSION, (now(), session_id))
@@ -463,7 +463,7 @@ class CircleSessions(StoreCore):
             )
         rows = self._db.execute(
             "SELECT id, text, owner, due, opened, status, entry_id FROM actions"
-            " WHERE circle = ? AND NOT deleted ORDER BY id",
+            " WHERE circle = ? AND deleted = 0 ORDER BY id",
             (circle,),
         )
         return [
@@ -701,7 +701,7 @@ class CircleSessions(StoreCore):
                 )
             )
             db.executemany(
-                "INSERT OR IGNORE INTO attendance (session_id, name) VALUES (?, ?)",
+                "INSERT INTO attendance (session_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(session_id, name) for name in s.get("present", [])],
             )
             story_ids = []

@@ -62,7 +62,7 @@ class AnswerQueries(TraitScores):
                 # The pulse's answers get their own id per round, so no export
                 # can join them to the same person's other answers.
                 db.execute(
-                    "INSERT OR IGNORE INTO pulse_respondents VALUES (?, ?, ?)",
+                    "INSERT INTO pulse_respondents VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (participant_id, round, new_respondent_id()),
                 )
             self._rescore(db, participant_id, instrument, item, round)

@@ -29,8 +29,8 @@ from kit.store.errors import guarded
 
 _SUM = (
     "INSERT INTO trait_scores SELECT a.participant_id, a.instrument, a.round, t.trait,"
-    " total(CAST(a.value AS REAL)), count(*) FROM answers a"
-    " JOIN temp.item_traits t ON t.instrument = a.instrument AND t.item = a.item"
+    " sum(CAST(a.value AS DOUBLE PRECISION)), count(*) FROM answers a"
+    " JOIN item_traits t ON t.instrument = a.instrument AND t.item = a.item"
 )
 _GROUP = " GROUP BY a.participant_id, a.instrument, a.round, t.trait"
 # The people eligible for a figure (CTE "shown", with their group): in each
@@ -46,7 +46,7 @@ _PUBLISHED = (
     " FROM completions c JOIN participants p ON p.id = c.participant_id"
     " LEFT JOIN upload_batches b ON b.id = p.batch"
     " WHERE p.session = ? AND c.instrument = ? AND c.round = ?"
-    " AND (p.batch IS NULL OR b.confirmed)),"
+    " AND (p.batch IS NULL OR b.confirmed = 1)),"
     " shown AS MATERIALIZED (SELECT r.pid, r.grp FROM ranked r JOIN published_levels l"
     " ON l.session = ? AND l.instrument = ? AND l.round = ? AND l.grp = r.grp"
     " WHERE r.rn <= l.level)"
@@ -55,14 +55,14 @@ _PUBLISHED = (
 # of upload batches the coach confirmed (``p`` is participants).
 COUNTED = (
     "(p.batch IS NULL OR EXISTS (SELECT 1 FROM upload_batches b WHERE b.id = p.batch"
-    " AND b.confirmed))"
+    " AND b.confirmed = 1))"
 )
 # Rows of completions that still hold: every trait of the instrument fully answered.
 _COMPLETE_ROWS_FULL = (
     "SELECT s.participant_id, s.instrument, s.round FROM trait_scores s"
-    " JOIN temp.trait_sizes z ON z.instrument = s.instrument AND z.trait = s.trait"
+    " JOIN trait_sizes z ON z.instrument = s.instrument AND z.trait = s.trait"
     " WHERE s.answered = z.items GROUP BY s.participant_id, s.instrument, s.round"
-    " HAVING count(*) = (SELECT count(*) FROM temp.trait_sizes t"
+    " HAVING count(*) = (SELECT count(*) FROM trait_sizes t"
     " WHERE t.instrument = s.instrument) ORDER BY s.participant_id"
 )
 _COMPLETE_ROWS = (
@@ -149,17 +149,17 @@ class TraitScores(StoreCore):
             "CREATE TEMP TABLE IF NOT EXISTS trait_sizes"
             " (instrument TEXT, trait TEXT, items INTEGER, PRIMARY KEY (instrument, trait))"
         )
-        db.execute("DELETE FROM temp.item_traits")
-        db.execute("DELETE FROM temp.trait_sizes")
+        db.execute("DELETE FROM item_traits")
+        db.execute("DELETE FROM trait_sizes")
         db.executemany(
-            "INSERT INTO temp.item_traits VALUES (?, ?, ?)",
+            "INSERT INTO item_traits VALUES (?, ?, ?)",
             [(i, item, t) for (i, item), t in mapping.items()],
         )
         sizes: dict[tuple[str, str], int] = {}
         for (instrument, _), trait in mapping.items():
             sizes[instrument, trait] = sizes.get((instrument, trait), 0) + 1
         db.executemany(
-            "INSERT INTO temp.trait_sizes VALUES (?, ?, ?)",
+            "INSERT INTO trait_sizes VALUES (?, ?, ?)",
             [(i, t, n) for (i, t), n in sizes.items()],
         )
         fingerprint = hashlib.sha256(repr(sorted(mapping.items())).encode()).hexdigest()
@@ -168,9 +168,11 @@ class TraitScores(StoreCore):
             db.execute("DELETE FROM trait_scores")
             db.execute(_SUM + _GROUP)
             db.execute("DELETE FROM completions WHERE rowid NOT IN (" + _COMPLETE_ROWS + ")")
-            db.execute("INSERT OR IGNORE INTO completions " + _COMPLETE_ROWS_FULL)
+            db.execute("INSERT INTO completions " + _COMPLETE_ROWS_FULL + " ON CONFLICT DO NOTHING")
             db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('trait_map', ?)", (fingerprint,)
+                "INSERT INTO meta (key, value) VALUES ('trait_map', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (fingerprint,),
             )
         self._scores_checked = True
 
@@ -196,22 +198,22 @@ class TraitScores(StoreCore):
         self._mark_completion(db, participant_id, instrument, round_)
         # Who changed since their group's snapshot was taken (TraitScores._snapshot).
         db.execute(
-            "INSERT OR IGNORE INTO score_changes VALUES (?, ?, ?)",
+            "INSERT INTO score_changes VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (participant_id, instrument, round_),
         )
 
     def _mark_completion(self, db: Db, participant_id: int, instrument: str, round_: int) -> None:
         whole, traits = db.execute(
-            "SELECT (SELECT count(*) FROM trait_scores s JOIN temp.trait_sizes z"
+            "SELECT (SELECT count(*) FROM trait_scores s JOIN trait_sizes z"
             " ON z.instrument = s.instrument AND z.trait = s.trait WHERE s.participant_id = ?"
             " AND s.instrument = ? AND s.round = ? AND s.answered = z.items),"
-            " (SELECT count(*) FROM temp.trait_sizes WHERE instrument = ?)",
+            " (SELECT count(*) FROM trait_sizes WHERE instrument = ?)",
             (participant_id, instrument, round_, instrument),
         ).fetchone()
         key = (participant_id, instrument, round_)
         if traits and whole == traits:
-            # OR IGNORE: a person who changes an answer keeps their place in the order.
-            db.execute("INSERT OR IGNORE INTO completions VALUES (?, ?, ?)", key)
+            # DO NOTHING: a person who changes an answer keeps their place in the order.
+            db.execute("INSERT INTO completions VALUES (?, ?, ?) ON CONFLICT DO NOTHING", key)
         else:
             db.execute(
                 "DELETE FROM completions WHERE participant_id = ? AND instrument = ? AND round = ?",
@@ -231,7 +233,7 @@ class TraitScores(StoreCore):
             ).fetchall():
                 self._mark_completion(db, pid, instrument, round_)
                 db.execute(
-                    "INSERT OR IGNORE INTO score_changes VALUES (?, ?, ?)",
+                    "INSERT INTO score_changes VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (pid, instrument, round_),
                 )
 
@@ -353,8 +355,8 @@ class TraitScores(StoreCore):
                 _PUBLISHED + ", now AS (SELECT pid FROM shown WHERE grp = ?),"
                 " kept AS (SELECT DISTINCT participant_id AS pid FROM published_scores"
                 " WHERE session = ? AND instrument = ? AND round = ? AND grp = ?)"
-                " SELECT (SELECT count(*) FROM (SELECT pid FROM now EXCEPT SELECT pid FROM kept))"
-                " + (SELECT count(*) FROM (SELECT pid FROM kept EXCEPT SELECT pid FROM now))"
+                " SELECT (SELECT count(*) FROM (SELECT pid FROM now EXCEPT SELECT pid FROM kept) AS gone)"
+                " + (SELECT count(*) FROM (SELECT pid FROM kept EXCEPT SELECT pid FROM now) AS came)"
                 " + (SELECT count(*) FROM score_changes c WHERE c.instrument = ? AND c.round = ?"
                 " AND c.participant_id IN (SELECT pid FROM now INTERSECT SELECT pid FROM kept))",
                 (*keys, grp, code, instrument, round_, grp, instrument, round_),
@@ -407,7 +409,8 @@ class TraitScores(StoreCore):
             "WITH xy AS (SELECT max(CASE WHEN trait = ? THEN mean END) AS x,"
             " max(CASE WHEN trait = ? THEN mean END) AS y FROM published_scores"
             " WHERE session = ? AND instrument = ? AND round = ? GROUP BY participant_id)"
-            " SELECT round(x, 2), round(y, 2), count(*) FROM xy GROUP BY 1, 2",
+            " SELECT round(CAST(x AS NUMERIC), 2), round(CAST(y AS NUMERIC), 2), count(*)"
+            " FROM xy GROUP BY 1, 2",
             (x, y, code, instrument, round_),
         ).fetchall()
         return [(float(a), float(b), int(n)) for a, b, n in rows if a is not None and b is not None]
@@ -478,12 +481,13 @@ class TraitScores(StoreCore):
             (*key, *text_key),
         ).fetchall():
             changed = self._db.execute(
-                f"WITH cur AS (SELECT pid, text FROM ({now}) WHERE grp = ? AND text <> ''),"
+                f"WITH cur AS (SELECT pid, text FROM ({now}) AS shown_now"
+                " WHERE grp = ? AND text <> ''),"
                 " kept AS (SELECT participant_id AS pid, text FROM published_texts WHERE"
                 " session = ? AND instrument = ? AND item = ? AND round = ? AND grp = ?),"
                 " a AS (SELECT * FROM cur EXCEPT SELECT * FROM kept),"
                 " b AS (SELECT * FROM kept EXCEPT SELECT * FROM cur)"
-                " SELECT count(*) FROM (SELECT pid FROM a UNION SELECT pid FROM b)",
+                " SELECT count(*) FROM (SELECT pid FROM a UNION SELECT pid FROM b) AS either",
                 (*now_args, grp, *text_key, grp),
             ).fetchone()[0]
             if changed >= step:
@@ -498,7 +502,7 @@ class TraitScores(StoreCore):
                     )
                     db.execute(
                         f"INSERT INTO published_texts SELECT ?, ?, ?, ?, grp, pid, text FROM"
-                        f" ({now}) WHERE grp = ? AND text <> ''",
+                        f" ({now}) AS shown_now WHERE grp = ? AND text <> ''",
                         (*text_key, *now_args, grp),
                     )
         rows = self._db.execute(

@@ -67,7 +67,8 @@ class ChainQueries(StoreCore):
         db.execute(
             "INSERT INTO value_chain_checks (participant_id, body, created_at, updated_at, version)"
             " VALUES (?, ?, ?, ?, 1) ON CONFLICT (participant_id) DO UPDATE SET"
-            " body = excluded.body, updated_at = excluded.updated_at, version = version + 1",
+            " body = excluded.body, updated_at = excluded.updated_at,"
+            " version = value_chain_checks.version + 1",
             (participant_id, text, created, stamp),
         )
         row = db.execute(

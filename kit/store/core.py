@@ -26,13 +26,15 @@ from kit.store.codes import (
     inserted_id,
     new_coach_key,
     new_public_id,
+    new_respondent_id,
     new_resume_code,
     normalise_code,
 )
-from kit.store.engine import Db, Record, sqlite_engine
+from kit.store.engine import Db, Record, is_postgres, postgres_engine, sqlite_engine
 from kit.store.errors import StoreError, driver_message, guarded
 from kit.store.sessions import TeamSessions, origin_of
 from kit.store.tables import METADATA
+from kit.store.upkeep import redacted, with_known_password, without_password
 
 SCHEMA_VERSION = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -99,11 +101,25 @@ def run_file(db: Db, name: str) -> None:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (added.group(1),)
         ).fetchone():
             continue
-        db.execute(statement, {"pulse": PULSE} if ":pulse" in statement else {})
+        db.execute(statement)
 
 
 def number_respondents(db: Db) -> None:
-    """Give every pulse answer's person and round a respondent id (see ``after.sql``)."""
+    """Give every pulse answer's person and round a respondent id, then mend old lists (``after.sql``).
+
+    Answers that came from files or older stores included; the ids are
+    random, so they owe nothing to any other id.
+    """
+    missing = db.execute(
+        "SELECT DISTINCT a.participant_id, a.round FROM answers a LEFT JOIN pulse_respondents r"
+        " ON r.participant_id = a.participant_id AND r.round = a.round"
+        " WHERE a.instrument = ? AND r.participant_id IS NULL",
+        (PULSE,),
+    ).fetchall()
+    db.executemany(
+        "INSERT INTO pulse_respondents VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [(person, round_, new_respondent_id()) for person, round_ in missing],
+    )
     run_file(db, "after.sql")
 
 
@@ -114,18 +130,19 @@ def upgrade(db: Db) -> None:
     first takes each numbered step above its version, then the tables and
     indexes it lacks.
     """
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version = db.schema_version()
     if version >= SCHEMA_VERSION:
         return  # another kernel upgraded it while this one waited for the lock
     for number, name in steps():
         if 0 < version < number:
             run_file(db, name)
     db.create_tables(METADATA)
-    number_respondents(db)
-    # Sessions from before version 4 get a coach key, so their dashboard opens.
-    for (code,) in db.execute("SELECT code FROM sessions WHERE coach_key IS NULL").fetchall():
-        db.execute("UPDATE sessions SET coach_key = ? WHERE code = ?", (new_coach_key(), code))
-    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    if version > 0:  # only a file written by an older kit (always SQLite) has records to mend
+        number_respondents(db)
+        # Sessions from before version 4 get a coach key, so their dashboard opens.
+        for (code,) in db.execute("SELECT code FROM sessions WHERE coach_key IS NULL").fetchall():
+            db.execute("UPDATE sessions SET coach_key = ? WHERE code = ?", (new_coach_key(), code))
+    db.set_schema_version(SCHEMA_VERSION)
 
 
 def where_people(session: str | None, participant_id: int | None) -> tuple[str, list[object]]:
@@ -147,36 +164,41 @@ class StoreCore(TeamSessions, Attempts):
     Parameters
     ----------
     path : str or Path
-        The database file; its folder is created when missing.
+        The database file, its folder created when missing; or a PostgreSQL
+        URL (``postgresql://user@host/database``).
     """
 
     def __init__(self, path: str | Path):
+        self.url = with_known_password(str(path)) if is_postgres(str(path)) else ""
         # Absolute, because every page's kernel runs in its notebook's folder:
         # a relative path would name a different file there.
-        self.path = Path(path).expanduser().resolve()
+        self.path = None if self.url else Path(path).expanduser().resolve()
+        shown = redacted(self.url) if self.url else str(self.path)
+        # Any thread may use the connection (JupyterLab calls widget
+        # callbacks on a subshell's thread); `guarded` lets one at a time.
+        self._lock = threading.RLock()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Any thread may use the connection (JupyterLab calls widget
-            # callbacks on a subshell's thread); `guarded` lets one at a time.
-            self._lock = threading.RLock()
-            self._db = Db(sqlite_engine(str(self.path)))
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            engine = postgres_engine(self.url) if self.url else sqlite_engine(str(self.path))
+            self._db = Db(engine)
+            version = self._db.schema_version()
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path} was written by a newer kit (schema {version}); upgrade the kit"
+                    f"{shown} was written by a newer kit (schema {version}); upgrade the kit"
                 )
             if version < SCHEMA_VERSION:
                 self._upgrade()
         except (sqlite3.DatabaseError, DBAPIError) as err:
             raise StoreError(
-                f"cannot use {self.path} as the kit's store ({driver_message(err)}); "
-                "choose another file with --store or KIT_STORE"
+                f"cannot use {shown} as the kit's store ({driver_message(err)}); "
+                "choose another with --store or KIT_STORE"
             ) from None
         except OSError as err:
-            raise StoreError(f"cannot create the store at {self.path} ({err.strerror})") from None
+            raise StoreError(f"cannot create the store at {shown} ({err.strerror})") from None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self.path)!r})"
+        return f"{type(self).__name__}({self.location!r})"
 
     def _upgrade(self) -> None:
         # Only a new (or older) file takes the write lock here: every page
@@ -196,8 +218,13 @@ class StoreCore(TeamSessions, Attempts):
 
     @property
     def location(self) -> str:
-        """Where the data is kept, for people to read."""
-        return str(self.path)
+        """Where the data is kept, as :func:`kit.database.open_store` takes it, with no password.
+
+        A report's kernel opens the store again from here; a PostgreSQL
+        password comes to it from the environment (``KIT_STORE``,
+        ``PGPASSWORD``) or the password file, never from this text.
+        """
+        return without_password(self.url) if self.url else str(self.path)
 
     def close(self) -> None:
         """Close the connection."""
@@ -288,8 +315,8 @@ class StoreCore(TeamSessions, Attempts):
         # Sessions made on the way (kit demo, kit import) get a coach key too,
         # so `kit session list` can open their dashboard.
         db.execute(
-            "INSERT OR IGNORE INTO sessions (code, title, demo, created_at, coach_key)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (code, title, demo, created_at, coach_key)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (code, code, int(demo), now(), new_coach_key()),
         )
 

@@ -2,23 +2,122 @@
 
 The features' queries are portable SQL with ``?`` placeholders. They run
 through :class:`Db`, which hands them to the engine's driver by SQLAlchemy
-Core's ``exec_driver_sql``: SQLite's driver takes them as written. Everything
-one engine does differently from another (placeholders, how a write takes
-the lock, how a page learns that someone else committed) lives here and
-nowhere else.
+Core's ``exec_driver_sql``: SQLite's driver takes them as written, psycopg's
+as ``%s`` (:func:`pg_placeholders`). Everything one engine does differently
+from another (placeholders, how a write takes the lock, how a page learns
+that someone else committed, where the schema's version is kept) lives here
+and nowhere else.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.pool import NullPool
 
+from kit.store.tables import METADATA, ROWID_TABLES
+
 Params = Sequence[Any] | Mapping[str, Any]
+
+# Every kit's writes on PostgreSQL take this one transaction-level lock first:
+# saves queue as they do on SQLite (BEGIN IMMEDIATE), so the vote limit and the
+# other read-then-write checks hold across processes without retries.
+WRITE_LOCK = 0x6B6974  # "kit"
+# The case-blind collation SQLite calls NOCASE, made on PostgreSQL with ICU.
+PG_NOCASE = (
+    "CREATE COLLATION IF NOT EXISTS nocase"
+    " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+)
+# The last statement of every write transaction on PostgreSQL (see Db.data_version).
+_COUNT_CHANGE = (
+    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'changes'"
+)
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%|(?<!:):(\w+)")
+
+
+@lru_cache(maxsize=1024)
+def pg_placeholders(sql: str) -> str:
+    """Write SQLite's ``?`` and ``:name`` placeholders as psycopg's ``%s`` and ``%(name)s``.
+
+    Quoted text and names are left alone, and a ``%`` outside them doubled,
+    as psycopg reads it.
+
+    Examples
+    --------
+    >>> pg_placeholders("SELECT x FROM t WHERE a = ? AND b LIKE '50%?' AND c = :c")
+    "SELECT x FROM t WHERE a = %s AND b LIKE '50%%?' AND c = %(c)s"
+    """
+
+    def swap(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        if m.group(1):
+            return f"%({m.group(1)})s"
+        return token.replace("%", "%%")
+
+    return _TOKENS.sub(swap, sql)
+
+
+_INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def pg_returning(sql: str) -> str:
+    """An INSERT into a table with an ``id`` column, asking PostgreSQL for the id it gave.
+
+    SQLite's driver says which row an INSERT wrote (``lastrowid``);
+    psycopg does not, so the dialect layer asks with ``RETURNING id``.
+    Other statements give ''.
+
+    Examples
+    --------
+    >>> pg_returning("INSERT INTO ideas (session_id, text) VALUES (?, ?)")
+    'INSERT INTO ideas (session_id, text) VALUES (?, ?) RETURNING id'
+    >>> pg_returning("INSERT INTO votes (idea_id, voter, count) VALUES (?, ?, 1)")
+    ''
+    """
+    found = _INSERT.match(sql)
+    if not found or "RETURNING" in sql.upper():
+        return ""
+    table = METADATA.tables.get(found.group(1))
+    if table is None or "id" not in table.c or not table.c.id.primary_key:
+        return ""
+    return f"{sql.rstrip().rstrip(';')} RETURNING id"
+
+
+def is_postgres(location: str) -> bool:
+    """True for a PostgreSQL URL (``postgresql://`` or ``postgresql+psycopg://``).
+
+    Examples
+    --------
+    >>> is_postgres("postgresql://kit@db/kit"), is_postgres("/data/kit.sqlite3")
+    (True, False)
+    """
+    return location.split("://", 1)[0] in ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def postgres_engine(url: str) -> sqlalchemy.Engine:
+    """An engine for a PostgreSQL database through psycopg 3.
+
+    A URL without a password takes it from ``PGPASSWORD`` or the password
+    file (``~/.pgpass``, ``PGPASSFILE``), as libpq does.
+    """
+    scheme, _, rest = url.partition("://")
+    return sqlalchemy.create_engine(
+        f"postgresql+psycopg://{rest}",
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
+        connect_args={"connect_timeout": 10, "application_name": "customer-value-kit"},
+    )
 
 
 class Record:
@@ -57,8 +156,9 @@ class Record:
 class Rows:
     """What one statement gave back: its rows, how many rows it changed, the id it wrote."""
 
-    def __init__(self, result: CursorResult[Any] | None):
-        self.rowcount: int = result.rowcount if result is not None else 0
+    def __init__(self, result: CursorResult[Any] | None, returned_id: int | None = None):
+        self._returned_id = returned_id
+        self.rowcount: int = result.rowcount if result is not None else int(returned_id is not None)
         self._result = result
         self._index = (
             {name: n for n, name in enumerate(result.keys())}
@@ -68,8 +168,10 @@ class Rows:
 
     @property
     def lastrowid(self) -> int | None:
-        """The id the INSERT gave its row (SQLite's rowid)."""
-        return None if self._result is None else self._result.lastrowid
+        """The id the INSERT gave its row (SQLite's rowid; PostgreSQL's ``RETURNING id``)."""
+        if self._returned_id is not None or self._result is None:
+            return self._returned_id
+        return self._result.lastrowid
 
     def fetchone(self) -> Any:
         """The next :class:`Record`, or None when there is none.
@@ -145,12 +247,24 @@ class Db:
 
     def execute(self, sql: str, params: Params = ()) -> Rows:
         """Run one statement with its arguments (``?`` in order, or ``:name`` from a mapping)."""
+        if self.dialect != "postgresql":
+            return Rows(self._connection.exec_driver_sql(sql, _driver_params(params)))
+        if returning := pg_returning(sql):
+            result = self._connection.exec_driver_sql(
+                pg_placeholders(returning), _driver_params(params)
+            )
+            row = result.fetchone()
+            return Rows(None, None if row is None else int(row[0]))
+        if params:
+            sql = pg_placeholders(sql)
         return Rows(self._connection.exec_driver_sql(sql, _driver_params(params)))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> Rows:
         """Run one statement once for each set of arguments."""
         if not rows:
             return Rows(None)
+        if self.dialect == "postgresql":
+            sql = pg_placeholders(sql)
         return Rows(self._connection.exec_driver_sql(sql, [_driver_params(r) for r in rows]))
 
     @contextmanager
@@ -158,11 +272,22 @@ class Db:
         """One transaction that holds the write lock from its first statement.
 
         BEGIN IMMEDIATE takes the write lock up front, so two kernels saving
-        at once wait for each other instead of failing half-way.
+        at once wait for each other instead of failing half-way; PostgreSQL
+        takes :data:`WRITE_LOCK` for the same.
         """
-        self._connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if self.dialect == "postgresql":
+            self._connection.exec_driver_sql("BEGIN")
+            try:
+                self._connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            except BaseException:
+                self._connection.exec_driver_sql("ROLLBACK")
+                raise
+        else:
+            self._connection.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             yield self
+            if self.dialect == "postgresql":
+                self._connection.exec_driver_sql(_COUNT_CHANGE)
         except BaseException:
             self._connection.exec_driver_sql("ROLLBACK")
             raise
@@ -175,7 +300,18 @@ class Db:
         An index is created on its own as well, so a table an older kit made
         without it gets it too.
         """
+        if self.dialect == "postgresql":
+            self._connection.exec_driver_sql(PG_NOCASE)
         metadata.create_all(self._connection, checkfirst=True)
+        if self.dialect == "postgresql":
+            for name in ROWID_TABLES:
+                self._connection.exec_driver_sql(
+                    f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS"
+                    " rowid BIGINT GENERATED BY DEFAULT AS IDENTITY"
+                )
+            self._connection.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES ('changes', '0') ON CONFLICT DO NOTHING"
+            )
         for table in metadata.sorted_tables:
             for index in table.indexes:
                 index.create(self._connection, checkfirst=True)
@@ -184,10 +320,41 @@ class Db:
         """A number that moves whenever anyone commits: another connection or this one.
 
         SQLite's ``data_version`` moves with other connections' commits only,
-        so this connection's own count of changes is added in.
+        so this connection's own count of changes is added in. On PostgreSQL,
+        every write transaction counts itself in the ``meta`` table as it
+        commits, seen by others with the changes it made. (The write-ahead
+        log's position would move with mere reads too, and redraw pages for
+        nothing.)
         """
+        if self.dialect == "postgresql":
+            row = self.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()
+            return int(row[0]) if row else 0
         others = int(self.execute("PRAGMA data_version").fetchone()[0])
         return (others << 32) + self.driver_connection.total_changes
+
+    def schema_version(self) -> int:
+        """The version of the kit's schema this database holds (0 when it holds none).
+
+        SQLite keeps it in the file's ``user_version``; PostgreSQL in the
+        ``meta`` table.
+        """
+        if self.dialect != "postgresql":
+            return int(self.execute("PRAGMA user_version").fetchone()[0])
+        if not self.execute("SELECT to_regclass('meta')").fetchone()[0]:
+            return 0
+        row = self.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def set_schema_version(self, version: int) -> None:
+        """Record the schema's version (inside the caller's transaction)."""
+        if self.dialect != "postgresql":
+            self.execute(f"PRAGMA user_version={int(version)}")
+            return
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(version),),
+        )
 
     @property
     def driver_connection(self) -> Any:

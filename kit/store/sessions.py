@@ -421,7 +421,7 @@ class TeamSessions:
         if kind in ("page", "address"):
             row = db.execute(
                 "SELECT id FROM upload_batches WHERE session = ? AND kind = ?"
-                " AND NOT confirmed ORDER BY id DESC LIMIT 1",
+                " AND confirmed = 0 ORDER BY id DESC LIMIT 1",
                 (session, kind),
             ).fetchone()
             if row is not None:

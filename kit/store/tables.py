@@ -34,6 +34,12 @@ from sqlalchemy import (
 
 METADATA = MetaData()
 
+# Tables whose rows are read in the order they were written, by SQLite's
+# implicit ``rowid``. On PostgreSQL the dialect layer gives each of them a
+# ``rowid`` identity column (last, so a positional INSERT leaves it to its
+# default), so the same queries run on both engines.
+ROWID_TABLES = ("sessions", "circles", "attendance", "completions")
+
 # SQLite's NOCASE; on PostgreSQL the dialect layer creates a collation of that
 # name that ignores case (kit/store/engine.py).
 NOCASE = "nocase"

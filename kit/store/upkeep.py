@@ -41,6 +41,33 @@ def redacted(location: str) -> str:
     return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}"
 
 
+def without_password(location: str) -> str:
+    """Return a store URL with any password taken out (a path comes back as it is).
+
+    Examples
+    --------
+    >>> without_password("postgresql://kit:s3cret@db:5432/kit")
+    'postgresql://kit@db:5432/kit'
+    >>> without_password("/home/coach/kit.sqlite3")
+    '/home/coach/kit.sqlite3'
+    """
+    return redacted(location).replace(":***@", "@", 1)
+
+
+def with_known_password(url: str) -> str:
+    """Return a PostgreSQL URL with the password ``KIT_STORE`` gives for it, when it has none.
+
+    A report's kernel reopens the store from its password-free
+    :attr:`~kit.store.core.StoreCore.location`; the password comes from the
+    environment the server was started with, never from a page or a file.
+    """
+    userinfo = url.partition("://")[2].rpartition("@")[0]
+    if ":" in userinfo:
+        return url
+    given = os.environ.get("KIT_STORE", "")
+    return given if given and without_password(given) == url else url
+
+
 def sqlite_path(location: str) -> Path:
     """Return the SQLite file a store path or URL names; a clear :class:`StoreError` otherwise.
 
@@ -63,8 +90,8 @@ which the kit does not take; give the file alone: sqlite:////srv/kit.db
     scheme, _, rest = location.partition("://")
     if scheme != "sqlite":
         raise StoreError(
-            f"the store '{redacted(location)}' uses '{scheme}', which this kit does not "
-            "support yet; give a file path or a sqlite:/// URL"
+            f"the store '{redacted(location)}' uses '{scheme}', which the kit does not support; "
+            "give a file path, a sqlite:/// URL or a postgresql:// URL"
         )
     path, question, _ = rest.partition("?")
     if question:

@@ -202,7 +202,7 @@ def test_votes_from_many_processes_at_once_never_exceed_the_limit(store, circle)
         "import sys\n"
         "from kit.database import open_store\n"
         "from kit.circles.sessions import NoVotesLeft\n"
-        f"s = open_store({str(store.path)!r})\n"
+        f"s = open_store({store.location!r})\n"
         "for _ in range(3):\n"
         "    try:\n"
         f"        s.vote({idea}, 'Ana')\n"

@@ -163,7 +163,7 @@ def test_the_vote_limit_holds_when_several_processes_vote_at_once(store, circle,
     # Four processes (four pages' kernels) each try four votes for the same person.
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", VOTER, str(store.path), "Ana", *map(str, ideas)],
+            [sys.executable, "-c", VOTER, store.location, "Ana", *map(str, ideas)],
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -1,4 +1,4 @@
-"""A room at once: 30 processes (as 30 page kernels would) saving into one SQLite store."""
+"""A room at once: 30 processes (as 30 page kernels would) saving into one store, on each engine."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import subprocess
 import sys
 import time
 
-from kit.database import Store
 from kit.instruments.content import get_instrument
 
 WRITERS = 30
@@ -28,9 +27,8 @@ print(person.public_id)
 """
 
 
-def test_thirty_writers_at_once_lose_and_duplicate_nothing(tmp_path):
-    path = tmp_path / "room.sqlite3"
-    store = Store(path)
+def test_thirty_writers_at_once_lose_and_duplicate_nothing(store):
+    path = store.location
     team = store.create_session("Room", min_group=3)
     items = [i.id for i in get_instrument("hidden_leader").items]
     # Every process starts its writes at the same moment, after all have started up.

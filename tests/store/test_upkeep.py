@@ -149,13 +149,17 @@ def test_upgrade_leaves_a_newer_kits_store_alone(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("password", ["s3cret-pw", "s3cret/pw?#x"])
-def test_a_database_url_is_refused_without_printing_its_password(tmp_path, capsys, password):
-    url = f"postgresql://kit:{password}@db.example:5432/kit"
-    for command in (["export"], ["store", "backup"], ["serve", "--no-browser"]):
+def test_a_database_out_of_reach_is_said_without_printing_its_password(tmp_path, capsys, password):
+    # Port 1 of this machine: nothing listens, so the connection is refused at once.
+    url = f"postgresql://kit:{password}@127.0.0.1:1/kit"
+    for command in (["export"], ["store", "upgrade"], ["serve", "--no-browser"]):
         assert main([*command, "--store", url]) == 1
         err = capsys.readouterr().err
-        assert "does not support yet" in err and "kit:***@db.example" in err
+        assert "cannot use postgresql://kit:***@127.0.0.1:1/kit" in err, err
         assert "s3cret" not in err
+    assert main(["store", "backup", "--store", url]) == 1
+    err = capsys.readouterr().err
+    assert "pg_dump" in err and "postgresql://kit@127.0.0.1:1/kit" in err and "s3cret" not in err
 
 
 def test_options_after_a_question_mark_are_refused_not_made_into_a_file_name(

@@ -29,11 +29,6 @@ from tests.team.conftest import save_answers
 HL = "hidden_leader"
 
 
-@pytest.fixture
-def store(tmp_path):
-    return Store(tmp_path / "team.sqlite3")
-
-
 def trait_means(picture) -> dict[str, float]:
     return {t.trait: t.mean for t in picture.profile.traits}
 
@@ -263,7 +258,7 @@ def test_a_participant_cannot_pad_the_team_by_joining_again_from_one_device(
     cookie = ""
     for _ in range(5):  # the attacker's phone opens the join link five times
         monkeypatch.setenv("HTTP_COOKIE", cookie)
-        page = StartPage.open(str(store.path))
+        page = StartPage.open(store.location)
         page.team()
         page.join()
         code = page.member.resume_code
@@ -285,7 +280,7 @@ def test_joins_in_private_windows_from_one_address_wait_for_the_coach(store, mon
     monkeypatch.setenv("HTTP_X_KIT_CLIENT", "10.0.0.9")
     monkeypatch.delenv("HTTP_COOKIE", raising=False)  # a private window each time
     for _ in range(5):
-        page = StartPage.open(str(store.path))
+        page = StartPage.open(store.location)
         page.team()
         assert page.join()
         save_answers(store, page.member, HL, 3)

@@ -36,7 +36,7 @@ def test_a_store_out_of_reach_is_said_once_and_forgotten_when_it_answers(store, 
     store.close()
     assert dash.refresh() and "could not be read just now" in dash.state.read_problem
     assert not dash.refresh()  # the same problem again: nothing new to show
-    dash.store = type(store)(store.path)
+    dash.store = type(store)(store.location)
     assert dash.refresh() and dash.state.read_problem == ""
 
 

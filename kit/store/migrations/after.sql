@@ -1,8 +1,4 @@
--- Run after every upgrade. Every pulse answer's person and round gets a respondent
--- id (answers that came from files or older stores included); randomblob, so it
--- owes nothing to any id.
-INSERT OR IGNORE INTO pulse_respondents SELECT DISTINCT participant_id, round,
-    'r-' || lower(hex(randomblob(6))) FROM answers WHERE instrument = :pulse;
+-- Run after every upgrade and import, after kit.store.core.number_respondents.
 -- Every list row without an entry (from a store before version 7) gets one: rows
 -- of one circle and kind with the same words, case and outer spaces aside, share it.
 INSERT INTO entries (circle, kind, text)
