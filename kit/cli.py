@@ -141,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--url", default=None, help=URL_HELP)
     listing.add_argument("--store", help=STORE_HELP)
 
-    kept = sub.add_parser("store", help="look after the store: backups, schema upgrades")
+    kept = sub.add_parser("store", help="look after the store: backups, upgrades, moving it")
     kept_sub = kept.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     backup = kept_sub.add_parser(
         "backup", help="copy the store to a new file, safely while kit serve runs"
@@ -154,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
         "upgrade", help="bring the store to this kit's schema (keeps a backup of it first)"
     )
     upgrade.add_argument("--store", help=STORE_HELP)
+    copying = kept_sub.add_parser(
+        "copy",
+        help="copy every record into a new, empty store: SQLite to PostgreSQL and back",
+    )
+    copying.add_argument("source", metavar="FROM", help="the store to copy (path or URL)")
+    copying.add_argument("target", metavar="TO", help="the new store (path or URL)")
 
     check = sub.add_parser("check", help="validate content files (exit 1 when any is wrong)")
     check.add_argument(
@@ -430,6 +436,8 @@ def _store(args: argparse.Namespace) -> int:
     from kit.store.engine import is_postgres
     from kit.store.upkeep import backup, default_backup_path, schema_version, sqlite_path
 
+    if args.store_command == "copy":
+        return _copy_store(args.source, args.target)
     location = store_location(args.store)
     if is_postgres(location):
         return _postgres_store(args, location)
@@ -457,6 +465,41 @@ def _store(args: argparse.Namespace) -> int:
     else:
         print(f"Upgraded {path} from schema {before} to {SCHEMA_VERSION}")
     print(f"The file as it was is kept at {kept.path}")
+    return 0
+
+
+def _copy_store(source: str, target: str) -> int:
+    from kit.database import open_store
+    from kit.store.copy import copy_records
+    from kit.store.core import SCHEMA_VERSION
+    from kit.store.engine import is_postgres
+    from kit.store.errors import StoreError
+    from kit.store.upkeep import redacted, schema_version, sqlite_path
+
+    shown_source, shown_target = redacted(source), redacted(target)
+    if not is_postgres(source):
+        path = sqlite_path(source).expanduser().resolve()
+        if not path.is_file():
+            raise StoreError(f"there is no store at {path} to copy")
+        if schema_version(path) < SCHEMA_VERSION:
+            raise StoreError(
+                f"{path} is at an older schema; run 'kit store upgrade --store {path}' first "
+                "(it keeps a copy of the file as it was)"
+            )
+        source = str(path)
+    if not is_postgres(target):
+        target = str(sqlite_path(target).expanduser().resolve())
+    if source == target:
+        raise StoreError("copy into another store than the one you copy from")
+    src = open_store(source)
+    dst = open_store(target)
+    try:
+        done = copy_records(src._db, dst._db, shown_target)
+    finally:
+        src.close()
+        dst.close()
+    print(f"Copied {shown_source} to {shown_target}: {done.summary()}")
+    print("Counts and content hash are the same on both sides.")
     return 0
 
 

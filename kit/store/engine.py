@@ -34,6 +34,9 @@ PG_NOCASE = (
     "CREATE COLLATION IF NOT EXISTS nocase"
     " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
 )
+# Keys of the meta table that belong to one database, not to its records
+# (kit store copy leaves them behind).
+DIALECT_META_KEYS = ("changes", "schema_version")
 # The last statement of every write transaction on PostgreSQL (see Db.data_version).
 _COUNT_CHANGE = (
     "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'changes'"
@@ -331,6 +334,29 @@ class Db:
             return int(row[0]) if row else 0
         others = int(self.execute("PRAGMA data_version").fetchone()[0])
         return (others << 32) + self.driver_connection.total_changes
+
+    def quote(self, name: str) -> str:
+        """A column or table name as this engine wants it written (``"by"`` where needed)."""
+        return str(self.engine.dialect.identifier_preparer.quote(name))
+
+    def restart_ids(self, table: str) -> None:
+        """After rows came in with their ids, let the next new row take the next free id.
+
+        SQLite picks the highest id plus one by itself; a PostgreSQL serial
+        column's sequence is moved past the highest id copied in.
+        """
+        if self.dialect != "postgresql":
+            return
+        if not self.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = 'id'"
+            " AND column_default LIKE 'nextval%'",
+            (table,),
+        ).fetchone():
+            return
+        self.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}"
+        )
 
     def schema_version(self) -> int:
         """The version of the kit's schema this database holds (0 when it holds none).
