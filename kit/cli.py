@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -191,6 +192,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)  # fail here, clearly, before the server starts
     location = store.location
+    if args.store:
+        # The workers and every page's kernel find the store, and any
+        # password in its URL, here: never in a command line `ps` shows.
+        os.environ["KIT_STORE"] = args.store
     sessions = [s for s in store.team_sessions() if not (s.closed or s.demo)]
     store.close()
     if args.workbooks and not args.workbooks.is_dir():

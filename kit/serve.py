@@ -19,7 +19,7 @@ from urllib.parse import quote
 from kit.model import TeamSession
 from kit.paths import PACKAGE_DIR, jupyter_share_dir, workbooks_dir
 from kit.pools import DEFAULT_ROOM, MEMORY_BUDGET_MIB, Budget
-from kit.store.upkeep import redacted
+from kit.store.upkeep import redacted, without_password
 from kit.workbooks import DASHBOARD, START
 
 START_PAGE = START
@@ -178,7 +178,13 @@ def voila_env(
 ) -> dict[str, str]:
     """Return the environment for the server and, through it, every page's kernel."""
     env = dict(os.environ if base is None else base)
-    env["KIT_STORE"] = store_location
+    # A PostgreSQL location carries no password: the kernels get the KIT_STORE
+    # this server was given (with a password written in it, if it had one);
+    # a password file stays a file, which they read themselves.
+    given = env.get("KIT_STORE", "")
+    env["KIT_STORE"] = (
+        given if given and without_password(given) == store_location else store_location
+    )
     # A warm kernel asks the server for its visitor's request on this address
     # (kit.ui.context.await_visitor): the one the server listens on.
     env["VOILA_APP_IP"] = "127.0.0.1" if host in ("", "0.0.0.0", "localhost") else host

@@ -13,7 +13,7 @@ import pytest
 from kit.database import Store, open_store
 from kit.instruments.content import get_instrument
 from kit.instruments.model import Instrument
-from tests.postgres import PASSWORD, Cluster, start_cluster
+from tests.postgres import Cluster, start_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +32,8 @@ def postgres() -> Iterator[Cluster]:
     cluster = start_cluster()
     cluster.create_database("kit_template")
     # A store's location carries no password; the kit's other processes (a
-    # voter, a report's kernel) take it from here, as a deployment's do.
-    os.environ["PGPASSWORD"] = PASSWORD
+    # voter, a report's kernel) read it from this file, as a deployment's do.
+    os.environ["KIT_STORE_PASSWORD_FILE"] = str(cluster.folder / "pw")
     yield cluster
     cluster.remove()
 

@@ -40,6 +40,9 @@ class Cluster:
     bin: Path
     folder: Path
     port: int
+    # Off for tests (a throwaway cluster need not survive a power cut); on for
+    # benches, which compare it with SQLite writing each commit to disk.
+    fsync: bool = False
 
     @property
     def data(self) -> Path:
@@ -65,8 +68,8 @@ class Cluster:
             str(self.folder / "log"),
             "-w",
             "-o",
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-            " -c max_connections=300",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+            f" -c fsync={'on' if self.fsync else 'off'} -c max_connections=300",
             "start",
         )
 
@@ -107,7 +110,7 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
+def start_cluster(fsync: bool = False) -> Cluster:
     """Make and start a cluster with a ``kit`` role (a password, no superuser) and database.
 
     Raises
@@ -123,7 +126,7 @@ def start_cluster() -> Cluster:
     folder = Path(tempfile.mkdtemp(prefix="kit-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    cluster = Cluster(bin_, folder, _free_port())
+    cluster = Cluster(bin_, folder, _free_port(), fsync)
     (folder / "pw").write_text(PASSWORD + "\n")
     if os.geteuid() == 0:
         shutil.chown(folder / "pw", "postgres", "postgres")

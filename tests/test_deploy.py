@@ -32,3 +32,39 @@ def test_haproxy_accepts_the_recipe():
         [haproxy, "-c", "-f", str(DEPLOY / "haproxy.cfg")], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_compose_file_runs_the_kit_on_postgresql_with_the_password_from_a_secret():
+    # No Docker daemon here: this checks what Compose would be given, piece by piece,
+    # against the kit's own command line and URL rules.
+    import json
+    import re
+
+    import yaml
+
+    from kit.cli import _parser
+    from kit.store.engine import is_postgres
+    from kit.store.upkeep import without_password
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    db, kit = compose["services"]["db"], compose["services"]["kit"]
+    command = kit["command"]
+    args = _parser().parse_args(command[1:])
+    assert command[0] == "kit" and args.command == "serve" and args.workers == 4
+    assert args.host == "0.0.0.0" and f"{args.port}:{args.port}" in kit["ports"]
+    url = kit["environment"]["KIT_STORE"]
+    assert is_postgres(url) and without_password(url) == url  # no password in the file
+    user, host, database = re.fullmatch(r"postgresql://(\w+)@(\w+):5432/(\w+)", url).groups()
+    assert host == "db" and user == db["environment"]["POSTGRES_USER"]
+    assert database == db["environment"]["POSTGRES_DB"]
+    secret = kit["environment"]["KIT_STORE_PASSWORD_FILE"]
+    assert secret == db["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/db_password"
+    assert kit["secrets"] == db["secrets"] == ["db_password"]
+    assert kit["depends_on"]["db"]["condition"] == "service_healthy"
+    # The image's own command is the same one, for `docker run` without Compose.
+    cmd = next(
+        line for line in (DEPLOY / "Dockerfile").read_text().splitlines() if line.startswith("CMD")
+    )
+    assert json.loads(cmd.removeprefix("CMD ")) == command
+    ignored = (DEPLOY.parent / ".gitignore").read_text().splitlines()
+    assert "deploy/" + compose["secrets"]["db_password"]["file"].removeprefix("./") in ignored

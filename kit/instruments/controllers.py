@@ -19,7 +19,13 @@ from kit.controller import Controller, Message
 from kit.instruments import scoring
 from kit.instruments.model import Instrument, Results
 from kit.model import Participant
-from kit.store.errors import StoreError
+from kit.store.errors import StoreError, StoreUnreachable
+
+# What a person reads when an answer waits for the store's database to come back.
+RECONNECTING = (
+    "Reconnecting to the store. Your answer is on this page and is saved by itself as soon "
+    "as the store answers again; keep going."
+)
 
 if TYPE_CHECKING:
     from kit.database import PageStore
@@ -38,6 +44,8 @@ class AnswersState:
     round: int = 1
     name: str = ""  # the name a named session shows
     not_saved: frozenset[str] = frozenset()  # answers on screen that could not be saved
+    # Of those, the ones that wait for the store's database to come back: saved by themselves.
+    reconnecting: frozenset[str] = frozenset()
     message: Message | None = None
 
     @cached_property
@@ -124,6 +132,13 @@ class AnswersController(Controller):
             return self._say("error", "This page cannot save answers (see the message at the top).")
         try:
             self.store.save_answer(self._person().id, self.instrument_id, key, text, s.round)
+        except StoreUnreachable:
+            self.state = replace(
+                self.state,
+                not_saved=self.state.not_saved | {key},
+                reconnecting=self.state.reconnecting | {key},
+            )
+            return self._say("error", RECONNECTING)
         except Exception as err:  # noqa: BLE001 - the page must never show a traceback
             self.state = replace(self.state, not_saved=self.state.not_saved | {key})
             return self._say(
@@ -131,7 +146,12 @@ class AnswersController(Controller):
                 f"Your last answer could not be saved ({type(err).__name__}: {err}). It is still "
                 "on screen; try again in a moment, or use Download my answers.",
             )
-        self.state = replace(self.state, not_saved=self.state.not_saved - {key}, message=None)
+        self.state = replace(
+            self.state,
+            not_saved=self.state.not_saved - {key},
+            reconnecting=self.state.reconnecting - {key},
+            message=None,
+        )
         return True
 
     def set_name(self, name: str, participant: Participant | None) -> bool:
@@ -144,6 +164,45 @@ class AnswersController(Controller):
             self.store.set_display_name(participant.id, name)
         except StoreError as err:
             return self._say("error", f"Your name was not saved: {err}.")
+        return True
+
+    def save_pending(self) -> bool:
+        """Save the answers that waited for the store's database; True when the page should say so.
+
+        The page calls this as it follows the store, so answers given while
+        the database was out of reach are saved once it is back, without the
+        person tapping again. Only those: an answer the store refused for
+        another reason waits for the person, with its message.
+
+        Raises
+        ------
+        StoreUnreachable
+            When the database is still away (the answers stay on screen, waiting).
+        """
+        s = self.state
+        if not s.reconnecting or self.store is None:
+            return False
+        for key in sorted(s.reconnecting):
+            try:
+                self.store.save_answer(
+                    self._person().id, self.instrument_id, key, s.answers.get(key, ""), s.round
+                )
+            except StoreUnreachable:
+                raise
+            except StoreError as err:
+                self.state = replace(self.state, reconnecting=self.state.reconnecting - {key})
+                self._say(
+                    "error",
+                    f"An answer could not be saved ({err}). It is still on screen; change it "
+                    "to try again, or use Download my answers.",
+                )
+                return True
+            self.state = replace(
+                self.state,
+                not_saved=self.state.not_saved - {key},
+                reconnecting=self.state.reconnecting - {key},
+            )
+        self._say("ok", "Saved: the store answers again, and every answer on this page is kept.")
         return True
 
     def follow(self, participant: Participant | None, typing: Iterable[str] = ()) -> set[str]:

@@ -125,7 +125,8 @@ class TraitScores(StoreCore):
     """Store methods that keep and read trait scores; mixed into :class:`kit.store.Store`."""
 
     _item_traits: dict[tuple[str, str], str] | None = None
-    _scores_checked = False
+    # The connection (Db.connection_number) whose temporary tables hold the mapping.
+    _scores_checked = -1
 
     def _mapping(self) -> dict[tuple[str, str], str]:
         if self._item_traits is None:
@@ -137,8 +138,8 @@ class TraitScores(StoreCore):
 
         Call inside a write transaction.
         """
-        if self._scores_checked:
-            return
+        if self._scores_checked == db.connection_number:
+            return  # a new connection (the server restarted) has no temporary tables
         mapping = self._mapping()
         # A temporary table belongs to this connection (this page's kernel) alone.
         db.execute(
@@ -174,7 +175,7 @@ class TraitScores(StoreCore):
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (fingerprint,),
             )
-        self._scores_checked = True
+        self._scores_checked = db.connection_number
 
     def _rescore(
         self, db: Db, participant_id: int, instrument: str, item: str, round_: int
@@ -513,7 +514,7 @@ class TraitScores(StoreCore):
         return [r[0] for r in rows]
 
     def _ready(self) -> None:
-        if not self._scores_checked:
+        if self._scores_checked != self._db.connection_number:
             with self._write() as db:
                 self._prepare_scores(db)
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from kit.store.engine import DIALECT_META_KEYS, Db
-from kit.store.errors import StoreError
+from kit.store.errors import DatabaseUnreachable, StoreError, driver_message
 from kit.store.tables import METADATA, ROWID_TABLES
 
 BATCH = 2000  # rows per executemany: a few MB at most, whatever the store's size
@@ -76,29 +77,51 @@ def _canonical(value: Any) -> str:
     return repr(value)
 
 
-def table_digest(rows: Iterable[tuple[Any, ...]]) -> tuple[int, str]:
-    """Count and hash one table's rows, whatever order they come in.
+def table_digest(rows: Iterable[tuple[Any, ...]], ordered: bool = False) -> tuple[int, str]:
+    """Count and hash one table's rows: in their order when ``ordered``, else in any order.
 
     Examples
     --------
     >>> table_digest([(1, "a"), (2, "b")]) == table_digest([(2, "b"), (1, "a")])
     True
+    >>> table_digest([(1, "a"), (2, "b")], True) == table_digest([(2, "b"), (1, "a")], True)
+    False
     >>> table_digest([(1, "a")])[1] == table_digest([(1, "a "),])[1]
     False
     """
-    lines = sorted("\x1f".join(_canonical(v) for v in row) for row in rows)
+    lines = ["\x1f".join(_canonical(v) for v in row) for row in rows]
+    if not ordered:
+        lines.sort()
     digest = hashlib.sha256("\x1e".join(lines).encode("utf-8")).hexdigest()
     return len(lines), digest
 
 
-def contents(db: Db) -> tuple[dict[str, int], str]:
-    """Every table's row count, and one hash over every row of every table."""
+Records = dict[str, list[tuple[Any, ...]]]
+
+
+def read_records(db: Db) -> Records:
+    """Every row of every table, read as one moment of the store (one snapshot)."""
+    with db.snapshot():
+        return {table.name: _rows(db, table) for table in METADATA.sorted_tables}
+
+
+def digest_of(records: Records) -> tuple[dict[str, int], str]:
+    """Every table's row count, and one hash over every row of every table.
+
+    The tables read in the order they were written (the running order of who
+    finished first, say) are hashed in that order, so a copy must keep it.
+    """
     counts: dict[str, int] = {}
     whole = hashlib.sha256()
-    for table in sorted(METADATA.tables.values(), key=lambda t: t.name):
-        counts[table.name], digest = table_digest(_rows(db, table))
-        whole.update(f"{table.name}:{digest};".encode())
+    for name in sorted(records):
+        counts[name], digest = table_digest(records[name], ordered=name in ROWID_TABLES)
+        whole.update(f"{name}:{digest};".encode())
     return counts, whole.hexdigest()
+
+
+def contents(db: Db) -> tuple[dict[str, int], str]:
+    """Every table's row count, and one hash over the whole store (see :func:`digest_of`)."""
+    return digest_of(read_records(db))
 
 
 def _has_records(db: Db) -> bool:
@@ -111,61 +134,68 @@ def _has_records(db: Db) -> bool:
 def copy_records(source: Db, target: Db, shown_target: str = "the target") -> Copied:
     """Copy every record from ``source`` into ``target``, which must hold none yet.
 
-    Both must be at the kit's schema (open each as a store first). Rows that
-    point at a later row of their own table (an entry merged into a newer
-    one) are written first without that link, then linked, so foreign keys
-    hold on both engines throughout.
+    Both must be at the kit's schema (open each as a store first). The source
+    is read once, as one moment; rows that point at a later row of their own
+    table (an entry merged into a newer one) are written first without that
+    link, then linked, so foreign keys hold on both engines throughout.
 
     Raises
     ------
     StoreError
-        When the target holds records, or the copy's counts or hash differ
-        from the source's (nothing is kept then).
+        When the target holds records, a row cannot be written there, or the
+        copy's counts or hash differ from the source's (nothing is kept then).
     """
     if _has_records(target):
         raise StoreError(
             f"{shown_target} already holds records; copy into a new, empty store "
             "(nothing was changed)"
         )
-    expected = contents(source)
-    with target.write() as db:
-        for table in METADATA.sorted_tables:
-            names = _columns(table)
-            # Links within the table (entries.merged_into) are set once every row is in.
-            own = [
-                c.name
-                for c in table.columns
-                if any(fk.column.table is table for fk in c.foreign_keys)
-            ]
-            rows = _rows(source, table)
-            insert = (
-                f"INSERT INTO {table.name} ({', '.join(db.quote(n) for n in names)})"
-                f" VALUES ({', '.join('?' for _ in names)})"
-            )
-            first = [
-                tuple(None if n in own else v for n, v in zip(names, row, strict=True))
-                for row in rows
-            ]
-            for start in range(0, len(first), BATCH):
-                db.executemany(insert, first[start : start + BATCH])
-            if own:
-                key = [c.name for c in table.primary_key.columns]
-                sets = ", ".join(f"{n} = ?" for n in own)
-                match = " AND ".join(f"{k} = ?" for k in key)
-                updates = [
-                    tuple(row[names.index(n)] for n in own)
-                    + tuple(row[names.index(k)] for k in key)
-                    for row in rows
-                    if any(row[names.index(n)] is not None for n in own)
-                ]
-                if updates:
-                    db.executemany(f"UPDATE {table.name} SET {sets} WHERE {match}", updates)
-            db.restart_ids(table.name)
-        got = contents(db)
-        if got != expected:
-            differ = sorted(n for n in expected[0] if expected[0][n] != got[0].get(n))
-            raise StoreError(
-                "the copy did not match the source "
-                f"({', '.join(differ) or 'the content hash differs'}); nothing was kept"
-            )
+    records = read_records(source)
+    expected = digest_of(records)
+    name = ""
+    try:
+        with target.write() as db:
+            for table in METADATA.sorted_tables:
+                name = table.name
+                _insert(db, table, records[name])
+            name = ""
+            got = digest_of({t.name: _rows(db, t) for t in METADATA.sorted_tables})
+            if got != expected:
+                differ = sorted(n for n in expected[0] if expected[0][n] != got[0].get(n))
+                raise StoreError(
+                    "the copy did not match the source "
+                    f"({', '.join(differ) or 'the content hash differs'}); nothing was kept"
+                )
+    except (SQLAlchemyError, DatabaseUnreachable) as err:
+        where = f" in {name}" if name else ""
+        raise StoreError(
+            f"the copy failed{where} ({driver_message(err)}); nothing was kept"
+        ) from None
     return Copied(expected[0], expected[1])
+
+
+def _insert(db: Db, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    names = _columns(table)
+    # Links within the table (entries.merged_into) are set once every row is in.
+    own = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
+    insert = (
+        f"INSERT INTO {table.name} ({', '.join(db.quote(n) for n in names)})"
+        f" VALUES ({', '.join('?' for _ in names)})"
+    )
+    first = [
+        tuple(None if n in own else v for n, v in zip(names, row, strict=True)) for row in rows
+    ]
+    for start in range(0, len(first), BATCH):
+        db.executemany(insert, first[start : start + BATCH])
+    if own:
+        key = [c.name for c in table.primary_key.columns]
+        sets = ", ".join(f"{n} = ?" for n in own)
+        match = " AND ".join(f"{k} = ?" for k in key)
+        updates = [
+            tuple(row[names.index(n)] for n in own) + tuple(row[names.index(k)] for k in key)
+            for row in rows
+            if any(row[names.index(n)] is not None for n in own)
+        ]
+        if updates:
+            db.executemany(f"UPDATE {table.name} SET {sets} WHERE {match}", updates)
+    db.restart_ids(table.name)

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, unquote
 
 import sqlalchemy
 from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.exc import DBAPIError, PendingRollbackError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from kit.store.errors import DatabaseUnreachable, driver_message
 from kit.store.tables import METADATA, ROWID_TABLES
 
 Params = Sequence[Any] | Mapping[str, Any]
@@ -34,6 +37,9 @@ PG_NOCASE = (
     "CREATE COLLATION IF NOT EXISTS nocase"
     " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
 )
+_READING = re.compile(r"\s*(SELECT|WITH|PRAGMA)\b", re.IGNORECASE)
+
+
 # Keys of the meta table that belong to one database, not to its records
 # (kit store copy leaves them behind).
 DIALECT_META_KEYS = ("changes", "schema_version")
@@ -114,13 +120,41 @@ def postgres_engine(url: str) -> sqlalchemy.Engine:
     A URL without a password takes it from ``PGPASSWORD`` or the password
     file (``~/.pgpass``, ``PGPASSFILE``), as libpq does.
     """
-    scheme, _, rest = url.partition("://")
     return sqlalchemy.create_engine(
-        f"postgresql+psycopg://{rest}",
+        psycopg_url(url),
         isolation_level="AUTOCOMMIT",
         poolclass=NullPool,
-        connect_args={"connect_timeout": 10, "application_name": "customer-value-kit"},
+        connect_args={
+            "connect_timeout": 10,
+            "application_name": "customer-value-kit",
+            # A save waits for the write lock at most 15 s (SQLite's wait is
+            # 10 s), and a transaction left open by a stuck page is ended.
+            "options": "-c lock_timeout=15000 -c idle_in_transaction_session_timeout=60000",
+        },
     )
+
+
+def psycopg_url(url: str) -> str:
+    """The URL for SQLAlchemy's psycopg dialect, with the user and password quoted.
+
+    The last ``@`` ends the password, as :func:`kit.store.upkeep.redacted`
+    reads it, so a password holding ``@``, ``/`` or ``:`` is never taken
+    for the host (and so never shown in a message about the host).
+
+    Examples
+    --------
+    >>> psycopg_url("postgresql://kit:p@ss/w:rd@db:5432/kit")
+    'postgresql+psycopg://kit:p%40ss%2Fw%3Ard@db:5432/kit'
+    >>> psycopg_url("postgresql://kit@db/kit")
+    'postgresql+psycopg://kit@db/kit'
+    """
+    rest = url.partition("://")[2]
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
+        return f"postgresql+psycopg://{rest}"
+    user, colon, password = userinfo.partition(":")
+    secret = f":{quote(unquote(password), safe='')}" if colon else ""
+    return f"postgresql+psycopg://{quote(unquote(user), safe='')}{secret}@{host}"
 
 
 class Record:
@@ -247,20 +281,57 @@ class Db:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._connection: Connection = engine.connect()
+        self._lost = False  # the server went away: connect again before the next statement
+        self._writing = False
+        # Counts connections: what a connection holds for itself (temporary tables) is
+        # made again on a new one.
+        self.connection_number = 0
+
+    def _run(self, sql: str, params: Any, retry: bool = False) -> CursorResult[Any]:
+        # A database server that restarted ends every connection. A statement
+        # that changes nothing, outside a transaction, runs again on a new
+        # connection; anything else says so (DatabaseUnreachable), and the
+        # page keeps what it could not save until the store answers again.
+        for attempt in (1, 2):
+            if self._lost:
+                self._reconnect()
+            try:
+                return self._connection.exec_driver_sql(sql, params)
+            except PendingRollbackError as err:  # a connection lost earlier, unnoticed
+                self._lost = True
+                failed: Exception = err
+            except DBAPIError as err:
+                if not err.connection_invalidated:
+                    raise
+                self._lost = True
+                failed = err
+            if self._writing or not retry or attempt == 2:
+                raise DatabaseUnreachable(driver_message(failed)) from failed
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _reconnect(self) -> None:
+        with suppress(SQLAlchemyError):  # the old connection is gone already
+            self._connection.close()
+        try:
+            self._connection = self.engine.connect()
+        except DBAPIError as err:
+            self._lost = True
+            raise DatabaseUnreachable(driver_message(err)) from err
+        self._lost = False
+        self.connection_number += 1
 
     def execute(self, sql: str, params: Params = ()) -> Rows:
         """Run one statement with its arguments (``?`` in order, or ``:name`` from a mapping)."""
+        reading = _READING.match(sql) is not None
         if self.dialect != "postgresql":
-            return Rows(self._connection.exec_driver_sql(sql, _driver_params(params)))
+            return Rows(self._run(sql, _driver_params(params), reading))
         if returning := pg_returning(sql):
-            result = self._connection.exec_driver_sql(
-                pg_placeholders(returning), _driver_params(params)
-            )
+            result = self._run(pg_placeholders(returning), _driver_params(params))
             row = result.fetchone()
             return Rows(None, None if row is None else int(row[0]))
         if params:
             sql = pg_placeholders(sql)
-        return Rows(self._connection.exec_driver_sql(sql, _driver_params(params)))
+        return Rows(self._run(sql, _driver_params(params), reading))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> Rows:
         """Run one statement once for each set of arguments."""
@@ -268,7 +339,7 @@ class Db:
             return Rows(None)
         if self.dialect == "postgresql":
             sql = pg_placeholders(sql)
-        return Rows(self._connection.exec_driver_sql(sql, [_driver_params(r) for r in rows]))
+        return Rows(self._run(sql, [_driver_params(r) for r in rows]))
 
     @contextmanager
     def write(self) -> Iterator[Db]:
@@ -279,23 +350,50 @@ class Db:
         takes :data:`WRITE_LOCK` for the same.
         """
         if self.dialect == "postgresql":
-            self._connection.exec_driver_sql("BEGIN")
+            self._run("BEGIN", (), retry=True)
+            self._writing = True
             try:
-                self._connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                self._run(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})", ())
             except BaseException:
-                self._connection.exec_driver_sql("ROLLBACK")
+                self._end("ROLLBACK")
                 raise
         else:
-            self._connection.exec_driver_sql("BEGIN IMMEDIATE")
+            self._run("BEGIN IMMEDIATE", (), retry=True)
+            self._writing = True
         try:
             yield self
             if self.dialect == "postgresql":
-                self._connection.exec_driver_sql(_COUNT_CHANGE)
+                self._run(_COUNT_CHANGE, ())
         except BaseException:
-            self._connection.exec_driver_sql("ROLLBACK")
+            self._end("ROLLBACK")
             raise
         else:
-            self._connection.exec_driver_sql("COMMIT")
+            self._end("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Db]:
+        """Reads that all see one moment of the store, whatever others write meanwhile.
+
+        SQLite in WAL mode holds a read transaction's snapshot from its first
+        read; PostgreSQL does so at REPEATABLE READ.
+        """
+        self._run(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ" if self.dialect == "postgresql" else "BEGIN",
+            (),
+            retry=True,
+        )
+        self._writing = True  # no statement in it may quietly run on a new connection
+        try:
+            yield self
+        finally:
+            self._end("COMMIT")
+
+    def _end(self, how: str) -> None:
+        try:
+            if not self._lost:  # a lost connection's transaction died with it
+                self._run(how, ())
+        finally:
+            self._writing = False
 
     def create_tables(self, metadata: sqlalchemy.MetaData) -> None:
         """Create every table and index of ``metadata`` the database lacks, in this transaction.

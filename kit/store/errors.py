@@ -21,6 +21,20 @@ class MapChangedError(StoreError):
     """A map was saved from another window since this one read it."""
 
 
+class StoreUnreachable(StoreError):
+    """The store's database server cannot be reached just now; the next call tries again."""
+
+
+class DatabaseUnreachable(Exception):
+    """Raised by the dialect layer when the server has gone (it restarted, or is down).
+
+    :func:`guarded` turns it into :class:`StoreUnreachable` for callers.
+    """
+
+
+RECONNECTING = "the store's database cannot be reached just now ({}); reconnecting"
+
+
 def guarded(method: Callable[P, R]) -> Callable[P, R]:
     # Callers (pages, commands) handle one error type with one plain message;
     # a locked or damaged file must not surface as a sqlite3 traceback.
@@ -35,6 +49,8 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
                 return method(*args, **kwargs)
             with lock:
                 return method(*args, **kwargs)
+        except DatabaseUnreachable as err:
+            raise StoreUnreachable(RECONNECTING.format(err)) from err
         except (sqlite3.Error, SQLAlchemyError) as err:
             raise StoreError(
                 f"the store could not be read or written ({driver_message(err)}); try again"
@@ -53,4 +69,5 @@ def driver_message(err: BaseException) -> str:
     >>> driver_message(DBAPIError("SELECT 1", (), sqlite3.OperationalError("database is locked")))
     'database is locked'
     """
-    return str(getattr(err, "orig", None) or err)
+    text = str(getattr(err, "orig", None) or err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

@@ -16,6 +16,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from kit.store.errors import StoreError
 
@@ -55,17 +56,41 @@ def without_password(location: str) -> str:
 
 
 def with_known_password(url: str) -> str:
-    """Return a PostgreSQL URL with the password ``KIT_STORE`` gives for it, when it has none.
+    """Return a PostgreSQL URL with its password filled in from the environment, when it has none.
 
-    A report's kernel reopens the store from its password-free
-    :attr:`~kit.store.core.StoreCore.location`; the password comes from the
-    environment the server was started with, never from a page or a file.
+    The password comes from ``KIT_STORE`` (the same URL with a password),
+    else from the file ``KIT_STORE_PASSWORD_FILE`` names (a container's
+    secret); else the URL stays as it is, and libpq looks in ``PGPASSWORD``
+    and ``~/.pgpass``. A report's kernel reopens the store from its
+    password-free :attr:`~kit.store.core.StoreCore.location` this way.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> secret = os.path.join(tempfile.mkdtemp(), "pw")
+    >>> _ = open(secret, "w").write("s3cret")
+    >>> os.environ["KIT_STORE_PASSWORD_FILE"] = secret
+    >>> redacted(with_known_password("postgresql://kit@db/kit"))
+    'postgresql://kit:***@db/kit'
+    >>> del os.environ["KIT_STORE_PASSWORD_FILE"]
     """
-    userinfo = url.partition("://")[2].rpartition("@")[0]
-    if ":" in userinfo:
+    scheme, _, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if ":" in userinfo or not at:
         return url
     given = os.environ.get("KIT_STORE", "")
-    return given if given and without_password(given) == url else url
+    if given and given != url and without_password(given) == url:
+        return given  # the same URL, with its password
+    secret = os.environ.get("KIT_STORE_PASSWORD_FILE", "")
+    if not secret:
+        return url
+    try:
+        password = Path(secret).read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise StoreError(
+            f"cannot read the database password from KIT_STORE_PASSWORD_FILE ({err.strerror})"
+        ) from None
+    return f"{scheme}://{userinfo}:{quote(password, safe='')}@{host}"
 
 
 def sqlite_path(location: str) -> Path:

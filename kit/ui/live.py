@@ -15,6 +15,7 @@ import logging
 import os
 from collections.abc import Callable
 
+from kit.store.errors import StoreUnreachable
 from kit.ui.components import messages
 from kit.ui.context import in_voila
 
@@ -44,9 +45,13 @@ def reason(err: BaseException) -> str:
 
     >>> reason(ModuleNotFoundError("No module named 'icalendar'"))
     "a part of the kit is not installed: No module named 'icalendar'"
+    >>> reason(StoreUnreachable("connection refused"))
+    "reconnecting to the store's database"
     """
     if isinstance(err, ImportError):
         return f"a part of the kit is not installed: {err}"
+    if isinstance(err, StoreUnreachable):
+        return "reconnecting to the store's database"
     return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
 
 

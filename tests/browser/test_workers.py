@@ -1,7 +1,8 @@
 """`kit serve --workers 3`: a coach and four people on three server processes behind HAProxy.
 
 Real parts only: three kit servers, Debian's HAProxy in front of them on one
-address, a SQLite store they share, and a browser context per person.
+address, the store they share (a SQLite file, then a PostgreSQL database),
+and a browser context per person.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from kit.database import Store
+from kit.database import open_store
 from kit.serve_workers import find_haproxy
 from tests.browser.test_circle_programme import circle_programme, ok
 from tests.browser.test_hidden_leader_app import LOAD_TIMEOUT
 from tests.browser.test_team_session import LIVE, PHONE, answer_02, join, open_person
+from tests.conftest import fresh_postgres_url
 from tests.serving import children, start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -32,20 +34,28 @@ def kernels_by_worker(server) -> dict[int, int]:
     return {w: sum(1 for _, cmd in children(w) if b"ipykernel" in cmd) for w in workers}
 
 
-@pytest.fixture(scope="module")
-def workers(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def workers(request, tmp_path_factory):
     if find_haproxy() is None:
         pytest.fail(
             "HAProxy is not installed: `apt-get install -y haproxy` (scripts/test installs it); "
             "`kit serve --workers` puts its workers behind it."
         )
     tmp = tmp_path_factory.mktemp("workers")
-    store = Store(tmp / "kit.sqlite3")
+    env = {k: v for k, v in os.environ.items() if k != "KIT_STORE"}
+    if request.param == "sqlite":
+        location = str(tmp / "kit.sqlite3")
+    else:
+        location = fresh_postgres_url(request.getfixturevalue("postgres"))
+        for name in ("PGPASSWORD", "KIT_STORE_PASSWORD_FILE"):
+            env.pop(name, None)  # the password comes in --store's URL alone
+    store = open_store(location)
     session = store.create_session("Workshop", min_group=3)
     store.close()
-    server = start_server(tmp, "--workers", str(WORKERS))
+    server = start_server(tmp, "--workers", str(WORKERS), store=location, env=env)
     yield server, session
     stop_server(server)
+    assert "kit-test-pw" not in server.log.read_text()
 
 
 def worker_of(page) -> str:

@@ -14,6 +14,8 @@ from kit.cli import main
 from kit.database import Store, open_store
 from kit.store.core import SCHEMA_VERSION
 from kit.store.upkeep import schema_version, table_counts
+from tests.conftest import fresh_postgres_url
+from tests.postgres import PASSWORD
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -148,7 +150,7 @@ def test_upgrade_leaves_a_newer_kits_store_alone(tmp_path, capsys):
     assert not list(tmp_path.glob("kit-backup-*"))
 
 
-@pytest.mark.parametrize("password", ["s3cret-pw", "s3cret/pw?#x"])
+@pytest.mark.parametrize("password", ["s3cret-pw", "s3cret/pw?#x", "s3cret@pw"])
 def test_a_database_out_of_reach_is_said_without_printing_its_password(tmp_path, capsys, password):
     # Port 1 of this machine: nothing listens, so the connection is refused at once.
     url = f"postgresql://kit:{password}@127.0.0.1:1/kit"
@@ -171,3 +173,29 @@ def test_options_after_a_question_mark_are_refused_not_made_into_a_file_name(
     err = capsys.readouterr().err
     assert "options after '?'" in err and f"sqlite:///{tmp_path}/kit.db" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_deployment_gives_the_password_in_a_file_and_never_prints_it(
+    postgres, monkeypatch, capsys, tmp_path
+):
+    # As deploy/compose.yaml does: KIT_STORE without a password, the password in a file.
+    url = fresh_postgres_url(postgres)
+    bare = url.replace(f":{PASSWORD}@", "@")
+    secret = tmp_path / "db_password"
+    secret.write_text(PASSWORD)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("KIT_STORE", bare)
+    monkeypatch.setenv("KIT_STORE_PASSWORD_FILE", str(secret))
+    assert main(["store", "upgrade"]) == 0
+    assert main(["demo", "--participants", "3", "--session", "K7R-M3X"]) == 0
+    assert main(["export"]) == 0
+    said = capsys.readouterr()
+    assert PASSWORD not in said.out + said.err and "Created the kit's tables" in said.out
+    store = open_store()
+    assert store.location == bare and len(store.members("K7R-M3X")) == 3
+    store.close()
+    monkeypatch.setenv("KIT_STORE_PASSWORD_FILE", str(tmp_path / "missing"))
+    assert main(["export"]) == 1
+    assert (
+        "cannot read the database password from KIT_STORE_PASSWORD_FILE" in capsys.readouterr().err
+    )

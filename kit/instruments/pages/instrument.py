@@ -339,11 +339,15 @@ class InstrumentApp(WorkbookPage):
         """
         typing = {key for key, box in self._typed.items() if box.unsaved}
         try:
+            saved = self.controller.save_pending()
             moved = self.controller.follow(self.participant, typing)
         except StoreError:
             if raising:
                 raise
             return False
+        if saved and not moved:
+            self.acted(True)  # the waiting answers are saved now (or one was refused): say so
+            return True
         if not moved:
             return False
         if self.questionnaire is not None:
