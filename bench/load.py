@@ -7,18 +7,20 @@ which happens once the page's kernel has written the answer to the store).
 People come in waves of ``--batch`` at once, ``--waves`` times, so the
 wave size is the number of people working at the same moment.
 
-The same waves run against one `kit serve` and against `kit serve --workers 4`
-(HAProxy in front), both on one SQLite store, in the same run. Prints, per
-server and wave size: answers per second, the median and p95 from tap to
-saved and from link to the first question, errors, answers lost (a tap the
-page said was saved that the store does not hold), the CPU each kind of
-process took (the browser, the servers, HAProxy, the kernels), and the
-memory: each server process's RSS and the median kernel's.
+The same waves run against one `kit serve` on a SQLite file and against
+`kit serve --workers 4` (HAProxy in front) on PostgreSQL (Debian's, started
+for the run in a temp folder with fsync on; ``--engine sqlite`` puts the
+workers on a SQLite file instead), in the same run. Prints, per server and
+wave size: answers per second, the median and p95 from tap to saved and from
+link to the first question, errors, answers lost (a tap the page said was
+saved that the store does not hold), the CPU each kind of process took (the
+browser, the servers, HAProxy, the kernels, PostgreSQL), and the memory:
+each server process's RSS and the median kernel's.
 
 Every context shares this machine's two cores with the servers and their
 kernels, so the figures show where this machine's ceiling is, not a server's.
 
-    python bench/load.py [--batch 10,20] [--waves 2] [--workers 4]
+    python bench/load.py [--batch 10,20] [--waves 2] [--workers 4] [--engine postgresql|sqlite]
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import os
 import resource
-import sqlite3
 import statistics
 import tempfile
 import threading
@@ -36,8 +38,9 @@ from pathlib import Path
 
 from _common import cpu_seconds, p95, rss_mib
 
-from kit.database import Store
+from kit.database import open_store
 from kit.instruments.content import get_instrument
+from tests.postgres import PASSWORD, Cluster, start_cluster
 from tests.serving import CHROMIUM, CHROMIUM_ARGS, processes, start_server, stop_server
 
 HL = get_instrument("hidden_leader")
@@ -108,6 +111,8 @@ def tree(pid: int) -> list[tuple[int, str]]:
             if b"kit.serve_workers" in cmd
             else "haproxy"
             if b"haproxy" in cmd
+            else "postgres"
+            if cmd.startswith(b"postgres") or b"/bin/postgres" in cmd
             else "kit serve"
         )
     found, todo = [], [pid]
@@ -121,8 +126,9 @@ def tree(pid: int) -> list[tuple[int, str]]:
 class Memory:
     """Peak RSS of each server process (the kit servers, HAProxy) and the kernels, and their CPU."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, database: int | None = None):
         self.pid = pid
+        self.database = database  # the PostgreSQL server's pid: its CPU is counted too
         self.servers: dict[tuple[str, int], float] = {}
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds last seen)
         self.kernels: list[float] = []
@@ -145,6 +151,11 @@ class Memory:
                 self.kernels.append(mib)
             else:
                 self.servers[kind, pid] = max(self.servers.get((kind, pid), 0.0), mib)
+        for pid, _ in tree(self.database) if self.database else ():
+            try:
+                self.cpu[pid] = ("postgres", cpu_seconds(pid))
+            except (OSError, RuntimeError, ValueError, IndexError):
+                continue
 
     def cpu_by_kind(self) -> dict[str, float]:
         """CPU seconds so far of every process seen, summed by kind (kernels that ended included)."""
@@ -169,22 +180,24 @@ def browser_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def stored(path: Path, codes: list[str]) -> dict[str, int]:
-    db = sqlite3.connect(path)
+def stored(location: str, codes: list[str]) -> dict[str, int]:
+    store = open_store(location)
     try:
-        rows = db.execute(
+        rows = store._db.execute(
             "SELECT p.resume_code, COUNT(a.item) FROM participants p"
             " LEFT JOIN answers a ON a.participant_id = p.id GROUP BY p.id"
         ).fetchall()
     finally:
-        db.close()
+        store.close()
     return {code: n for code, n in rows if code in set(codes)}
 
 
-def run(label: str, workers: int, batches: list[int], waves: int) -> None:
+def run(
+    label: str, workers: int, batches: list[int], waves: int, cluster: Cluster | None = None
+) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kit-load-"))
-    path = tmp / "kit.sqlite3"
-    store = Store(path)
+    path = cluster.create_database("load") if cluster else str(tmp / "kit.sqlite3")
+    store = open_store(path)
     session = store.create_session("Roll-out", min_group=3)
     people = sum(batches) * waves
     codes = [store.create_participant(session=session.code).resume_code for _ in range(people)]
@@ -198,7 +211,10 @@ def run(label: str, workers: int, batches: list[int], waves: int) -> None:
         f" {'open p50':>8} {'open p95':>8} {'errors':>6} {'lost':>4}"
     )
     try:
-        with Memory(server.process.pid) as memory:
+        database = None
+        if cluster is not None:
+            database = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        with Memory(server.process.pid, database) as memory:
             for size in batches:
                 results: list[dict] = []
                 started = time.perf_counter()
@@ -253,16 +269,32 @@ def main() -> None:
     parser.add_argument("--batch", default="10,20", help="people at once, e.g. 10,20,40")
     parser.add_argument("--waves", type=int, default=2, help="waves of each size")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--engine",
+        choices=("postgresql", "sqlite"),
+        default="postgresql",
+        help="the workers' store",
+    )
     args = parser.parse_args()
     batches = [int(b) for b in args.batch.split(",")]
     print(f"{sum(batches) * args.waves} participants a server, answering workbook 1 (20 taps)")
-    run("one process (kit serve)", 1, batches, args.waves)
-    run(
-        f"{args.workers} processes (kit serve --workers {args.workers})",
-        args.workers,
-        batches,
-        args.waves,
-    )
+    run("one process (kit serve), SQLite", 1, batches, args.waves)
+    cluster = None
+    if args.engine == "postgresql":
+        cluster = start_cluster(fsync=True)
+        os.environ["PGPASSWORD"] = PASSWORD
+    try:
+        run(
+            f"{args.workers} processes (kit serve --workers {args.workers}), "
+            + ("PostgreSQL" if cluster else "SQLite"),
+            args.workers,
+            batches,
+            args.waves,
+            cluster,
+        )
+    finally:
+        if cluster is not None:
+            cluster.remove()
 
 
 if __name__ == "__main__":

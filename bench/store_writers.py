@@ -1,24 +1,28 @@
-"""Store throughput and save latency with 30 writers at once, as in a full workshop room.
+"""Store throughput and save latency with 30 writers at once, on SQLite and on PostgreSQL.
 
 Each writer is a separate process (as each page has its own kernel) saving
 one rating per transaction (the rating and the person's trait score, as a
-page does), all starting at the same moment. Prints saves per second and the median and p95
-latency of one save, beside one writer alone measured in the same run.
+page does), all starting at the same moment. Prints saves per second and the
+median and p95 latency of one save, beside one writer alone, for each
+engine, in the same run. PostgreSQL is Debian's, started for the run in a
+temp folder (tests/postgres.py) with fsync on, as SQLite's file is synced
+at each commit.
 
-    python bench/store_writers.py [--writers 30] [--saves 40]
+    python bench/store_writers.py [--writers 30] [--saves 40] [--engine sqlite|postgresql|both]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import ROOT
+from _common import ROOT, p95
 
 from kit.database import Store
 
@@ -42,10 +46,10 @@ print(json.dumps({"took": took, "first": first, "last": time.time()}), flush=Tru
 """
 
 
-def run(writers: int, saves: int) -> tuple[float, list[float]]:
+def run(writers: int, saves: int, new_store) -> tuple[float, list[float]]:
     """Return (wall seconds, every save's latency) for ``writers`` writers at once."""
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
-        path = Path(tmp) / "room.sqlite3"
+        path = new_store(Path(tmp))
         code = Store(path).create_session("Room").code
         procs = [
             subprocess.Popen(
@@ -70,22 +74,36 @@ def run(writers: int, saves: int) -> tuple[float, list[float]]:
         return wall, latencies
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=30)
     parser.add_argument("--saves", type=int, default=40)
+    parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
-    print(f"{'':22} {'saves/s':>8} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}")
-    for label, writers in (("1 writer (baseline)", 1), (f"{args.writers} writers", args.writers)):
-        wall, lat = run(writers, args.saves)
-        print(
-            f"{label:22} {len(lat) / wall:8.0f} {statistics.median(lat) * 1000:10.1f} "
-            f"{p95(lat) * 1000:8.1f} {max(lat) * 1000:8.1f}"
-        )
+    engines = {}
+    cluster = None
+    if args.engine in ("sqlite", "both"):
+        engines["SQLite"] = lambda tmp: str(tmp / "room.sqlite3")
+    if args.engine in ("postgresql", "both"):
+        from tests.postgres import PASSWORD, start_cluster
+
+        cluster = start_cluster(fsync=True)
+        os.environ["PGPASSWORD"] = PASSWORD  # the writers' processes take it from here
+        made = iter(range(1, 1000))
+        engines["PostgreSQL"] = lambda tmp: cluster.create_database(f"bench_{next(made)}")
+    print(f"{'':32} {'saves/s':>8} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}")
+    try:
+        for engine, new_store in engines.items():
+            for label, writers in (("1 writer", 1), (f"{args.writers} writers", args.writers)):
+                wall, lat = run(writers, args.saves, new_store)
+                print(
+                    f"{engine + ', ' + label:32} {len(lat) / wall:8.0f} "
+                    f"{statistics.median(lat) * 1000:10.1f} {p95(lat) * 1000:8.1f} "
+                    f"{max(lat) * 1000:8.1f}"
+                )
+    finally:
+        if cluster is not None:
+            cluster.remove()
 
 
 if __name__ == "__main__":
