@@ -1,8 +1,9 @@
 """The store every page opens: the core plus each feature's queries, and how to choose it.
 
 The store is chosen by ``--store PATH_OR_URL``, else ``KIT_STORE``, else a
-SQLite file in the user's data folder. A URL names its engine so a larger
-deployment can point at another database later; today only SQLite is built.
+SQLite file in the user's data folder. ``postgresql://user@host/database``
+puts it on PostgreSQL (the dialect layer, :mod:`kit.store.engine`, keeps the
+queries the same on both).
 
 :class:`Store` is assembled here, above the features, because one person's
 answers file crosses them all; the core (:mod:`kit.store.core`) knows none
@@ -31,9 +32,9 @@ class PageStore(Protocol):
     """What pages, their controllers and the files they offer may ask of a store.
 
     Pages and controllers are typed against this protocol, never against
-    :class:`Store`, the SQLite implementation: another engine serves the
-    pages by offering the same methods (mypy checks that :class:`Store`
-    does, wherever :func:`open_store`'s store reaches a page). Each method's
+    :class:`Store`, its implementation on SQLite and PostgreSQL: anything
+    else serves the pages by offering the same methods (mypy checks that
+    :class:`Store` does, wherever :func:`open_store`'s store reaches a page). Each method's
     full description is on the feature's queries (``kit/<feature>/storage.py``)
     or the core (:mod:`kit.store`).
     """

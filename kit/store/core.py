@@ -1,11 +1,13 @@
-"""The store's core: one SQLite file, WAL mode, one transaction per save, numbered migrations.
+"""The store's core: one database (a SQLite file or PostgreSQL), one transaction per save, upgrades.
 
 Voilà gives every page its own kernel, so everything shared between pages
-(a person's answers, a team session) goes through this file, never through
-Python globals. The core owns the connection, transactions, the schema and
-its migrations (``kit/store/migrations/``), people and team sessions; each
-feature keeps its own queries beside it (``kit/<feature>/storage.py``) as a
-mixin of :class:`kit.database.Store`, which every page opens.
+(a person's answers, a team session) goes through the database, never
+through Python globals. The core owns the connection (through the dialect
+layer, :mod:`kit.store.engine`), transactions, the schema's upgrades (older
+SQLite files' steps in ``kit/store/migrations/``, Alembic's revisions in
+``kit/store/revisions/``), people and team sessions; each feature keeps its
+own queries beside it (``kit/<feature>/storage.py``) as a mixin of
+:class:`kit.database.Store`, which every page opens.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ from kit.store.tables import METADATA
 from kit.store.upkeep import redacted, with_known_password, without_password
 
 SCHEMA_VERSION = 8
+# The schema the numbered SQL steps (MIGRATIONS) lead to, where Alembic's revisions begin.
+BASELINE = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
+REVISIONS = Path(__file__).with_name("revisions")
 _STEP = re.compile(r"(\d{4})_[\w]+\.sql")
 
 
@@ -136,13 +141,41 @@ def upgrade(db: Db) -> None:
     for number, name in steps():
         if 0 < version < number:
             run_file(db, name)
-    db.create_tables(METADATA)
-    if version > 0:  # only a file written by an older kit (always SQLite) has records to mend
+    if version < BASELINE:
+        db.create_tables(METADATA)
+    if 0 < version < BASELINE:  # a file written by an older kit (always SQLite): mend its records
         number_respondents(db)
         # Sessions from before version 4 get a coach key, so their dashboard opens.
         for (code,) in db.execute("SELECT code FROM sessions WHERE coach_key IS NULL").fetchall():
             db.execute("UPDATE sessions SET coach_key = ? WHERE code = ?", (new_coach_key(), code))
+    migrate(db, new=version == 0)
     db.set_schema_version(SCHEMA_VERSION)
+
+
+def migrate(db: Db, new: bool) -> None:
+    """Bring the store to the newest Alembic revision (``kit/store/revisions``), in the caller's transaction.
+
+    A new store already has the newest schema (:mod:`kit.store.tables`), so
+    it is only marked with it. Any other starts from revision ``0008``, the
+    schema the numbered SQL steps lead to, and takes every revision after it.
+    From schema 8 on, a change to the schema is a revision there (named by its
+    schema number), :data:`SCHEMA_VERSION` is that number, and
+    :mod:`kit.store.tables` shows the result.
+    """
+    # Imported here: Alembic is needed only when a store is created or upgraded,
+    # never as a page opens a store that is ready.
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(REVISIONS))
+    config.attributes["connection"] = db.sqlalchemy_connection
+    if new:
+        command.stamp(config, "head")
+        return
+    if not db.has_table("alembic_version"):
+        command.stamp(config, f"{BASELINE:04d}")
+    command.upgrade(config, "head")
 
 
 def where_people(session: str | None, participant_id: int | None) -> tuple[str, list[object]]:

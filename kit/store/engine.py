@@ -433,6 +433,15 @@ class Db:
         others = int(self.execute("PRAGMA data_version").fetchone()[0])
         return (others << 32) + self.driver_connection.total_changes
 
+    @property
+    def sqlalchemy_connection(self) -> Connection:
+        """SQLAlchemy's connection beneath, for Alembic inside a :meth:`write` transaction."""
+        return self._connection
+
+    def has_table(self, name: str) -> bool:
+        """True when the database has a table of that name."""
+        return bool(sqlalchemy.inspect(self._connection).has_table(name))
+
     def quote(self, name: str) -> str:
         """A column or table name as this engine wants it written (``"by"`` where needed)."""
         return str(self.engine.dialect.identifier_preparer.quote(name))

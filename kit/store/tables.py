@@ -152,21 +152,28 @@ Table(
     _text("updated_at", nullable=False),
     _int("version", 0),
 )
-Table(
+
+
+def _map_part(name: str, *more: Column[Any]) -> Table:
+    """A table of a map's numbered rows (its elements, its connections)."""
+    return Table(
+        name,
+        METADATA,
+        Column("participant_id", Integer, _ref("maps.participant_id"), primary_key=True),
+        Column("position", Integer, primary_key=True),
+        *more,
+    )
+
+
+_map_part(
     "map_elements",
-    METADATA,
-    Column("participant_id", Integer, _ref("maps.participant_id"), primary_key=True),
-    Column("position", Integer, primary_key=True),
     _text("name", nullable=False),
     _text("kind", nullable=False),
     _text("notes", ""),
     _int("bridge", 0),
 )
-Table(
+_map_part(
     "map_connections",
-    METADATA,
-    Column("participant_id", Integer, _ref("maps.participant_id"), primary_key=True),
-    Column("position", Integer, primary_key=True),
     _text("source", nullable=False),
     _text("target", nullable=False),
     _text("handover", ""),

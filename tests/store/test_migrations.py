@@ -153,3 +153,16 @@ def test_a_schema_7_store_gets_the_organisations_side_and_keeps_its_sessions(tmp
     assert store.update_session(team.code, cvc_target=50).cvc_target == 50
     store.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == core.SCHEMA_VERSION
+
+
+def test_every_store_carries_alembics_revision_and_the_kits_number_is_the_newest(store, tmp_path):
+    # A new store, on either engine, is marked with the newest revision at once.
+    [(revision,)] = store._db.execute("SELECT version_num FROM alembic_version").fetchall()
+    revisions = sorted(p.name.split("_")[0] for p in (core.REVISIONS / "versions").glob("0*.py"))
+    assert revision == revisions[-1] == f"{core.SCHEMA_VERSION:04d}"
+    # A file of kit 0.2.0 takes the numbered steps, then starts Alembic's history.
+    old = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "kit-0.2.0.sqlite3", old)
+    Store(old).close()
+    db = sqlite3.connect(old)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(revision,)]
