@@ -21,6 +21,7 @@ Every context shares this machine's two cores with the servers and their
 kernels, so the figures show where this machine's ceiling is, not a server's.
 
     python bench/load.py [--batch 10,20] [--waves 2] [--workers 4] [--engine postgresql|sqlite]
+                         [--servers both|one|workers]
 """
 
 from __future__ import annotations
@@ -275,10 +276,19 @@ def main() -> None:
         default="postgresql",
         help="the workers' store",
     )
+    parser.add_argument(
+        "--servers",
+        choices=("both", "one", "workers"),
+        default="both",
+        help="run one line only (its figures then have no baseline from the same run)",
+    )
     args = parser.parse_args()
     batches = [int(b) for b in args.batch.split(",")]
     print(f"{sum(batches) * args.waves} participants a server, answering workbook 1 (20 taps)")
-    run("one process (kit serve), SQLite", 1, batches, args.waves)
+    if args.servers != "workers":
+        run("one process (kit serve), SQLite", 1, batches, args.waves)
+    if args.servers == "one":
+        return
     cluster = None
     if args.engine == "postgresql":
         cluster = start_cluster(fsync=True)
